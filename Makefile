@@ -1,0 +1,142 @@
+# skkd — SPDX-License-Identifier: ISC
+#
+# make            build/skkd, build/skk, build/libskkproto.a
+# make run        set up (packages, ./var instance) and run skkd in the foreground
+# make test       set up, then every unit, fuzz-replay and regress test
+# make SANITIZE=address,undefined test
+# make fuzz [FUZZ_SECONDS=N]   libFuzzer harnesses (clang)
+# make install [PREFIX=/usr/local] [DESTDIR=]
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+B	:= build
+
+LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
+	   libqrencode libpng libcbor jansson libsystemd
+# Debian packages: libraries, then test tools (command:package).
+PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
+	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev
+TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl
+
+WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+	   -Wformat=2 -Wno-unused-parameter
+ifneq ($(CI),)
+WARN	+= -Werror
+endif
+OPT	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iproto -Idaemon
+ifneq ($(SANITIZE),)
+CFLAGS	+= -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=$(SANITIZE)
+B	:= build/san
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(LIBS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(LIBS) 2>/dev/null) -lpthread
+CFLAGS	+= $(PKG_CFLAGS)
+
+PROTO_SRC  := $(wildcard proto/*.c)
+DAEMON_SRC := $(wildcard daemon/*.c)
+CLIENT_SRC := $(wildcard client/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+
+PROTO_OBJ  := $(PROTO_SRC:%.c=$(B)/%.o)
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(B)/%.o)
+DAEMON_LIB := $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
+CLIENT_LIB := $(filter-out $(B)/client/main.o,$(CLIENT_OBJ))
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/replay_%)
+
+.PHONY: all deps run test unit fuzz install clean
+all: $(B)/skkd $(B)/skk
+ifneq ($(B),build)
+	@ln -sf san/skkd build/skkd; ln -sf san/skk build/skk
+endif
+
+$(B)/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libskkproto.a: $(PROTO_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/skkd: $(DAEMON_OBJ) $(B)/libskkproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/skk: $(CLIENT_OBJ) $(B)/libskkproto.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lzbar
+
+$(B)/libskkd.a: $(DAEMON_LIB)
+	$(AR) rcs $@ $^
+
+$(B)/libskk.a: $(CLIENT_LIB)
+	$(AR) rcs $@ $^
+
+# Unit tests link the proto library and the daemon's and client's modules.
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libskkd.a $(B)/libskk.a $(B)/libskkproto.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS) -lzbar -lcmocka
+
+# The fuzz harnesses built as plain programs that replay their corpus.
+$(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN)
+
+# Installs the Debian packages only when something is missing.
+deps:
+	@missing=""; \
+	for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for t in $(TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			    apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+		else \
+			echo "missing packages; run as root:"; \
+			echo "  apt-get install -y$$missing"; exit 1; \
+		fi; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@test -f var/skkd.conf || $(B)/skkd init var
+	exec $(B)/skkd -c var/skkd.conf
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@B=$(B) sh tests/run
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); n=$${n#fuzz_}; \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -std=c11 -D_GNU_SOURCE \
+		    -Iproto $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(PROTO_SRC) $(PKG_LIBS) || exit 1; \
+		mkdir -p build/fuzz/corpus-$$n; \
+		build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
+		    -dict=tests/fuzz/$$n.dict build/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+		    2>&1 | tail -3 || exit 1; \
+	done
+
+MAN8	:= daemon/skkd.8
+MAN5	:= daemon/skkd.conf.5
+MAN1	:= client/skk.1
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(B)/skkd $(DESTDIR)$(PREFIX)/sbin/skkd
+	install -m 755 $(B)/skk $(DESTDIR)$(PREFIX)/bin/skk
+	for m in $(wildcard $(MAN1) $(MAN5) $(MAN8)); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
+	done
+
+clean:
+	rm -rf build

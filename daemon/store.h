@@ -1,0 +1,103 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The LMDB store: the only module that calls mdb_*. Values are copied out
+ * before a transaction ends, so nothing here outlives a call.
+ *
+ * Databases: certs (number -> record CBOR), qr (number -> COSE bytes),
+ * nik (HMAC -> number, dupsort), events (seq -> event CBOR), cert_events
+ * (number -> seq, dupsort), idem (key -> number), meta (counters).
+ */
+#ifndef DAEMON_STORE_H
+#define DAEMON_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "record.h"
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_NOTFOUND = 1,
+	STORE_EXISTS = 2,	/* put of a new record whose number is taken */
+	STORE_FULL = 3,		/* map or disk full: writes refused */
+	STORE_ERROR = -1	/* anything else; see the err text */
+};
+
+struct store_opts {
+	const char	*dir;		/* created if missing, mode 0700 */
+	size_t		 map_size;	/* bytes */
+	unsigned	 max_readers;
+	int		 nosync;	/* test only: MDB_NOSYNC, loses data */
+};
+
+struct store;
+struct store_rd;	/* a reader bound to one thread */
+struct store_wtxn;	/* the writer thread's transaction */
+
+/* Opens (runs mdb_reader_check); NULL with a reason in err. */
+struct store	*store_open(const struct store_opts *, char *err, size_t errlen);
+void		 store_close(struct store *);	/* NULL is a no-op */
+
+/* Readers: one per thread, reused; each call is its own snapshot. */
+struct store_rd	*store_rd_new(struct store *);
+void		 store_rd_free(struct store_rd *);
+/* Record and, if qr is not NULL, a malloc'd copy of the signed payload. */
+int		 store_get_cert(struct store_rd *, const char *number,
+		    struct cert *, uint8_t **qr, size_t *qrlen);
+/* Numbers held by a NIK HMAC; writes up to max, *n gets the total. */
+int		 store_find_nik(struct store_rd *, const uint8_t hmac[CERT_HMAC_LEN],
+		    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n);
+/* A certificate's events, oldest first; up to max, *n gets the total. */
+int		 store_get_events(struct store_rd *, const char *number,
+		    struct cert_event *, size_t max, size_t *n);
+
+struct store_stats {
+	uint64_t	certs;
+	uint64_t	events;
+	uint64_t	next_seq;
+	uint64_t	map_size;
+	uint64_t	map_used;	/* bytes of the map in use */
+	uint64_t	by_status[CERT_STATUS_MAX];
+};
+int		 store_stats(struct store_rd *, struct store_stats *);
+
+/*
+ * Writes: only the writer thread. A group of requests shares one
+ * transaction (one fsync); each request runs in a nested transaction so
+ * a failed one rolls back alone.
+ */
+int		 store_wbegin(struct store *, struct store_wtxn **, char *err,
+		    size_t errlen);
+int		 store_wnest(struct store_wtxn *);	/* begin a nested txn */
+int		 store_wunnest(struct store_wtxn *, int keep);	/* commit/abort it */
+/* Commits the group: STORE_OK, STORE_FULL or STORE_ERROR. Frees the txn. */
+int		 store_wcommit(struct store_wtxn *, char *err, size_t errlen);
+void		 store_wabort(struct store_wtxn *);
+
+/* Inside a write txn, reads see the txn's own writes. */
+int		 store_wget_cert(struct store_wtxn *, const char *number,
+		    struct cert *);
+int		 store_wfind_nik(struct store_wtxn *, const uint8_t hmac[CERT_HMAC_LEN],
+		    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n);
+/* Next 8-digit SEQ; never reused (survives restarts and failed jobs' aborts). */
+int		 store_next_seq(struct store_wtxn *, uint32_t *seq);
+/* Raise the counter so a supplied number's SEQ is never handed out again. */
+int		 store_bump_seq(struct store_wtxn *, uint32_t seq);
+/*
+ * Stores a record; is_new refuses an existing number (STORE_EXISTS) and
+ * adds the NIK index entry; qr NULL keeps the stored payload.
+ */
+int		 store_put_cert(struct store_wtxn *, const struct cert *,
+		    int is_new, const uint8_t *qr, size_t qrlen);
+/* Appends an event: assigns ev->seq and indexes it by number. */
+int		 store_add_event(struct store_wtxn *, struct cert_event *ev);
+/* Idempotency keys for batch issuance: key -> number. */
+int		 store_idem_get(struct store_wtxn *, const char *key,
+		    char number[CERT_NUMBER_LEN + 1]);
+int		 store_idem_put(struct store_wtxn *, const char *key,
+		    const char *number);
+
+const char	*store_strerror(int rc);
+
+#endif

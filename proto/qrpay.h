@@ -1,0 +1,78 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The signed QR payload (DESIGN.md §4, PROTOCOL.md): COSE_Sign1 (RFC 9052)
+ * with EdDSA over a CWT claims map (RFC 8392), base32 in an upper-case URL
+ * HTTPS://HOST/V/<BASE32>.
+ */
+#ifndef PROTO_QRPAY_H
+#define PROTO_QRPAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "sign.h"
+
+#define QRPAY_CLAIM_KEY	(-65537)	/* private claim: [number, name, job, jenjang] */
+#define QRPAY_MAX_BYTES	512		/* largest COSE_Sign1 we accept */
+#define QRPAY_URL_MAX	1024
+
+/* What a QR tells a verifier on site. */
+struct qr_claims {
+	int64_t		iat;		/* issue date, 00:00 UTC */
+	int64_t		exp;		/* day after expiry date, 00:00 UTC */
+	char		number[CERT_NUMBER_LEN + 1];
+	char		name[CERT_NAME_MAX + 1];
+	char		job_code[9];
+	uint8_t		jenjang;
+	uint8_t		kid[SIGN_KID_LEN];
+};
+
+enum qrpay_err {
+	QRPAY_OK = 0,
+	QRPAY_NOT_BASE32,
+	QRPAY_NOT_COSE,
+	QRPAY_WRONG_ALG,
+	QRPAY_UNKNOWN_KID,
+	QRPAY_BAD_SIGNATURE,
+	QRPAY_EXPIRED,
+	QRPAY_NOT_YET_VALID,
+	QRPAY_MALFORMED_CLAIMS,
+	QRPAY_KEY_COMPROMISED,	/* signed by a key after its compromise time */
+	QRPAY_TOO_LONG
+};
+
+/* Fills claims from a record (dates, number, name, job, jenjang). */
+void		 qrpay_claims_from_cert(struct qr_claims *, const struct cert *);
+
+/*
+ * Builds the COSE_Sign1 bytes for claims signed by key (must be private);
+ * out is malloc'd, the caller frees it. 0 or -1.
+ */
+int		 qrpay_sign(const struct sign_key *, const struct qr_claims *,
+		    uint8_t **out, size_t *outlen);
+
+/* "HTTPS://" + upper-cased host + "/V/" + base32(cose). 0 or -1 if too long. */
+int		 qrpay_url(const char *host, const uint8_t *cose, size_t len,
+		    char *out, size_t outlen);
+
+/*
+ * Accepts a full URL (any case, any host, http or https) or the bare
+ * base32 text; verifies against the keyring at time now. On success fills
+ * claims and returns QRPAY_OK. For QRPAY_EXPIRED and QRPAY_NOT_YET_VALID
+ * the claims are filled too (the signature is good). detail gets a
+ * precise human reason.
+ */
+enum qrpay_err	 qrpay_verify(const char *text, size_t len,
+		    const struct keyring *, int64_t now,
+		    struct qr_claims *claims, char *detail, size_t detlen);
+
+/* Decodes COSE bytes without verifying: kid and claims (for fuzzing/tools). */
+enum qrpay_err	 qrpay_decode(const uint8_t *cose, size_t len,
+		    struct qr_claims *claims, char *detail, size_t detlen);
+
+const char	*qrpay_strerror(enum qrpay_err);
+/* Maps a verification error to the verdict reason code. */
+enum cert_reason qrpay_reason(enum qrpay_err);
+
+#endif
