@@ -1,0 +1,84 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * skk's commands: the table, argument handling and one handler per
+ * command. main.c only calls cmd_main; everything here can be driven from
+ * the unit tests with FILE streams in place of stdin, stdout and stderr.
+ */
+#ifndef CLIENT_CMD_H
+#define CLIENT_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cert.h"
+#include "net.h"
+#include "output.h"
+#include "skkconf.h"
+
+#define CMD_BATCH_ITEMS	WIRE_MAX_BATCH_DEFAULT	/* per VERIFY request */
+#define CMD_BATCH_BYTES	(4u * 1024 * 1024)	/* text per VERIFY request */
+#define CMD_LINE_MAX	4096			/* one stdin item */
+
+struct cmd;
+
+/* What one run of skk works with. */
+struct cmd_ctx {
+	const char		*config;	/* -c FILE, or NULL */
+	int			 json;
+	FILE			*in;		/* for "verify -" */
+	FILE			*out;
+	FILE			*err;
+	const struct cmd	*cmd;		/* the command running */
+	struct skkconf		 conf;
+	struct net		*net;		/* once connected */
+	struct output		*o;		/* once connected */
+};
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(struct cmd_ctx *, int argc, char **argv);
+	const char	*usage;		/* after "skk NAME " */
+	const char	*summary;
+	int		 needs_admin;
+};
+
+/*
+ * The whole program but main(): global options, the command, its exit
+ * status (sysexits.h; verify: 0 valid, 1 not valid, 2 unknown).
+ */
+int		 cmd_main(int argc, char **argv, FILE *in, FILE *out,
+		    FILE *err);
+
+const struct cmd *cmd_find(const char *name);	/* NULL if unknown */
+const struct cmd *cmd_table(size_t *n);
+
+/*
+ * Joins every run of five arguments shaped like the groups of a
+ * certificate number (5, 4, 1, 8 and 4 digits) into one argument, since
+ * an unquoted number arrives split by the shell. Returns a new
+ * NULL-terminated vector of copies and its length in *outc, or NULL on
+ * allocation failure; free it with cmd_argv_free.
+ */
+char		**cmd_join_numbers(int argc, char *const *argv, int *outc);
+void		 cmd_argv_free(char **);
+
+/*
+ * Writes the canonical form "KBLI KBJI J SEQ YEAR" of a number written
+ * with any blanks between the groups or none at all. 0, or -1 (out gets
+ * the text with surrounding blanks removed) when it has not that shape.
+ */
+int		 cmd_normalize_number(const char *in, char *out, size_t outlen);
+
+/* A QR text: an http(s):// URL in any case, or >= 40 base32 characters. */
+int		 cmd_is_qr(const char *);
+
+/*
+ * The exit status for a wire error code, and the message for an ERROR
+ * answer to command name about number (may be NULL).
+ */
+int		 cmd_wire_exit(uint64_t err);
+int		 cmd_wire_error(const struct wire_msg *answer, const char *name,
+		    const char *number, char *msg, size_t msglen);
+
+#endif

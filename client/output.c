@@ -1,0 +1,667 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Formatting answers. Human output is printed as each answer arrives;
+ * JSON is gathered into one document and printed at the end, so a
+ * program reading stdout always gets a single value. Text from the server
+ * is cleaned of control characters before it reaches a terminal.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cert.h"
+#include "output.h"
+#include "record.h"
+
+#define OUT_TEXT	1024	/* largest text field we print */
+
+struct output {
+	FILE	*f;
+	int	 json;
+	json_t	*root;
+	json_t	*items;		/* in root, made on first use */
+	int	 verify;	/* root gets the verdict counts */
+	size_t	 counts[3];
+};
+
+static const char *const out_verdict_labels[] = {
+	"VALID", "NOT VALID", "UNKNOWN"
+};
+static const char *const out_verdict_keys[] = {
+	"valid", "not_valid", "unknown"
+};
+static const char *const out_apptypes[] = { "new", "renewal", "change" };
+
+struct output *
+output_new(FILE *f, int json)
+{
+	struct output	*o;
+
+	if ((o = calloc(1, sizeof *o)) == NULL)
+		return NULL;
+	o->f = f;
+	o->json = json;
+	if (json && (o->root = json_object()) == NULL) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+output_free(struct output *o)
+{
+	if (o == NULL)
+		return;
+	json_decref(o->root);
+	free(o);
+}
+
+int
+output_end(struct output *o)
+{
+	size_t	i;
+
+	if (!o->json)
+		return 0;
+	if (o->verify) {
+		for (i = 0; i < 3; i++)
+			json_object_set_new(o->root, out_verdict_keys[i],
+			    json_integer((json_int_t)o->counts[i]));
+	}
+	if (json_dumpf(o->root, o->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
+	    -1 || fputc('\n', o->f) == EOF)
+		return -1;
+	return 0;
+}
+
+const char *
+output_verdict_label(unsigned v)
+{
+	return out_verdict_labels[v < 3 ? v : VERDICT_UNKNOWN];
+}
+
+const char *
+output_verdict_key(unsigned v)
+{
+	return out_verdict_keys[v < 3 ? v : VERDICT_UNKNOWN];
+}
+
+/* Replaces control characters, which could drive a terminal. */
+static void
+out_clean(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* A text field, or "" when absent or unreadable. */
+static const char *
+out_get(const struct wire_msg *m, enum wire_key k, char *buf, size_t len)
+{
+	if (wire_get_str(m, k, buf, len) == -1)
+		buf[0] = '\0';
+	out_clean(buf);
+	return buf;
+}
+
+static const char *
+out_status_name(uint64_t s)
+{
+	return s < CERT_STATUS_MAX ? cert_status_name((enum cert_status)s) :
+	    "unknown";
+}
+
+static const char *
+out_reason_name(uint64_t r)
+{
+	return r < REASON_MAX ? cert_reason_name((enum cert_reason)r) :
+	    "unknown";
+}
+
+/* UTC, ISO 8601; "" for 0. */
+static void
+out_time(int64_t t, char out[32])
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	out[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+out_hex(const uint8_t *p, size_t len, char *out)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+/* json_string refuses bad UTF-8: keep the ASCII and mark the rest. */
+static json_t *
+out_json_string(const char *s)
+{
+	json_t	*j;
+	char	*copy, *p;
+
+	if ((j = json_string(s)) != NULL)
+		return j;
+	if ((copy = strdup(s)) == NULL)
+		return NULL;
+	for (p = copy; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	}
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+static void
+out_set_str(json_t *obj, const char *key, const char *s)
+{
+	json_object_set_new(obj, key, out_json_string(s));
+}
+
+/* Sets key only when the text is not empty. */
+static void
+out_set_opt(json_t *obj, const char *key, const char *s)
+{
+	if (s[0] != '\0')
+		out_set_str(obj, key, s);
+}
+
+static void
+out_set_int(json_t *obj, const char *key, int64_t v)
+{
+	json_object_set_new(obj, key, json_integer((json_int_t)v));
+}
+
+/* A new object appended to root's "items". */
+static json_t *
+out_item(struct output *o)
+{
+	json_t	*j;
+
+	if (o->items == NULL) {
+		o->items = json_array();
+		json_object_set_new(o->root, "items", o->items);
+	}
+	j = json_object();
+	json_array_append_new(o->items, j);
+	return j;
+}
+
+/* Fields of a known certificate in a VERIFY item. */
+static void
+out_verify_json(struct output *o, const struct wire_msg *it,
+    const char *query, uint64_t verdict, uint64_t code)
+{
+	json_t		*j = out_item(o);
+	char		 buf[OUT_TEXT];
+	uint64_t	 v;
+
+	out_set_str(j, "query", query);
+	out_set_str(j, "verdict", output_verdict_key((unsigned)verdict));
+	out_set_str(j, "reason", out_reason_name(code));
+	out_set_str(j, "number", out_get(it, WK_NUMBER, buf, sizeof buf));
+	if (!wire_has(it, WK_NAME))
+		return;
+	out_set_str(j, "name", out_get(it, WK_NAME, buf, sizeof buf));
+	out_set_str(j, "job_code", out_get(it, WK_JOB, buf, sizeof buf));
+	out_set_str(j, "job_title", out_get(it, WK_DETAIL, buf, sizeof buf));
+	if (wire_get_uint(it, WK_LEVEL, &v) == 0)
+		out_set_int(j, "level", (int64_t)v);
+	out_set_opt(j, "issued", out_get(it, WK_ISSUED, buf, sizeof buf));
+	out_set_opt(j, "expires", out_get(it, WK_EXPIRES, buf, sizeof buf));
+	out_set_opt(j, "lpjk_number", out_get(it, WK_LPJK, buf, sizeof buf));
+	if (wire_get_uint(it, WK_STATUS, &v) == 0)
+		out_set_str(j, "status", out_status_name(v));
+}
+
+static void
+out_reason_human(FILE *f, uint64_t code)
+{
+	const char	*r = out_reason_name(code);
+
+	fputs("  (", f);
+	for (; *r != '\0'; r++)
+		fputc(*r == '_' ? ' ' : *r, f);
+	fputc(')', f);
+}
+
+static void
+out_verify_human(struct output *o, const struct wire_msg *it,
+    const char *query, uint64_t verdict, uint64_t code)
+{
+	char		 number[64], name[OUT_TEXT], job[16], title[OUT_TEXT];
+	char		 expires[16], q[OUT_TEXT];
+	uint64_t	 level = 0;
+
+	out_get(it, WK_NUMBER, number, sizeof number);
+	snprintf(q, sizeof q, "%s", query);
+	out_clean(q);
+	fprintf(o->f, "%-12s%s", output_verdict_label((unsigned)verdict),
+	    number[0] != '\0' ? number : q);
+	if (wire_has(it, WK_NAME)) {
+		wire_get_uint(it, WK_LEVEL, &level);
+		fprintf(o->f, "  %s  %s %s (jenjang %llu)",
+		    out_get(it, WK_NAME, name, sizeof name),
+		    out_get(it, WK_JOB, job, sizeof job),
+		    out_get(it, WK_DETAIL, title, sizeof title),
+		    (unsigned long long)level);
+		if (out_get(it, WK_EXPIRES, expires, sizeof expires)[0] != '\0')
+			fprintf(o->f, "  expires %s", expires);
+	}
+	if (verdict != VERDICT_VALID)
+		out_reason_human(o->f, code);
+	fputc('\n', o->f);
+}
+
+int
+output_verify(struct output *o, const struct wire_msg *it, const char *query)
+{
+	uint64_t	verdict = VERDICT_UNKNOWN, code = REASON_UNAVAILABLE;
+
+	if (wire_get_uint(it, WK_VERDICT, &verdict) == -1 || verdict > 2)
+		verdict = VERDICT_UNKNOWN;
+	wire_get_uint(it, WK_CODE, &code);
+	o->verify = 1;
+	o->counts[verdict]++;
+	if (o->json)
+		out_verify_json(o, it, query, verdict, code);
+	else
+		out_verify_human(o, it, query, verdict, code);
+	return (int)verdict;
+}
+
+void
+output_issue(struct output *o, const struct wire_msg *it)
+{
+	char		 number[64], url[OUT_TEXT];
+	uint64_t	 st = CERT_STATUS_MAX;
+	json_t		*j;
+
+	out_get(it, WK_NUMBER, number, sizeof number);
+	out_get(it, WK_URL, url, sizeof url);
+	wire_get_uint(it, WK_STATUS, &st);
+	if (!o->json) {
+		fprintf(o->f, "%s  %s  %s\n", number, out_status_name(st), url);
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "number", number);
+	out_set_str(j, "status", out_status_name(st));
+	out_set_str(j, "url", url);
+}
+
+void
+output_status(struct output *o, const struct wire_msg *a)
+{
+	char		number[64];
+	uint64_t	st = CERT_STATUS_MAX;
+
+	out_get(a, WK_NUMBER, number, sizeof number);
+	wire_get_uint(a, WK_STATUS, &st);
+	if (!o->json) {
+		fprintf(o->f, "%s  %s\n", number, out_status_name(st));
+		return;
+	}
+	out_set_str(o->root, "number", number);
+	out_set_str(o->root, "status", out_status_name(st));
+}
+
+void
+output_renew(struct output *o, const struct wire_msg *a)
+{
+	char		number[64], prev[64], url[OUT_TEXT];
+	uint64_t	st = CERT_STATUS_MAX;
+
+	out_get(a, WK_NUMBER, number, sizeof number);
+	out_get(a, WK_PREV, prev, sizeof prev);
+	out_get(a, WK_URL, url, sizeof url);
+	wire_get_uint(a, WK_STATUS, &st);
+	if (!o->json) {
+		fprintf(o->f, "%s  %s  %s  (replaces %s)\n", number,
+		    out_status_name(st), url, prev);
+		return;
+	}
+	out_set_str(o->root, "number", number);
+	out_set_str(o->root, "previous", prev);
+	out_set_str(o->root, "status", out_status_name(st));
+	out_set_str(o->root, "url", url);
+}
+
+/* One "label  value" line of `skk show`, skipped when empty. */
+static void
+out_field(FILE *f, const char *label, const char *value)
+{
+	char	buf[OUT_TEXT];
+
+	if (value[0] == '\0')
+		return;
+	snprintf(buf, sizeof buf, "%s", value);
+	out_clean(buf);
+	fprintf(f, "%-16s%s\n", label, buf);
+}
+
+static void
+out_date(int32_t days, char out[11])
+{
+	if (days == 0)
+		out[0] = '\0';
+	else
+		date_format(days, out);
+}
+
+static const char *
+out_apptype(unsigned a)
+{
+	return a < 3 ? out_apptypes[a] : "unknown";
+}
+
+static void
+out_units(const struct cert *c, char *out, size_t len)
+{
+	size_t	i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < c->nunits && i < CERT_UNITS_MAX && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s",
+		    i > 0 ? ", " : "", c->units[i]);
+}
+
+static void
+out_show_human(FILE *f, const struct cert *c, const char *status,
+    const char *url)
+{
+	char	issued[11], expires[11], assessed[11], level[4], units[512];
+
+	out_date(c->issued, issued);
+	out_date(c->expires, expires);
+	out_date(c->assessed, assessed);
+	snprintf(level, sizeof level, "%u", c->jenjang);
+	out_units(c, units, sizeof units);
+	out_field(f, "number", c->number);
+	out_field(f, "status", status);
+	out_field(f, "name", c->name);
+	out_field(f, "job code", c->job_code);
+	out_field(f, "job title", c->job_title_id);
+	out_field(f, "job title (en)", c->job_title_en);
+	out_field(f, "klasifikasi", c->klasifikasi);
+	out_field(f, "subklasifikasi", c->subklasifikasi);
+	out_field(f, "kualifikasi", c->kualifikasi < CERT_QUAL_MAX ?
+	    cert_qual_name((enum cert_qual)c->kualifikasi) : "");
+	out_field(f, "jenjang", level);
+	out_field(f, "units", units);
+	out_field(f, "issuer", c->issuer_name);
+	out_field(f, "licence", c->issuer_licence);
+	out_field(f, "organiser", c->organiser);
+	out_field(f, "event", c->event);
+	out_field(f, "assessed", assessed);
+	out_field(f, "place", c->assess_place);
+	out_field(f, "issued", issued);
+	out_field(f, "expires", expires);
+	out_field(f, "application", out_apptype(c->apptype));
+	out_field(f, "lsp number", c->lsp_regno);
+	out_field(f, "lpjk number", c->lpjk_regno);
+	out_field(f, "blank number", c->blank_no);
+	out_field(f, "predecessor", c->predecessor);
+	out_field(f, "successor", c->successor);
+	out_field(f, "url", url);
+}
+
+static void
+out_show_json(json_t *j, const struct cert *c, const char *status,
+    const char *url)
+{
+	char	 d[11], kid[17];
+	json_t	*units = json_array();
+	size_t	 i;
+
+	out_set_str(j, "number", c->number);
+	out_set_str(j, "status", status);
+	out_set_str(j, "name", c->name);
+	out_set_str(j, "job_code", c->job_code);
+	out_set_str(j, "job_title", c->job_title_id);
+	out_set_opt(j, "job_title_en", c->job_title_en);
+	out_set_opt(j, "klasifikasi", c->klasifikasi);
+	out_set_opt(j, "subklasifikasi", c->subklasifikasi);
+	if (c->kualifikasi < CERT_QUAL_MAX)
+		out_set_str(j, "kualifikasi",
+		    cert_qual_name((enum cert_qual)c->kualifikasi));
+	out_set_int(j, "level", c->jenjang);
+	for (i = 0; i < c->nunits && i < CERT_UNITS_MAX; i++)
+		json_array_append_new(units, out_json_string(c->units[i]));
+	json_object_set_new(j, "units", units);
+	out_set_opt(j, "issuer_name", c->issuer_name);
+	out_set_opt(j, "issuer_licence", c->issuer_licence);
+	out_set_opt(j, "organiser", c->organiser);
+	out_set_opt(j, "event", c->event);
+	out_date(c->assessed, d);
+	out_set_opt(j, "assessed", d);
+	out_set_opt(j, "assess_place", c->assess_place);
+	out_date(c->issued, d);
+	out_set_opt(j, "issued", d);
+	out_date(c->expires, d);
+	out_set_opt(j, "expires", d);
+	out_set_str(j, "application", out_apptype(c->apptype));
+	out_set_opt(j, "lsp_number", c->lsp_regno);
+	out_set_opt(j, "lpjk_number", c->lpjk_regno);
+	out_set_opt(j, "blank_number", c->blank_no);
+	out_set_opt(j, "predecessor", c->predecessor);
+	out_set_opt(j, "successor", c->successor);
+	out_hex(c->kid, sizeof c->kid, kid);
+	out_set_str(j, "kid", kid);
+	out_set_opt(j, "url", url);
+}
+
+struct out_event {
+	char		time[32];
+	const char	*kind;
+	const char	*status;
+	char		actor[OUT_TEXT];
+	char		serial[OUT_TEXT];
+	char		reason[OUT_TEXT];
+	char		detail[OUT_TEXT];
+};
+
+static void
+out_event_read(const struct wire_msg *e, struct out_event *ev)
+{
+	int64_t		t = 0;
+	uint64_t	kind = 0, st = CERT_STATUS_MAX;
+
+	wire_get_int(e, WK_TIME, &t);
+	wire_get_uint(e, WK_KIND, &kind);
+	wire_get_uint(e, WK_STATUS, &st);
+	out_time(t, ev->time);
+	ev->kind = kind >= EVENT_ISSUE && kind < EVENT_KIND_MAX ?
+	    event_kind_name((enum event_kind)kind) : "unknown";
+	ev->status = out_status_name(st);
+	out_get(e, WK_ACTOR, ev->actor, sizeof ev->actor);
+	out_get(e, WK_SERIAL, ev->serial, sizeof ev->serial);
+	out_get(e, WK_REASON, ev->reason, sizeof ev->reason);
+	out_get(e, WK_DETAIL, ev->detail, sizeof ev->detail);
+}
+
+static void
+out_events(struct output *o, const struct wire_msg *a)
+{
+	struct out_event	 ev;
+	json_t			*arr = NULL, *j;
+	size_t			 i, n = wire_list_len(a, WK_EVENTS);
+
+	if (o->json) {
+		arr = json_array();
+		json_object_set_new(o->root, "events", arr);
+	} else
+		fprintf(o->f, "history:\n");
+	for (i = 0; i < n; i++) {
+		out_event_read(wire_list_get(a, WK_EVENTS, i), &ev);
+		if (!o->json) {
+			fprintf(o->f, "  %s  %s  %s  %s  %s  %s\n", ev.time,
+			    ev.kind, ev.status, ev.actor[0] ? ev.actor : "-",
+			    ev.reason[0] ? ev.reason : "-",
+			    ev.detail[0] ? ev.detail : "-");
+			continue;
+		}
+		json_array_append_new(arr, j = json_object());
+		out_set_str(j, "time", ev.time);
+		out_set_str(j, "kind", ev.kind);
+		out_set_str(j, "status", ev.status);
+		out_set_str(j, "actor", ev.actor);
+		out_set_str(j, "serial", ev.serial);
+		out_set_str(j, "reason", ev.reason);
+		out_set_str(j, "detail", ev.detail);
+	}
+}
+
+int
+output_show(struct output *o, const struct wire_msg *a, char *err,
+    size_t errlen)
+{
+	struct cert	*c;
+	const uint8_t	*rec;
+	size_t		 len;
+	uint64_t	 st = CERT_STATUS_MAX;
+	char		 url[OUT_TEXT], why[CERT_ERR_MAX];
+
+	if (wire_get_bytes(a, WK_RECORD, &rec, &len) == -1) {
+		snprintf(err, errlen, "answer without a record");
+		return -1;
+	}
+	if ((c = malloc(sizeof *c)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (record_decode(rec, len, c, why, sizeof why) == -1) {
+		snprintf(err, errlen, "bad record from server: %s", why);
+		free(c);
+		return -1;
+	}
+	if (wire_get_uint(a, WK_STATUS, &st) == -1)
+		st = c->status;
+	out_get(a, WK_URL, url, sizeof url);
+	if (o->json)
+		out_show_json(o->root, c, out_status_name(st), url);
+	else
+		out_show_human(o->f, c, out_status_name(st), url);
+	free(c);
+	out_events(o, a);
+	return 0;
+}
+
+void
+output_find(struct output *o, const struct wire_msg *a)
+{
+	const struct wire_msg	*it;
+	size_t			 i, n = wire_list_len(a, WK_ITEMS);
+	char			 number[64], name[OUT_TEXT], job[16];
+	uint64_t		 st;
+	json_t			*j;
+
+	if (o->json && o->items == NULL) {
+		o->items = json_array();
+		json_object_set_new(o->root, "items", o->items);
+	}
+	if (n == 0 && !o->json)
+		fprintf(o->f, "no certificate for this NIK\n");
+	for (i = 0; i < n; i++) {
+		it = wire_list_get(a, WK_ITEMS, i);
+		st = CERT_STATUS_MAX;
+		wire_get_uint(it, WK_STATUS, &st);
+		out_get(it, WK_NUMBER, number, sizeof number);
+		out_get(it, WK_NAME, name, sizeof name);
+		out_get(it, WK_JOB, job, sizeof job);
+		if (!o->json) {
+			fprintf(o->f, "%s  %-10s  %s  %s\n", number,
+			    out_status_name(st), job, name);
+			continue;
+		}
+		j = out_item(o);
+		out_set_str(j, "number", number);
+		out_set_str(j, "status", out_status_name(st));
+		out_set_str(j, "name", name);
+		out_set_str(j, "job_code", job);
+	}
+}
+
+static void
+out_key_line(struct output *o, const struct wire_msg *it)
+{
+	const uint8_t	*p;
+	size_t		 len;
+	char		 kid[2 * 64 + 1] = "", key[2 * 64 + 1] = "";
+	char		 from[32], to[32];
+	int64_t		 t;
+	json_t		*j;
+
+	if (wire_get_bytes(it, WK_KID, &p, &len) == 0 && len <= 64)
+		out_hex(p, len, kid);
+	if (wire_get_bytes(it, WK_KEY, &p, &len) == 0 && len <= 64)
+		out_hex(p, len, key);
+	out_time(wire_get_int(it, WK_FROM, &t) == 0 ? t : 0, from);
+	out_time(wire_get_int(it, WK_TO, &t) == 0 ? t : 0, to);
+	if (!o->json) {
+		fprintf(o->f, "kid %s  key %s  from %s  to %s\n", kid, key,
+		    from[0] ? from : "-", to[0] ? to : "open");
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "kid", kid);
+	out_set_str(j, "key", key);
+	json_object_set_new(j, "from", from[0] ? json_string(from) :
+	    json_null());
+	json_object_set_new(j, "to", to[0] ? json_string(to) : json_null());
+}
+
+void
+output_keys(struct output *o, const struct wire_msg *a)
+{
+	size_t	i, n = wire_list_len(a, WK_ITEMS);
+
+	if (o->json && o->items == NULL) {
+		o->items = json_array();
+		json_object_set_new(o->root, "items", o->items);
+	}
+	for (i = 0; i < n; i++)
+		out_key_line(o, wire_list_get(a, WK_ITEMS, i));
+}
+
+void
+output_stats(struct output *o, const struct wire_msg *a)
+{
+	const struct wire_msg	*it;
+	size_t			 i, n = wire_list_len(a, WK_ITEMS);
+	char			 name[64];
+	uint64_t		 v;
+
+	for (i = 0; i < n; i++) {
+		it = wire_list_get(a, WK_ITEMS, i);
+		v = 0;
+		if (out_get(it, WK_NAME, name, sizeof name)[0] == '\0')
+			continue;
+		wire_get_uint(it, WK_COUNT, &v);
+		if (o->json)
+			json_object_set_new(o->root, name,
+			    json_integer((json_int_t)v));
+		else
+			fprintf(o->f, "%-16s%llu\n", name,
+			    (unsigned long long)v);
+	}
+}

@@ -1,0 +1,48 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * What skk prints: one line per result for people, or with --json one
+ * JSON document for programs (snake_case fields). Functions take answers
+ * as decoded wire messages and write to the FILE given at creation, so
+ * tests can capture them. The only client module that calls jansson.
+ */
+#ifndef CLIENT_OUTPUT_H
+#define CLIENT_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "wire.h"
+
+struct output;
+
+/* Human lines on out, or one JSON document on out at output_end. */
+struct output	*output_new(FILE *out, int json);
+void		 output_free(struct output *);	/* NULL is a no-op */
+/* Writes the JSON document (no-op for humans). 0, or -1 on failure. */
+int		 output_end(struct output *);
+
+/*
+ * One item of a VERIFY answer; query is what was asked (shown when the
+ * server could not read a number from it). Returns the verdict (enum
+ * cert_verdict); a missing or unknown verdict counts as UNKNOWN.
+ */
+int		 output_verify(struct output *, const struct wire_msg *item,
+		    const char *query);
+/* One item of an ISSUE answer: number, status, QR URL. */
+void		 output_issue(struct output *, const struct wire_msg *item);
+/* SET_STATUS and RECORD_LPJK answers: number and status. */
+void		 output_status(struct output *, const struct wire_msg *ans);
+/* RENEW answer: new number, previous number, status, URL. */
+void		 output_renew(struct output *, const struct wire_msg *ans);
+/* SHOW answer: record, URL, history. -1 with a reason if undecodable. */
+int		 output_show(struct output *, const struct wire_msg *ans,
+		    char *err, size_t errlen);
+void		 output_find(struct output *, const struct wire_msg *ans);
+void		 output_keys(struct output *, const struct wire_msg *ans);
+void		 output_stats(struct output *, const struct wire_msg *ans);
+
+/* Human labels and JSON names of a verdict ("NOT VALID", "not_valid"). */
+const char	*output_verdict_label(unsigned);
+const char	*output_verdict_key(unsigned);
+
+#endif

@@ -1,0 +1,487 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Companion-protocol handlers. Reads (verify, show, find, keys, stats)
+ * answer at once from the worker's LMDB reader; writes are checked on the
+ * loop, then run on the writer thread (ops.c) and answered after commit.
+ * Roles are re-checked on every request, resumed sessions included.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "ops.h"
+#include "qrpay.h"
+#include "record.h"
+#include "skkd.h"
+#include "store.h"
+
+#define SHOW_MAX_EVENTS	256
+#define FIND_MAX	256
+
+typedef void	(*handler_fn)(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+
+struct handler {
+	enum wire_type	 type;
+	int		 admin;		/* writes and private reads */
+	uint64_t	 keys;		/* allowed fields besides TYPE, ID */
+	handler_fn	 fn;
+};
+
+static void	h_verify(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+static void	h_show(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+static void	h_find(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+static void	h_keys(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+static void	h_stats(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+
+static const struct handler handlers[] = {
+	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
+	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS), ops_issue },
+	{ WIRE_SET_STATUS, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_STATUS) |
+	    WK_BIT(WK_REASON), ops_set_status },
+	{ WIRE_RECORD_LPJK, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_LPJK),
+	    ops_record_lpjk },
+	{ WIRE_RENEW, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_RECORD) |
+	    WK_BIT(WK_REASON), ops_renew },
+	{ WIRE_SHOW, 1, WK_BIT(WK_NUMBER), h_show },
+	{ WIRE_FIND, 1, WK_BIT(WK_NIK), h_find },
+	{ WIRE_KEYS, 0, 0, h_keys },
+	{ WIRE_STATS, 0, 0, h_stats },
+};
+
+int
+dispatch_hello(struct conn *c, struct wire_msg *msg)
+{
+	struct tls_peer	 peer;
+	struct wire_msg	*ans;
+	uint64_t	 version;
+	char		 name[200];
+
+	if (wire_type(msg) != WIRE_HELLO ||
+	    wire_get_uint(msg, WK_VERSION, &version) == -1) {
+		wire_msg_free(msg);
+		conn_fail(c, WERR_VERSION, "expected HELLO with VERSION first");
+		return -1;
+	}
+	if (version != WIRE_VERSION) {
+		wire_msg_free(msg);
+		conn_fail(c, WERR_VERSION, "protocol version not supported "
+		    "(this server speaks version 1)");
+		return -1;
+	}
+	conn_peer(c, &peer);
+	snprintf(name, sizeof(name), "skkd %s %s", SKKD_VERSION,
+	    skkd->conf.issuer_name);
+	if ((ans = wire_msg_new(WIRE_HELLO, wire_id(msg))) != NULL &&
+	    (wire_put_uint(ans, WK_VERSION, WIRE_VERSION) == -1 ||
+	    wire_put_str(ans, WK_NAME, name) == -1 ||
+	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1)) {
+		wire_msg_free(ans);
+		ans = NULL;
+	}
+	wire_msg_free(msg);
+	if (ans == NULL) {
+		conn_fail(c, WERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	conn_reply(c, ans);
+	return 0;
+}
+
+static const struct handler *
+dispatch_find(uint64_t type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (handlers[i].type == type)
+			return &handlers[i];
+	return NULL;
+}
+
+void
+dispatch_request(struct conn *c, struct wire_msg *msg)
+{
+	const struct handler	*h;
+	struct tls_peer		 peer;
+	char			 err[160];
+	uint64_t		 id = wire_id(msg);
+
+	if ((h = dispatch_find(wire_type(msg))) == NULL) {
+		conn_reply_error(c, id, WERR_UNKNOWN_TYPE,
+		    "unknown request type %llu",
+		    (unsigned long long)wire_type(msg));
+		goto out;
+	}
+	if (wire_check_keys(msg, h->keys, err, sizeof(err)) == -1) {
+		conn_reply_error(c, id, WERR_INVALID, "%s: %s",
+		    wire_type_name(h->type), err);
+		goto out;
+	}
+	conn_peer(c, &peer);
+	if (h->admin && peer.role != ROLE_ADMIN) {
+		conn_reply_error(c, id, WERR_NOT_AUTHORISED,
+		    "not authorised: admin certificate required%s%s%s",
+		    peer.why[0] ? " (" : "", peer.why, peer.why[0] ? ")" : "");
+		goto out;
+	}
+	h->fn(c, msg, &peer);
+out:
+	wire_msg_free(msg);
+}
+
+/* Verification. */
+
+/* The public fields of a known certificate (DESIGN.md §3). */
+static int
+put_public(struct wire_msg *m, const struct cert *ct)
+{
+	char	d1[11], d2[11];
+
+	date_format(ct->issued, d1);
+	date_format(ct->expires, d2);
+	if (wire_put_str(m, WK_NAME, ct->name) == -1 ||
+	    wire_put_str(m, WK_JOB, ct->job_code) == -1 ||
+	    wire_put_str(m, WK_DETAIL, ct->job_title_id) == -1 ||
+	    wire_put_uint(m, WK_LEVEL, ct->jenjang) == -1 ||
+	    wire_put_str(m, WK_ISSUED, d1) == -1 ||
+	    wire_put_str(m, WK_EXPIRES, d2) == -1 ||
+	    wire_put_uint(m, WK_STATUS, ct->status) == -1)
+		return -1;
+	if (ct->lpjk_regno[0] && wire_put_str(m, WK_LPJK, ct->lpjk_regno) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+put_verdict(struct wire_msg *m, enum cert_verdict v, enum cert_reason r)
+{
+	if (wire_put_uint(m, WK_VERDICT, v) == -1 ||
+	    wire_put_uint(m, WK_CODE, r) == -1)
+		return -1;
+	return 0;
+}
+
+/* Live status of a number; the verdict is UNKNOWN when the store fails. */
+static int
+verify_number(struct conn *c, struct wire_msg *ans, const char *number,
+    int64_t now)
+{
+	struct cert		 ct;
+	enum cert_reason	 r;
+	enum cert_verdict	 v;
+	char			 err[CERT_ERR_MAX];
+	int			 rc;
+
+	if (wire_put_str(ans, WK_NUMBER, number) == -1)
+		return -1;
+	if (cert_check_number(number, err, sizeof(err)) == -1) {
+		if (wire_put_str(ans, WK_REASON, err) == -1)
+			return -1;
+		return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
+	}
+	rc = store_get_cert(conn_reader(c), number, &ct, NULL, NULL);
+	if (rc == STORE_NOTFOUND)
+		return put_verdict(ans, VERDICT_NOT_VALID,
+		    REASON_UNKNOWN_NUMBER);
+	if (rc != STORE_OK)
+		return put_verdict(ans, VERDICT_UNKNOWN, REASON_UNAVAILABLE);
+	v = cert_verdict(&ct, now, &r);
+	if (put_verdict(ans, v, r) == -1)
+		return -1;
+	return put_public(ans, &ct);
+}
+
+static int
+verify_qr(struct conn *c, struct wire_msg *ans, const char *text, int64_t now)
+{
+	struct qr_claims	 cl;
+	enum qrpay_err		 e;
+	char			 detail[160];
+
+	e = qrpay_verify(text, strlen(text), &skkd->keyring, now, &cl,
+	    detail, sizeof(detail));
+	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
+		if (wire_put_str(ans, WK_REASON, detail) == -1)
+			return -1;
+		return put_verdict(ans, VERDICT_NOT_VALID, qrpay_reason(e));
+	}
+	/* The signature is good: the store knows the live status. */
+	return verify_number(c, ans, cl.number, now);
+}
+
+static int
+verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
+    int64_t now)
+{
+	char	text[QRPAY_URL_MAX + 1];
+
+	if (wire_check_keys(item, WK_BIT(WK_NUMBER) | WK_BIT(WK_QR), text,
+	    sizeof(text)) == 0) {
+		if (wire_get_str(item, WK_NUMBER, text, sizeof(text)) == 0)
+			return verify_number(c, ans, text, now);
+		if (wire_get_str(item, WK_QR, text, sizeof(text)) == 0)
+			return verify_qr(c, ans, text, now);
+		snprintf(text, sizeof(text), "expected NUMBER or QR text");
+	}
+	if (wire_put_str(ans, WK_REASON, text) == -1)
+		return -1;
+	return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
+}
+
+static void
+h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	struct wire_msg	*ans, *it;
+	size_t		 i, n = wire_list_len(msg, WK_ITEMS);
+	int64_t		 now = time(NULL);
+
+	if (n == 0 || n > skkd->conf.max_batch) {
+		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
+		    "verify: %zu items (1-%u allowed)", n, skkd->conf.max_batch);
+		return;
+	}
+	if ((ans = wire_msg_new(WIRE_VERIFY, wire_id(msg))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
+		    verify_item(c, wire_list_get(msg, WK_ITEMS, i), it, now) == -1)
+			goto fail;
+	}
+	atomic_fetch_add(&skkd->stats.verifications, n);
+	conn_reply(c, ans);
+	return;
+fail:
+	wire_msg_free(ans);
+	conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+}
+
+/* Admin reads. */
+
+static int
+put_event(struct wire_msg *m, const struct cert_event *ev)
+{
+	if (wire_put_int(m, WK_TIME, ev->at) == -1 ||
+	    wire_put_uint(m, WK_KIND, ev->kind) == -1 ||
+	    wire_put_uint(m, WK_STATUS, ev->status) == -1 ||
+	    wire_put_str(m, WK_ACTOR, ev->actor) == -1 ||
+	    wire_put_str(m, WK_SERIAL, ev->serial) == -1 ||
+	    wire_put_str(m, WK_REASON, ev->reason) == -1 ||
+	    wire_put_str(m, WK_DETAIL, ev->detail) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+put_show(struct wire_msg *ans, struct cert *ct, const uint8_t *qr,
+    size_t qrlen, const struct cert_event *ev, size_t nev)
+{
+	struct wire_msg	*it;
+	uint8_t		*rec;
+	size_t		 reclen, i;
+	char		 url[QRPAY_URL_MAX];
+	int		 rc;
+
+	memset(ct->nik_hmac, 0, sizeof(ct->nik_hmac));
+	if (record_encode(ct, &rec, &reclen) == -1)
+		return -1;
+	rc = wire_put_bytes(ans, WK_RECORD, rec, reclen);
+	free(rec);
+	if (rc == -1 || wire_put_uint(ans, WK_STATUS, ct->status) == -1)
+		return -1;
+	if (qr != NULL && qrpay_url(skkd->conf.public_host, qr, qrlen, url,
+	    sizeof(url)) == 0 && wire_put_str(ans, WK_URL, url) == -1)
+		return -1;
+	for (i = 0; i < nev; i++)
+		if ((it = wire_put_item(ans, WK_EVENTS)) == NULL ||
+		    put_event(it, &ev[i]) == -1)
+			return -1;
+	return 0;
+}
+
+static void
+h_show(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	struct cert		 ct;
+	struct cert_event	*ev = NULL;
+	struct wire_msg		*ans = NULL;
+	uint8_t			*qr = NULL;
+	size_t			 qrlen = 0, nev = 0;
+	char			 number[CERT_NUMBER_LEN + 1];
+	int			 rc;
+
+	if (wire_get_str(msg, WK_NUMBER, number, sizeof(number)) == -1) {
+		conn_reply_error(c, wire_id(msg), WERR_INVALID,
+		    "show: number missing or too long");
+		return;
+	}
+	rc = store_get_cert(conn_reader(c), number, &ct, &qr, &qrlen);
+	if (rc == STORE_NOTFOUND) {
+		conn_reply_error(c, wire_id(msg), WERR_NOT_FOUND,
+		    "no certificate '%s'", number);
+		return;
+	}
+	if (rc != STORE_OK ||
+	    (ev = calloc(SHOW_MAX_EVENTS, sizeof(*ev))) == NULL ||
+	    store_get_events(conn_reader(c), number, ev, SHOW_MAX_EVENTS,
+	    &nev) != STORE_OK ||
+	    (ans = wire_msg_new(WIRE_SHOW, wire_id(msg))) == NULL ||
+	    put_show(ans, &ct, qr, qrlen, ev,
+	    nev < SHOW_MAX_EVENTS ? nev : SHOW_MAX_EVENTS) == -1) {
+		wire_msg_free(ans);
+		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		    "show: cannot read the store");
+	} else
+		conn_reply(c, ans);
+	free(ev);
+	free(qr);
+}
+
+static int
+put_found(struct conn *c, struct wire_msg *ans,
+    char (*numbers)[CERT_NUMBER_LEN + 1], size_t n)
+{
+	struct wire_msg	*it;
+	struct cert	 ct;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (store_get_cert(conn_reader(c), numbers[i], &ct, NULL,
+		    NULL) != STORE_OK)
+			continue;
+		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
+		    wire_put_str(it, WK_NUMBER, ct.number) == -1 ||
+		    wire_put_uint(it, WK_STATUS, ct.status) == -1 ||
+		    wire_put_str(it, WK_NAME, ct.name) == -1 ||
+		    wire_put_str(it, WK_JOB, ct.job_code) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+h_find(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	char		 nik[CERT_NIK_LEN + 1], err[CERT_ERR_MAX];
+	char		(*numbers)[CERT_NUMBER_LEN + 1];
+	uint8_t		 hmac[CERT_HMAC_LEN];
+	struct wire_msg	*ans = NULL;
+	size_t		 n = 0;
+
+	if (wire_get_str(msg, WK_NIK, nik, sizeof(nik)) == -1 ||
+	    cert_check_nik(nik, err, sizeof(err)) == -1) {
+		conn_reply_error(c, wire_id(msg), WERR_INVALID, "find: %s",
+		    wire_has(msg, WK_NIK) ? err : "nik missing");
+		return;
+	}
+	ops_nik_hmac(nik, hmac);
+	explicit_bzero(nik, sizeof(nik));
+	if ((numbers = calloc(FIND_MAX, sizeof(*numbers))) == NULL ||
+	    store_find_nik(conn_reader(c), hmac, numbers, FIND_MAX, &n) < 0 ||
+	    (ans = wire_msg_new(WIRE_FIND, wire_id(msg))) == NULL ||
+	    put_found(c, ans, numbers, n < FIND_MAX ? n : FIND_MAX) == -1) {
+		wire_msg_free(ans);
+		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		    "find: cannot read the store");
+	} else
+		conn_reply(c, ans);
+	free(numbers);
+}
+
+/* Public reads. */
+
+static void
+h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	const struct keyring_entry	*k;
+	struct wire_msg			*ans, *it;
+	size_t				 i;
+
+	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL)
+		goto fail;
+	for (i = 0; i < skkd->keyring.n; i++) {
+		k = &skkd->keyring.k[i];
+		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
+		    wire_put_bytes(it, WK_KID, sign_key_kid(k->key),
+		    SIGN_KID_LEN) == -1 ||
+		    wire_put_bytes(it, WK_KEY, sign_key_public(k->key),
+		    SIGN_PUB_LEN) == -1 ||
+		    wire_put_int(it, WK_FROM, k->valid_from) == -1 ||
+		    wire_put_int(it, WK_TO, k->valid_to) == -1)
+			goto fail;
+	}
+	conn_reply(c, ans);
+	return;
+fail:
+	wire_msg_free(ans);
+	conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+}
+
+static int
+put_stat(struct wire_msg *ans, const char *name, unsigned long long v)
+{
+	struct wire_msg	*it;
+
+	if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
+	    wire_put_str(it, WK_NAME, name) == -1 ||
+	    wire_put_uint(it, WK_COUNT, v) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+put_stats(struct wire_msg *ans, const struct store_stats *ss,
+    const struct writer_stats *ws)
+{
+	struct skkd_stats	*s = &skkd->stats;
+	int			 i, rc = 0;
+
+	rc |= put_stat(ans, "certificates", ss->certs);
+	for (i = 0; i < CERT_STATUS_MAX; i++)
+		rc |= put_stat(ans, cert_status_name(i), ss->by_status[i]);
+	rc |= put_stat(ans, "events", ss->events);
+	rc |= put_stat(ans, "map_used", ss->map_used);
+	rc |= put_stat(ans, "map_size", ss->map_size);
+	rc |= put_stat(ans, "commits", ws->commits);
+	rc |= put_stat(ans, "write_jobs", ws->jobs);
+	rc |= put_stat(ans, "failed_commits", ws->failed_commits);
+	rc |= put_stat(ans, "connections", atomic_load(&s->connections));
+	rc |= put_stat(ans, "accepted", atomic_load(&s->accepted));
+	rc |= put_stat(ans, "refused", atomic_load(&s->refused));
+	rc |= put_stat(ans, "requests", atomic_load(&s->requests));
+	rc |= put_stat(ans, "verifications", atomic_load(&s->verifications));
+	rc |= put_stat(ans, "bad_frames", atomic_load(&s->bad_frames));
+	return rc;
+}
+
+static void
+h_stats(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	struct store_stats	 ss;
+	struct writer_stats	 ws;
+	struct wire_msg		*ans;
+
+	memset(&ss, 0, sizeof(ss));
+	writer_get_stats(skkd->writer, &ws);
+	if (store_stats(conn_reader(c), &ss) != STORE_OK ||
+	    (ans = wire_msg_new(WIRE_STATS, wire_id(msg))) == NULL) {
+		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		    "stats: cannot read the store");
+		return;
+	}
+	if (put_stats(ans, &ss, &ws) != 0) {
+		wire_msg_free(ans);
+		conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+		return;
+	}
+	conn_reply(c, ans);
+}

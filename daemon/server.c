@@ -1,0 +1,627 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The companion port: one listening socket shared by the worker threads,
+ * each running its own event loop over TLS connections (libevent with
+ * bufferevent_openssl). A connection reads length-prefixed frames, hands
+ * decoded requests to dispatch, and writes answers; write requests make a
+ * round trip through the writer thread and come back through the worker's
+ * wake event. Deadlines are absolute: the handshake must finish within
+ * handshake_timeout, and a complete request must arrive within
+ * idle_timeout of the previous one, however the bytes trickle in.
+ */
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "dispatch.h"
+#include "log.h"
+#include "server.h"
+#include "skkd.h"
+#include "store.h"
+
+#define CONN_MAX_INFLIGHT	64		/* write jobs per connection */
+#define CONN_OUT_HIGH		(4u << 20)	/* stop reading above this */
+#define CONN_CLOSE_GRACE	5		/* seconds to flush a last answer */
+
+enum conn_state {
+	CONN_HANDSHAKE,		/* TLS handshake, under its absolute deadline */
+	CONN_HELLO,		/* waiting for the client's HELLO */
+	CONN_READY,		/* requests flow, pipelined */
+	CONN_CLOSING,		/* flushing a last answer; reads are off */
+	CONN_CLOSED		/* socket gone; memory kept for pending jobs */
+};
+
+struct worker {
+	struct server		*srv;
+	pthread_t		 thread;
+	struct event_base	*base;
+	struct evconnlistener	*listener;
+	struct event		*wake;		/* writer results arrived */
+	struct event		*resume;	/* re-enable accepting after EMFILE */
+	pthread_mutex_t		 mtx;
+	TAILQ_HEAD(, djob)	 done;		/* guarded by mtx */
+	struct store_rd		*rd;
+	TAILQ_HEAD(, conn)	 conns;
+};
+
+struct conn {
+	struct worker		*w;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+	enum conn_state		 state;
+	struct event		*timer;		/* handshake/idle/close deadline */
+	unsigned		 refs;		/* 1 while open + 1 per job */
+	unsigned		 inflight;
+	char			 addr[64];
+	TAILQ_ENTRY(conn)	 entry;
+};
+
+struct server {
+	int			 fd;
+	unsigned		 nworkers;
+	struct worker		*workers;
+};
+
+static void	conn_read_cb(struct bufferevent *, void *);
+static void	conn_read_frames(struct conn *, struct bufferevent *);
+static void	conn_write_cb(struct bufferevent *, void *);
+static void	conn_event_cb(struct bufferevent *, short, void *);
+static void	conn_timer_cb(evutil_socket_t, short, void *);
+static void	conn_close(struct conn *);
+static void	conn_unref(struct conn *);
+static void	conn_arm(struct conn *, unsigned);
+static void	conn_flow(struct conn *);
+static void	worker_wake_cb(evutil_socket_t, short, void *);
+static void	worker_accept_cb(struct evconnlistener *, evutil_socket_t,
+		    struct sockaddr *, int, void *);
+static void	worker_accept_error_cb(struct evconnlistener *, void *);
+static void	worker_resume_cb(evutil_socket_t, short, void *);
+static void	job_done_cb(struct wjob *);
+
+/* Listening socket. */
+
+static int
+server_bind(char *err, size_t errlen)
+{
+	const struct conf	*c = &skkd->conf;
+	int			 fd, on = 1;
+
+	fd = socket(c->listen_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "listen %s: %s", c->listen,
+		    strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)&c->listen_addr,
+	    c->listen_len) == -1 || listen(fd, 1024) == -1) {
+		snprintf(err, errlen, "listen %s: %s", c->listen,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+worker_init(struct worker *w, struct server *srv, char *err, size_t errlen)
+{
+	int	fd;
+
+	w->srv = srv;
+	TAILQ_INIT(&w->done);
+	TAILQ_INIT(&w->conns);
+	pthread_mutex_init(&w->mtx, NULL);
+	if ((w->base = event_base_new()) == NULL ||
+	    (w->wake = event_new(w->base, -1, 0, worker_wake_cb, w)) == NULL ||
+	    (w->resume = evtimer_new(w->base, worker_resume_cb, w)) == NULL ||
+	    (w->rd = store_rd_new(skkd->store)) == NULL ||
+	    (fd = dup(srv->fd)) == -1) {
+		snprintf(err, errlen, "cannot set up a worker: %s",
+		    strerror(errno));
+		return -1;
+	}
+	w->listener = evconnlistener_new(w->base, worker_accept_cb, w,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (w->listener == NULL) {
+		close(fd);
+		snprintf(err, errlen, "cannot listen: %s", strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(w->listener, worker_accept_error_cb);
+	return 0;
+}
+
+struct server *
+server_new(char *err, size_t errlen)
+{
+	struct server	*srv;
+	unsigned	 i;
+
+	if (evthread_use_pthreads() == -1) {
+		snprintf(err, errlen, "libevent without thread support");
+		return NULL;
+	}
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->nworkers = skkd->conf.workers;
+	if ((srv->fd = server_bind(err, errlen)) == -1)
+		goto fail;
+	if ((srv->workers = calloc(srv->nworkers, sizeof(*srv->workers))) ==
+	    NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < srv->nworkers; i++)
+		if (worker_init(&srv->workers[i], srv, err, errlen) == -1)
+			goto fail;
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+void
+server_run(struct server *srv)
+{
+	unsigned	i;
+
+	for (i = 0; i < srv->nworkers; i++)
+		if (pthread_create(&srv->workers[i].thread, NULL, worker_main,
+		    &srv->workers[i]) != 0)
+			fatal("pthread_create");
+}
+
+void
+server_stop(struct server *srv)
+{
+	unsigned	i;
+
+	for (i = 0; i < srv->nworkers; i++)
+		event_base_loopbreak(srv->workers[i].base);
+	for (i = 0; i < srv->nworkers; i++)
+		pthread_join(srv->workers[i].thread, NULL);
+}
+
+static void
+worker_release(struct worker *w)
+{
+	struct conn	*c;
+
+	if (w->listener != NULL)
+		evconnlistener_free(w->listener);
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
+		conn_close(c);
+	/* The writer has stopped: finish what came back (nobody to answer). */
+	worker_wake_cb(-1, 0, w);
+	if (w->wake != NULL)
+		event_free(w->wake);
+	if (w->resume != NULL)
+		event_free(w->resume);
+	store_rd_free(w->rd);
+	if (w->base != NULL)
+		event_base_free(w->base);
+	pthread_mutex_destroy(&w->mtx);
+}
+
+void
+server_free(struct server *srv)
+{
+	unsigned	i;
+
+	if (srv == NULL)
+		return;
+	for (i = 0; srv->workers != NULL && i < srv->nworkers; i++)
+		worker_release(&srv->workers[i]);
+	free(srv->workers);
+	if (srv->fd != -1)
+		close(srv->fd);
+	free(srv);
+}
+
+/* Accepting. */
+
+static void
+conn_format_addr(const struct sockaddr *sa, char *out, size_t len)
+{
+	const struct sockaddr_in	*sin = (const void *)sa;
+	const struct sockaddr_in6	*sin6 = (const void *)sa;
+	char				 host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(out, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else if (sa->sa_family == AF_INET) {
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(out, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else
+		snprintf(out, len, "?");
+}
+
+static void
+worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct worker	*w = arg;
+	struct conn	*c;
+	int		 on = 1;
+
+	if (atomic_fetch_add(&skkd->stats.connections, 1) >=
+	    skkd->conf.max_connections) {
+		atomic_fetch_sub(&skkd->stats.connections, 1);
+		atomic_fetch_add(&skkd->stats.refused, 1);
+		close(fd);
+		return;
+	}
+	atomic_fetch_add(&skkd->stats.accepted, 1);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto fail;
+	c->w = w;
+	c->refs = 1;
+	c->state = CONN_HANDSHAKE;
+	conn_format_addr(sa, c->addr, sizeof(c->addr));
+	if ((c->ssl = SSL_new(skkd->ssl_ctx)) == NULL)
+		goto fail;
+	c->bev = bufferevent_openssl_socket_new(w->base, fd, c->ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS);
+	if (c->bev == NULL)
+		goto fail;
+	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL) {
+		bufferevent_free(c->bev);
+		free(c);
+		atomic_fetch_sub(&skkd->stats.connections, 1);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&w->conns, c, entry);
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	conn_arm(c, skkd->conf.handshake_timeout);
+	return;
+fail:
+	log_warnx("%s: cannot set up a connection", c ? c->addr : "?");
+	if (c != NULL && c->ssl != NULL)
+		SSL_free(c->ssl);
+	free(c);
+	close(fd);
+	atomic_fetch_sub(&skkd->stats.connections, 1);
+}
+
+/* Out of descriptors: pause accepting for a second instead of spinning. */
+static void
+worker_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct worker	*w = arg;
+	struct timeval	 tv = { 1, 0 };
+
+	log_warn("accept");
+	evconnlistener_disable(l);
+	evtimer_add(w->resume, &tv);
+}
+
+static void
+worker_resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+
+	evconnlistener_enable(w->listener);
+}
+
+/* Connections. */
+
+static void
+conn_arm(struct conn *c, unsigned seconds)
+{
+	struct timeval	tv = { seconds, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+conn_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+
+	switch (c->state) {
+	case CONN_HANDSHAKE:
+		log_debug("%s: handshake deadline passed", c->addr);
+		break;
+	case CONN_HELLO:
+	case CONN_READY:
+		if (c->inflight > 0) {
+			/* A commit is on its way: wait for it. */
+			conn_arm(c, 1);
+			return;
+		}
+		log_debug("%s: idle deadline passed", c->addr);
+		break;
+	default:
+		break;
+	}
+	conn_close(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short events, void *arg)
+{
+	struct conn	*c = arg;
+	unsigned long	 e;
+	char		 buf[160];
+
+	if (events & BEV_EVENT_CONNECTED) {
+		c->state = CONN_HELLO;
+		conn_arm(c, skkd->conf.idle_timeout);
+		return;
+	}
+	if (events & BEV_EVENT_ERROR) {
+		while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+			ERR_error_string_n(e, buf, sizeof(buf));
+			log_info("%s: TLS error: %s", c->addr, buf);
+		}
+	}
+	conn_close(c);
+}
+
+/* Processes every complete frame in the input buffer. */
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	c->refs++;	/* a handler may close the connection */
+	conn_read_frames(c, bev);
+	conn_unref(c);
+}
+
+static void
+conn_read_frames(struct conn *c, struct bufferevent *bev)
+{
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct wire_msg	*msg;
+	uint8_t		 hdr[WIRE_HDR_LEN];
+	uint32_t	 len;
+	char		 err[160];
+
+	while (c->state == CONN_HELLO || c->state == CONN_READY) {
+		if (c->inflight >= CONN_MAX_INFLIGHT ||
+		    evbuffer_get_length(bufferevent_get_output(bev)) >
+		    CONN_OUT_HIGH) {
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+		if (evbuffer_copyout(in, hdr, sizeof(hdr)) < (ssize_t)sizeof(hdr))
+			return;
+		if (wire_frame_len(hdr, (uint32_t)skkd->conf.max_frame,
+		    &len) == -1) {
+			atomic_fetch_add(&skkd->stats.bad_frames, 1);
+			snprintf(err, sizeof(err), "frame length %u refused "
+			    "(limit %zu bytes)", (unsigned)((uint32_t)hdr[0] << 24 |
+			    hdr[1] << 16 | hdr[2] << 8 | hdr[3]),
+			    skkd->conf.max_frame);
+			conn_fail(c, WERR_TOO_BIG, err);
+			return;
+		}
+		if (evbuffer_get_length(in) < WIRE_HDR_LEN + (size_t)len)
+			return;
+		evbuffer_drain(in, WIRE_HDR_LEN);
+		msg = wire_decode(evbuffer_pullup(in, len), len, err,
+		    sizeof(err));
+		evbuffer_drain(in, len);
+		if (msg == NULL) {
+			atomic_fetch_add(&skkd->stats.bad_frames, 1);
+			conn_fail(c, WERR_MALFORMED, err);
+			return;
+		}
+		conn_arm(c, skkd->conf.idle_timeout);
+		atomic_fetch_add(&skkd->stats.requests, 1);
+		if (c->state == CONN_HELLO) {
+			if (dispatch_hello(c, msg) == 0)
+				c->state = CONN_READY;
+		} else
+			dispatch_request(c, msg);
+	}
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	if (c->state == CONN_CLOSING) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_close(c);
+		return;
+	}
+	conn_flow(c);
+}
+
+/* Resumes reading once the reasons to pause have gone. */
+static void
+conn_flow(struct conn *c)
+{
+	if (c->state != CONN_HELLO && c->state != CONN_READY)
+		return;
+	if (c->inflight >= CONN_MAX_INFLIGHT ||
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > CONN_OUT_HIGH)
+		return;
+	if (!(bufferevent_get_enabled(c->bev) & EV_READ)) {
+		bufferevent_enable(c->bev, EV_READ);
+		/* Frames may already be buffered. */
+		conn_read_cb(c->bev, c);
+	}
+}
+
+/* The one close path. */
+static void
+conn_close(struct conn *c)
+{
+	if (c->state == CONN_CLOSED)
+		return;
+	c->state = CONN_CLOSED;
+	TAILQ_REMOVE(&c->w->conns, c, entry);
+	event_free(c->timer);
+	c->timer = NULL;
+	bufferevent_free(c->bev);	/* frees the SSL and closes the socket */
+	c->bev = NULL;
+	c->ssl = NULL;
+	atomic_fetch_sub(&skkd->stats.connections, 1);
+	conn_unref(c);
+}
+
+static void
+conn_unref(struct conn *c)
+{
+	if (--c->refs == 0)
+		free(c);
+}
+
+int
+conn_alive(const struct conn *c)
+{
+	return c->state == CONN_HELLO || c->state == CONN_READY;
+}
+
+void
+conn_fail(struct conn *c, enum wire_err code, const char *why)
+{
+	if (!conn_alive(c))
+		return;
+	log_info("%s: closing: %s", c->addr, why);
+	conn_reply_error(c, 0, code, "%s", why);
+	c->state = CONN_CLOSING;
+	bufferevent_disable(c->bev, EV_READ);
+	conn_arm(c, CONN_CLOSE_GRACE);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c);
+}
+
+void
+conn_reply(struct conn *c, struct wire_msg *msg)
+{
+	uint8_t	*buf;
+	size_t	 len;
+
+	if (c->bev != NULL && c->state != CONN_CLOSED &&
+	    wire_encode(msg, &buf, &len) == 0) {
+		bufferevent_write(c->bev, buf, len);
+		free(buf);
+	}
+	wire_msg_free(msg);
+}
+
+void
+conn_reply_error(struct conn *c, uint64_t id, enum wire_err code,
+    const char *fmt, ...)
+{
+	struct wire_msg	*m;
+	va_list		 ap;
+	char		 text[512];
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if ((m = wire_msg_new(WIRE_ERROR, id)) == NULL)
+		return;
+	if (wire_put_uint(m, WK_ERR, code) == -1 ||
+	    wire_put_str(m, WK_ERRMSG, text) == -1) {
+		wire_msg_free(m);
+		return;
+	}
+	conn_reply(c, m);
+}
+
+void
+conn_peer(struct conn *c, struct tls_peer *p)
+{
+	tls_peer_get(c->ssl, p);
+}
+
+struct store_rd *
+conn_reader(struct conn *c)
+{
+	return c->w->rd;
+}
+
+/* Writer round trips. */
+
+void
+conn_submit(struct conn *c, struct djob *j)
+{
+	j->conn = c;
+	j->wj.done = job_done_cb;
+	j->wj.arg = j;
+	c->refs++;
+	c->inflight++;
+	writer_submit(skkd->writer, &j->wj);
+}
+
+/* On the writer thread: hand the job back to its loop. */
+static void
+job_done_cb(struct wjob *wj)
+{
+	struct djob	*j = wj->arg;
+	struct worker	*w = j->conn->w;
+
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_INSERT_TAIL(&w->done, j, entry);
+	pthread_mutex_unlock(&w->mtx);
+	event_active(w->wake, EV_READ, 0);
+}
+
+static void
+worker_wake_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker		*w = arg;
+	TAILQ_HEAD(, djob)	 q;
+	struct djob		*j;
+	struct conn		*c;
+
+	TAILQ_INIT(&q);
+	pthread_mutex_lock(&w->mtx);
+	TAILQ_CONCAT(&q, &w->done, entry);
+	pthread_mutex_unlock(&w->mtx);
+	while ((j = TAILQ_FIRST(&q)) != NULL) {
+		TAILQ_REMOVE(&q, j, entry);
+		c = j->conn;
+		c->inflight--;
+		j->finish(j);	/* answers if alive, frees j */
+		conn_flow(c);
+		conn_unref(c);
+	}
+}

@@ -1,0 +1,53 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Listeners, worker event loops and companion-protocol connections.
+ * Each worker thread runs one event loop that owns its connections; write
+ * jobs go to the writer thread and come back to the loop that sent them.
+ */
+#ifndef DAEMON_SERVER_H
+#define DAEMON_SERVER_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "tls.h"
+#include "wire.h"
+#include "writer.h"
+
+struct conn;
+struct server;
+
+/*
+ * A write request on its way through the writer thread. finish runs on
+ * the connection's loop after the commit; the connection may have closed
+ * meanwhile (conn_alive() says), but its memory stays until then.
+ */
+struct djob {
+	struct wjob		 wj;
+	struct conn		*conn;
+	uint64_t		 id;		/* request id to answer */
+	void			(*finish)(struct djob *);
+	TAILQ_ENTRY(djob)	 entry;
+};
+
+/* Binds the listener (clear error if the port is taken); 0 or -1. */
+struct server	*server_new(char *err, size_t errlen);
+/* Runs the workers until server_stop(); returns when they have exited. */
+void		 server_run(struct server *);
+void		 server_stop(struct server *);	/* any thread */
+void		 server_free(struct server *);
+
+/* Encodes, queues and frees msg. */
+void		 conn_reply(struct conn *, struct wire_msg *msg);
+void		 conn_reply_error(struct conn *, uint64_t id, enum wire_err,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The peer's role, decided afresh from its certificate. */
+void		 conn_peer(struct conn *, struct tls_peer *);
+struct store_rd	*conn_reader(struct conn *);
+int		 conn_alive(const struct conn *);
+/* Hands job to the writer; the connection is held until finish runs. */
+void		 conn_submit(struct conn *, struct djob *);
+/* Ends the connection after what is queued has been sent. */
+void		 conn_fail(struct conn *, enum wire_err, const char *why);
+
+#endif

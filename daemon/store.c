@@ -1,0 +1,956 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The LMDB store. Readers keep one reset read transaction each and renew
+ * it per call, so a verification costs no allocation; everything they
+ * return is copied out before the reset. The writer thread groups requests
+ * in one top-level transaction with one nested transaction per request.
+ *
+ * The certificate SEQ counter lives in memory while a group runs and is
+ * written to meta only at the group's commit: a nested transaction that
+ * rolls back must not roll the counter back with it, or the next request
+ * would be handed the same SEQ. Keys of events and cert_events values are
+ * 8-byte big-endian so byte order is numeric order.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lmdb.h>
+
+#include "store.h"
+
+#define STORE_FORMAT	1		/* meta "version"; bump on layout change */
+#define STORE_MAXDBS	8
+#define STORE_READERS	126		/* LMDB's default */
+#define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
+
+enum store_db {
+	DB_CERTS,
+	DB_QR,
+	DB_NIK,
+	DB_EVENTS,
+	DB_CERT_EVENTS,
+	DB_IDEM,
+	DB_META,
+	DB_MAX
+};
+
+static const struct {
+	const char	*name;
+	unsigned int	 flags;
+} store_dbs[DB_MAX] = {
+	{ "certs", 0 },
+	{ "qr", 0 },
+	{ "nik", MDB_DUPSORT },
+	{ "events", 0 },
+	{ "cert_events", MDB_DUPSORT },
+	{ "idem", 0 },
+	{ "meta", 0 },
+};
+
+struct store {
+	MDB_env		*env;
+	MDB_dbi		 dbi[DB_MAX];
+	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
+};
+
+struct store_rd {
+	struct store	*s;
+	MDB_txn		*txn;		/* reset between calls */
+};
+
+struct store_wtxn {
+	struct store	*s;
+	MDB_txn		*top;
+	MDB_txn		*nest;
+	uint64_t	 seq;		/* next SEQ to hand out */
+	uint64_t	 seq_meta;	/* the value meta holds */
+	int		 top_err;	/* mdb error that spoiled top */
+	int		 nest_err;	/* mdb error that spoiled nest */
+};
+
+static void	 store_errf(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static int	 store_rc(int);
+static void	 store_full_text(struct store *, int, char *, size_t);
+static void	 be64_put(uint8_t[8], uint64_t);
+static uint64_t	 be64_get(const uint8_t[8]);
+static int	 meta_get(MDB_txn *, MDB_dbi, const char *, uint64_t *);
+static int	 meta_put(MDB_txn *, MDB_dbi, const char *, uint64_t);
+static int	 meta_add(MDB_txn *, MDB_dbi, const char *, int64_t);
+static int	 key_number(const char *, MDB_val *);
+static int	 open_env(struct store *, const struct store_opts *);
+static int	 open_dbs(struct store *, char *, size_t);
+static int	 open_check(struct store *, MDB_txn *, char *, size_t);
+static int	 txn_get_cert(struct store *, MDB_txn *, const char *,
+		    struct cert *, uint8_t **, size_t *);
+static int	 txn_get_qr(struct store *, MDB_txn *, MDB_val *, uint8_t **,
+		    size_t *);
+static int	 txn_find_nik(struct store *, MDB_txn *, const uint8_t *,
+		    char (*)[CERT_NUMBER_LEN + 1], size_t, size_t *);
+static int	 txn_get_events(struct store *, MDB_txn *, const char *,
+		    struct cert_event *, size_t, size_t *);
+static int	 txn_get_event(struct store *, MDB_txn *, MDB_val *,
+		    struct cert_event *);
+static int	 txn_stats(struct store *, MDB_txn *, struct store_stats *);
+static MDB_txn	*w_txn(struct store_wtxn *);
+static int	 w_fail(struct store_wtxn *, int);
+static void	 w_free(struct store_wtxn *);
+static int	 w_old_status(struct store_wtxn *, MDB_val *, int *);
+static int	 w_count_status(struct store_wtxn *, int, int);
+static int	 w_put_nik(struct store_wtxn *, const struct cert *, MDB_val *);
+static void	 status_key(char *, size_t, int);
+
+static void
+store_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* LMDB and errno codes to enum store_rc. */
+static int
+store_rc(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:
+		return STORE_OK;
+	case MDB_NOTFOUND:
+		return STORE_NOTFOUND;
+	case MDB_KEYEXIST:
+		return STORE_EXISTS;
+	case MDB_MAP_FULL:
+	case MDB_TXN_FULL:
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		return STORE_FULL;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+static void
+store_full_text(struct store *s, int rc, char *err, size_t errlen)
+{
+	MDB_envinfo	info;
+	size_t		size = 0;
+
+	if (mdb_env_info(s->env, &info) == 0)
+		size = info.me_mapsize;
+	switch (rc) {
+	case MDB_MAP_FULL:
+		if (size >= 1024 * 1024)
+			store_errf(err, errlen, "store full (map_size %zu MiB "
+			    "reached)", size / (1024 * 1024));
+		else
+			store_errf(err, errlen, "store full (map_size %zu KiB "
+			    "reached)", size / 1024);
+		break;
+	case MDB_TXN_FULL:
+		store_errf(err, errlen, "store full: transaction too large");
+		break;
+	case ENOSPC:
+		store_errf(err, errlen, "store full: no space left on device");
+		break;
+	case EDQUOT:
+		store_errf(err, errlen, "store full: disk quota exceeded");
+		break;
+	case EFBIG:
+		store_errf(err, errlen, "store full: file size limit reached");
+		break;
+	default:
+		store_errf(err, errlen, "store: commit failed: %s",
+		    mdb_strerror(rc));
+		break;
+	}
+}
+
+static void
+be64_put(uint8_t b[8], uint64_t v)
+{
+	int	i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		b[i] = v & 0xff;
+}
+
+static uint64_t
+be64_get(const uint8_t b[8])
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | b[i];
+	return v;
+}
+
+/* Returns an mdb code; a value that is not 8 bytes is corruption. */
+static int
+meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
+{
+	MDB_val	k, d;
+	int	rc;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	if ((rc = mdb_get(txn, dbi, &k, &d)) != 0)
+		return rc;
+	if (d.mv_size != 8)
+		return MDB_CORRUPTED;
+	*v = be64_get(d.mv_data);
+	return 0;
+}
+
+static int
+meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
+{
+	MDB_val	k, d;
+	uint8_t	b[8];
+
+	be64_put(b, v);
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	d.mv_data = b;
+	d.mv_size = sizeof(b);
+	return mdb_put(txn, dbi, &k, &d, 0);
+}
+
+static int
+meta_add(MDB_txn *txn, MDB_dbi dbi, const char *key, int64_t delta)
+{
+	uint64_t	v = 0;
+	int		rc;
+
+	rc = meta_get(txn, dbi, key, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return rc;
+	if (delta < 0 && v < (uint64_t)-delta)
+		return MDB_CORRUPTED;
+	return meta_put(txn, dbi, key, v + delta);
+}
+
+static void
+status_key(char *key, size_t len, int status)
+{
+	snprintf(key, len, "status.%d", status);
+}
+
+/* A certificate number as a key; -1 if it cannot be one. */
+static int
+key_number(const char *number, MDB_val *k)
+{
+	size_t	len;
+
+	len = strnlen(number, CERT_NUMBER_LEN + 1);
+	if (len == 0 || len > CERT_NUMBER_LEN)
+		return -1;
+	k->mv_data = (void *)number;
+	k->mv_size = len;
+	return 0;
+}
+
+static int
+open_env(struct store *s, const struct store_opts *o)
+{
+	unsigned int	flags = MDB_NOTLS;
+	int		rc;
+
+	if (o->nosync)
+		flags |= MDB_NOSYNC;
+	if ((rc = mdb_env_create(&s->env)) != 0)
+		return rc;
+	if ((rc = mdb_env_set_maxdbs(s->env, STORE_MAXDBS)) != 0)
+		return rc;
+	if (o->map_size != 0 &&
+	    (rc = mdb_env_set_mapsize(s->env, o->map_size)) != 0)
+		return rc;
+	rc = mdb_env_set_maxreaders(s->env,
+	    o->max_readers != 0 ? o->max_readers : STORE_READERS);
+	if (rc != 0)
+		return rc;
+	if ((rc = mdb_env_open(s->env, o->dir, flags, 0600)) != 0)
+		return rc;
+	/* Slots left by a crashed process would otherwise pin old pages. */
+	return mdb_reader_check(s->env, NULL);
+}
+
+/* The format version and the SEQ counter, inside the opening txn. */
+static int
+open_check(struct store *s, MDB_txn *txn, char *err, size_t errlen)
+{
+	MDB_dbi		meta = s->dbi[DB_META];
+	uint64_t	v;
+	int		rc;
+
+	rc = meta_get(txn, meta, "version", &v);
+	if (rc == MDB_NOTFOUND)
+		rc = meta_put(txn, meta, "version", (v = STORE_FORMAT));
+	if (rc != 0) {
+		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		return -1;
+	}
+	if (v != STORE_FORMAT) {
+		store_errf(err, errlen, "store: format version %" PRIu64
+		    " not supported", v);
+		return -1;
+	}
+	rc = meta_get(txn, meta, "seq", &s->wseq);
+	if (rc == MDB_NOTFOUND) {
+		s->wseq = 1;
+		rc = 0;
+	}
+	if (rc != 0) {
+		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_dbs(struct store *s, char *err, size_t errlen)
+{
+	MDB_txn	*txn;
+	int	 i, rc;
+
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0) {
+		store_errf(err, errlen, "store: %s", mdb_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < DB_MAX; i++) {
+		rc = mdb_dbi_open(txn, store_dbs[i].name,
+		    store_dbs[i].flags | MDB_CREATE, &s->dbi[i]);
+		if (rc != 0) {
+			store_errf(err, errlen, "store: table '%s': %s",
+			    store_dbs[i].name, mdb_strerror(rc));
+			mdb_txn_abort(txn);
+			return -1;
+		}
+	}
+	if (open_check(s, txn, err, errlen) == -1) {
+		mdb_txn_abort(txn);
+		return -1;
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		store_errf(err, errlen, "store: %s", mdb_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const struct store_opts *o, char *err, size_t errlen)
+{
+	struct store	*s;
+	int		 rc;
+
+	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
+		store_errf(err, errlen, "'%s': %s", o->dir, strerror(errno));
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		store_errf(err, errlen, "store: %s", strerror(errno));
+		return NULL;
+	}
+	if ((rc = open_env(s, o)) != 0) {
+		store_errf(err, errlen, "'%s': %s", o->dir, mdb_strerror(rc));
+		store_close(s);
+		return NULL;
+	}
+	if (open_dbs(s, err, errlen) == -1) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	free(s);
+}
+
+struct store_rd *
+store_rd_new(struct store *s)
+{
+	struct store_rd	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	r->s = s;
+	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &r->txn) != 0) {
+		free(r);
+		return NULL;
+	}
+	mdb_txn_reset(r->txn);
+	return r;
+}
+
+void
+store_rd_free(struct store_rd *r)
+{
+	if (r == NULL)
+		return;
+	mdb_txn_abort(r->txn);
+	free(r);
+}
+
+static int
+txn_get_qr(struct store *s, MDB_txn *txn, MDB_val *k, uint8_t **qr,
+    size_t *qrlen)
+{
+	MDB_val	d;
+	int	rc;
+
+	*qr = NULL;
+	*qrlen = 0;
+	rc = mdb_get(txn, s->dbi[DB_QR], k, &d);
+	if (rc == MDB_NOTFOUND || (rc == 0 && d.mv_size == 0))
+		return STORE_OK;
+	if (rc != 0)
+		return store_rc(rc);
+	if ((*qr = malloc(d.mv_size)) == NULL)
+		return STORE_ERROR;
+	memcpy(*qr, d.mv_data, d.mv_size);
+	*qrlen = d.mv_size;
+	return STORE_OK;
+}
+
+static int
+txn_get_cert(struct store *s, MDB_txn *txn, const char *number,
+    struct cert *c, uint8_t **qr, size_t *qrlen)
+{
+	MDB_val	k, d;
+	char	err[CERT_ERR_MAX];
+	int	rc;
+
+	if (key_number(number, &k) == -1)
+		return STORE_NOTFOUND;
+	if ((rc = mdb_get(txn, s->dbi[DB_CERTS], &k, &d)) != 0)
+		return store_rc(rc);
+	if (record_decode(d.mv_data, d.mv_size, c, err, sizeof(err)) == -1)
+		return STORE_ERROR;
+	if (qr == NULL)
+		return STORE_OK;
+	return txn_get_qr(s, txn, &k, qr, qrlen);
+}
+
+int
+store_get_cert(struct store_rd *r, const char *number, struct cert *c,
+    uint8_t **qr, size_t *qrlen)
+{
+	int	rc;
+
+	if (mdb_txn_renew(r->txn) != 0)
+		return STORE_ERROR;
+	rc = txn_get_cert(r->s, r->txn, number, c, qr, qrlen);
+	mdb_txn_reset(r->txn);
+	return rc;
+}
+
+static int
+txn_find_nik(struct store *s, MDB_txn *txn, const uint8_t *hmac,
+    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	size_t		 count = 0, i = 0;
+	int		 rc;
+
+	*n = 0;
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_NIK], &cur)) != 0)
+		return store_rc(rc);
+	k.mv_data = (void *)hmac;
+	k.mv_size = CERT_HMAC_LEN;
+	rc = mdb_cursor_get(cur, &k, &d, MDB_SET_KEY);
+	if (rc == 0)
+		rc = mdb_cursor_count(cur, &count);
+	while (rc == 0 && i < max) {
+		if (d.mv_size > CERT_NUMBER_LEN) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		memcpy(numbers[i], d.mv_data, d.mv_size);
+		numbers[i++][d.mv_size] = '\0';
+		rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_DUP);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	*n = count;
+	return STORE_OK;
+}
+
+int
+store_find_nik(struct store_rd *r, const uint8_t hmac[CERT_HMAC_LEN],
+    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n)
+{
+	int	rc;
+
+	if (mdb_txn_renew(r->txn) != 0)
+		return STORE_ERROR;
+	rc = txn_find_nik(r->s, r->txn, hmac, numbers, max, n);
+	mdb_txn_reset(r->txn);
+	return rc;
+}
+
+static int
+txn_get_event(struct store *s, MDB_txn *txn, MDB_val *seq,
+    struct cert_event *ev)
+{
+	MDB_val	d;
+	char	err[CERT_ERR_MAX];
+	int	rc;
+
+	if (seq->mv_size != 8)
+		return STORE_ERROR;
+	/* A dangling index entry means a broken store, not "no event". */
+	if ((rc = mdb_get(txn, s->dbi[DB_EVENTS], seq, &d)) != 0)
+		return STORE_ERROR;
+	if (event_decode(d.mv_data, d.mv_size, ev, err, sizeof(err)) == -1)
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+static int
+txn_get_events(struct store *s, MDB_txn *txn, const char *number,
+    struct cert_event *evs, size_t max, size_t *n)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	size_t		 count = 0, i = 0;
+	int		 rc, src = STORE_OK;
+
+	*n = 0;
+	if (key_number(number, &k) == -1)
+		return STORE_OK;
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_CERT_EVENTS], &cur)) != 0)
+		return store_rc(rc);
+	rc = mdb_cursor_get(cur, &k, &d, MDB_SET_KEY);
+	if (rc == 0)
+		rc = mdb_cursor_count(cur, &count);
+	while (rc == 0 && i < max) {
+		if ((src = txn_get_event(s, txn, &d, &evs[i++])) != STORE_OK)
+			break;
+		rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT_DUP);
+	}
+	mdb_cursor_close(cur);
+	if (src != STORE_OK)
+		return src;
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return store_rc(rc);
+	*n = count;
+	return STORE_OK;
+}
+
+int
+store_get_events(struct store_rd *r, const char *number,
+    struct cert_event *evs, size_t max, size_t *n)
+{
+	int	rc;
+
+	if (mdb_txn_renew(r->txn) != 0)
+		return STORE_ERROR;
+	rc = txn_get_events(r->s, r->txn, number, evs, max, n);
+	mdb_txn_reset(r->txn);
+	return rc;
+}
+
+static int
+txn_stats(struct store *s, MDB_txn *txn, struct store_stats *st)
+{
+	MDB_stat	ms;
+	MDB_envinfo	info;
+	char		key[32];
+	int		i, rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = mdb_stat(txn, s->dbi[DB_CERTS], &ms)) != 0)
+		return store_rc(rc);
+	st->certs = ms.ms_entries;
+	if ((rc = mdb_stat(txn, s->dbi[DB_EVENTS], &ms)) != 0)
+		return store_rc(rc);
+	st->events = ms.ms_entries;
+	rc = meta_get(txn, s->dbi[DB_META], "seq", &st->next_seq);
+	if (rc == MDB_NOTFOUND)
+		st->next_seq = 1;
+	else if (rc != 0)
+		return store_rc(rc);
+	for (i = 0; i < CERT_STATUS_MAX; i++) {
+		status_key(key, sizeof(key), i);
+		rc = meta_get(txn, s->dbi[DB_META], key, &st->by_status[i]);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return store_rc(rc);
+	}
+	if ((rc = mdb_env_info(s->env, &info)) != 0 ||
+	    (rc = mdb_env_stat(s->env, &ms)) != 0)
+		return store_rc(rc);
+	st->map_size = info.me_mapsize;
+	st->map_used = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+	return STORE_OK;
+}
+
+int
+store_stats(struct store_rd *r, struct store_stats *st)
+{
+	int	rc;
+
+	if (mdb_txn_renew(r->txn) != 0)
+		return STORE_ERROR;
+	rc = txn_stats(r->s, r->txn, st);
+	mdb_txn_reset(r->txn);
+	return rc;
+}
+
+int
+store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
+    size_t errlen)
+{
+	struct store_wtxn	*w;
+	int			 rc;
+
+	*wp = NULL;
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		store_errf(err, errlen, "store: %s", strerror(errno));
+		return STORE_ERROR;
+	}
+	w->s = s;
+	if ((rc = mdb_txn_begin(s->env, NULL, 0, &w->top)) != 0) {
+		store_errf(err, errlen, "store: cannot begin a write: %s",
+		    mdb_strerror(rc));
+		free(w);
+		return store_rc(rc);
+	}
+	rc = meta_get(w->top, s->dbi[DB_META], "seq", &w->seq_meta);
+	if (rc == MDB_NOTFOUND)
+		w->seq_meta = 1;
+	else if (rc != 0) {
+		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		mdb_txn_abort(w->top);
+		free(w);
+		return STORE_ERROR;
+	}
+	/* Memory is ahead of meta after a failed commit; never go back. */
+	w->seq = w->seq_meta > s->wseq ? w->seq_meta : s->wseq;
+	*wp = w;
+	return STORE_OK;
+}
+
+static MDB_txn *
+w_txn(struct store_wtxn *w)
+{
+	return w->nest != NULL ? w->nest : w->top;
+}
+
+/*
+ * Maps an mdb failure; errors other than "not found" and "exists" leave
+ * LMDB's transaction unusable, so remember which level they spoiled.
+ */
+static int
+w_fail(struct store_wtxn *w, int rc)
+{
+	if (rc != 0 && rc != MDB_NOTFOUND && rc != MDB_KEYEXIST) {
+		if (w->nest != NULL) {
+			if (w->nest_err == 0)
+				w->nest_err = rc;
+		} else if (w->top_err == 0)
+			w->top_err = rc;
+	}
+	return store_rc(rc);
+}
+
+int
+store_wnest(struct store_wtxn *w)
+{
+	int	rc;
+
+	if (w->nest != NULL || w->top_err != 0)
+		return STORE_ERROR;
+	if ((rc = mdb_txn_begin(w->s->env, w->top, 0, &w->nest)) != 0) {
+		w->nest = NULL;
+		return store_rc(rc);
+	}
+	w->nest_err = 0;
+	return STORE_OK;
+}
+
+int
+store_wunnest(struct store_wtxn *w, int keep)
+{
+	int	rc = 0;
+
+	if (w->nest == NULL)
+		return STORE_ERROR;
+	if (!keep || w->nest_err != 0) {
+		mdb_txn_abort(w->nest);
+		rc = keep ? w->nest_err : 0;
+	} else if ((rc = mdb_txn_commit(w->nest)) != 0) {
+		/* A failed child commit may leave the parent half-merged. */
+		w->top_err = rc;
+	}
+	w->nest = NULL;
+	w->nest_err = 0;
+	return store_rc(rc);
+}
+
+static void
+w_free(struct store_wtxn *w)
+{
+	if (w->seq > w->s->wseq)
+		w->s->wseq = w->seq;
+	free(w);
+}
+
+int
+store_wcommit(struct store_wtxn *w, char *err, size_t errlen)
+{
+	int	rc;
+
+	if (w->nest != NULL)
+		store_wunnest(w, 0);
+	rc = w->top_err;
+	if (rc == 0 && w->seq != w->seq_meta)
+		rc = meta_put(w->top, w->s->dbi[DB_META], "seq", w->seq);
+	if (rc != 0)
+		mdb_txn_abort(w->top);
+	else
+		rc = mdb_txn_commit(w->top);
+	if (rc != 0)
+		store_full_text(w->s, rc, err, errlen);
+	w_free(w);
+	return store_rc(rc);
+}
+
+void
+store_wabort(struct store_wtxn *w)
+{
+	if (w == NULL)
+		return;
+	if (w->nest != NULL)
+		mdb_txn_abort(w->nest);
+	mdb_txn_abort(w->top);
+	w_free(w);
+}
+
+int
+store_wget_cert(struct store_wtxn *w, const char *number, struct cert *c)
+{
+	return txn_get_cert(w->s, w_txn(w), number, c, NULL, NULL);
+}
+
+int
+store_wfind_nik(struct store_wtxn *w, const uint8_t hmac[CERT_HMAC_LEN],
+    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n)
+{
+	return txn_find_nik(w->s, w_txn(w), hmac, numbers, max, n);
+}
+
+int
+store_next_seq(struct store_wtxn *w, uint32_t *seq)
+{
+	if (w->seq > STORE_SEQ_MAX)
+		return STORE_ERROR;
+	*seq = (uint32_t)w->seq++;
+	return STORE_OK;
+}
+
+int
+store_bump_seq(struct store_wtxn *w, uint32_t seq)
+{
+	if ((uint64_t)seq + 1 > w->seq)
+		w->seq = (uint64_t)seq + 1;
+	return STORE_OK;
+}
+
+/* The stored record's status, or -1 when there is none. */
+static int
+w_old_status(struct store_wtxn *w, MDB_val *k, int *old)
+{
+	struct cert	*c;
+	MDB_val		 d;
+	char		 err[CERT_ERR_MAX];
+	int		 rc;
+
+	*old = -1;
+	rc = mdb_get(w_txn(w), w->s->dbi[DB_CERTS], k, &d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_OK;
+	if (rc != 0)
+		return w_fail(w, rc);
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return STORE_ERROR;
+	rc = record_decode(d.mv_data, d.mv_size, c, err, sizeof(err));
+	if (rc == 0 && c->status < CERT_STATUS_MAX)
+		*old = c->status;
+	free(c);
+	return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+static int
+w_count_status(struct store_wtxn *w, int old, int new)
+{
+	MDB_dbi	meta = w->s->dbi[DB_META];
+	char	key[32];
+	int	rc;
+
+	if (old == new)
+		return STORE_OK;
+	if (old >= 0) {
+		status_key(key, sizeof(key), old);
+		if ((rc = meta_add(w_txn(w), meta, key, -1)) != 0)
+			return w_fail(w, rc);
+	}
+	status_key(key, sizeof(key), new);
+	if ((rc = meta_add(w_txn(w), meta, key, 1)) != 0)
+		return w_fail(w, rc);
+	return STORE_OK;
+}
+
+static int
+w_put_nik(struct store_wtxn *w, const struct cert *c, MDB_val *number)
+{
+	MDB_val	k;
+	int	rc;
+
+	k.mv_data = (void *)c->nik_hmac;
+	k.mv_size = CERT_HMAC_LEN;
+	rc = mdb_put(w_txn(w), w->s->dbi[DB_NIK], &k, number, MDB_NODUPDATA);
+	if (rc == MDB_KEYEXIST)
+		rc = 0;
+	return w_fail(w, rc);
+}
+
+int
+store_put_cert(struct store_wtxn *w, const struct cert *c, int is_new,
+    const uint8_t *qr, size_t qrlen)
+{
+	MDB_val	 k, d;
+	uint8_t	*buf;
+	size_t	 len;
+	int	 old = -1, rc;
+
+	if (key_number(c->number, &k) == -1 || c->status >= CERT_STATUS_MAX)
+		return STORE_ERROR;
+	if (!is_new && (rc = w_old_status(w, &k, &old)) != STORE_OK)
+		return rc;
+	if (record_encode(c, &buf, &len) == -1)
+		return STORE_ERROR;
+	d.mv_data = buf;
+	d.mv_size = len;
+	rc = mdb_put(w_txn(w), w->s->dbi[DB_CERTS], &k, &d,
+	    is_new ? MDB_NOOVERWRITE : 0);
+	free(buf);
+	if (rc != 0)
+		return w_fail(w, rc);
+	if (is_new && (rc = w_put_nik(w, c, &k)) != STORE_OK)
+		return rc;
+	if (qr != NULL) {
+		d.mv_data = (void *)qr;
+		d.mv_size = qrlen;
+		rc = mdb_put(w_txn(w), w->s->dbi[DB_QR], &k, &d, 0);
+		if (rc != 0)
+			return w_fail(w, rc);
+	}
+	return w_count_status(w, old, c->status);
+}
+
+int
+store_add_event(struct store_wtxn *w, struct cert_event *ev)
+{
+	MDB_dbi		 meta = w->s->dbi[DB_META];
+	MDB_val		 k, n, d;
+	uint8_t		 key[8], *buf;
+	size_t		 len;
+	uint64_t	 seq = 1;
+	int		 rc;
+
+	if (key_number(ev->number, &n) == -1)
+		return STORE_ERROR;
+	rc = meta_get(w_txn(w), meta, "event_seq", &seq);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return w_fail(w, rc);
+	ev->seq = seq;
+	if (event_encode(ev, &buf, &len) == -1)
+		return STORE_ERROR;
+	be64_put(key, seq);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	d.mv_data = buf;
+	d.mv_size = len;
+	rc = mdb_put(w_txn(w), w->s->dbi[DB_EVENTS], &k, &d, MDB_APPEND);
+	free(buf);
+	if (rc == 0)
+		rc = mdb_put(w_txn(w), w->s->dbi[DB_CERT_EVENTS], &n, &k, 0);
+	if (rc == 0)
+		rc = meta_put(w_txn(w), meta, "event_seq", seq + 1);
+	return w_fail(w, rc);
+}
+
+int
+store_idem_get(struct store_wtxn *w, const char *key,
+    char number[CERT_NUMBER_LEN + 1])
+{
+	MDB_val	k, d;
+	int	rc;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	if (k.mv_size == 0 ||
+	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
+		return STORE_NOTFOUND;
+	if ((rc = mdb_get(w_txn(w), w->s->dbi[DB_IDEM], &k, &d)) != 0)
+		return w_fail(w, rc);
+	if (d.mv_size > CERT_NUMBER_LEN)
+		return STORE_ERROR;
+	memcpy(number, d.mv_data, d.mv_size);
+	number[d.mv_size] = '\0';
+	return STORE_OK;
+}
+
+int
+store_idem_put(struct store_wtxn *w, const char *key, const char *number)
+{
+	MDB_val	k, d;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	if (k.mv_size == 0 ||
+	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env) ||
+	    key_number(number, &d) == -1)
+		return STORE_ERROR;
+	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_IDEM], &k, &d,
+	    MDB_NOOVERWRITE));
+}
+
+const char *
+store_strerror(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return "ok";
+	case STORE_NOTFOUND:
+		return "not found";
+	case STORE_EXISTS:
+		return "already exists";
+	case STORE_FULL:
+		return "store full: writes refused";
+	default:
+		return "store error";
+	}
+}

@@ -1,0 +1,182 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The companion port's TLS context and the client-certificate roles.
+ * The handshake accepts any client certificate (the verify callback only
+ * records the outcome) so that a client with a foreign certificate is
+ * told "not authorised" when it writes instead of failing to connect.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "tls.h"
+
+static int	tls_verify_cb(int, X509_STORE_CTX *);
+static int	tls_check_key_mode(const char *, char *, size_t);
+static void	tls_ssl_error(char *, size_t, const char *, const char *);
+
+static int
+tls_verify_cb(int ok, X509_STORE_CTX *store)
+{
+	/* The result stays in the session; tls_peer_get() reads it. */
+	return 1;
+}
+
+static void
+tls_ssl_error(char *err, size_t errlen, const char *what, const char *path)
+{
+	char	buf[160];
+
+	ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
+	snprintf(err, errlen, "%s '%s': %s", what, path, buf);
+	ERR_clear_error();
+}
+
+static int
+tls_check_key_mode(const char *path, char *err, size_t errlen)
+{
+	struct stat	st;
+
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "tls_key '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, errlen, "tls_key '%s': mode %04o, expected 0600",
+		    path, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+SSL_CTX *
+tls_server_ctx(const char *cert, const char *key, const char *client_ca,
+    char *err, size_t errlen)
+{
+	SSL_CTX			*ctx;
+	STACK_OF(X509_NAME)	*names;
+
+	if (tls_check_key_mode(key, err, errlen) == -1)
+		return NULL;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		snprintf(err, errlen, "cannot create TLS context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		tls_ssl_error(err, errlen, "tls_cert", cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_ssl_error(err, errlen, "tls_key", key);
+		goto fail;
+	}
+	if (SSL_CTX_load_verify_locations(ctx, client_ca, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(client_ca)) == NULL) {
+		tls_ssl_error(err, errlen, "client_ca", client_ca);
+		goto fail;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE,
+	    tls_verify_cb);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"skkd", 4);
+	SSL_CTX_set_num_tickets(ctx, 2);
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+void
+tls_ctx_free(SSL_CTX *ctx)
+{
+	SSL_CTX_free(ctx);
+}
+
+const char *
+tls_role_name(enum tls_role role)
+{
+	switch (role) {
+	case ROLE_ADMIN:
+		return "admin";
+	case ROLE_READER:
+		return "reader";
+	default:
+		return "anyone";
+	}
+}
+
+static enum tls_role
+tls_role_of(X509 *x)
+{
+	X509_NAME	*name = X509_get_subject_name(x);
+	char		 ou[32];
+
+	if (X509_NAME_get_text_by_NID(name, NID_organizationalUnitName, ou,
+	    sizeof(ou)) <= 0)
+		return ROLE_NONE;
+	if (strcmp(ou, "admin") == 0)
+		return ROLE_ADMIN;
+	if (strcmp(ou, "reader") == 0)
+		return ROLE_READER;
+	return ROLE_NONE;
+}
+
+static void
+tls_peer_names(X509 *x, struct tls_peer *p)
+{
+	ASN1_INTEGER	*sn = X509_get_serialNumber(x);
+	BIGNUM		*bn;
+	char		*hex;
+
+	X509_NAME_oneline(X509_get_subject_name(x), p->subject,
+	    sizeof(p->subject));
+	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) != NULL &&
+	    (hex = BN_bn2hex(bn)) != NULL) {
+		snprintf(p->serial, sizeof(p->serial), "%s", hex);
+		OPENSSL_free(hex);
+	}
+	BN_free(bn);
+}
+
+void
+tls_peer_get(SSL *ssl, struct tls_peer *p)
+{
+	X509	*x;
+	long	 vr;
+
+	memset(p, 0, sizeof(*p));
+	p->role = ROLE_NONE;
+	if ((x = SSL_get0_peer_certificate(ssl)) == NULL) {
+		snprintf(p->why, sizeof(p->why), "no client certificate");
+		return;
+	}
+	tls_peer_names(x, p);
+	if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK) {
+		snprintf(p->why, sizeof(p->why),
+		    "client certificate not trusted (%s)",
+		    X509_verify_cert_error_string(vr));
+		return;
+	}
+	/* The session may be older than the certificate's expiry. */
+	if (X509_cmp_current_time(X509_get0_notAfter(x)) <= 0 ||
+	    X509_cmp_current_time(X509_get0_notBefore(x)) >= 0) {
+		snprintf(p->why, sizeof(p->why),
+		    "client certificate outside its validity");
+		return;
+	}
+	if ((p->role = tls_role_of(x)) == ROLE_NONE)
+		snprintf(p->why, sizeof(p->why),
+		    "client certificate names no role");
+}

@@ -1,0 +1,44 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * TLS for the companion port: the only daemon module that touches
+ * SSL_CTX. Clients without a certificate may verify; the role comes from
+ * a certificate signed by the instance's client CA.
+ */
+#ifndef DAEMON_TLS_H
+#define DAEMON_TLS_H
+
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+enum tls_role {
+	ROLE_NONE = 0,		/* anyone: may verify */
+	ROLE_READER,
+	ROLE_ADMIN		/* may write */
+};
+
+struct tls_peer {
+	enum tls_role	role;
+	char		subject[121];	/* one-line subject (CERT_TEXT_MAX) */
+	char		serial[41];	/* hex (CERT_SHORT_MAX) */
+	char		why[128];	/* why the role is NONE, if a cert was shown */
+};
+
+/*
+ * Builds the server context: TLS 1.3 only, certificate chain and key
+ * (refused unless 0600), client certificates requested and checked
+ * against client_ca, session tickets on. NULL with a reason in err.
+ */
+SSL_CTX		*tls_server_ctx(const char *cert, const char *key,
+		    const char *client_ca, char *err, size_t errlen);
+void		 tls_ctx_free(SSL_CTX *);
+
+/*
+ * The peer's role, decided afresh on each call from the certificate kept
+ * in the session (resumed sessions included): chain verified against the
+ * client CA, within its validity now, OU naming the role.
+ */
+void		 tls_peer_get(SSL *, struct tls_peer *);
+const char	*tls_role_name(enum tls_role);
+
+#endif

@@ -1,0 +1,230 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The writer thread. Event loops queue jobs; the thread takes everything
+ * queued (up to max_group), runs each job in its own nested transaction
+ * and commits the group once, so one fsync covers many requests while the
+ * disk is slow. Jobs are handed back through their done callback only
+ * after the commit: nothing is acknowledged before it is durable.
+ */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "writer.h"
+
+TAILQ_HEAD(wjobq, wjob);
+
+struct writer {
+	struct store		*store;
+	unsigned		 max_group;
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	struct wjobq		 queue;		/* under lock */
+	int			 stopping;	/* under lock */
+	struct writer_stats	 stats;		/* under lock */
+};
+
+static void	*writer_main(void *);
+static int	 writer_take(struct writer *, struct wjobq *);
+static void	 writer_run_group(struct writer *, struct wjobq *);
+static int	 writer_run_job(struct store_wtxn *, struct wjob *);
+static void	 writer_fail_group(struct wjobq *, int, const char *);
+static void	 writer_done_group(struct wjobq *);
+static void	 writer_count(struct writer *, unsigned, int, int);
+
+struct writer *
+writer_start(struct store *s, unsigned max_group, char *err, size_t errlen)
+{
+	struct writer	*w;
+	int		 rc;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		snprintf(err, errlen, "writer: out of memory");
+		return NULL;
+	}
+	w->store = s;
+	w->max_group = max_group != 0 ? max_group : 1;
+	TAILQ_INIT(&w->queue);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if ((rc = pthread_create(&w->thread, NULL, writer_main, w)) != 0) {
+		snprintf(err, errlen, "writer: cannot start thread: %s",
+		    strerror(rc));
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void
+writer_submit(struct writer *w, struct wjob *job)
+{
+	pthread_mutex_lock(&w->lock);
+	TAILQ_INSERT_TAIL(&w->queue, job, entry);
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_stop(struct writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+void
+writer_get_stats(struct writer *w, struct writer_stats *st)
+{
+	pthread_mutex_lock(&w->lock);
+	*st = w->stats;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Waits for work; moves up to max_group jobs to g. 0 means stop. */
+static int
+writer_take(struct writer *w, struct wjobq *g)
+{
+	struct wjob	*job;
+	unsigned	 n = 0;
+
+	pthread_mutex_lock(&w->lock);
+	while (TAILQ_EMPTY(&w->queue) && !w->stopping)
+		pthread_cond_wait(&w->cond, &w->lock);
+	while (n < w->max_group && (job = TAILQ_FIRST(&w->queue)) != NULL) {
+		TAILQ_REMOVE(&w->queue, job, entry);
+		TAILQ_INSERT_TAIL(g, job, entry);
+		n++;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return n != 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writer	*w = arg;
+	struct wjobq	 g;
+
+	for (;;) {
+		TAILQ_INIT(&g);
+		/* When stopping, the queue is drained before we leave. */
+		if (!writer_take(w, &g))
+			break;
+		writer_run_group(w, &g);
+	}
+	return NULL;
+}
+
+/* Runs one job in its nested txn; returns 1 if its writes were kept. */
+static int
+writer_run_job(struct store_wtxn *txn, struct wjob *job)
+{
+	int	rc;
+
+	if ((rc = store_wnest(txn)) != STORE_OK) {
+		job->rc = rc;
+		snprintf(job->err, sizeof(job->err), "%s",
+		    store_strerror(rc));
+		return 0;
+	}
+	if (job->run(txn, job) == -1) {
+		if (job->rc == STORE_OK)
+			job->rc = STORE_ERROR;
+		if (job->err[0] == '\0')
+			snprintf(job->err, sizeof(job->err), "%s",
+			    store_strerror(job->rc));
+		store_wunnest(txn, 0);
+		return 0;
+	}
+	/* The job may have ignored a failure that spoiled its txn. */
+	if ((rc = store_wunnest(txn, 1)) != STORE_OK) {
+		job->rc = rc;
+		snprintf(job->err, sizeof(job->err), "%s",
+		    store_strerror(rc));
+		return 0;
+	}
+	return 1;
+}
+
+static void
+writer_run_group(struct writer *w, struct wjobq *g)
+{
+	struct store_wtxn	*txn;
+	struct wjob		*job;
+	char			 err[sizeof(job->err)];
+	unsigned		 n = 0, kept = 0;
+	int			 rc;
+
+	TAILQ_FOREACH(job, g, entry) {
+		job->rc = STORE_OK;
+		job->err[0] = '\0';
+		n++;
+	}
+	if ((rc = store_wbegin(w->store, &txn, err, sizeof(err))) != STORE_OK) {
+		writer_fail_group(g, rc, err);
+		writer_count(w, n, 0, 1);
+		writer_done_group(g);
+		return;
+	}
+	TAILQ_FOREACH(job, g, entry)
+		kept += writer_run_job(txn, job);
+	if (kept == 0) {
+		/* Nothing to make durable: skip the fsync. */
+		store_wabort(txn);
+		writer_count(w, n, 0, 0);
+	} else if ((rc = store_wcommit(txn, err, sizeof(err))) != STORE_OK) {
+		writer_fail_group(g, rc, err);
+		writer_count(w, n, 0, 1);
+	} else
+		writer_count(w, n, 1, 0);
+	writer_done_group(g);
+}
+
+/* The group's fate overrides the result of every job that succeeded. */
+static void
+writer_fail_group(struct wjobq *g, int rc, const char *err)
+{
+	struct wjob	*job;
+
+	TAILQ_FOREACH(job, g, entry) {
+		if (job->rc != STORE_OK)
+			continue;
+		job->rc = rc;
+		snprintf(job->err, sizeof(job->err), "%s", err);
+	}
+}
+
+/* done may free or requeue the job: unlink it first, never touch it after. */
+static void
+writer_done_group(struct wjobq *g)
+{
+	struct wjob	*job;
+
+	while ((job = TAILQ_FIRST(g)) != NULL) {
+		TAILQ_REMOVE(g, job, entry);
+		job->done(job);
+	}
+}
+
+static void
+writer_count(struct writer *w, unsigned jobs, int commits, int failed)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stats.jobs += jobs;
+	w->stats.commits += commits;
+	w->stats.failed_commits += failed;
+	pthread_mutex_unlock(&w->lock);
+}

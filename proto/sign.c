@@ -1,0 +1,376 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Ed25519 keys and signatures, SHA-256 and HMAC-SHA256, all through
+ * OpenSSL 3's EVP interface; the one proto file that signs. A key caches
+ * its raw public key and key id so that verifying a QR never asks OpenSSL
+ * for them again. Key files are PEM (PKCS#8 / SubjectPublicKeyInfo), so
+ * `openssl pkey` reads them too.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "sign.h"
+
+struct sign_key {
+	EVP_PKEY	*pkey;
+	int		 priv;
+	uint8_t		 pub[SIGN_PUB_LEN];
+	uint8_t		 kid[SIGN_KID_LEN];
+};
+
+/* Wraps pkey (taken over) once it is known to be Ed25519. */
+static struct sign_key *
+sign_key_wrap(EVP_PKEY *pkey, int priv)
+{
+	struct sign_key	*k;
+	size_t		 len = SIGN_PUB_LEN;
+
+	if (pkey == NULL)
+		return NULL;
+	if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519 ||
+	    (k = calloc(1, sizeof(*k))) == NULL) {
+		EVP_PKEY_free(pkey);
+		return NULL;
+	}
+	if (EVP_PKEY_get_raw_public_key(pkey, k->pub, &len) != 1 ||
+	    len != SIGN_PUB_LEN) {
+		EVP_PKEY_free(pkey);
+		free(k);
+		return NULL;
+	}
+	k->pkey = pkey;
+	k->priv = priv;
+	sign_kid(k->pub, k->kid);
+	return k;
+}
+
+struct sign_key *
+sign_key_generate(void)
+{
+	return sign_key_wrap(EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"), 1);
+}
+
+struct sign_key *
+sign_key_from_seed(const uint8_t seed[SIGN_SEED_LEN])
+{
+	return sign_key_wrap(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519,
+	    NULL, seed, SIGN_SEED_LEN), 1);
+}
+
+struct sign_key *
+sign_key_from_public(const uint8_t pub[SIGN_PUB_LEN])
+{
+	return sign_key_wrap(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519,
+	    NULL, pub, SIGN_PUB_LEN), 0);
+}
+
+void
+sign_key_free(struct sign_key *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	free(k);
+}
+
+/* Never prompt on a terminal for an encrypted key: refuse it instead. */
+static int
+sign_no_passphrase_cb(char *buf, int size, int rwflag, void *arg)
+{
+	return -1;
+}
+
+/*
+ * Opens path for reading; with private set, refuses a file that group or
+ * others may read or write, before a byte of the key is read.
+ */
+static FILE *
+sign_open_key(const char *path, int private, char *err, size_t errlen)
+{
+	struct stat	 st;
+	FILE		*f;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s': not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (private && (st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "'%s': mode %04o, expected 0600 "
+		    "(private key %s by others)", path,
+		    (unsigned)(st.st_mode & 07777),
+		    (st.st_mode & 044) ? "readable" : "writable");
+		close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "'%s': %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
+static struct sign_key *
+sign_key_load(const char *path, int private, char *err, size_t errlen)
+{
+	struct sign_key	*k;
+	EVP_PKEY	*pkey;
+	FILE		*f;
+	const char	*what = private ? "private" : "public";
+
+	if ((f = sign_open_key(path, private, err, errlen)) == NULL)
+		return NULL;
+	if (private)
+		pkey = PEM_read_PrivateKey(f, NULL, sign_no_passphrase_cb, NULL);
+	else
+		pkey = PEM_read_PUBKEY(f, NULL, sign_no_passphrase_cb, NULL);
+	fclose(f);
+	ERR_clear_error();
+	if (pkey == NULL) {
+		snprintf(err, errlen, "'%s': not a PEM %s key", path, what);
+		return NULL;
+	}
+	if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+		snprintf(err, errlen, "'%s': not an Ed25519 %s key", path, what);
+		EVP_PKEY_free(pkey);
+		return NULL;
+	}
+	if ((k = sign_key_wrap(pkey, private)) == NULL)
+		snprintf(err, errlen, "'%s': cannot use key", path);
+	return k;
+}
+
+struct sign_key *
+sign_key_load_private(const char *path, char *err, size_t errlen)
+{
+	return sign_key_load(path, 1, err, errlen);
+}
+
+struct sign_key *
+sign_key_load_public(const char *path, char *err, size_t errlen)
+{
+	return sign_key_load(path, 0, err, errlen);
+}
+
+/* Writes k as PEM to a file opened with flags; removes it on failure. */
+static int
+sign_key_write(const struct sign_key *k, int private, const char *path,
+    int flags, mode_t mode, char *err, size_t errlen)
+{
+	FILE	*f;
+	int	 fd, ok;
+
+	if ((fd = open(path, flags | O_WRONLY | O_CREAT | O_CLOEXEC,
+	    mode)) == -1) {
+		if (errno == EEXIST)
+			snprintf(err, errlen, "'%s' exists; not overwriting "
+			    "a key", path);
+		else
+			snprintf(err, errlen, "cannot create '%s': %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if ((f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "'%s': %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (private)
+		ok = PEM_write_PrivateKey(f, k->pkey, NULL, NULL, 0, NULL, NULL);
+	else
+		ok = PEM_write_PUBKEY(f, k->pkey);
+	ok = ok == 1 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (fclose(f) != 0)
+		ok = 0;
+	ERR_clear_error();
+	if (!ok) {
+		snprintf(err, errlen, "cannot write '%s'", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sign_key_save_private(const struct sign_key *k, const char *path, char *err,
+    size_t errlen)
+{
+	if (!k->priv) {
+		snprintf(err, errlen, "'%s': no private key to save", path);
+		return -1;
+	}
+	return sign_key_write(k, 1, path, O_EXCL, 0600, err, errlen);
+}
+
+int
+sign_key_save_public(const struct sign_key *k, const char *path, char *err,
+    size_t errlen)
+{
+	return sign_key_write(k, 0, path, O_TRUNC, 0644, err, errlen);
+}
+
+int
+sign_key_is_private(const struct sign_key *k)
+{
+	return k->priv;
+}
+
+const uint8_t *
+sign_key_public(const struct sign_key *k)
+{
+	return k->pub;
+}
+
+const uint8_t *
+sign_key_kid(const struct sign_key *k)
+{
+	return k->kid;
+}
+
+void
+sign_kid(const uint8_t pub[SIGN_PUB_LEN], uint8_t kid[SIGN_KID_LEN])
+{
+	uint8_t	md[32];
+
+	if (sign_sha256(pub, SIGN_PUB_LEN, md) == -1)
+		memset(md, 0, sizeof(md));
+	memcpy(kid, md, SIGN_KID_LEN);
+}
+
+int
+sign_data(const struct sign_key *k, const uint8_t *msg, size_t len,
+    uint8_t sig[SIGN_SIG_LEN])
+{
+	EVP_MD_CTX	*ctx;
+	size_t		 siglen = SIGN_SIG_LEN;
+	int		 ok;
+
+	if (k == NULL || !k->priv || (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+	    EVP_DigestSign(ctx, sig, &siglen, msg, len) == 1 &&
+	    siglen == SIGN_SIG_LEN;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+int
+sign_verify(const struct sign_key *k, const uint8_t *msg, size_t len,
+    const uint8_t sig[SIGN_SIG_LEN])
+{
+	EVP_MD_CTX	*ctx;
+	int		 ok;
+
+	if (k == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
+	    EVP_DigestVerify(ctx, sig, SIGN_SIG_LEN, msg, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
+int
+sign_hmac_sha256(const uint8_t *key, size_t keylen, const uint8_t *msg,
+    size_t len, uint8_t out[32])
+{
+	static const uint8_t	 empty[1];
+	size_t			 outlen = 0;
+
+	/* OpenSSL refuses a NULL key even when its length is zero. */
+	if (key == NULL || keylen == 0)
+		key = empty;
+	if (msg == NULL)
+		msg = empty;
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, keylen, msg,
+	    len, out, 32, &outlen) == NULL || outlen != 32) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+int
+sign_sha256(const uint8_t *msg, size_t len, uint8_t out[32])
+{
+	static const uint8_t	 empty[1];
+	unsigned int		 outlen = 0;
+
+	if (msg == NULL)
+		msg = empty;
+	if (EVP_Digest(msg, len, out, &outlen, EVP_sha256(), NULL) != 1 ||
+	    outlen != 32) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
+void
+keyring_init(struct keyring *kr)
+{
+	memset(kr, 0, sizeof(*kr));
+}
+
+int
+keyring_add(struct keyring *kr, struct sign_key *key, int64_t valid_from,
+    int64_t valid_to)
+{
+	struct keyring_entry	*e;
+
+	if (key == NULL)
+		return -1;
+	if (kr->n >= KEYRING_MAX) {
+		sign_key_free(key);
+		return -1;
+	}
+	e = &kr->k[kr->n++];
+	e->key = key;
+	e->valid_from = valid_from;
+	e->valid_to = valid_to;
+	e->compromised_at = 0;
+	return 0;
+}
+
+const struct keyring_entry *
+keyring_find(const struct keyring *kr, const uint8_t kid[SIGN_KID_LEN])
+{
+	size_t	i;
+
+	for (i = 0; i < kr->n; i++) {
+		if (memcmp(kr->k[i].key->kid, kid, SIGN_KID_LEN) == 0)
+			return &kr->k[i];
+	}
+	return NULL;
+}
+
+void
+keyring_release(struct keyring *kr)
+{
+	size_t	i;
+
+	for (i = 0; i < kr->n; i++)
+		sign_key_free(kr->k[i].key);
+	memset(kr, 0, sizeof(*kr));
+}

@@ -1,0 +1,92 @@
+# skkd — SPDX-License-Identifier: ISC
+#
+# Shared by the regress scripts: a temporary directory, real skkd
+# instances on 127.0.0.1, and TAP output. Each script sources this file
+# and is run by tests/run with SKKD and SKK pointing at the binaries.
+
+: "${SKKD:?SKKD must name the skkd binary}"
+: "${SKK:?SKK must name the skk binary}"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/skkd-regress.XXXXXX")
+tapn=0
+pids=""
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+pass() { tapn=$((tapn + 1)); echo "ok $tapn - $1"; }
+fail() {
+	tapn=$((tapn + 1)); echo "not ok $tapn - $1"
+	for f in "$T/out" "$T/err"; do
+		[ -s "$f" ] && sed -n '1,15s/^/#   /p' "$f"
+	done
+	return 0
+}
+
+# A port that nothing listens on, chosen at random.
+free_port() {
+	while :; do
+		p=$(( (($(od -An -N2 -tu2 /dev/urandom)) % 20000) + 20000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# inst_init NAME [init options...]: creates $T/NAME, port in $T/NAME.port
+inst_init() {
+	name=$1; shift
+	port=$(free_port)
+	echo "$port" >"$T/$name.port"
+	"$SKKD" init "$T/$name" --listen "127.0.0.1:$port" "$@" >"$T/$name.init" 2>&1
+}
+
+# inst_start NAME: starts skkd in the background, waits until it listens.
+inst_start() {
+	name=$1
+	"$SKKD" -c "$T/$name/skkd.conf" >>"$T/$name.log" 2>&1 &
+	eval "pid_$name=$!"
+	pids="$pids $!"
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -q "listening on" "$T/$name.log" 2>/dev/null && return 0
+		kill -0 "$(eval echo \$pid_$name)" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# skkd $name did not start:"; sed 's/^/#   /' "$T/$name.log"
+	return 1
+}
+
+# inst_stop NAME: SIGTERM and wait; returns skkd's exit status.
+inst_stop() {
+	p=$(eval echo \$pid_$1)
+	kill "$p" 2>/dev/null
+	wait "$p"
+}
+
+# sk NAME args...: skk with NAME's admin configuration.
+sk() {
+	name=$1; shift
+	"$SKK" -c "$T/$name/skk.conf" "$@"
+}
+
+# run_expect STATUS DESCRIPTION command...: passes when the exit status matches.
+run_expect() {
+	want=$1; desc=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then pass "$desc"; else fail "$desc (exit $rc, expected $want)"; fi
+}
+
+# out_has TEXT DESCRIPTION: the last command's stdout or stderr contains TEXT.
+out_has() {
+	if grep -qF -- "$1" "$T/out" "$T/err"; then pass "$2"; else fail "$2 (no '$1')"; fi
+}
+
+# json_field FIELD: the first string value of FIELD in the last stdout.
+json_field() {
+	sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1
+}

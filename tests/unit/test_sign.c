@@ -1,0 +1,362 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Ed25519 against RFC 8032 §7.1, key ids, PEM files and their modes,
+ * SHA-256 and HMAC-SHA256 known answers, the keyring.
+ */
+
+#include <sys/stat.h>
+
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sign.h"
+
+struct rfc8032_vector {
+	const char	*seed;
+	const char	*pub;
+	const char	*msg;
+	const char	*sig;
+};
+
+/* RFC 8032 §7.1, TEST 1, TEST 2 and TEST 3. */
+static const struct rfc8032_vector rfc8032[] = {
+	{ "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+	  "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+	  "",
+	  "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+	  "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b" },
+	{ "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+	  "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c",
+	  "72",
+	  "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+	  "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00" },
+	{ "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+	  "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025",
+	  "af82",
+	  "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac"
+	  "18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a" },
+};
+
+static size_t
+unhex(const char *hex, uint8_t *out, size_t max)
+{
+	size_t	n = strlen(hex) / 2, i;
+	unsigned int v;
+
+	assert_true(n <= max);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+	return n;
+}
+
+static struct sign_key *
+key_from_hex(const char *seedhex)
+{
+	uint8_t		 seed[SIGN_SEED_LEN];
+	struct sign_key	*k;
+
+	assert_int_equal(unhex(seedhex, seed, sizeof(seed)), SIGN_SEED_LEN);
+	k = sign_key_from_seed(seed);
+	assert_non_null(k);
+	return k;
+}
+
+static void
+test_rfc8032(void **state)
+{
+	const struct rfc8032_vector	*v;
+	struct sign_key			*k, *pk;
+	uint8_t				 pub[32], msg[8], want[64], sig[64];
+	size_t				 i, mlen;
+
+	for (i = 0; i < sizeof(rfc8032) / sizeof(rfc8032[0]); i++) {
+		v = &rfc8032[i];
+		k = key_from_hex(v->seed);
+		unhex(v->pub, pub, sizeof(pub));
+		mlen = unhex(v->msg, msg, sizeof(msg));
+		unhex(v->sig, want, sizeof(want));
+		assert_true(sign_key_is_private(k));
+		assert_memory_equal(sign_key_public(k), pub, 32);
+		assert_int_equal(sign_data(k, msg, mlen, sig), 0);
+		assert_memory_equal(sig, want, 64);
+		assert_int_equal(sign_verify(k, msg, mlen, sig), 0);
+		/* A verify-only key built from the raw public key agrees. */
+		pk = sign_key_from_public(pub);
+		assert_non_null(pk);
+		assert_false(sign_key_is_private(pk));
+		assert_int_equal(sign_verify(pk, msg, mlen, want), 0);
+		assert_memory_equal(sign_key_kid(pk), sign_key_kid(k), 8);
+		sign_key_free(pk);
+		sign_key_free(k);
+	}
+}
+
+static void
+test_tamper(void **state)
+{
+	struct sign_key	*k = key_from_hex(rfc8032[2].seed);
+	uint8_t		 msg[2] = { 0xaf, 0x82 }, sig[64];
+	size_t		 i;
+
+	assert_int_equal(sign_data(k, msg, 2, sig), 0);
+	msg[1] ^= 0x01;
+	assert_int_equal(sign_verify(k, msg, 2, sig), -1);
+	msg[1] ^= 0x01;
+	for (i = 0; i < sizeof(sig); i++) {
+		sig[i] ^= 0x80;
+		assert_int_equal(sign_verify(k, msg, 2, sig), -1);
+		sig[i] ^= 0x80;
+	}
+	assert_int_equal(sign_verify(k, msg, 2, sig), 0);
+	/* Another key's signature does not verify. */
+	sign_key_free(k);
+	k = key_from_hex(rfc8032[0].seed);
+	assert_int_equal(sign_verify(k, msg, 2, sig), -1);
+	sign_key_free(k);
+}
+
+/* SHA-256 of RFC 8032 TEST 1's public key starts 21fe31dfa154a261. */
+static void
+test_kid(void **state)
+{
+	static const uint8_t	want[8] = {
+		0x21, 0xfe, 0x31, 0xdf, 0xa1, 0x54, 0xa2, 0x61 };
+	struct sign_key		*k = key_from_hex(rfc8032[0].seed);
+	uint8_t			 pub[32], kid[8];
+
+	assert_memory_equal(sign_key_kid(k), want, 8);
+	unhex(rfc8032[0].pub, pub, sizeof(pub));
+	sign_kid(pub, kid);
+	assert_memory_equal(kid, want, 8);
+	sign_key_free(k);
+}
+
+static void
+test_sha256_hmac(void **state)
+{
+	uint8_t		out[32], want[32];
+	const char	*data = "what do ya want for nothing?";
+
+	/* FIPS 180-2 "abc". */
+	unhex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	    want, sizeof(want));
+	assert_int_equal(sign_sha256((const uint8_t *)"abc", 3, out), 0);
+	assert_memory_equal(out, want, 32);
+	/* RFC 4231 test case 2. */
+	unhex("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+	    want, sizeof(want));
+	assert_int_equal(sign_hmac_sha256((const uint8_t *)"Jefe", 4,
+	    (const uint8_t *)data, strlen(data), out), 0);
+	assert_memory_equal(out, want, 32);
+	/* RFC 4231 test case 1: key 20 x 0x0b, "Hi There". */
+	{
+		uint8_t	key[20];
+
+		memset(key, 0x0b, sizeof(key));
+		unhex("b0344c61d8db38535ca8afceaf0bf12b"
+		    "881dc200c9833da726e9376c2e32cff7", want, sizeof(want));
+		assert_int_equal(sign_hmac_sha256(key, sizeof(key),
+		    (const uint8_t *)"Hi There", 8, out), 0);
+		assert_memory_equal(out, want, 32);
+	}
+}
+
+struct tmpdir {
+	char	path[64];
+};
+
+static int
+tmpdir_setup(void **state)
+{
+	struct tmpdir	*t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return -1;
+	strcpy(t->path, "/tmp/test_sign.XXXXXX");
+	if (mkdtemp(t->path) == NULL) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int
+tmpdir_teardown(void **state)
+{
+	struct tmpdir	*t = *state;
+	char		 cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->path);
+	if (system(cmd) != 0)
+		return -1;
+	free(t);
+	return 0;
+}
+
+static void
+test_pem_round_trip(void **state)
+{
+	struct tmpdir	*t = *state;
+	struct sign_key	*k, *k2, *pk;
+	struct stat	 st;
+	char		 priv[128], pub[128], err[256];
+	uint8_t		 sig[64];
+
+	snprintf(priv, sizeof(priv), "%s/skkd.key", t->path);
+	snprintf(pub, sizeof(pub), "%s/skkd.pub", t->path);
+	k = sign_key_generate();
+	assert_non_null(k);
+	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), 0);
+	assert_int_equal(stat(priv, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(sign_key_save_public(k, pub, err, sizeof(err)), 0);
+
+	k2 = sign_key_load_private(priv, err, sizeof(err));
+	assert_non_null(k2);
+	assert_true(sign_key_is_private(k2));
+	assert_memory_equal(sign_key_public(k2), sign_key_public(k), 32);
+	assert_memory_equal(sign_key_kid(k2), sign_key_kid(k), 8);
+	assert_int_equal(sign_data(k2, (const uint8_t *)"x", 1, sig), 0);
+
+	pk = sign_key_load_public(pub, err, sizeof(err));
+	assert_non_null(pk);
+	assert_false(sign_key_is_private(pk));
+	assert_memory_equal(sign_key_kid(pk), sign_key_kid(k), 8);
+	assert_int_equal(sign_verify(pk, (const uint8_t *)"x", 1, sig), 0);
+	/* A verify-only key cannot sign, nor be saved as private. */
+	assert_int_equal(sign_data(pk, (const uint8_t *)"x", 1, sig), -1);
+	snprintf(priv, sizeof(priv), "%s/other.key", t->path);
+	assert_int_equal(sign_key_save_private(pk, priv, err, sizeof(err)),
+	    -1);
+	assert_int_equal(access(priv, F_OK), -1);
+	sign_key_free(pk);
+	sign_key_free(k2);
+	sign_key_free(k);
+}
+
+static void
+test_pem_refusals(void **state)
+{
+	struct tmpdir	*t = *state;
+	struct sign_key	*k;
+	char		 priv[128], want[256], err[256];
+	FILE		*f;
+
+	snprintf(priv, sizeof(priv), "%s/skkd.key", t->path);
+	k = key_from_hex(rfc8032[0].seed);
+	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), 0);
+
+	/* No overwrite. */
+	err[0] = '\0';
+	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "'%s' exists; not overwriting a key",
+	    priv);
+	assert_string_equal(err, want);
+
+	/* Readable by others. */
+	assert_int_equal(chmod(priv, 0644), 0);
+	assert_null(sign_key_load_private(priv, err, sizeof(err)));
+	snprintf(want, sizeof(want), "'%s': mode 0644, expected 0600 "
+	    "(private key readable by others)", priv);
+	assert_string_equal(err, want);
+	assert_int_equal(chmod(priv, 0620), 0);
+	assert_null(sign_key_load_private(priv, err, sizeof(err)));
+	assert_non_null(strstr(err, "mode 0620, expected 0600"));
+	assert_int_equal(chmod(priv, 0600), 0);
+	sign_key_free(k);
+	k = sign_key_load_private(priv, err, sizeof(err));
+	assert_non_null(k);
+	sign_key_free(k);
+
+	/* Missing file. */
+	snprintf(priv, sizeof(priv), "%s/missing.key", t->path);
+	assert_null(sign_key_load_private(priv, err, sizeof(err)));
+	snprintf(want, sizeof(want), "cannot open '%s': No such file or "
+	    "directory", priv);
+	assert_string_equal(err, want);
+
+	/* Not PEM, and a PEM key that is not Ed25519 (an X25519 key). */
+	snprintf(priv, sizeof(priv), "%s/junk.key", t->path);
+	assert_non_null(f = fopen(priv, "w"));
+	fputs("not a key\n", f);
+	fclose(f);
+	assert_int_equal(chmod(priv, 0600), 0);
+	assert_null(sign_key_load_private(priv, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a PEM private key"));
+
+	snprintf(priv, sizeof(priv), "%s/x25519.key", t->path);
+	assert_non_null(f = fopen(priv, "w"));
+	fputs("-----BEGIN PRIVATE KEY-----\n"
+	    "MC4CAQAwBQYDK2VuBCIEIHBgJSkzrG56SpsOsmMsWgQKhyV624aaPsz1xwIsKNtl\n"
+	    "-----END PRIVATE KEY-----\n", f);
+	fclose(f);
+	assert_int_equal(chmod(priv, 0600), 0);
+	assert_null(sign_key_load_private(priv, err, sizeof(err)));
+	snprintf(want, sizeof(want), "'%s': not an Ed25519 private key", priv);
+	assert_string_equal(err, want);
+}
+
+static void
+test_keyring(void **state)
+{
+	struct keyring			 kr;
+	const struct keyring_entry	*e;
+	uint8_t				 nokid[8] = { 0 };
+	size_t				 i;
+
+	keyring_init(&kr);
+	assert_int_equal(kr.n, 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(keyring_add(&kr, key_from_hex(rfc8032[i].seed),
+		    (int64_t)i * 100, 0), 0);
+	assert_int_equal(kr.n, 3);
+	for (i = 0; i < 3; i++) {
+		struct sign_key	*k = key_from_hex(rfc8032[i].seed);
+
+		e = keyring_find(&kr, sign_key_kid(k));
+		assert_non_null(e);
+		assert_memory_equal(sign_key_kid(e->key), sign_key_kid(k), 8);
+		assert_int_equal(e->valid_from, (int64_t)i * 100);
+		assert_int_equal(e->compromised_at, 0);
+		sign_key_free(k);
+	}
+	assert_null(keyring_find(&kr, nokid));
+	/* Full: the key is refused (and freed, as ownership passed). */
+	while (kr.n < KEYRING_MAX)
+		assert_int_equal(keyring_add(&kr, sign_key_generate(), 0, 0), 0);
+	assert_int_equal(keyring_add(&kr, sign_key_generate(), 0, 0), -1);
+	assert_int_equal(keyring_add(&kr, NULL, 0, 0), -1);
+	keyring_release(&kr);
+	assert_int_equal(kr.n, 0);
+	sign_key_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc8032),
+		cmocka_unit_test(test_tamper),
+		cmocka_unit_test(test_kid),
+		cmocka_unit_test(test_sha256_hmac),
+		cmocka_unit_test_setup_teardown(test_pem_round_trip,
+		    tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_pem_refusals,
+		    tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test(test_keyring),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

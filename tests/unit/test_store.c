@@ -1,0 +1,671 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of the LMDB store on real files in a temporary directory:
+ * round trips, indexes, the SEQ counter, nested rollback, a full map and
+ * the error texts of stores that cannot be opened.
+ */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <ftw.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <lmdb.h>
+
+#include "store.h"
+
+#define MIB	(1024 * 1024)
+
+struct fixture {
+	char		 top[64];	/* mkdtemp directory */
+	char		 dir[96];	/* the store inside it */
+	struct store	*s;
+	struct store_rd	*rd;
+};
+
+static int
+rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static struct store *
+open_store(struct fixture *f, size_t map_size)
+{
+	struct store_opts	 o = { f->dir, map_size, 16, 1 };
+	char			 err[256] = "";
+	struct store		*s;
+
+	s = store_open(&o, err, sizeof(err));
+	if (s == NULL)
+		fail_msg("store_open: %s", err);
+	return s;
+}
+
+static void
+reopen(struct fixture *f, size_t map_size)
+{
+	store_rd_free(f->rd);
+	store_close(f->s);
+	f->s = open_store(f, map_size);
+	assert_non_null(f->rd = store_rd_new(f->s));
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	f = calloc(1, sizeof(*f));
+	snprintf(f->top, sizeof(f->top), "/tmp/skk-store-XXXXXX");
+	if (mkdtemp(f->top) == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/db", f->top);
+	f->s = open_store(f, 16 * MIB);
+	f->rd = store_rd_new(f->s);
+	*state = f;
+	return f->rd == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	store_rd_free(f->rd);
+	store_close(f->s);
+	chmod(f->top, 0700);
+	nftw(f->top, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static void
+make_number(char *out, uint32_t seq)
+{
+	snprintf(out, CERT_NUMBER_LEN + 1, "42101 8342 3 %08u 2025", seq);
+}
+
+/* A record with every field set, so a lossy codec shows. */
+static void
+make_cert(struct cert *c, uint32_t seq, uint8_t nik, int status)
+{
+	memset(c, 0, sizeof(*c));
+	make_number(c->number, seq);
+	strcpy(c->lsp_regno, "F 2 02 00456 2025");
+	strcpy(c->lpjk_regno, "LPJK-2025-000123");
+	strcpy(c->blank_no, "B 0012345");
+	strcpy(c->name, "Siti Nur'aini, S.T.");
+	memset(c->nik_hmac, nik, sizeof(c->nik_hmac));
+	strcpy(c->photo_ref, "photos/0001.jpg");
+	strcpy(c->job_code, "ME063096");
+	strcpy(c->job_title_id, "Operator Bulldozer");
+	strcpy(c->job_title_en, "Bulldozer Operator");
+	strcpy(c->klasifikasi, "Mekanikal");
+	strcpy(c->subklasifikasi, "Alat Berat");
+	c->kualifikasi = CERT_OPERATOR;
+	c->jenjang = 3;
+	c->nunits = 2;
+	strcpy(c->units[0], "F.45ALT00.001.1");
+	strcpy(c->units[1], "F.45ALT00.002.1");
+	strcpy(c->issuer_name, "LSP Konstruksi Jambi");
+	strcpy(c->issuer_licence, "KEP.123/BNSP/2024");
+	strcpy(c->organiser, "Dinas PUPR Kab. Muaro Jambi");
+	strcpy(c->event, "BIMTEK Operator Alat Berat");
+	c->assessed = 20437;
+	strcpy(c->assess_place, "Sengeti");
+	c->issued = 20438;
+	c->expires = 20438 + 1825;
+	c->apptype = CERT_APP_NEW;
+	c->status = status;
+	c->status_at = 1765800000;
+	memcpy(c->kid, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+}
+
+static struct store_wtxn *
+wbegin(struct fixture *f)
+{
+	struct store_wtxn	*w;
+	char			 err[256];
+
+	assert_int_equal(store_wbegin(f->s, &w, err, sizeof(err)), STORE_OK);
+	return w;
+}
+
+static void
+wcommit(struct store_wtxn *w)
+{
+	char	err[256] = "";
+
+	if (store_wcommit(w, err, sizeof(err)) != STORE_OK)
+		fail_msg("commit: %s", err);
+}
+
+static void
+put_one(struct fixture *f, uint32_t seq, uint8_t nik, int status)
+{
+	struct store_wtxn	*w = wbegin(f);
+	struct cert		 c;
+
+	make_cert(&c, seq, nik, status);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	wcommit(w);
+}
+
+static void
+test_open_reopen(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_stats	 st;
+	struct stat		 sb;
+
+	assert_int_equal(stat(f->dir, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	assert_int_equal(stat(f->dir, &sb), 0);
+	put_one(f, 1, 0xaa, CERT_ACTIVE);
+	reopen(f, 16 * MIB);
+	reopen(f, 16 * MIB);
+	assert_int_equal(store_stats(f->rd, &st), STORE_OK);
+	assert_int_equal(st.certs, 1);
+	assert_int_equal(st.map_size, 16 * MIB);
+	store_close(NULL);
+	store_rd_free(NULL);
+	store_wabort(NULL);
+}
+
+static void
+test_put_get(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w = wbegin(f);
+	struct cert		 c, got;
+	uint8_t			 qr[300], *q = NULL;
+	size_t			 qlen = 0, i;
+
+	for (i = 0; i < sizeof(qr); i++)
+		qr[i] = i * 7;
+	make_cert(&c, 123, 0x11, CERT_PENDING);
+	assert_int_equal(store_put_cert(w, &c, 1, qr, sizeof(qr)), STORE_OK);
+	/* The writer sees its own write; a reader does not, until commit. */
+	assert_int_equal(store_wget_cert(w, c.number, &got), STORE_OK);
+	assert_int_equal(store_get_cert(f->rd, c.number, &got, NULL, NULL),
+	    STORE_NOTFOUND);
+	wcommit(w);
+	reopen(f, 16 * MIB);
+	memset(&got, 0xff, sizeof(got));
+	assert_int_equal(store_get_cert(f->rd, c.number, &got, &q, &qlen),
+	    STORE_OK);
+	assert_memory_equal(&got, &c, sizeof(c));
+	assert_int_equal(qlen, sizeof(qr));
+	assert_memory_equal(q, qr, sizeof(qr));
+	free(q);
+	/* Replacing without a payload keeps the stored one. */
+	w = wbegin(f);
+	c.status = CERT_ACTIVE;
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	wcommit(w);
+	assert_int_equal(store_get_cert(f->rd, c.number, &got, &q, &qlen),
+	    STORE_OK);
+	assert_int_equal(got.status, CERT_ACTIVE);
+	assert_int_equal(qlen, sizeof(qr));
+	assert_memory_equal(q, qr, sizeof(qr));
+	free(q);
+}
+
+static void
+test_get_unknown(void **state)
+{
+	struct fixture	*f = *state;
+	struct cert	 c;
+	uint8_t		*q = (uint8_t *)"x";
+	size_t		 qlen = 9;
+
+	put_one(f, 1, 0xaa, CERT_ACTIVE);
+	assert_int_equal(store_get_cert(f->rd, "42101 8342 3 00000002 2025",
+	    &c, &q, &qlen), STORE_NOTFOUND);
+	assert_int_equal(store_get_cert(f->rd, "", &c, NULL, NULL),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_get_cert(f->rd,
+	    "42101 8342 3 00000001 2025 and far too long", &c, NULL, NULL),
+	    STORE_NOTFOUND);
+	/* A record without a payload: OK with no bytes. */
+	assert_int_equal(store_get_cert(f->rd, "42101 8342 3 00000001 2025",
+	    &c, &q, &qlen), STORE_OK);
+	assert_null(q);
+	assert_int_equal(qlen, 0);
+}
+
+static void
+test_is_new_exists(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c, got;
+
+	put_one(f, 7, 0xaa, CERT_ACTIVE);
+	w = wbegin(f);
+	make_cert(&c, 7, 0xbb, CERT_REVOKED);
+	strcpy(c.name, "Impostor");
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_EXISTS);
+	/* "exists" does not spoil the transaction. */
+	make_cert(&c, 8, 0xaa, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	wcommit(w);
+	assert_int_equal(store_get_cert(f->rd, "42101 8342 3 00000007 2025",
+	    &got, NULL, NULL), STORE_OK);
+	assert_string_equal(got.name, "Siti Nur'aini, S.T.");
+	assert_int_equal(got.status, CERT_ACTIVE);
+	assert_int_equal(store_get_cert(f->rd, "42101 8342 3 00000008 2025",
+	    &got, NULL, NULL), STORE_OK);
+}
+
+static void
+test_nik(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	char			 nums[4][CERT_NUMBER_LEN + 1];
+	uint8_t			 h[CERT_HMAC_LEN];
+	size_t			 n = 99;
+
+	put_one(f, 5, 0x42, CERT_ACTIVE);
+	put_one(f, 6, 0x43, CERT_ACTIVE);
+	put_one(f, 3, 0x42, CERT_REPLACED);
+	memset(h, 0x42, sizeof(h));
+	assert_int_equal(store_find_nik(f->rd, h, nums, 4, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(nums[0], "42101 8342 3 00000003 2025");
+	assert_string_equal(nums[1], "42101 8342 3 00000005 2025");
+	/* max bounds the copy, not the count. */
+	assert_int_equal(store_find_nik(f->rd, h, nums, 1, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	memset(h, 0x44, sizeof(h));
+	assert_int_equal(store_find_nik(f->rd, h, nums, 4, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	/* Inside a write txn the index includes its own writes. */
+	w = wbegin(f);
+	make_cert(&c, 9, 0x44, CERT_PENDING);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	assert_int_equal(store_wfind_nik(w, h, nums, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(nums[0], c.number);
+	store_wabort(w);
+	assert_int_equal(store_find_nik(f->rd, h, nums, 4, &n), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+add_event(struct store_wtxn *w, uint32_t seq, const char *reason,
+    uint64_t *evseq)
+{
+	struct cert_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	make_number(ev.number, seq);
+	ev.at = 1765800000 + *evseq;
+	ev.kind = EVENT_STATUS;
+	ev.status = CERT_SUSPENDED;
+	strcpy(ev.actor, "CN=admin");
+	strcpy(ev.serial, "01ab");
+	snprintf(ev.reason, sizeof(ev.reason), "%s", reason);
+	assert_int_equal(store_add_event(w, &ev), STORE_OK);
+	*evseq = ev.seq;
+}
+
+static void
+test_events(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w = wbegin(f);
+	struct cert_event	 evs[8];
+	uint64_t		 s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+	size_t			 n = 99;
+
+	add_event(w, 1, "first", &s1);
+	add_event(w, 2, "other", &s2);
+	add_event(w, 1, "second", &s3);
+	wcommit(w);
+	reopen(f, 16 * MIB);
+	w = wbegin(f);
+	add_event(w, 1, "third", &s4);
+	wcommit(w);
+	assert_true(s1 < s2 && s2 < s3 && s3 < s4);
+	assert_int_equal(store_get_events(f->rd, "42101 8342 3 00000001 2025",
+	    evs, 8, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(evs[0].reason, "first");
+	assert_string_equal(evs[1].reason, "second");
+	assert_string_equal(evs[2].reason, "third");
+	assert_int_equal(evs[0].seq, s1);
+	assert_int_equal(evs[2].seq, s4);
+	assert_string_equal(evs[1].actor, "CN=admin");
+	assert_int_equal(store_get_events(f->rd, "42101 8342 3 00000001 2025",
+	    evs, 2, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(evs[1].reason, "second");
+	assert_int_equal(store_get_events(f->rd, "42101 8342 3 00000009 2025",
+	    evs, 8, &n), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_seq(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w = wbegin(f);
+	struct store_stats	 st;
+	uint32_t		 a, b;
+
+	assert_int_equal(store_next_seq(w, &a), STORE_OK);
+	assert_int_equal(store_next_seq(w, &b), STORE_OK);
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 2);
+	wcommit(w);
+	reopen(f, 16 * MIB);
+	assert_int_equal(store_stats(f->rd, &st), STORE_OK);
+	assert_int_equal(st.next_seq, 3);
+	w = wbegin(f);
+	assert_int_equal(store_next_seq(w, &a), STORE_OK);
+	assert_int_equal(a, 3);
+	assert_int_equal(store_bump_seq(w, 100), STORE_OK);
+	assert_int_equal(store_bump_seq(w, 50), STORE_OK);	/* no lowering */
+	assert_int_equal(store_next_seq(w, &a), STORE_OK);
+	assert_int_equal(a, 101);
+	store_wabort(w);
+	/* Handed out, then aborted: still never handed out again. */
+	w = wbegin(f);
+	assert_int_equal(store_next_seq(w, &a), STORE_OK);
+	assert_int_equal(a, 102);
+	wcommit(w);
+	reopen(f, 16 * MIB);
+	w = wbegin(f);
+	assert_int_equal(store_next_seq(w, &a), STORE_OK);
+	assert_int_equal(a, 103);
+	store_wabort(w);
+}
+
+static void
+test_nested_abort(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w = wbegin(f);
+	struct cert		 c;
+	char			 num[CERT_NUMBER_LEN + 1];
+	uint32_t		 seq, lost;
+	uint64_t		 ev = 0;
+	size_t			 n;
+	struct cert_event	 evs[2];
+
+	assert_int_equal(store_wnest(w), STORE_OK);
+	make_cert(&c, 1, 0x01, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	assert_int_equal(store_wunnest(w, 1), STORE_OK);
+
+	assert_int_equal(store_wnest(w), STORE_OK);
+	assert_int_equal(store_next_seq(w, &lost), STORE_OK);
+	make_cert(&c, 2, 0x01, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	add_event(w, 2, "rolled back", &ev);
+	assert_int_equal(store_idem_put(w, "job-2", c.number), STORE_OK);
+	assert_int_equal(store_wunnest(w, 0), STORE_OK);
+	assert_int_equal(store_wget_cert(w, c.number, &c), STORE_NOTFOUND);
+
+	assert_int_equal(store_wnest(w), STORE_OK);
+	assert_int_equal(store_next_seq(w, &seq), STORE_OK);
+	assert_int_not_equal(seq, lost);
+	make_cert(&c, 3, 0x01, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	assert_int_equal(store_wunnest(w, 1), STORE_OK);
+	wcommit(w);
+
+	make_number(num, 1);
+	assert_int_equal(store_get_cert(f->rd, num, &c, NULL, NULL), STORE_OK);
+	make_number(num, 2);
+	assert_int_equal(store_get_cert(f->rd, num, &c, NULL, NULL),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_get_events(f->rd, num, evs, 2, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	make_number(num, 3);
+	assert_int_equal(store_get_cert(f->rd, num, &c, NULL, NULL), STORE_OK);
+	w = wbegin(f);
+	assert_int_equal(store_idem_get(w, "job-2", num), STORE_NOTFOUND);
+	store_wabort(w);
+}
+
+static void
+test_idem(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w = wbegin(f);
+	char			 num[CERT_NUMBER_LEN + 1];
+
+	assert_int_equal(store_idem_get(w, "batch-1/row-7", num),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_idem_put(w, "batch-1/row-7",
+	    "42101 8342 3 00000077 2025"), STORE_OK);
+	assert_int_equal(store_idem_put(w, "batch-1/row-7",
+	    "42101 8342 3 00000078 2025"), STORE_EXISTS);
+	wcommit(w);
+	reopen(f, 16 * MIB);
+	w = wbegin(f);
+	assert_int_equal(store_idem_get(w, "batch-1/row-7", num), STORE_OK);
+	assert_string_equal(num, "42101 8342 3 00000077 2025");
+	assert_int_equal(store_idem_get(w, "batch-1/row-8", num),
+	    STORE_NOTFOUND);
+	assert_int_equal(store_idem_put(w, "", num), STORE_ERROR);
+	store_wabort(w);
+}
+
+static void
+test_stats(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct store_stats	 st;
+	struct cert		 c;
+	uint64_t		 ev = 0;
+
+	put_one(f, 1, 0x01, CERT_PENDING);
+	put_one(f, 2, 0x02, CERT_PENDING);
+	put_one(f, 3, 0x03, CERT_ACTIVE);
+	w = wbegin(f);
+	make_cert(&c, 1, 0x01, CERT_REVOKED);
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	make_cert(&c, 3, 0x03, CERT_ACTIVE);	/* same status again */
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	make_cert(&c, 4, 0x04, CERT_SUSPENDED);	/* upsert of a new one */
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	add_event(w, 1, "revoked", &ev);
+	add_event(w, 4, "suspended", &ev);
+	wcommit(w);
+	assert_int_equal(store_stats(f->rd, &st), STORE_OK);
+	assert_int_equal(st.certs, 4);
+	assert_int_equal(st.events, 2);
+	assert_int_equal(st.by_status[CERT_PENDING], 1);
+	assert_int_equal(st.by_status[CERT_ACTIVE], 1);
+	assert_int_equal(st.by_status[CERT_SUSPENDED], 1);
+	assert_int_equal(st.by_status[CERT_REVOKED], 1);
+	assert_int_equal(st.by_status[CERT_REPLACED], 0);
+	assert_int_equal(st.map_size, 16 * MIB);
+	assert_true(st.map_used >= 4 * 4096 && st.map_used < st.map_size);
+}
+
+static void
+test_map_full(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	static uint8_t		 qr[8192];
+	char			 err[256];
+	uint32_t		 i, ok = 0;
+	int			 rc = STORE_OK;
+
+	reopen(f, 256 * 1024);
+	for (i = 1; i < 1000 && rc == STORE_OK; i++) {
+		w = wbegin(f);
+		make_cert(&c, i, 0x01, CERT_ACTIVE);
+		rc = store_put_cert(w, &c, 1, qr, sizeof(qr));
+		err[0] = '\0';
+		/* A put that failed spoils the txn: the commit reports it. */
+		rc = store_wcommit(w, err, sizeof(err));
+		if (rc == STORE_OK)
+			ok = i;
+	}
+	assert_int_equal(rc, STORE_FULL);
+	assert_string_equal(err, "store full (map_size 256 KiB reached)");
+	assert_true(ok > 3);
+	/* Readers keep working. */
+	make_number(c.number, ok);
+	assert_int_equal(store_get_cert(f->rd, c.number, &c, NULL, NULL),
+	    STORE_OK);
+	make_number(c.number, 1);
+	assert_int_equal(store_get_cert(f->rd, c.number, &c, NULL, NULL),
+	    STORE_OK);
+	reopen(f, 4 * MIB);
+	put_one(f, ok + 1, 0x02, CERT_ACTIVE);
+	make_number(c.number, ok + 1);
+	assert_int_equal(store_get_cert(f->rd, c.number, &c, NULL, NULL),
+	    STORE_OK);
+}
+
+static void
+test_open_errors(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { NULL, MIB, 16, 1 };
+	char			 path[128], want[192], err[256];
+	FILE			*fp;
+
+	snprintf(path, sizeof(path), "%s/plain", f->top);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+	o.dir = path;
+	err[0] = '\0';
+	assert_null(store_open(&o, err, sizeof(err)));
+	snprintf(want, sizeof(want), "'%s': Not a directory", path);
+	assert_string_equal(err, want);
+}
+
+/* The error text of an open as an unprivileged user, into err. */
+static void
+open_as_nobody(struct store_opts *o, char *err, size_t errlen)
+{
+	struct store	*s;
+	ssize_t		 n;
+	pid_t		 pid;
+	int		 p[2], status;
+
+	assert_int_equal(pipe(p), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		close(p[0]);
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(1);
+		err[0] = '\0';
+		if ((s = store_open(o, err, errlen)) != NULL)
+			snprintf(err, errlen, "opened");
+		store_close(s);
+		n = write(p[1], err, strlen(err));
+		_exit(n == -1);
+	}
+	close(p[1]);
+	n = read(p[0], err, errlen - 1);
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(status, 0);
+	assert_true(n > 0);
+	err[n] = '\0';
+}
+
+static void
+test_permission(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_opts	 o = { NULL, MIB, 16, 1 };
+	char			 path[128], want[192], err[256] = "";
+
+	snprintf(path, sizeof(path), "%s/denied", f->top);
+	o.dir = path;
+	assert_int_equal(chmod(f->top, 0500), 0);
+	/* Root ignores the mode: try as nobody instead. */
+	if (geteuid() == 0)
+		open_as_nobody(&o, err, sizeof(err));
+	else
+		assert_null(store_open(&o, err, sizeof(err)));
+	snprintf(want, sizeof(want), "'%s': Permission denied", path);
+	assert_string_equal(err, want);
+}
+
+/* Writes meta "version" as a later skkd would, with LMDB directly. */
+static void
+test_future_version(void **state)
+{
+	struct fixture	*f = *state;
+	struct store_opts o = { f->dir, 16 * MIB, 16, 1 };
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k = { 7, "version" };
+	MDB_val		 d = { 8, "\0\0\0\0\0\0\0\7" };
+	char		 err[256] = "";
+
+	store_rd_free(f->rd);
+	store_close(f->s);
+	f->rd = NULL;
+	f->s = NULL;
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 8), 0);
+	assert_int_equal(mdb_env_open(env, f->dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	assert_int_equal(mdb_put(txn, dbi, &k, &d, 0), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	assert_null(store_open(&o, err, sizeof(err)));
+	assert_string_equal(err, "store: format version 7 not supported");
+}
+
+static void
+test_strerror(void **state)
+{
+	assert_string_equal(store_strerror(STORE_NOTFOUND), "not found");
+	assert_string_equal(store_strerror(STORE_EXISTS), "already exists");
+	assert_non_null(strstr(store_strerror(STORE_FULL), "full"));
+	assert_string_equal(store_strerror(STORE_ERROR), "store error");
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_open_reopen),
+		T(test_put_get),
+		T(test_get_unknown),
+		T(test_is_new_exists),
+		T(test_nik),
+		T(test_events),
+		T(test_seq),
+		T(test_nested_abort),
+		T(test_idem),
+		T(test_stats),
+		T(test_map_full),
+		T(test_open_errors),
+		T(test_permission),
+		T(test_future_version),
+		T(test_strerror),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
