@@ -101,7 +101,7 @@ static int	 txn_get_event(struct store *, MDB_txn *, MDB_val *,
 static int	 txn_stats(struct store *, MDB_txn *, struct store_stats *);
 static MDB_txn	*w_txn(struct store_wtxn *);
 static int	 w_fail(struct store_wtxn *, int);
-static void	 w_free(struct store_wtxn *);
+static void	 w_keep_seq(struct store_wtxn *);
 static int	 w_old_status(struct store_wtxn *, MDB_val *, int *);
 static int	 w_count_status(struct store_wtxn *, int, int);
 static int	 w_put_nik(struct store_wtxn *, const struct cert *, MDB_val *);
@@ -709,12 +709,12 @@ store_wunnest(struct store_wtxn *w, int keep)
 	return store_rc(rc);
 }
 
+/* Before the txn ends: LMDB's writer lock still guards s->wseq. */
 static void
-w_free(struct store_wtxn *w)
+w_keep_seq(struct store_wtxn *w)
 {
 	if (w->seq > w->s->wseq)
 		w->s->wseq = w->seq;
-	free(w);
 }
 
 int
@@ -727,13 +727,14 @@ store_wcommit(struct store_wtxn *w, char *err, size_t errlen)
 	rc = w->top_err;
 	if (rc == 0 && w->seq != w->seq_meta)
 		rc = meta_put(w->top, w->s->dbi[DB_META], "seq", w->seq);
+	w_keep_seq(w);
 	if (rc != 0)
 		mdb_txn_abort(w->top);
 	else
 		rc = mdb_txn_commit(w->top);
 	if (rc != 0)
 		store_full_text(w->s, rc, err, errlen);
-	w_free(w);
+	free(w);
 	return store_rc(rc);
 }
 
@@ -744,8 +745,9 @@ store_wabort(struct store_wtxn *w)
 		return;
 	if (w->nest != NULL)
 		mdb_txn_abort(w->nest);
+	w_keep_seq(w);
 	mdb_txn_abort(w->top);
-	w_free(w);
+	free(w);
 }
 
 int

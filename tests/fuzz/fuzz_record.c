@@ -19,7 +19,7 @@ fuzz_record(const uint8_t *data, size_t size)
 	static struct cert	a, b;
 	uint8_t			*e1, *e2;
 	size_t			 n1, n2;
-	char			 err[CERT_ERR_MAX];
+	char			 err[CERT_ERR_MAX] = "";
 
 	if (record_decode(data, size, &a, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
@@ -45,7 +45,7 @@ fuzz_event(const uint8_t *data, size_t size)
 	static struct cert_event	a, b;
 	uint8_t				*e1, *e2;
 	size_t				 n1, n2;
-	char				 err[CERT_ERR_MAX];
+	char				 err[CERT_ERR_MAX] = "";
 
 	if (event_decode(data, size, &a, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')

@@ -221,10 +221,22 @@ test_hello_bytes(void **state)
 		0xa4, 0x00, 0x01, 0x01, 0x01, 0x04, 0x01,
 		0x05, 0x64, 's', 'k', 'k', 'd'
 	};
+	static const uint8_t	 client[] = {
+		0x00, 0x00, 0x00, 0x07, 0xa3, 0x00, 0x01, 0x01, 0x01, 0x04, 0x01
+	};
 	struct wire_msg		*m;
 	uint8_t			*buf;
 	size_t			 len;
 
+	m = wire_msg_new(WIRE_HELLO, 1);
+	assert_int_equal(wire_put_uint(m, WK_VERSION, WIRE_VERSION), 0);
+	assert_int_equal(wire_encode(m, &buf, &len), 0);
+	assert_int_equal(len, sizeof(client));
+	assert_memory_equal(buf, client, sizeof(client));
+	free(buf);
+	wire_msg_free(m);
+
+	/* The server's answer, as in PROTOCOL.md §3.8. */
 	m = wire_msg_new(WIRE_HELLO, 1);
 	assert_int_equal(wire_put_str(m, WK_NAME, "skkd"), 0);
 	assert_int_equal(wire_put_uint(m, WK_VERSION, WIRE_VERSION), 0);
