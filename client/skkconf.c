@@ -307,7 +307,7 @@ skkconf_dirname(const char *path, char *dir, size_t dirlen)
 	size_t		 n;
 
 	if (slash == NULL) {
-		snprintf(dir, dirlen, ".");
+		dir[0] = '\0';	/* relative to the working directory */
 		return;
 	}
 	n = slash == path ? 1 : (size_t)(slash - path);

@@ -25,7 +25,7 @@
 
 #include "store.h"
 
-#define STORE_FORMAT	1		/* meta "version"; bump on layout change */
+#define STORE_FORMAT	1		/* meta "version": bump on change */
 #define STORE_MAXDBS	8
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */

@@ -849,6 +849,10 @@ qrpay_verify(const char *text, size_t len, const struct keyring *kr,
 
 	qrpay_detail(detail, detlen, "%s", "");
 	memset(claims, 0, sizeof(*claims));
+	if (text == NULL) {
+		text = "";
+		len = 0;
+	}
 	if ((e = qrpay_text_bytes(text, len, cose, &clen, detail,
 	    detlen)) != QRPAY_OK)
 		return e;

@@ -5,7 +5,9 @@
  * hold child messages owned by their parent. Decoding first walks the CBOR
  * headers iteratively with a small fixed stack, refusing anything outside
  * the protocol's subset, so that libcbor's recursive loader only ever sees
- * a shallow structure whose every length fits the buffer.
+ * a shallow structure whose every length fits the buffer and whose item
+ * count is bounded. Decoded list items are indexed on first access, so a
+ * long list costs libcbor's items and one pointer each, not a table each.
  */
 
 #include <stdarg.h>
@@ -20,7 +22,8 @@
 
 struct wire_list {
 	size_t			 n, cap;
-	struct wire_msg		**v;
+	struct wire_msg		**v;	/* NULL: not yet indexed from src */
+	cbor_item_t		*src;	/* decoded array (owned ref) or NULL */
 };
 
 struct wire_msg {
@@ -28,9 +31,13 @@ struct wire_msg {
 	struct wire_list	*list[WK_MAX];	/* lists of maps */
 };
 
-/* One open container while scanning: entries left and list depth. */
+/* The message, then a list and a map per level of nesting. */
+#define SCAN_STACK	(2 * WIRE_MAX_DEPTH + 1)
+
+/* One open container while scanning: entries left, keys seen, depth. */
 struct scan_frame {
 	uint64_t	 left;
+	uint64_t	 seen;
 	int		 is_map;
 	int		 depth;
 };
@@ -38,6 +45,7 @@ struct scan_frame {
 struct scan {
 	const uint8_t	*buf;
 	size_t		 len, pos;
+	size_t		 items;		/* data items so far */
 	char		*err;
 	size_t		 errlen;
 };
@@ -50,16 +58,21 @@ static int	 wire_set(struct wire_msg *, enum wire_key, cbor_item_t *);
 static cbor_item_t *wire_build_uint(uint64_t);
 static cbor_item_t *wire_build_negint(uint64_t);
 static cbor_item_t *wire_copy_value(cbor_item_t *);
-static cbor_item_t *wire_build_list(const struct wire_list *, int);
+static cbor_item_t *wire_build_list(struct wire_list *, int);
 static cbor_item_t *wire_build_map(const struct wire_msg *, int);
 static int	 scan_head(struct scan *, uint8_t *, uint64_t *);
 static int	 scan_entry(struct scan *, struct scan_frame *, int *);
+static int	 scan_key(struct scan *, struct scan_frame *, uint8_t,
+		    uint64_t, size_t);
 static int	 scan_value(struct scan *, struct scan_frame *, int *,
-		    uint8_t, uint64_t);
+		    uint8_t, uint64_t, size_t);
+static int	 scan_push(struct scan *, struct scan_frame *, int *, int,
+		    uint64_t, int);
 static int	 wire_scan(struct scan *);
-static int	 wire_index(struct wire_msg *, cbor_item_t *, char *, size_t);
+static int	 wire_index(struct wire_msg *, cbor_item_t *);
 static int	 wire_index_list(struct wire_msg *, enum wire_key,
-		    cbor_item_t *, char *, size_t);
+		    cbor_item_t *);
+static struct wire_msg *wire_list_item(struct wire_list *, size_t);
 
 static const char *wire_type_names[] = {
 	NULL, "hello", "verify", "issue", "set_status", "record_lpjk",
@@ -132,6 +145,8 @@ wire_list_free(struct wire_list *l)
 	for (i = 0; i < l->n; i++)
 		wire_msg_free(l->v[i]);
 	free(l->v);
+	if (l->src != NULL)
+		cbor_decref(&l->src);
 	free(l);
 }
 
@@ -262,8 +277,9 @@ wire_copy_value(cbor_item_t *v)
 }
 
 static cbor_item_t *
-wire_build_list(const struct wire_list *l, int depth)
+wire_build_list(struct wire_list *l, int depth)
 {
+	struct wire_msg	*m;
 	cbor_item_t	*a, *item;
 	size_t		 i;
 	int		 ok;
@@ -272,7 +288,8 @@ wire_build_list(const struct wire_list *l, int depth)
 	    (a = cbor_new_definite_array(l->n)) == NULL)
 		return NULL;
 	for (i = 0; i < l->n; i++) {
-		if ((item = wire_build_map(l->v[i], depth)) == NULL) {
+		m = wire_list_item(l, i);
+		if (m == NULL || (item = wire_build_map(m, depth)) == NULL) {
 			cbor_decref(&a);
 			return NULL;
 		}
@@ -417,6 +434,11 @@ scan_entry(struct scan *s, struct scan_frame *st, int *sp)
 
 	is_key = f->is_map && f->left % 2 == 0;
 	f->left--;
+	if (++s->items > WIRE_MAX_ITEMS) {
+		wire_err(s->err, s->errlen, "more than %u items in a message",
+		    WIRE_MAX_ITEMS);
+		return -1;
+	}
 	if (scan_head(s, &major, &arg) == -1)
 		return -1;
 	if (major == 6) {
@@ -429,46 +451,48 @@ scan_entry(struct scan *s, struct scan_frame *st, int *sp)
 		    "float or simple value at offset %zu not allowed", at);
 		return -1;
 	}
-	if (is_key) {
-		if (major != 0) {
-			wire_err(s->err, s->errlen, "key at offset %zu is not "
-			    "an unsigned integer", at);
-			return -1;
-		}
-		if (arg >= WK_MAX) {
-			wire_err(s->err, s->errlen, "key %llu out of range",
-			    (unsigned long long)arg);
-			return -1;
-		}
-		return 0;
+	if (is_key)
+		return scan_key(s, f, major, arg, at);
+	return scan_value(s, st, sp, major, arg, at);
+}
+
+static int
+scan_key(struct scan *s, struct scan_frame *f, uint8_t major, uint64_t arg,
+    size_t at)
+{
+	if (major != 0) {
+		wire_err(s->err, s->errlen, "key at offset %zu is not an "
+		    "unsigned integer", at);
+		return -1;
 	}
-	return scan_value(s, st, sp, major, arg);
+	if (arg >= WK_MAX) {
+		wire_err(s->err, s->errlen, "key %llu out of range",
+		    (unsigned long long)arg);
+		return -1;
+	}
+	if (f->seen & WK_BIT(arg)) {
+		wire_err(s->err, s->errlen, "duplicate key %llu (%s)",
+		    (unsigned long long)arg, wire_key_names[arg]);
+		return -1;
+	}
+	f->seen |= WK_BIT(arg);
+	return 0;
 }
 
 /* A map value or a list item, whose header has just been read. */
 static int
 scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
-    uint64_t arg)
+    uint64_t arg, size_t at)
 {
 	struct scan_frame	*f = &st[*sp - 1];
-	size_t			 left = s->len - s->pos;
 
 	if (!f->is_map) {
 		if (major != 5) {
 			wire_err(s->err, s->errlen, "list item at offset %zu "
-			    "is not a map", s->pos);
+			    "is not a map", at);
 			return -1;
 		}
-		/* Each pair takes at least two bytes. */
-		if (arg > left / 2) {
-			wire_err(s->err, s->errlen, "map of %llu pairs "
-			    "exceeds the buffer", (unsigned long long)arg);
-			return -1;
-		}
-		st[*sp].is_map = 1;
-		st[*sp].depth = f->depth;
-		st[(*sp)++].left = arg * 2;
-		return 0;
+		return scan_push(s, st, sp, 1, arg, f->depth);
 	}
 	switch (major) {
 	case 0:
@@ -476,7 +500,7 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 		return 0;
 	case 2:
 	case 3:
-		if (arg > left) {
+		if (arg > s->len - s->pos) {
 			wire_err(s->err, s->errlen, "string of %llu bytes "
 			    "exceeds the buffer", (unsigned long long)arg);
 			return -1;
@@ -489,31 +513,52 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 			    WIRE_MAX_DEPTH);
 			return -1;
 		}
-		/* Each item takes at least one byte. */
-		if (arg > left) {
-			wire_err(s->err, s->errlen, "list of %llu items "
-			    "exceeds the buffer", (unsigned long long)arg);
-			return -1;
-		}
-		st[*sp].is_map = 0;
-		st[*sp].depth = f->depth + 1;
-		st[(*sp)++].left = arg;
-		return 0;
+		return scan_push(s, st, sp, 0, arg, f->depth + 1);
 	default:
 		wire_err(s->err, s->errlen, "map as a value at offset %zu not "
-		    "allowed outside a list", s->pos);
+		    "allowed outside a list", at);
 		return -1;
 	}
 }
 
 /*
- * The stack needs one frame for the message, then a list and a map per
- * level of nesting; deeper input is refused before it is pushed.
+ * Opens a map of n pairs or a list of n items. Each pair takes at least
+ * two bytes and each item one, so a count the buffer cannot hold is
+ * refused before libcbor allocates room for it.
+ */
+static int
+scan_push(struct scan *s, struct scan_frame *st, int *sp, int is_map,
+    uint64_t n, int depth)
+{
+	size_t	left = s->len - s->pos;
+
+	if (n > (is_map ? left / 2 : left)) {
+		wire_err(s->err, s->errlen, "%s of %llu %s exceeds the buffer",
+		    is_map ? "map" : "list", (unsigned long long)n,
+		    is_map ? "pairs" : "items");
+		return -1;
+	}
+	if (*sp >= SCAN_STACK) {
+		wire_err(s->err, s->errlen, "nesting deeper than %d",
+		    WIRE_MAX_DEPTH);
+		return -1;
+	}
+	st[*sp].left = is_map ? n * 2 : n;
+	st[*sp].seen = 0;
+	st[*sp].is_map = is_map;
+	st[*sp].depth = depth;
+	(*sp)++;
+	return 0;
+}
+
+/*
+ * Checks that buf holds exactly one message within the protocol's subset
+ * of CBOR, without recursion: one stack frame per open map or list.
  */
 static int
 wire_scan(struct scan *s)
 {
-	struct scan_frame	 st[2 * WIRE_MAX_DEPTH + 1];
+	struct scan_frame	 st[SCAN_STACK];
 	uint64_t		 arg;
 	uint8_t			 major;
 	int			 sp = 0;
@@ -524,14 +569,9 @@ wire_scan(struct scan *s)
 		wire_err(s->err, s->errlen, "message is not a map");
 		return -1;
 	}
-	if (arg > (s->len - s->pos) / 2) {
-		wire_err(s->err, s->errlen, "map of %llu pairs exceeds the "
-		    "buffer", (unsigned long long)arg);
+	s->items = 1;
+	if (scan_push(s, st, &sp, 1, arg, 0) == -1)
 		return -1;
-	}
-	st[sp].is_map = 1;
-	st[sp].depth = 0;
-	st[sp++].left = arg * 2;
 	while (sp > 0) {
 		if (st[sp - 1].left == 0)
 			sp--;
@@ -546,35 +586,26 @@ wire_scan(struct scan *s)
 	return 0;
 }
 
+/* Items are indexed when first asked for; see wire_list_item. */
 static int
-wire_index_list(struct wire_msg *m, enum wire_key k, cbor_item_t *a,
-    char *err, size_t errlen)
+wire_index_list(struct wire_msg *m, enum wire_key k, cbor_item_t *a)
 {
-	struct wire_msg	*item;
-	cbor_item_t	**v = cbor_array_handle(a);
-	size_t		 i, n = cbor_array_size(a);
+	struct wire_list	*l;
+	size_t			 n = cbor_array_size(a);
 
-	if ((m->list[k] = calloc(1, sizeof(*m->list[k]))) == NULL)
-		goto nomem;
-	if (n > 0 && (m->list[k]->v = calloc(n, sizeof(item))) == NULL)
-		goto nomem;
-	m->list[k]->cap = n;
-	for (i = 0; i < n; i++) {
-		if ((item = calloc(1, sizeof(*item))) == NULL)
-			goto nomem;
-		m->list[k]->v[m->list[k]->n++] = item;
-		if (wire_index(item, v[i], err, errlen) == -1)
-			return -1;
-	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return -1;
+	m->list[k] = l;
+	if (n > 0 && (l->v = calloc(n, sizeof(*l->v))) == NULL)
+		return -1;
+	l->n = l->cap = n;
+	l->src = cbor_incref(a);
 	return 0;
-nomem:
-	wire_err(err, errlen, "out of memory");
-	return -1;
 }
 
-/* Recursion here is bounded by the scan's depth check. */
+/* The scan has made sure that keys are in range and not repeated. */
 static int
-wire_index(struct wire_msg *m, cbor_item_t *map, char *err, size_t errlen)
+wire_index(struct wire_msg *m, cbor_item_t *map)
 {
 	struct cbor_pair	*p = cbor_map_handle(map);
 	size_t			 i, n = cbor_map_size(map);
@@ -582,14 +613,10 @@ wire_index(struct wire_msg *m, cbor_item_t *map, char *err, size_t errlen)
 
 	for (i = 0; i < n; i++) {
 		k = cbor_get_int(p[i].key);
-		if (m->val[k] != NULL || m->list[k] != NULL) {
-			wire_err(err, errlen, "duplicate key %llu (%s)",
-			    (unsigned long long)k, wire_key_names[k]);
+		if (k >= WK_MAX || wire_has(m, k))
 			return -1;
-		}
 		if (cbor_isa_array(p[i].value)) {
-			if (wire_index_list(m, k, p[i].value, err, errlen) ==
-			    -1)
+			if (wire_index_list(m, k, p[i].value) == -1)
 				return -1;
 		} else
 			m->val[k] = cbor_incref(p[i].value);
@@ -597,10 +624,31 @@ wire_index(struct wire_msg *m, cbor_item_t *map, char *err, size_t errlen)
 	return 0;
 }
 
+/* Item i of a list, indexing it from the decoded array on first use. */
+static struct wire_msg *
+wire_list_item(struct wire_list *l, size_t i)
+{
+	struct wire_msg	*item;
+
+	if (i >= l->n)
+		return NULL;
+	if (l->v[i] != NULL || l->src == NULL ||
+	    i >= cbor_array_size(l->src))
+		return l->v[i];
+	if ((item = calloc(1, sizeof(*item))) == NULL)
+		return NULL;
+	if (wire_index(item, cbor_array_handle(l->src)[i]) == -1) {
+		wire_msg_free(item);
+		return NULL;
+	}
+	l->v[i] = item;
+	return item;
+}
+
 struct wire_msg *
 wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-	struct scan		 s = { buf, len, 0, err, errlen };
+	struct scan		 s = { buf, len, 0, 0, err, errlen };
 	struct cbor_load_result	 res;
 	struct wire_msg		*m;
 	cbor_item_t		*root;
@@ -615,19 +663,20 @@ wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	root = cbor_load(buf, len, &res);
 	if (root == NULL || res.error.code != CBOR_ERR_NONE ||
 	    res.read != len || !cbor_isa_map(root)) {
-		wire_err(err, errlen, "malformed CBOR at offset %zu",
-		    res.error.position);
+		if (res.error.code == CBOR_ERR_MEMERROR)
+			wire_err(err, errlen, "out of memory");
+		else
+			wire_err(err, errlen, "malformed CBOR at offset %zu",
+			    res.error.position);
 		if (root != NULL)
 			cbor_decref(&root);
 		return NULL;
 	}
-	if ((m = calloc(1, sizeof(*m))) == NULL) {
+	m = calloc(1, sizeof(*m));
+	if (m == NULL || wire_index(m, root) == -1) {
 		wire_err(err, errlen, "out of memory");
-		cbor_decref(&root);
-		return NULL;
-	}
-	if (wire_index(m, root, err, errlen) == -1)
 		goto fail;
+	}
 	if (!wire_has(m, WK_TYPE) || !wire_has(m, WK_ID)) {
 		wire_err(err, errlen, "missing %s",
 		    wire_has(m, WK_TYPE) ? "ID" : "TYPE");
@@ -750,12 +799,13 @@ wire_list_len(const struct wire_msg *m, enum wire_key k)
 	return m->list[k]->n;
 }
 
+/* Indexing on first access changes only the parent's private cache. */
 const struct wire_msg *
 wire_list_get(const struct wire_msg *m, enum wire_key k, size_t i)
 {
 	if (i >= wire_list_len(m, k))
 		return NULL;
-	return m->list[k]->v[i];
+	return wire_list_item(m->list[k], i);
 }
 
 int

@@ -16,6 +16,8 @@
 #define WIRE_MAX_FRAME_DEFAULT	(8u * 1024 * 1024)
 #define WIRE_MAX_BATCH_DEFAULT	10000
 #define WIRE_MAX_DEPTH		4	/* nesting of lists of maps */
+#define WIRE_MAX_ITEMS		(512u * 1024)	/* CBOR items per message:
+						   bounds decoding memory */
 
 enum wire_type {
 	WIRE_HELLO = 1,		/* c→s: VERSION; s→c: VERSION, NAME */

@@ -155,6 +155,21 @@ test_roundtrip_lists(void **state)
 	assert_false(wire_has(wire_list_get(de, WK_STATS, 0), WK_TYPE));
 	/* A list is not a scalar. */
 	assert_int_equal(wire_get_uint(d, WK_ITEMS, &u), -1);
+	/* A decoded list, never looked at, takes more items. */
+	wire_msg_free(d);
+	d = roundtrip(m);
+	it = wire_put_item(d, WK_ITEMS);
+	assert_non_null(it);
+	assert_int_equal(wire_put_uint(it, WK_COUNT, 10), 0);
+	ev = roundtrip(d);
+	assert_int_equal(wire_list_len(ev, WK_ITEMS), 11);
+	assert_int_equal(wire_get_uint(wire_list_get(ev, WK_ITEMS, 10),
+	    WK_COUNT, &u), 0);
+	assert_int_equal(u, 10);
+	assert_int_equal(wire_get_uint(wire_list_get(ev, WK_ITEMS, 3),
+	    WK_COUNT, &u), 0);
+	assert_int_equal(u, 3);
+	wire_msg_free(ev);
 	wire_msg_free(d);
 	wire_msg_free(m);
 }
@@ -402,6 +417,49 @@ test_huge_lengths(void **state)
 	expect_refused(text, sizeof(text), "exceeds the buffer");
 	expect_refused(bytes, sizeof(bytes), "exceeds the buffer");
 	expect_refused(pairs, sizeof(pairs), "truncated");
+}
+
+/* A list of n empty maps: the message counts n + 7 items. */
+static uint8_t *
+many_maps(size_t n, size_t *len)
+{
+	static const uint8_t	 head[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x06, 0x9a };
+	uint8_t			*b;
+
+	assert_non_null(b = malloc(sizeof(head) + 4 + n));
+	memcpy(b, head, sizeof(head));
+	b[7] = (uint8_t)(n >> 24);
+	b[8] = (uint8_t)(n >> 16);
+	b[9] = (uint8_t)(n >> 8);
+	b[10] = (uint8_t)n;
+	memset(b + 11, 0xa0, n);
+	*len = 11 + n;
+	return b;
+}
+
+static void
+test_item_limit(void **state)
+{
+	struct wire_msg		*d;
+	const struct wire_msg	*it;
+	uint8_t			*b;
+	size_t			 len, n = WIRE_MAX_ITEMS - 7;
+
+	b = many_maps(n, &len);
+	d = wire_decode(b, len, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(wire_list_len(d, WK_ITEMS), n);
+	it = wire_list_get(d, WK_ITEMS, n - 1);
+	assert_non_null(it);
+	assert_false(wire_has(it, WK_TYPE));
+	assert_null(wire_list_get(d, WK_ITEMS, n));
+	wire_msg_free(d);
+	free(b);
+
+	b = many_maps(n + 1, &len);
+	expect_refused(b, len, "more than 524288 items");
+	free(b);
 }
 
 static void
@@ -669,6 +727,7 @@ main(void)
 		cmocka_unit_test(test_noncanonical_input),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_huge_lengths),
+		cmocka_unit_test(test_item_limit),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_depth_bombs),
 		cmocka_unit_test(test_truncation),
