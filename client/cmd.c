@@ -256,7 +256,7 @@ cmd_normalize_number(const char *in, char *out, size_t outlen)
 	while (len > 0 && isspace((unsigned char)p[len - 1]))
 		len--;
 	snprintf(out, outlen, "%.*s", (int)len, p);
-	if (len == 21 && cmd_all_digits(out, 21)) {
+	if (len == 22 && cmd_all_digits(out, 22)) {
 		snprintf(out, outlen, "%.5s %.4s %.1s %.8s %.4s", p, p + 5,
 		    p + 9, p + 10, p + 18);
 		return 0;
@@ -1169,9 +1169,9 @@ cmd_main(int argc, char **argv, FILE *in, FILE *out, FILE *err)
 	x->err = err;
 	if ((i = cmd_globals(x, argc, argv, &help)) == -1)
 		rc = cmd_main_usage(x);
-	else if (help || (i < argc && strcmp(argv[i], "help") == 0)) {
+	else if (help) {	/* "skk -h [COMMAND]" */
 		x->cmd = cmd_find("help");
-		rc = cmd_help(x, i < argc ? argc - i - 1 : 0, argv + i + 1);
+		rc = cmd_help(x, i < argc ? 1 : 0, argv + i);
 	} else if (i >= argc)
 		rc = cmd_main_usage(x);
 	else if ((x->cmd = cmd_find(argv[i])) == NULL)

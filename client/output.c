@@ -300,7 +300,8 @@ output_issue(struct output *o, const struct wire_msg *it)
 	out_get(it, WK_URL, url, sizeof url);
 	wire_get_uint(it, WK_STATUS, &st);
 	if (!o->json) {
-		fprintf(o->f, "%s  %s  %s\n", number, out_status_name(st), url);
+		fprintf(o->f, "%s  %s%s%s\n", number, out_status_name(st),
+		    url[0] != '\0' ? "  " : "", url);
 		return;
 	}
 	j = out_item(o);

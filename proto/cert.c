@@ -499,10 +499,8 @@ date_today(int64_t now)
 }
 
 /*
- * Five years on, minus a day: 2025-12-15 gives 2030-12-14. Five years
- * after a leap year is never one, so a Feb 29 issue date is clamped to
- * Feb 28 first and then the day is taken off: 2024-02-29 gives
- * 2029-02-27.
+ * Five years on, minus a day: 2025-12-15 gives 2030-12-14, and
+ * 2024-02-29 gives 2029-02-28.
  */
 int32_t
 cert_default_expiry(int32_t issued)
@@ -512,8 +510,11 @@ cert_default_expiry(int32_t issued)
 
 	civil_from_days(issued, &y, &m, &d);
 	y += 5;
-	if (m == 2 && (int)d > days_in_month(y, m))
-		d = (unsigned)days_in_month(y, m);
+	/* No 29 February five years on: the period runs to 1 March. */
+	if (m == 2 && (int)d > days_in_month(y, m)) {
+		m = 3;
+		d = 1;
+	}
 	return (int32_t)(days_from_civil(y, m, d) - 1);
 }
 

@@ -74,7 +74,7 @@ struct keyring {
 };
 
 void		 keyring_init(struct keyring *);
-/* Takes ownership of key. 0, or -1 when full. */
+/* Takes ownership of key, even on failure. 0, or -1 when full (or NULL). */
 int		 keyring_add(struct keyring *, struct sign_key *key,
 		    int64_t valid_from, int64_t valid_to);
 const struct keyring_entry *keyring_find(const struct keyring *,

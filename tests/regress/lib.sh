@@ -46,6 +46,9 @@ inst_init() {
 # inst_start NAME: starts skkd in the background, waits until it listens.
 inst_start() {
 	name=$1
+	# Earlier runs' lines move to NAME.log.old, so we wait for this one.
+	[ -f "$T/$name.log" ] && cat "$T/$name.log" >>"$T/$name.log.old"
+	: >"$T/$name.log"
 	"$SKKD" -c "$T/$name/skkd.conf" >>"$T/$name.log" 2>&1 &
 	eval "pid_$name=$!"
 	pids="$pids $!"
