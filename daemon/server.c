@@ -253,6 +253,24 @@ server_free(struct server *srv)
 	free(srv);
 }
 
+unsigned
+server_nworkers(const struct server *srv)
+{
+	return srv->nworkers;
+}
+
+struct event_base *
+server_base(const struct server *srv, unsigned i)
+{
+	return srv->workers[i].base;
+}
+
+struct store_rd *
+server_reader(const struct server *srv, unsigned i)
+{
+	return srv->workers[i].rd;
+}
+
 /* Accepting. */
 
 static void

@@ -37,6 +37,16 @@ void		 server_run(struct server *);
 void		 server_stop(struct server *);	/* any thread */
 void		 server_free(struct server *);
 
+/*
+ * For other listeners (HTTPS, metrics) that run on the same worker loops:
+ * the number of workers, worker i's event base and its LMDB reader (use
+ * them only from that worker's thread). Valid between server_new and
+ * server_free; listeners must be added before server_run.
+ */
+unsigned	 server_nworkers(const struct server *);
+struct event_base *server_base(const struct server *, unsigned i);
+struct store_rd	*server_reader(const struct server *, unsigned i);
+
 /* Encodes, queues and frees msg. */
 void		 conn_reply(struct conn *, struct wire_msg *msg);
 void		 conn_reply_error(struct conn *, uint64_t id, enum wire_err,
