@@ -5,9 +5,11 @@
 # make test       set up, then every unit, fuzz-replay and regress test
 # make SANITIZE=address,undefined test
 # make fuzz [FUZZ_SECONDS=N]   libFuzzer harnesses (clang)
+# make bench     cohort issuance and crew check benchmarks (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
 
 PREFIX	?= /usr/local
+UNITDIR	?= $(PREFIX)/lib/systemd/system
 DESTDIR	?=
 CC	?= cc
 B	:= build
@@ -16,8 +18,10 @@ LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
 	   libqrencode libpng libcbor jansson libsystemd
 # Debian packages: libraries, then test tools (command:package).
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
-	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev
-TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl
+	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
+	   libzbar-dev
+TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
+	   mandoc:mandoc systemd-analyze:systemd chromium:chromium
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -50,7 +54,7 @@ CLIENT_LIB := $(filter-out $(B)/client/main.o,$(CLIENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/replay_%)
 
-.PHONY: all deps run test unit fuzz install clean
+.PHONY: all deps run test unit fuzz bench install uninstall lint-man clean
 all: $(B)/skkd $(B)/skk
 ifneq ($(B),build)
 	@ln -sf san/skkd build/skkd; ln -sf san/skk build/skk
@@ -112,6 +116,13 @@ test: deps
 	@$(MAKE) --no-print-directory all unit
 	@B=$(B) sh tests/run
 
+# Benchmarks against a real daemon (-O2 build); not part of make test.
+bench: deps
+	@# a sanitized build leaves symlinks here; measure the real thing
+	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
+	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all
+	@B=build bash tests/bench/run
+
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
@@ -137,6 +148,20 @@ install: all
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
 	done
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' systemd/skkd.service \
+	    >$(DESTDIR)$(UNITDIR)/skkd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/skkd.service
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/skkd $(DESTDIR)$(PREFIX)/bin/skk
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/skk.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5/skkd.conf.5 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/skkd.8
+	rm -f $(DESTDIR)$(UNITDIR)/skkd.service
+
+lint-man:
+	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN8)
 
 clean:
 	rm -rf build

@@ -8,14 +8,19 @@
  */
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include "cmd.h"
+#include "cohort.h"
+#include "offline.h"
 #include "record.h"
+#include "scan.h"
 
 struct cmd_opt {
 	const char	 *name;		/* without "--"; every option has a value */
@@ -41,17 +46,24 @@ static int	cmd_show(struct cmd_ctx *, int, char **);
 static int	cmd_find_nik(struct cmd_ctx *, int, char **);
 static int	cmd_keys(struct cmd_ctx *, int, char **);
 static int	cmd_stats(struct cmd_ctx *, int, char **);
+static int	cmd_qr(struct cmd_ctx *, int, char **);
+static int	cmd_verify_qr(struct cmd_ctx *, int, char **);
+static int	cmd_qrcheck_wanted(int, char **);
+static int	cmd_issue_qr(struct cmd_ctx *, const struct wire_msg *,
+		    const char *);
 
 static const struct cmd cmd_list[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "list the commands, or show how to use one", 0 },
-	{ "verify", cmd_verify, "NUMBER|QR|- ...",
+	{ "verify", cmd_verify, "NUMBER|QR|- ... | --qr TEXT | --image FILE.png "
+	  "[--keys FILE] [--offline]",
 	  "check certificates by number or QR text (- reads stdin)", 0 },
 	{ "issue", cmd_issue, "--name NAME --nik NIK --job CODE --level N "
 	  "[--job-title T] [--job-title-en T] [--event E] [--organiser O] "
 	  "[--lpjk REGNO] [--number NUMBER] [--issued YYYY-MM-DD] "
-	  "[--expires YYYY-MM-DD] [--idem KEY]",
-	  "issue a certificate", 1 },
+	  "[--expires YYYY-MM-DD] [--idem KEY] [--qr-out DIR] | "
+	  "--csv FILE [--out DIR] [--dry-run] [--no-qr]",
+	  "issue a certificate, or a cohort from a CSV file", 1 },
 	{ "suspend", cmd_suspend, "NUMBER --reason TEXT",
 	  "suspend a certificate", 1 },
 	{ "revoke", cmd_revoke, "NUMBER --reason TEXT",
@@ -67,10 +79,14 @@ static const struct cmd cmd_list[] = {
 	  "show a certificate's record and history", 1 },
 	{ "find", cmd_find_nik, "--nik NIK",
 	  "list the certificates of a holder", 1 },
-	{ "keys", cmd_keys, "",
-	  "list the server's signing keys", 0 },
+	{ "keys", cmd_keys, "[--save FILE]",
+	  "list the server's signing keys, or save them for offline checks",
+	  0 },
 	{ "stats", cmd_stats, "",
 	  "show the server's counters", 0 },
+	{ "qr", cmd_qr, "NUMBER -o FILE.png|FILE.svg [--size N] | NUMBER "
+	  "--terminal",
+	  "write a certificate's QR image, or draw it in the terminal", 1 },
 };
 #define CMD_N	(sizeof cmd_list / sizeof cmd_list[0])
 
@@ -698,6 +714,10 @@ cmd_verify(struct cmd_ctx *x, int argc, char **argv)
 	char			**pos = NULL;
 	int			  npos, i, rc;
 
+	if (cohort_wanted(argc, argv))
+		return cohort_verify(x, argc, argv);
+	if (cmd_qrcheck_wanted(argc, argv))
+		return cmd_verify_qr(x, argc, argv);
 	if ((pos = calloc((size_t)argc + 1, sizeof *pos)) == NULL)
 		return cmd_fail(x, EX_OSERR, "out of memory");
 	rc = cmd_parse(x, argc, argv, NULL, pos, 1, argc, &npos);
@@ -722,7 +742,7 @@ cmd_verify(struct cmd_ctx *x, int argc, char **argv)
 struct cmd_fields {
 	const char	*name, *nik, *job, *level, *title, *title_en;
 	const char	*event, *organiser, *lpjk, *number, *issued, *expires;
-	const char	*idem, *reason;
+	const char	*idem, *reason, *qr_out;
 };
 
 static int
@@ -844,8 +864,12 @@ cmd_issue_send(struct cmd_ctx *x, const struct cmd_fields *f,
 	if (wire_list_len(a, WK_ITEMS) != 1)
 		rc = cmd_fail(x, EX_PROTOCOL, "issue: server answered %zu "
 		    "items for 1", wire_list_len(a, WK_ITEMS));
-	else
+	else {
 		output_issue(x->o, wire_list_get(a, WK_ITEMS, 0));
+		if (f->qr_out != NULL)
+			rc = cmd_issue_qr(x, wire_list_get(a, WK_ITEMS, 0),
+			    f->qr_out);
+	}
 	wire_msg_free(a);
 	return rc != 0 ? rc : cmd_end(x, 0);
 }
@@ -863,9 +887,12 @@ cmd_issue(struct cmd_ctx *x, int argc, char **argv)
 		{ "job-title-en", &f.title_en }, { "event", &f.event },
 		{ "organiser", &f.organiser }, { "lpjk", &f.lpjk },
 		{ "number", &f.number }, { "issued", &f.issued },
-		{ "expires", &f.expires }, { "idem", &f.idem }, { NULL, NULL }
+		{ "expires", &f.expires }, { "idem", &f.idem },
+		{ "qr-out", &f.qr_out }, { NULL, NULL }
 	};
 
+	if (cohort_wanted(argc, argv))
+		return cohort_issue(x, argc, argv);
 	memset(&f, 0, sizeof f);
 	if ((rc = cmd_parse(x, argc, argv, opts, NULL, 0, 0, &npos)) != 0)
 		return rc;
@@ -1093,13 +1120,410 @@ cmd_simple(struct cmd_ctx *x, int argc, char **argv, enum wire_type type,
 static int
 cmd_keys(struct cmd_ctx *x, int argc, char **argv)
 {
-	return cmd_simple(x, argc, argv, WIRE_KEYS, output_keys);
+	const char		*save = NULL;
+	char			 why[PATH_MAX + 128];
+	struct wire_msg		*m, *a;
+	int			 npos, rc;
+	const struct cmd_opt	 opts[] = { { "save", &save },
+				    { NULL, NULL } };
+
+	if ((rc = cmd_parse(x, argc, argv, opts, NULL, 0, 0, &npos)) != 0)
+		return rc;
+	if (save == NULL)
+		return cmd_simple(x, argc, argv, WIRE_KEYS, output_keys);
+	if ((rc = cmd_begin(x)) != 0)
+		return rc;
+	if ((m = cmd_request(x, WIRE_KEYS)) == NULL)
+		return cmd_oom(x, m);
+	if ((rc = cmd_call(x, m, &a, NULL)) != 0)
+		return rc;
+	if (offline_save_keys(save, a, why, sizeof why) == -1)
+		rc = cmd_fail(x, EX_CANTCREAT, "keys: %s", why);
+	else
+		output_keys(x->o, a);
+	wire_msg_free(a);
+	return rc != 0 ? rc : cmd_end(x, 0);
 }
 
 static int
 cmd_stats(struct cmd_ctx *x, int argc, char **argv)
 {
 	return cmd_simple(x, argc, argv, WIRE_STATS, output_stats);
+}
+
+/* --- QR images -------------------------------------------------------- */
+
+/* Asks for number's QR image; *ap gets the answer (NUMBER, URL, IMAGE). */
+static int
+cmd_qr_fetch(struct cmd_ctx *x, const char *number, const char *format,
+    unsigned size, struct wire_msg **ap)
+{
+	struct wire_msg	*m;
+
+	if ((m = cmd_request(x, WIRE_QR)) == NULL ||
+	    wire_put_str(m, WK_NUMBER, number) == -1 ||
+	    wire_put_str(m, WK_FORMAT, format) == -1 ||
+	    (size != 0 && wire_put_uint(m, WK_SIZE, size) == -1))
+		return cmd_oom(x, m);
+	return cmd_call(x, m, ap, number);
+}
+
+static int
+cmd_qr_write(struct cmd_ctx *x, const struct wire_msg *a, const char *path)
+{
+	const uint8_t	*img;
+	size_t		 len;
+	FILE		*f;
+	int		 bad;
+
+	if (wire_get_bytes(a, WK_IMAGE, &img, &len) == -1 || len == 0)
+		return cmd_fail(x, EX_PROTOCOL, "qr: the server sent no image");
+	if ((f = fopen(path, "wb")) == NULL)
+		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
+		    path, strerror(errno));
+	bad = fwrite(img, 1, len, f) != len;
+	if (fclose(f) == EOF || bad)
+		return cmd_fail(x, EX_IOERR, "cannot write '%s': %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/*
+ * Half blocks, two rows of modules a line. Light modules are drawn, as
+ * qrencode -t UTF8 does: terminals are mostly light text on dark.
+ */
+static void
+cmd_qr_draw(FILE *out, const struct scan_image *img)
+{
+	static const char *const cells[4] = { " ", "\u2584", "\u2580",
+					      "\u2588" };
+	unsigned	 x, y;
+	int		 top, bottom;
+
+	for (y = 0; y < img->height; y += 2) {
+		for (x = 0; x < img->width; x++) {
+			top = img->pix[y * img->width + x] >= 128;
+			bottom = y + 1 < img->height &&
+			    img->pix[(y + 1) * img->width + x] >= 128;
+			fputs(cells[top * 2 + bottom], out);
+		}
+		fputc('\n', out);
+	}
+}
+
+static int
+cmd_qr_terminal(struct cmd_ctx *x, const struct wire_msg *a)
+{
+	struct scan_image	 img;
+	const uint8_t		*png;
+	size_t			 len;
+	char			 why[256];
+
+	if (wire_get_bytes(a, WK_IMAGE, &png, &len) == -1 ||
+	    scan_png_read(png, len, "image", &img, why, sizeof why) == -1)
+		return cmd_fail(x, EX_PROTOCOL, "qr: the server sent a bad "
+		    "image");
+	cmd_qr_draw(x->out, &img);
+	scan_image_release(&img);
+	return 0;
+}
+
+/*
+ * Removes the flag (an option without a value) from v before any "--";
+ * returns "" when it was there, NULL when not.
+ */
+static const char *
+cmd_take_flag(int *argc, char **v, const char *flag)
+{
+	const char	*found = NULL;
+	int		 i, j;
+
+	for (i = j = 0; i < *argc; i++) {
+		if (strcmp(v[i], "--") == 0) {
+			while (i < *argc)
+				v[j++] = v[i++];
+			break;
+		}
+		if (strcmp(v[i], flag) == 0)
+			found = "";
+		else
+			v[j++] = v[i];
+	}
+	*argc = j;
+	v[j] = NULL;
+	return found;
+}
+
+/* "png" or "svg" from the file name's extension; NULL for others. */
+static const char *
+cmd_qr_format(const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot != NULL && strcasecmp(dot, ".png") == 0)
+		return "png";
+	if (dot != NULL && strcasecmp(dot, ".svg") == 0)
+		return "svg";
+	return NULL;
+}
+
+/* The QR arguments checked: format and size; 0 or EX_USAGE. */
+static int
+cmd_qr_args(struct cmd_ctx *x, const char *out, const char *size,
+    const char *term, const char **format, unsigned *n)
+{
+	char	*end;
+	long	 v;
+
+	if ((out == NULL) == (term == NULL))
+		return cmd_usage_error(x, "give one of -o FILE and --terminal");
+	if (out != NULL && (*format = cmd_qr_format(out)) == NULL)
+		return cmd_usage_error(x, "'%s': the file name must end in "
+		    ".png or .svg", out);
+	if (size == NULL)
+		return 0;
+	v = strtol(size, &end, 10);
+	if (*end != '\0' || v < 1 || v > 40 || term != NULL ||
+	    strcmp(*format, "png") != 0)
+		return cmd_usage_error(x, "--size is 1 to 40 pixels per "
+		    "module, for a PNG");
+	*n = (unsigned)v;
+	return 0;
+}
+
+static int
+cmd_qr(struct cmd_ctx *x, int argc, char **argv)
+{
+	const char		*out = NULL, *size = NULL, *term = NULL;
+	const char		*format = "png";
+	char			*pos[1], number[64], url[QRPAY_URL_MAX];
+	char			**v;
+	struct wire_msg		*a;
+	unsigned		 n = 0;
+	int			 npos, rc, i;
+	const struct cmd_opt	 opts[] = { { "output", &out },
+		{ "size", &size }, { NULL, NULL } };
+
+	/* -o is the one short option: spelt out for cmd_parse. */
+	if ((v = calloc((size_t)argc + 1, sizeof *v)) == NULL)
+		return cmd_fail(x, EX_OSERR, "out of memory");
+	for (i = 0; i < argc; i++)
+		v[i] = strcmp(argv[i], "-o") == 0 ? "--output" : argv[i];
+	term = cmd_take_flag(&argc, v, "--terminal");
+	rc = cmd_parse(x, argc, v, opts, pos, 1, 1, &npos);
+	free(v);
+	if (rc != 0 || (rc = cmd_qr_args(x, out, size, term, &format,
+	    &n)) != 0 || (rc = cmd_number_arg(x, pos[0], number,
+	    sizeof number)) != 0 || (rc = cmd_begin(x)) != 0)
+		return rc;
+	if (term != NULL)
+		n = 1;	/* one pixel a module: the grid itself */
+	if ((rc = cmd_qr_fetch(x, number, format, n, &a)) != 0)
+		return rc;
+	rc = term != NULL ? cmd_qr_terminal(x, a) : cmd_qr_write(x, a, out);
+	if (rc == 0 && term == NULL) {
+		if (wire_get_str(a, WK_URL, url, sizeof url) == -1)
+			url[0] = '\0';
+		output_qr(x->o, number, url, out);
+	}
+	wire_msg_free(a);
+	return rc != 0 ? rc : cmd_end(x, 0);
+}
+
+/* issue --qr-out DIR: DIR/<number, blanks as _>.png */
+static int
+cmd_issue_qr(struct cmd_ctx *x, const struct wire_msg *it, const char *dir)
+{
+	struct wire_msg	*a;
+	char		 number[64], path[PATH_MAX], *p;
+	int		 rc;
+
+	if (wire_get_str(it, WK_NUMBER, number, sizeof number) == -1)
+		return cmd_fail(x, EX_PROTOCOL, "issue: no number in the "
+		    "answer");
+	if (snprintf(path, sizeof path, "%s/%s.png", dir, number) >=
+	    (int)sizeof path)
+		return cmd_fail(x, EX_USAGE, "issue: '%s': path too long", dir);
+	for (p = path + strlen(dir) + 1; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '_';
+	if ((rc = cmd_qr_fetch(x, number, "png", 0, &a)) != 0)
+		return rc;
+	rc = cmd_qr_write(x, a, path);
+	wire_msg_free(a);
+	if (rc == 0 && !x->json)
+		fprintf(x->out, "qr image: %s\n", path);
+	return rc;
+}
+
+/* --- verifying a QR offline ------------------------------------------- */
+
+struct cmd_qrcheck {
+	const char	*qr, *image, *keys, *offline;
+	char		 text[QRPAY_URL_MAX + 1];
+	struct keyring	 kr;
+	int		 has_conf;
+};
+
+/* verify --qr/--image: a single QR checked here, then by the server. */
+static int
+cmd_qrcheck_wanted(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--qr") == 0 ||
+		    strncmp(argv[i], "--qr=", 5) == 0 ||
+		    strcmp(argv[i], "--image") == 0 ||
+		    strncmp(argv[i], "--image=", 8) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The configuration (optional with --keys --offline) and the keys. */
+static int
+cmd_qrcheck_keys(struct cmd_ctx *x, struct cmd_qrcheck *k)
+{
+	const char	*path, *keys = k->keys;
+	char		 why[PATH_MAX + 256];
+
+	if ((path = skkconf_find(x->config)) != NULL) {
+		if (skkconf_load(&x->conf, path, why, sizeof why) == -1)
+			return cmd_fail(x, EX_CONFIG, "%s", why);
+		k->has_conf = 1;
+		if (keys == NULL && x->conf.public_key[0] != '\0')
+			keys = x->conf.public_key;
+	}
+	if (keys == NULL)
+		return cmd_fail(x, EX_CONFIG, "verify: no keys: use --keys "
+		    "FILE (from 'skk keys --save') or public_key in skk.conf");
+	if (offline_load_keys(keys, &k->kr, why, sizeof why) == -1)
+		return cmd_fail(x, EX_CONFIG, "verify: %s", why);
+	return 0;
+}
+
+static void
+cmd_now(char out[32])
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The server's verdict, which wins; r is what was found here. */
+static int
+cmd_qrcheck_online(struct cmd_ctx *x, struct cmd_qrcheck *k,
+    const struct offline_result *r)
+{
+	struct wire_msg	*m, *a, *it;
+	char		 note[512], at[32];
+	int		 rc, v;
+
+	if ((m = cmd_request(x, WIRE_VERIFY)) == NULL ||
+	    (it = wire_put_item(m, WK_ITEMS)) == NULL ||
+	    wire_put_str(it, WK_QR, k->text) == -1)
+		return cmd_oom(x, m);
+	if ((rc = cmd_call(x, m, &a, NULL)) != 0)
+		return rc;
+	if (wire_list_len(a, WK_ITEMS) != 1) {
+		wire_msg_free(a);
+		return cmd_fail(x, EX_PROTOCOL, "verify: server answered %zu "
+		    "items for 1", wire_list_len(a, WK_ITEMS));
+	}
+	v = output_verify(x->o, wire_list_get(a, WK_ITEMS, 0), k->text);
+	wire_msg_free(a);
+	cmd_now(at);
+	if (r->signed_ok)
+		snprintf(note, sizeof note, "(signature and expiry checked "
+		    "offline; status confirmed by the server at %s)", at);
+	else
+		snprintf(note, sizeof note, "(offline check: %s; verdict "
+		    "confirmed by the server at %s%s)",
+		    cert_reason_name(r->reason), at, v == VERDICT_VALID ?
+		    "; the keys file may be out of date: 'skk keys --save'" :
+		    "");
+	output_checked(x->o, "online", note);
+	return cmd_end(x, v);
+}
+
+static int
+cmd_qrcheck_offline(struct cmd_ctx *x, const struct offline_result *r,
+    const char *text, const char *why)
+{
+	char	note[768];
+
+	output_offline(x->o, r, text);
+	if (r->verdict == VERDICT_UNKNOWN)
+		snprintf(note, sizeof note, "VALID signature; status not "
+		    "checked (%s%s): suspension or revocation cannot be seen",
+		    why == NULL ? "offline" : "server not reachable: ",
+		    why == NULL ? "" : why);
+	else
+		snprintf(note, sizeof note, "(checked offline: a signature "
+		    "or date fault is certain without the server)");
+	output_checked(x->o, "offline", note);
+	return cmd_end(x, (int)r->verdict);
+}
+
+static int
+cmd_qrcheck_run(struct cmd_ctx *x, struct cmd_qrcheck *k)
+{
+	struct offline_result	 r;
+	char			 why[512];
+	int			 rc;
+
+	if ((rc = cmd_qrcheck_keys(x, k)) != 0)
+		return rc;
+	offline_verify(&k->kr, k->text, (int64_t)time(NULL), &r);
+	if ((x->o = output_new(x->out, x->json)) == NULL)
+		return cmd_fail(x, EX_OSERR, "out of memory");
+	if (k->offline != NULL || !k->has_conf)
+		return cmd_qrcheck_offline(x, &r, k->text, NULL);
+	if (net_open(&x->conf, &x->net, why, sizeof why) != 0)
+		return cmd_qrcheck_offline(x, &r, k->text, why);
+	return cmd_qrcheck_online(x, k, &r);
+}
+
+static int
+cmd_verify_qr(struct cmd_ctx *x, int argc, char **argv)
+{
+	struct cmd_qrcheck	*k;
+	char			 why[PATH_MAX + 128], **v;
+	int			 npos, rc;
+
+	if ((k = calloc(1, sizeof *k)) == NULL ||
+	    (v = calloc((size_t)argc + 1, sizeof *v)) == NULL) {
+		free(k);
+		return cmd_fail(x, EX_OSERR, "out of memory");
+	}
+	keyring_init(&k->kr);
+	memcpy(v, argv, (size_t)argc * sizeof *v);
+	k->offline = cmd_take_flag(&argc, v, "--offline");
+	{
+		const struct cmd_opt	opts[] = { { "qr", &k->qr },
+			{ "image", &k->image }, { "keys", &k->keys },
+			{ NULL, NULL } };
+
+		rc = cmd_parse(x, argc, v, opts, NULL, 0, 0, &npos);
+	}
+	free(v);
+	if (rc == 0 && k->qr != NULL && k->image != NULL)
+		rc = cmd_usage_error(x, "give one of --qr and --image");
+	else if (rc == 0 && k->image != NULL)
+		rc = scan_file(k->image, k->text, sizeof k->text, why,
+		    sizeof why) == -1 ? cmd_fail(x, EX_DATAERR, "verify: %s",
+		    why) : 0;
+	else if (rc == 0 && snprintf(k->text, sizeof k->text, "%s", k->qr) >=
+	    (int)sizeof k->text)
+		rc = cmd_fail(x, EX_DATAERR, "verify: the QR text is too long");
+	if (rc == 0)
+		rc = cmd_qrcheck_run(x, k);
+	keyring_release(&k->kr);
+	free(k);
+	return rc;
 }
 
 /* --- the program ------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "offline.h"
 #include "output.h"
 #include "record.h"
 
@@ -665,4 +666,90 @@ output_stats(struct output *o, const struct wire_msg *a)
 			fprintf(o->f, "%-16s%llu\n", name,
 			    (unsigned long long)v);
 	}
+}
+
+/* The expiry date of QR claims: exp is the day after, at 00:00 UTC. */
+static void
+out_claims_expiry(const struct qr_claims *c, char out[32])
+{
+	out_time(c->exp - 86400, out);
+	out[10] = '\0';
+}
+
+static void
+out_offline_json(struct output *o, const struct offline_result *r,
+    const char *query)
+{
+	json_t	*j = out_item(o);
+	char	 buf[32];
+
+	out_set_str(j, "query", query);
+	out_set_str(j, "verdict", output_verdict_key(r->verdict));
+	out_set_str(j, "reason", out_reason_name(r->reason));
+	out_set_opt(j, "detail", r->detail);
+	if (!r->signed_ok)
+		return;
+	out_set_str(j, "number", r->claims.number);
+	out_set_str(j, "name", r->claims.name);
+	out_set_str(j, "job_code", r->claims.job_code);
+	out_set_int(j, "level", r->claims.jenjang);
+	out_claims_expiry(&r->claims, buf);
+	out_set_str(j, "expires", buf);
+}
+
+void
+output_offline(struct output *o, const struct offline_result *r,
+    const char *query)
+{
+	char	name[sizeof r->claims.name], q[OUT_TEXT], exp[32];
+
+	o->verify = 1;
+	o->counts[r->verdict < 3 ? r->verdict : VERDICT_UNKNOWN]++;
+	if (o->json) {
+		out_offline_json(o, r, query);
+		return;
+	}
+	snprintf(q, sizeof q, "%.60s%s", query, strlen(query) > 60 ? "..." :
+	    "");
+	out_clean(q);
+	fprintf(o->f, "%-12s%s", output_verdict_label(r->verdict),
+	    r->signed_ok ? r->claims.number : q);
+	if (r->signed_ok) {
+		snprintf(name, sizeof name, "%s", r->claims.name);
+		out_clean(name);
+		out_claims_expiry(&r->claims, exp);
+		fprintf(o->f, "  %s  %s (jenjang %u)  expires %s", name,
+		    r->claims.job_code, r->claims.jenjang, exp);
+	}
+	out_reason_human(o->f, r->reason);
+	fputc('\n', o->f);
+	if (r->verdict == VERDICT_NOT_VALID && r->detail[0] != '\0')
+		fprintf(o->f, "  %s\n", r->detail);
+}
+
+void
+output_checked(struct output *o, const char *checked, const char *note)
+{
+	if (o->json) {
+		out_set_str(o->root, "checked", checked);
+		out_set_str(o->root, "note", note);
+	} else
+		fprintf(o->f, "  %s\n", note);
+}
+
+void
+output_qr(struct output *o, const char *number, const char *url,
+    const char *file)
+{
+	json_t	*j;
+
+	if (!o->json) {
+		if (file[0] != '\0')
+			fprintf(o->f, "%s  %s  %s\n", number, file, url);
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "number", number);
+	out_set_str(j, "url", url);
+	out_set_opt(j, "file", file);
 }

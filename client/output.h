@@ -41,6 +41,20 @@ void		 output_find(struct output *, const struct wire_msg *ans);
 void		 output_keys(struct output *, const struct wire_msg *ans);
 void		 output_stats(struct output *, const struct wire_msg *ans);
 
+/*
+ * A QR checked offline (see offline.h); query is the text scanned. Counts
+ * like output_verify. struct offline_result is declared in offline.h.
+ */
+struct offline_result;
+void		 output_offline(struct output *, const struct offline_result *,
+		    const char *query);
+/* How a QR was checked ("offline", "online") and a line saying so. */
+void		 output_checked(struct output *, const char *checked,
+		    const char *note);
+/* A QR image fetched: the number, its URL and the file written (or ""). */
+void		 output_qr(struct output *, const char *number, const char *url,
+		    const char *file);
+
 /* Human labels and JSON names of a verdict ("NOT VALID", "not_valid"). */
 const char	*output_verdict_label(unsigned);
 const char	*output_verdict_key(unsigned);

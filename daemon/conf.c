@@ -32,7 +32,8 @@ enum conf_kind {
 	CONF_K_LISTEN,		/* listen + listen_addr + listen_len */
 	CONF_K_DIGITS,		/* char[max + 1], exactly max digits */
 	CONF_K_UINT,		/* unsigned, min..max */
-	CONF_K_SIZE		/* size_t, min..max, K/M/G suffix */
+	CONF_K_SIZE,		/* size_t, min..max, K/M/G suffix */
+	CONF_K_ADDR		/* char[CONF_ADDR_MAX], host:port or "none" */
 };
 
 struct conf_key {
@@ -74,6 +75,21 @@ static const struct conf_key conf_keys[] = {
 	    CONF_TIMEOUT_MAX, 0 },
 	{ "idle_timeout",	CONF_K_UINT,	F(idle_timeout), 1,
 	    CONF_TIMEOUT_MAX, 0 },
+	{ "shutdown_timeout",	CONF_K_UINT,	F(shutdown_timeout), 1,
+	    CONF_TIMEOUT_MAX, 0 },
+	{ "revoked_clients",	CONF_K_PATH,	F(revoked_clients), 0, 0, 0 },
+	{ "http_listen",	CONF_K_ADDR,	F(http_listen), 0, 0, 0 },
+	{ "metrics_listen",	CONF_K_ADDR,	F(metrics_listen), 0, 0, 0 },
+	{ "http_cert",		CONF_K_PATH,	F(http_cert), 0, 0, 0 },
+	{ "http_key",		CONF_K_PATH,	F(http_key), 0, 0, 0 },
+	{ "http_max_requests",	CONF_K_UINT,	F(http_max_requests), 1,
+	    CONF_CONN_MAX, 0 },
+	{ "http_rate",		CONF_K_UINT,	F(http_rate), 1,
+	    CONF_CONN_MAX, 0 },
+	{ "http_header_timeout", CONF_K_UINT,	F(http_header_timeout), 1,
+	    CONF_TIMEOUT_MAX, 0 },
+	{ "http_idle_timeout",	CONF_K_UINT,	F(http_idle_timeout), 1,
+	    CONF_TIMEOUT_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -94,6 +110,7 @@ static int	conf_set_path(const char *, const char *, char *, char *,
 static int	conf_set_text(const struct conf_key *, const char *, char *,
 		    char *, size_t);
 static int	conf_set_host(const char *, char *, char *, size_t);
+static int	conf_set_addr(const char *, char *, char *, size_t);
 static int	conf_set_digits(const struct conf_key *, const char *, char *,
 		    char *, size_t);
 static int	conf_set_number(const struct conf_key *, const char *, void *,
@@ -157,6 +174,11 @@ conf_parse_buffer(const char *buf, size_t len, const char *name,
 	if (conf_check_required(&p, name, err, errlen) == -1)
 		return -1;
 	conf_resolve_workers(c);
+	/* A public certificate for the pages may differ from the port's. */
+	if (c->http_cert[0] == '\0')
+		memcpy(c->http_cert, c->tls_cert, sizeof(c->http_cert));
+	if (c->http_key[0] == '\0')
+		memcpy(c->http_key, c->tls_key, sizeof(c->http_key));
 	return 0;
 }
 
@@ -187,6 +209,17 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->max_batch = 10000;
 	c->handshake_timeout = 10;
 	c->idle_timeout = 300;
+	c->shutdown_timeout = 10;
+	if (conf_path_join(dir, "tls/revoked-clients", c->revoked_clients,
+	    sizeof(c->revoked_clients)) == -1)
+		c->revoked_clients[0] = '\0';
+	snprintf(c->http_listen, sizeof(c->http_listen), "127.0.0.1:8443");
+	snprintf(c->metrics_listen, sizeof(c->metrics_listen),
+	    "127.0.0.1:9100");
+	c->http_max_requests = 1000;
+	c->http_rate = 50;
+	c->http_header_timeout = 10;
+	c->http_idle_timeout = 30;
 }
 
 static int
@@ -242,6 +275,9 @@ conf_set_value(struct conf_parse *p, const struct conf_key *k,
 	case CONF_K_SIZE:
 		rc = conf_set_number(k, value, field, why, sizeof(why));
 		break;
+	case CONF_K_ADDR:
+		rc = conf_set_addr(value, field, why, sizeof(why));
+		break;
 	}
 	if (rc == -1)
 		snprintf(err, errlen, "%s: %s", k->name, why);
@@ -255,6 +291,15 @@ conf_set_path(const char *dir, const char *value, char *out, char *why,
 	if (value[0] == '\0') {
 		snprintf(why, whylen, "empty path");
 		return -1;
+	}
+	/* systemd's LoadCredential=: the files live where it says. */
+	if (strncmp(value, "%credentials/", 13) == 0) {
+		if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL) {
+			snprintf(why, whylen, "%%credentials/ used but "
+			    "$CREDENTIALS_DIRECTORY is not set");
+			return -1;
+		}
+		value += 13;
 	}
 	if (conf_path_join(dir, value, out, CONF_PATH_MAX) == -1) {
 		snprintf(why, whylen, "path too long");
@@ -278,6 +323,27 @@ conf_set_text(const struct conf_key *k, const char *value, char *out,
 		return -1;
 	}
 	memcpy(out, value, n + 1);
+	return 0;
+}
+
+/* An optional listener: checked now, bound later; "" or "none" is off. */
+static int
+conf_set_addr(const char *value, char *out, char *why, size_t whylen)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+
+	if (value[0] == '\0' || strcmp(value, "none") == 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (strlen(value) >= CONF_ADDR_MAX) {
+		snprintf(why, whylen, "too long");
+		return -1;
+	}
+	if (conf_parse_hostport(value, &ss, &len, why, whylen) == -1)
+		return -1;
+	memcpy(out, value, strlen(value) + 1);
 	return 0;
 }
 

@@ -59,6 +59,18 @@ struct conf {
 	unsigned		max_batch;
 	unsigned		handshake_timeout;	/* seconds, absolute */
 	unsigned		idle_timeout;		/* seconds */
+	unsigned		shutdown_timeout;	/* seconds to drain */
+	char			revoked_clients[CONF_PATH_MAX];	/* serials */
+
+	/* HTTPS pages and /metrics; "" when disabled ("none"). */
+	char			http_listen[CONF_ADDR_MAX];
+	char			metrics_listen[CONF_ADDR_MAX];
+	char			http_cert[CONF_PATH_MAX];	/* default tls_cert */
+	char			http_key[CONF_PATH_MAX];	/* default tls_key */
+	unsigned		http_max_requests;	/* per connection */
+	unsigned		http_rate;	/* per second per address */
+	unsigned		http_header_timeout;	/* seconds, absolute */
+	unsigned		http_idle_timeout;	/* seconds */
 };
 
 /*

@@ -12,12 +12,16 @@
 #include <time.h>
 
 #include "dispatch.h"
+#include "keys.h"
 #include "log.h"
+#include "metrics.h"
 #include "ops.h"
+#include "qr.h"
 #include "qrpay.h"
 #include "record.h"
 #include "skkd.h"
 #include "store.h"
+#include "verify.h"
 
 #define SHOW_MAX_EVENTS	256
 #define FIND_MAX	256
@@ -42,10 +46,18 @@ static void	h_keys(struct conn *, const struct wire_msg *,
 		    const struct tls_peer *);
 static void	h_stats(struct conn *, const struct wire_msg *,
 		    const struct tls_peer *);
+static void	h_qr(struct conn *, const struct wire_msg *,
+		    const struct tls_peer *);
+static void	dispatch_timed(const struct handler *, struct conn *,
+		    const struct wire_msg *, const struct tls_peer *);
+
+/* The verdict of the request being handled on this thread, for metrics. */
+static _Thread_local int	req_verdict;
 
 static const struct handler handlers[] = {
 	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
-	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS), ops_issue },
+	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS) | WK_BIT(WK_BATCH) | WK_BIT(WK_MORE) |
+	    WK_BIT(WK_DRYRUN) | WK_BIT(WK_COUNT), ops_issue },
 	{ WIRE_SET_STATUS, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_STATUS) |
 	    WK_BIT(WK_REASON), ops_set_status },
 	{ WIRE_RECORD_LPJK, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_LPJK),
@@ -56,6 +68,8 @@ static const struct handler handlers[] = {
 	{ WIRE_FIND, 1, WK_BIT(WK_NIK), h_find },
 	{ WIRE_KEYS, 0, 0, h_keys },
 	{ WIRE_STATS, 0, 0, h_stats },
+	{ WIRE_QR, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_FORMAT) | WK_BIT(WK_SIZE),
+	    h_qr },
 };
 
 int
@@ -134,9 +148,31 @@ dispatch_request(struct conn *c, struct wire_msg *msg)
 		    peer.why[0] ? " (" : "", peer.why, peer.why[0] ? ")" : "");
 		goto out;
 	}
-	h->fn(c, msg, &peer);
+	dispatch_timed(h, c, msg, &peer);
 out:
 	wire_msg_free(msg);
+}
+
+/* Writes are answered after the commit, so only reads are timed here. */
+static void
+dispatch_timed(const struct handler *h, struct conn *c,
+    const struct wire_msg *msg, const struct tls_peer *peer)
+{
+	struct timespec	t0, t1;
+	uint64_t	usec;
+
+	if (h->admin && h->fn != h_show && h->fn != h_find) {
+		h->fn(c, msg, peer);
+		return;
+	}
+	req_verdict = -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	h->fn(c, msg, peer);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	usec = (t1.tv_sec - t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
+	metrics_request(h->type == WIRE_VERIFY ? MEP_PROTO_VERIFY :
+	    MEP_PROTO_OTHER, req_verdict, usec);
 }
 
 /* Verification. */
@@ -171,52 +207,41 @@ put_verdict(struct wire_msg *m, enum cert_verdict v, enum cert_reason r)
 	return 0;
 }
 
+/* A verify.c result after its NUMBER: reason text, verdict, fields. */
+static int
+put_result(struct wire_msg *ans, const struct verify_result *vr)
+{
+	if (vr->detail[0] != '\0' &&
+	    wire_put_str(ans, WK_REASON, vr->detail) == -1)
+		return -1;
+	if (put_verdict(ans, vr->verdict, vr->reason) == -1)
+		return -1;
+	return vr->found ? put_public(ans, &vr->cert) : 0;
+}
+
 /* Live status of a number; the verdict is UNKNOWN when the store fails. */
 static int
 verify_number(struct conn *c, struct wire_msg *ans, const char *number,
     int64_t now)
 {
-	struct cert		 ct;
-	enum cert_reason	 r;
-	enum cert_verdict	 v;
-	char			 err[CERT_ERR_MAX];
-	int			 rc;
+	struct verify_result	vr;
 
+	verify_by_number(conn_reader(c), number, now, &vr);
 	if (wire_put_str(ans, WK_NUMBER, number) == -1)
 		return -1;
-	if (cert_check_number(number, err, sizeof(err)) == -1) {
-		if (wire_put_str(ans, WK_REASON, err) == -1)
-			return -1;
-		return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
-	}
-	rc = store_get_cert(conn_reader(c), number, &ct, NULL, NULL);
-	if (rc == STORE_NOTFOUND)
-		return put_verdict(ans, VERDICT_NOT_VALID,
-		    REASON_UNKNOWN_NUMBER);
-	if (rc != STORE_OK)
-		return put_verdict(ans, VERDICT_UNKNOWN, REASON_UNAVAILABLE);
-	v = cert_verdict(&ct, now, &r);
-	if (put_verdict(ans, v, r) == -1)
-		return -1;
-	return put_public(ans, &ct);
+	return put_result(ans, &vr);
 }
 
 static int
 verify_qr(struct conn *c, struct wire_msg *ans, const char *text, int64_t now)
 {
-	struct qr_claims	 cl;
-	enum qrpay_err		 e;
-	char			 detail[160];
+	struct verify_result	vr;
 
-	e = qrpay_verify(text, strlen(text), &skkd->keyring, now, &cl,
-	    detail, sizeof(detail));
-	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
-		if (wire_put_str(ans, WK_REASON, detail) == -1)
-			return -1;
-		return put_verdict(ans, VERDICT_NOT_VALID, qrpay_reason(e));
-	}
-	/* The signature is good: the store knows the live status. */
-	return verify_number(c, ans, cl.number, now);
+	verify_by_qr(conn_reader(c), text, strlen(text), now, &vr);
+	if (vr.number[0] != '\0' &&
+	    wire_put_str(ans, WK_NUMBER, vr.number) == -1)
+		return -1;
+	return put_result(ans, &vr);
 }
 
 static int
@@ -244,6 +269,7 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct wire_msg	*ans, *it;
 	size_t		 i, n = wire_list_len(msg, WK_ITEMS);
 	int64_t		 now = time(NULL);
+	uint64_t	 v;
 
 	if (n == 0 || n > skkd->conf.max_batch) {
 		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
@@ -258,6 +284,9 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 			goto fail;
 	}
 	atomic_fetch_add(&skkd->stats.verifications, n);
+	if (n == 1 && wire_get_uint(wire_list_get(ans, WK_ITEMS, 0),
+	    WK_VERDICT, &v) == 0)
+		req_verdict = v;
 	conn_reply(c, ans);
 	return;
 fail:
@@ -416,7 +445,7 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		    wire_put_bytes(it, WK_KEY, sign_key_public(k->key),
 		    SIGN_PUB_LEN) == -1 ||
 		    wire_put_int(it, WK_FROM, k->valid_from) == -1 ||
-		    wire_put_int(it, WK_TO, k->valid_to) == -1)
+		    wire_put_int(it, WK_TO, keys_window_end(k)) == -1)
 			goto fail;
 	}
 	conn_reply(c, ans);
@@ -484,4 +513,72 @@ h_stats(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		return;
 	}
 	conn_reply(c, ans);
+}
+
+/* Card printing: the stored payload's URL drawn as PNG or SVG. */
+
+static int
+qr_image(const char *url, const char *format, uint64_t size, uint8_t **img,
+    size_t *len)
+{
+	if (strcmp(format, "svg") == 0)
+		return qr_render_svg(url, (char **)img, len);
+	return qr_render_png(url, (unsigned)size, img, len);
+}
+
+static int
+qr_args(const struct wire_msg *msg, char *number, size_t numlen,
+    char *format, size_t fmtlen, uint64_t *size, const char **why)
+{
+	*size = QR_MODULE_DEFAULT;
+	*why = NULL;
+	if (wire_get_str(msg, WK_NUMBER, number, numlen) == -1)
+		*why = "qr: number missing or too long";
+	else if (wire_get_str(msg, WK_FORMAT, format, fmtlen) == -1 ||
+	    (strcmp(format, "png") != 0 && strcmp(format, "svg") != 0))
+		*why = "qr: format must be png or svg";
+	else if (wire_has(msg, WK_SIZE) &&
+	    (wire_get_uint(msg, WK_SIZE, size) == -1 ||
+	    *size < QR_MODULE_MIN || *size > QR_MODULE_MAX))
+		*why = "qr: size must be 1 to 40 pixels per module";
+	return *why != NULL ? -1 : 0;
+}
+
+static void
+h_qr(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	struct cert	 ct;
+	struct wire_msg	*ans = NULL;
+	uint8_t		*qr = NULL, *img = NULL;
+	size_t		 qrlen = 0, imglen = 0;
+	uint64_t	 size;
+	char		 number[CERT_NUMBER_LEN + 1], format[8];
+	char		 url[QRPAY_URL_MAX];
+	const char	*why;
+	int		 rc;
+
+	if (qr_args(msg, number, sizeof(number), format, sizeof(format),
+	    &size, &why) == -1) {
+		conn_reply_error(c, wire_id(msg), WERR_INVALID, "%s", why);
+		return;
+	}
+	rc = store_get_cert(conn_reader(c), number, &ct, &qr, &qrlen);
+	if (rc == STORE_NOTFOUND || (rc == STORE_OK && qr == NULL)) {
+		conn_reply_error(c, wire_id(msg), WERR_NOT_FOUND,
+		    "no certificate '%s'", number);
+	} else if (rc != STORE_OK ||
+	    qrpay_url(skkd->conf.public_host, qr, qrlen, url,
+	    sizeof(url)) == -1 ||
+	    qr_image(url, format, size, &img, &imglen) == -1 ||
+	    (ans = wire_msg_new(WIRE_QR, wire_id(msg))) == NULL ||
+	    wire_put_str(ans, WK_NUMBER, ct.number) == -1 ||
+	    wire_put_str(ans, WK_URL, url) == -1 ||
+	    wire_put_bytes(ans, WK_IMAGE, img, imglen) == -1) {
+		wire_msg_free(ans);
+		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		    "qr: cannot render the image");
+	} else
+		conn_reply(c, ans);
+	free(img);
+	free(qr);
 }

@@ -48,6 +48,8 @@ struct init {
 	const char	*dir;		/* as given */
 	const char	*host;
 	const char	*listen;
+	const char	*http_listen;		/* "none" disables */
+	const char	*metrics_listen;
 	const char	*issuer;
 	const char	*licence;
 	const char	*kbli;
@@ -63,6 +65,7 @@ static int	init_usage(void);
 static int	init_check_args(const struct init *);
 static int	init_check_digits(const char *, const char *, size_t);
 static int	init_check_host(const char *);
+static int	init_check_listen(const char *, const char *);
 static int	init_set_paths(struct init *);
 static int	init_check_free(const struct init *);
 static int	init_create(struct init *, char *, size_t);
@@ -82,6 +85,8 @@ static void	init_summary(const struct init *);
 static const struct option init_opts[] = {
 	{ "host",	required_argument,	NULL, 'H' },
 	{ "listen",	required_argument,	NULL, 'l' },
+	{ "http-listen", required_argument,	NULL, 'W' },
+	{ "metrics-listen", required_argument,	NULL, 'M' },
 	{ "issuer",	required_argument,	NULL, 'i' },
 	{ "licence",	required_argument,	NULL, 'L' },
 	{ "kbli",	required_argument,	NULL, 'b' },
@@ -124,6 +129,8 @@ init_parse_args(struct init *in, int argc, char *argv[])
 
 	in->host = "localhost";
 	in->listen = "127.0.0.1:7443";
+	in->http_listen = "127.0.0.1:8443";
+	in->metrics_listen = "127.0.0.1:9100";
 	in->issuer = "LSP Konstruksi (contoh)";
 	in->licence = "BNSP-LSP-0000";
 	in->kbli = "42101";
@@ -134,6 +141,8 @@ init_parse_args(struct init *in, int argc, char *argv[])
 		switch (ch) {
 		case 'H': in->host = optarg; break;
 		case 'l': in->listen = optarg; break;
+		case 'W': in->http_listen = optarg; break;
+		case 'M': in->metrics_listen = optarg; break;
 		case 'i': in->issuer = optarg; break;
 		case 'L': in->licence = optarg; break;
 		case 'b': in->kbli = optarg; break;
@@ -160,7 +169,9 @@ init_usage(void)
 {
 	fprintf(stderr, "usage: skkd init DIR [--host NAME] "
 	    "[--listen ADDR:PORT] [--issuer NAME]\n"
-	    "                 [--licence L] [--kbli N] [--kbji N]\n");
+	    "                 [--licence L] [--kbli N] [--kbji N]\n"
+	    "                 [--http-listen ADDR:PORT|none] "
+	    "[--metrics-listen ADDR:PORT|none]\n");
 	return INIT_EX_USAGE;
 }
 
@@ -181,6 +192,9 @@ init_check_args(const struct init *in)
 		fprintf(stderr, "skkd init: --listen: %s\n", err);
 		return INIT_EX_USAGE;
 	}
+	if (init_check_listen("--http-listen", in->http_listen) == -1 ||
+	    init_check_listen("--metrics-listen", in->metrics_listen) == -1)
+		return INIT_EX_USAGE;
 	n = strlen(in->issuer);
 	if (n == 0 || n > CONF_TEXT_MAX || strpbrk(in->issuer, "\r\n\t")) {
 		fprintf(stderr, "skkd init: --issuer: expected 1 to %d bytes "
@@ -209,6 +223,29 @@ init_check_digits(const char *what, const char *s, size_t n)
 		return -1;
 	}
 	return 0;
+}
+
+/* ":PORT" of the pages, for public_host; 8443 when they are off. */
+static const char *
+init_http_port(const char *addr)
+{
+	const char	*p = strrchr(addr, ':');
+
+	return p != NULL && strcmp(addr, "none") != 0 ? p : ":8443";
+}
+
+static int
+init_check_listen(const char *what, const char *addr)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	char			 err[512];
+
+	if (strcmp(addr, "none") == 0 ||
+	    conf_parse_hostport(addr, &ss, &sslen, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "skkd init: %s: %s\n", what, err);
+	return -1;
 }
 
 /* Ends up in a certificate SAN, a config value and QR URLs. */
@@ -405,7 +442,14 @@ init_skkd_conf(const struct init *in, char *err, size_t errlen)
 	    "# (admin or reader).\n"
 	    "client_ca = tls/client-ca.crt\n"
 	    "# host[:port] in the QR URLs (HTTPS://HOST/V/...).\n"
-	    "public_host = %s:8443\n", in->listen, in->kid, in->host);
+	    "public_host = %s%s\n", in->listen, in->kid, in->host,
+	    init_http_port(in->http_listen));
+	fprintf(f, "# Verification pages and JSON API (HTTPS), and /metrics\n"
+	    "# (plain HTTP: keep it on loopback); \"none\" turns one off.\n"
+	    "http_listen = %s\nmetrics_listen = %s\n"
+	    "# A public certificate for the pages (default: tls_cert).\n"
+	    "#http_cert = tls/server.crt\n#http_key = tls/server.key\n",
+	    in->http_listen, in->metrics_listen);
 	fprintf(f, "# The issuing body (LSP) named on every certificate.\n"
 	    "issuer_name = ");
 	init_quote(f, in->issuer);

@@ -13,11 +13,14 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
+#include "admin.h"
 #include "conf.h"
+#include "httpd.h"
 #include "init.h"
+#include "keys.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "server.h"
 #include "sign.h"
 #include "skkd.h"
@@ -28,6 +31,7 @@
 #define WRITER_MAX_GROUP	4096
 
 struct skkd	*skkd;
+static SSL_CTX	*https_ctx;	/* the pages' certificate (http_cert) */
 
 static void
 usage(void)
@@ -36,7 +40,12 @@ usage(void)
 	    "usage: skkd [-tv] -c FILE\n"
 	    "       skkd init DIR [--host NAME] [--listen ADDR:PORT] "
 	    "[--issuer NAME]\n"
-	    "                     [--licence L] [--kbli N] [--kbji N]\n");
+	    "                     [--licence L] [--kbli N] [--kbji N]\n"
+	    "       skkd rotate-key | check -c FILE\n"
+	    "       skkd retire-key -c FILE KID --compromised-at TIME\n"
+	    "       skkd add-client -c FILE NAME --role admin|reader\n"
+	    "       skkd revoke-client -c FILE SERIAL\n"
+	    "       skkd backup -c FILE DEST\n");
 	exit(EX_USAGE);
 }
 
@@ -51,23 +60,19 @@ die(int status, const char *what, const char *err)
 static void
 load_keys(struct skkd *s)
 {
-	struct sign_key	*pub;
 	char		 err[512];
 
-	s->signkey = sign_key_load_private(s->conf.signing_key, err,
-	    sizeof(err));
-	if (s->signkey == NULL)
-		die(EX_CONFIG, "signing_key", err);
-	keyring_init(&s->keyring);
-	pub = sign_key_from_public(sign_key_public(s->signkey));
-	if (pub == NULL || keyring_add(&s->keyring, pub, 0, 0) == -1)
-		die(EX_SOFTWARE, "signing_key", "cannot build the keyring");
+	if (keys_load(s, err, sizeof(err)) == -1)
+		die(EX_CONFIG, "signing keys", err);
 	if (conf_read_secret(s->conf.nik_secret, s->nik_secret, err,
 	    sizeof(err)) == -1)
 		die(EX_CONFIG, "nik_secret", err);
 	s->ssl_ctx = tls_server_ctx(s->conf.tls_cert, s->conf.tls_key,
 	    s->conf.client_ca, err, sizeof(err));
 	if (s->ssl_ctx == NULL)
+		die(EX_CONFIG, "", err);
+	if (s->conf.http_listen[0] != '\0' && (https_ctx = tls_https_ctx(
+	    s->conf.http_cert, s->conf.http_key, err, sizeof(err))) == NULL)
 		die(EX_CONFIG, "", err);
 	s->kbli = strtoul(s->conf.kbli, NULL, 10);
 	s->kbji = strtoul(s->conf.kbji, NULL, 10);
@@ -105,6 +110,26 @@ block_signals(sigset_t *set)
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 }
 
+/* SIGHUP: each part keeps what it has when its new files are bad. */
+static void
+reload(struct skkd *s)
+{
+	char	err[512];
+
+	notify_reloading();
+	if (tls_ctx_reload(&s->ssl_ctx, s->conf.tls_cert, s->conf.tls_key,
+	    s->conf.client_ca, err, sizeof(err)) == -1)
+		log_warnx("SIGHUP: keeping the old TLS certificate: %s", err);
+	else
+		log_info("SIGHUP: TLS certificate and client CA reloaded");
+	if (keys_reload(s, err, sizeof(err)) == -1)
+		log_warnx("SIGHUP: keeping the old signing keys: %s", err);
+	else
+		log_info("SIGHUP: %zu signing keys", s->keyring.n);
+	tls_revoked_reload();
+	notify_ready("serving");
+}
+
 static void
 wait_for_stop(const sigset_t *set)
 {
@@ -114,7 +139,7 @@ wait_for_stop(const sigset_t *set)
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			log_info("SIGHUP: nothing to reload in this version");
+			reload(skkd);
 			continue;
 		}
 		log_info("%s: shutting down", sig == SIGINT ? "SIGINT" :
@@ -127,24 +152,39 @@ static void
 serve(struct skkd *s)
 {
 	struct server	*srv;
+	struct httpd	*http;
 	sigset_t	 set;
 	char		 err[512], kid[2 * SIGN_KID_LEN + 1];
 	int		 i;
 
 	block_signals(&set);
+	metrics_set_stats(&s->stats);
 	open_store(s);
 	if ((srv = server_new(err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "", err);
+	if ((http = httpd_start(srv, https_ctx, err, sizeof(err))) == NULL)
+		die(EX_UNAVAILABLE, "", err);
+	if (notify_watchdog_start(server_base(srv, 0)) == -1)
+		die(EX_OSERR, "watchdog", "cannot start the timer");
 	server_run(srv);
 	for (i = 0; i < SIGN_KID_LEN; i++)
 		snprintf(kid + 2 * i, 3, "%02x", sign_key_kid(s->signkey)[i]);
+	log_info("https on %s, metrics on %s", s->conf.http_listen[0] ?
+	    s->conf.http_listen : "(off)", s->conf.metrics_listen[0] ?
+	    s->conf.metrics_listen : "(off)");
 	log_info("listening on %s, %u workers, signing key %s",
 	    s->conf.listen, s->conf.workers, kid);
-	sd_notify(0, "READY=1\nSTATUS=serving");
+	notify_ready("serving");
+	notify_status("serving on %s, %u workers, signing key %s",
+	    s->conf.listen, s->conf.workers, kid);
 	wait_for_stop(&set);
-	sd_notify(0, "STOPPING=1");
+	notify_stopping();
+	if (server_drain(srv, s->conf.shutdown_timeout) == -1)
+		log_warnx("shutdown_timeout passed with requests in flight");
 	server_stop(srv);
+	notify_watchdog_stop();
 	writer_stop(s->writer);
+	httpd_free(http);
 	server_free(srv);
 	store_close(s->store);
 }
@@ -159,6 +199,9 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
+	if (argc > 1 && argv[1][0] != '-' &&
+	    (ch = admin_main(argc - 1, argv + 1)) != -1)
+		return ch;
 	while ((ch = getopt(argc, argv, "c:tv")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -185,10 +228,12 @@ main(int argc, char *argv[])
 		printf("skkd: configuration '%s' OK\n", path);
 		return 0;
 	}
+	tls_revoked_set(s.conf.revoked_clients);
 	serve(&s);
-	keyring_release(&s.keyring);
-	sign_key_free(s.signkey);
+	keys_release(&s);
+	tls_revoked_free();
 	tls_ctx_free(s.ssl_ctx);
+	tls_ctx_free(https_ctx);
 	explicit_bzero(s.nik_secret, sizeof(s.nik_secret));
 	log_info("stopped");
 	return 0;

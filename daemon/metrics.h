@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct evbuffer;
+struct skkd_stats;
+struct store_rd;
 
 enum metrics_endpoint {
 	MEP_PROTO_VERIFY = 0,	/* companion protocol, per request */
@@ -25,7 +27,12 @@ void	metrics_request(enum metrics_endpoint, int verdict, uint64_t usec);
 void	metrics_handshake(int ok);
 void	metrics_issued(unsigned count);
 void	metrics_commit(unsigned batch_size);
-/* Appends every metric, store and connection figures included. */
-void	metrics_render(struct evbuffer *out);
+/* Where the connection gauges come from (main.c); NULL leaves them out. */
+void	metrics_set_stats(const struct skkd_stats *);
+/*
+ * Appends every metric; store figures come through rd (the calling
+ * thread's reader; NULL leaves them out). Safe on any worker loop.
+ */
+void	metrics_render(struct evbuffer *out, struct store_rd *rd);
 
 #endif

@@ -37,6 +37,7 @@
 
 #include "dispatch.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 #include "skkd.h"
 #include "store.h"
@@ -75,6 +76,8 @@ struct conn {
 	unsigned		 refs;		/* 1 while open + 1 per job */
 	unsigned		 inflight;
 	char			 addr[64];
+	void			*stage;		/* ops.c: a batch being staged */
+	void			(*stage_free)(void *);
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -82,6 +85,7 @@ struct server {
 	int			 fd;
 	unsigned		 nworkers;
 	struct worker		*workers;
+	atomic_uint		 inflight;	/* jobs at the writer */
 };
 
 static void	conn_read_cb(struct bufferevent *, void *);
@@ -313,7 +317,9 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->refs = 1;
 	c->state = CONN_HANDSHAKE;
 	conn_format_addr(sa, c->addr, sizeof(c->addr));
-	if ((c->ssl = SSL_new(skkd->ssl_ctx)) == NULL)
+	/* SIGHUP may swap the context; old ones live until exit. */
+	if ((c->ssl = SSL_new(__atomic_load_n(&skkd->ssl_ctx,
+	    __ATOMIC_ACQUIRE))) == NULL)
 		goto fail;
 	c->bev = bufferevent_openssl_socket_new(w->base, fd, c->ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE |
@@ -378,6 +384,7 @@ conn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 
 	switch (c->state) {
 	case CONN_HANDSHAKE:
+		metrics_handshake(0);
 		log_debug("%s: handshake deadline passed", c->addr);
 		break;
 	case CONN_HELLO:
@@ -403,10 +410,13 @@ conn_event_cb(struct bufferevent *bev, short events, void *arg)
 	char		 buf[160];
 
 	if (events & BEV_EVENT_CONNECTED) {
+		metrics_handshake(1);
 		c->state = CONN_HELLO;
 		conn_arm(c, skkd->conf.idle_timeout);
 		return;
 	}
+	if (c->state == CONN_HANDSHAKE)
+		metrics_handshake(0);
 	if (events & BEV_EVENT_ERROR) {
 		while ((e = bufferevent_get_openssl_error(bev)) != 0) {
 			ERR_error_string_n(e, buf, sizeof(buf));
@@ -518,6 +528,9 @@ conn_close(struct conn *c)
 	bufferevent_free(c->bev);	/* frees the SSL and closes the socket */
 	c->bev = NULL;
 	c->ssl = NULL;
+	if (c->stage != NULL && c->stage_free != NULL)
+		c->stage_free(c->stage);
+	c->stage = NULL;
 	atomic_fetch_sub(&skkd->stats.connections, 1);
 	conn_unref(c);
 }
@@ -596,6 +609,19 @@ conn_reader(struct conn *c)
 	return c->w->rd;
 }
 
+void *
+conn_stage(struct conn *c)
+{
+	return c->stage;
+}
+
+void
+conn_set_stage(struct conn *c, void *stage, void (*stage_free)(void *))
+{
+	c->stage = stage;
+	c->stage_free = stage_free;
+}
+
 /* Writer round trips. */
 
 void
@@ -606,6 +632,7 @@ conn_submit(struct conn *c, struct djob *j)
 	j->wj.arg = j;
 	c->refs++;
 	c->inflight++;
+	atomic_fetch_add(&c->w->srv->inflight, 1);
 	writer_submit(skkd->writer, &j->wj);
 }
 
@@ -641,5 +668,39 @@ worker_wake_cb(evutil_socket_t fd, short ev, void *arg)
 		j->finish(j);	/* answers if alive, frees j */
 		conn_flow(c);
 		conn_unref(c);
+		atomic_fetch_sub(&w->srv->inflight, 1);
 	}
+}
+
+/* On the worker's own loop: no new connections from now on. */
+static void
+worker_drain_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct worker	*w = arg;
+
+	if (w->listener != NULL)
+		evconnlistener_disable(w->listener);
+	event_del(w->resume);
+}
+
+int
+server_drain(struct server *srv, unsigned timeout)
+{
+	struct timespec	pause = { 0, 20 * 1000 * 1000 };
+	unsigned	i, n = timeout * 50;
+
+	for (i = 0; i < srv->nworkers; i++)
+		event_base_once(srv->workers[i].base, -1, EV_TIMEOUT,
+		    worker_drain_cb, &srv->workers[i], NULL);
+	for (i = 0; i < n && atomic_load(&srv->inflight) != 0; i++)
+		nanosleep(&pause, NULL);
+	if (atomic_load(&srv->inflight) != 0)
+		return -1;
+	/*
+	 * Clients hang up once answered: give the last answers up to 2 s
+	 * to be read, but do not wait on idle connections longer.
+	 */
+	for (i = 0; i < 100 && atomic_load(&skkd->stats.connections) != 0; i++)
+		nanosleep(&pause, NULL);
+	return 0;
 }

@@ -35,6 +35,12 @@ struct server	*server_new(char *err, size_t errlen);
 /* Runs the workers until server_stop(); returns when they have exited. */
 void		 server_run(struct server *);
 void		 server_stop(struct server *);	/* any thread */
+/*
+ * Graceful stop, before server_stop: no new connections; waits up to
+ * timeout seconds for the jobs at the writer to be answered. 0, or -1
+ * when some were still pending.
+ */
+int		 server_drain(struct server *, unsigned timeout);
 void		 server_free(struct server *);
 
 /*
@@ -54,6 +60,13 @@ void		 conn_reply_error(struct conn *, uint64_t id, enum wire_err,
 /* The peer's role, decided afresh from its certificate. */
 void		 conn_peer(struct conn *, struct tls_peer *);
 struct store_rd	*conn_reader(struct conn *);
+/*
+ * One opaque object a handler keeps between requests on a connection (a
+ * batch being staged); stage_free runs on it when the connection closes.
+ */
+void		*conn_stage(struct conn *);
+void		 conn_set_stage(struct conn *, void *stage,
+		    void (*stage_free)(void *));
 int		 conn_alive(const struct conn *);
 /* Hands job to the writer; the connection is held until finish runs. */
 void		 conn_submit(struct conn *, struct djob *);

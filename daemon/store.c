@@ -58,6 +58,7 @@ struct store {
 	MDB_env		*env;
 	MDB_dbi		 dbi[DB_MAX];
 	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
+	int		 panic;		/* MDB_PANIC seen: the env is unusable */
 };
 
 struct store_rd {
@@ -73,6 +74,8 @@ struct store_wtxn {
 	uint64_t	 seq_meta;	/* the value meta holds */
 	int		 top_err;	/* mdb error that spoiled top */
 	int		 nest_err;	/* mdb error that spoiled nest */
+	unsigned	 nnew;		/* new records kept so far */
+	unsigned	 nest_new;	/* new records in nest */
 };
 
 static void	 store_errf(char *, size_t, const char *, ...)
@@ -451,6 +454,64 @@ txn_get_cert(struct store *s, MDB_txn *txn, const char *number,
 	return txn_get_qr(s, txn, &k, qr, qrlen);
 }
 
+static int
+txn_foreach_cert(struct store *s, MDB_txn *txn, store_cert_fn fn, void *arg)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	struct cert	 c;
+	uint8_t		*qr;
+	size_t		 qrlen;
+	char		 err[CERT_ERR_MAX];
+	int		 rc, bad;
+
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_CERTS], &cur)) != 0)
+		return store_rc(rc);
+	while ((rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) == 0) {
+		bad = record_decode(d.mv_data, d.mv_size, &c, err,
+		    sizeof(err)) == -1;
+		qr = NULL;
+		qrlen = 0;
+		if (!bad && txn_get_qr(s, txn, &k, &qr, &qrlen) != STORE_OK)
+			qr = NULL;
+		rc = fn(bad ? NULL : &c, qr, qrlen, arg);
+		free(qr);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND || rc > 0 ? STORE_OK : store_rc(rc);
+}
+
+int
+store_foreach_cert(struct store_rd *r, store_cert_fn fn, void *arg)
+{
+	int	rc;
+
+	if (mdb_txn_renew(r->txn) != 0)
+		return STORE_ERROR;
+	rc = txn_foreach_cert(r->s, r->txn, fn, arg);
+	mdb_txn_reset(r->txn);
+	return rc;
+}
+
+int
+store_backup(struct store *s, const char *dest, char *err, size_t errlen)
+{
+	int	rc;
+
+	if (mkdir(dest, 0700) == -1) {
+		store_errf(err, errlen, "'%s': %s", dest, strerror(errno));
+		return STORE_ERROR;
+	}
+	/* A read snapshot: writers go on meanwhile; free pages dropped. */
+	if ((rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT)) != 0) {
+		store_errf(err, errlen, "'%s': %s", dest, mdb_strerror(rc));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
 int
 store_get_cert(struct store_rd *r, const char *number, struct cert *c,
     uint8_t **qr, size_t *qrlen)
@@ -632,6 +693,8 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	}
 	w->s = s;
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &w->top)) != 0) {
+		if (rc == MDB_PANIC)
+			s->panic = 1;
 		store_errf(err, errlen, "store: cannot begin a write: %s",
 		    mdb_strerror(rc));
 		free(w);
@@ -676,6 +739,18 @@ w_fail(struct store_wtxn *w, int rc)
 }
 
 int
+store_panicked(const struct store *s)
+{
+	return s->panic;
+}
+
+unsigned
+store_wcount_new(const struct store_wtxn *w)
+{
+	return w->nnew;
+}
+
+int
 store_wnest(struct store_wtxn *w)
 {
 	int	rc;
@@ -703,7 +778,9 @@ store_wunnest(struct store_wtxn *w, int keep)
 	} else if ((rc = mdb_txn_commit(w->nest)) != 0) {
 		/* A failed child commit may leave the parent half-merged. */
 		w->top_err = rc;
-	}
+	} else
+		w->nnew += w->nest_new;
+	w->nest_new = 0;
 	w->nest = NULL;
 	w->nest_err = 0;
 	return store_rc(rc);
@@ -732,6 +809,8 @@ store_wcommit(struct store_wtxn *w, char *err, size_t errlen)
 		mdb_txn_abort(w->top);
 	else
 		rc = mdb_txn_commit(w->top);
+	if (rc == MDB_PANIC)
+		w->s->panic = 1;
 	if (rc != 0)
 		store_full_text(w->s, rc, err, errlen);
 	free(w);
@@ -754,6 +833,13 @@ int
 store_wget_cert(struct store_wtxn *w, const char *number, struct cert *c)
 {
 	return txn_get_cert(w->s, w_txn(w), number, c, NULL, NULL);
+}
+
+int
+store_wget_qr(struct store_wtxn *w, const char *number, struct cert *c,
+    uint8_t **qr, size_t *qrlen)
+{
+	return txn_get_cert(w->s, w_txn(w), number, c, qr, qrlen);
 }
 
 int
@@ -862,6 +948,8 @@ store_put_cert(struct store_wtxn *w, const struct cert *c, int is_new,
 		return w_fail(w, rc);
 	if (is_new && (rc = w_put_nik(w, c, &k)) != STORE_OK)
 		return rc;
+	if (is_new)
+		*(w->nest != NULL ? &w->nest_new : &w->nnew) += 1;
 	if (qr != NULL) {
 		d.mv_data = (void *)qr;
 		d.mv_size = qrlen;

@@ -52,6 +52,22 @@ int		 store_find_nik(struct store_rd *, const uint8_t hmac[CERT_HMAC_LEN],
 int		 store_get_events(struct store_rd *, const char *number,
 		    struct cert_event *, size_t max, size_t *n);
 
+/*
+ * Calls fn for every record in number order, in one snapshot: c is NULL
+ * for a record that does not decode, qr NULL when its payload is missing
+ * (both valid during the call only). fn must not use the same reader;
+ * a non-zero return stops the walk.
+ */
+typedef int	(*store_cert_fn)(const struct cert *c, const uint8_t *qr,
+		    size_t qrlen, void *arg);
+int		 store_foreach_cert(struct store_rd *, store_cert_fn, void *);
+/*
+ * An online, consistent, compacted copy into the new directory dest
+ * (mdb_env_copy2 with MDB_CP_COMPACT); refuses an existing dest.
+ */
+int		 store_backup(struct store *, const char *dest, char *err,
+		    size_t errlen);
+
 struct store_stats {
 	uint64_t	certs;
 	uint64_t	events;
@@ -74,10 +90,17 @@ int		 store_wunnest(struct store_wtxn *, int keep);	/* commit/abort it */
 /* Commits the group: STORE_OK, STORE_FULL or STORE_ERROR. Frees the txn. */
 int		 store_wcommit(struct store_wtxn *, char *err, size_t errlen);
 void		 store_wabort(struct store_wtxn *);
+/* LMDB reported MDB_PANIC: no write can succeed until a restart. */
+int		 store_panicked(const struct store *);
+/* New records stored by the kept jobs so far (for metrics). */
+unsigned	 store_wcount_new(const struct store_wtxn *);
 
 /* Inside a write txn, reads see the txn's own writes. */
 int		 store_wget_cert(struct store_wtxn *, const char *number,
 		    struct cert *);
+/* The same with a malloc'd copy of the signed payload. */
+int		 store_wget_qr(struct store_wtxn *, const char *number,
+		    struct cert *, uint8_t **qr, size_t *qrlen);
 int		 store_wfind_nik(struct store_wtxn *, const uint8_t hmac[CERT_HMAC_LEN],
 		    char (*numbers)[CERT_NUMBER_LEN + 1], size_t max, size_t *n);
 /* Next 8-digit SEQ; never reused (survives restarts and failed jobs' aborts). */

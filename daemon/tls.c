@@ -8,9 +8,13 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -18,9 +22,25 @@
 
 #include "tls.h"
 
+#define TLS_OLD_MAX	64
+
 static int	tls_verify_cb(int, X509_STORE_CTX *);
 static int	tls_check_key_mode(const char *, char *, size_t);
 static void	tls_ssl_error(char *, size_t, const char *, const char *);
+
+/* Contexts replaced by tls_ctx_reload, freed with the last one. */
+static SSL_CTX		*old_ctx[TLS_OLD_MAX];
+static size_t		 nold;
+
+static struct {
+	pthread_mutex_t	 lock;
+	char		 path[PATH_MAX];
+	time_t		 checked;	/* last stat, unix seconds */
+	struct timespec	 mtime;
+	off_t		 size;
+	char		**serials;	/* upper-case hex */
+	size_t		 n;
+} revoked = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int
 tls_verify_cb(int ok, X509_STORE_CTX *store)
@@ -98,10 +118,188 @@ fail:
 	return NULL;
 }
 
+/* Mozilla "intermediate" (v5.7) for TLS 1.2; 1.3 keeps its defaults. */
+#define TLS_HTTPS_CIPHERS \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+
+SSL_CTX *
+tls_https_ctx(const char *cert, const char *key, char *err, size_t errlen)
+{
+	SSL_CTX	*ctx;
+
+	if (tls_check_key_mode(key, err, errlen) == -1)
+		return NULL;
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		snprintf(err, errlen, "cannot create TLS context");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	if (SSL_CTX_set_cipher_list(ctx, TLS_HTTPS_CIPHERS) != 1) {
+		tls_ssl_error(err, errlen, "http ciphers", "intermediate");
+		goto fail;
+	}
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		tls_ssl_error(err, errlen, "http_cert", cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_ssl_error(err, errlen, "http_key", key);
+		goto fail;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"skkd-www",
+	    8);
+	SSL_CTX_set_num_tickets(ctx, 2);
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
 void
 tls_ctx_free(SSL_CTX *ctx)
 {
+	size_t	i;
+
 	SSL_CTX_free(ctx);
+	for (i = 0; i < nold; i++)
+		SSL_CTX_free(old_ctx[i]);
+	nold = 0;
+}
+
+int
+tls_ctx_reload(SSL_CTX **slot, const char *cert, const char *key,
+    const char *client_ca, char *err, size_t errlen)
+{
+	SSL_CTX	*ctx;
+
+	if (nold == TLS_OLD_MAX) {
+		snprintf(err, errlen, "too many reloads; restart skkd");
+		return -1;
+	}
+	if ((ctx = tls_server_ctx(cert, key, client_ca, err, errlen)) == NULL)
+		return -1;
+	/* A worker may be in SSL_new with the old one: keep it. */
+	old_ctx[nold++] = __atomic_exchange_n(slot, ctx, __ATOMIC_ACQ_REL);
+	return 0;
+}
+
+/* Revoked client certificates. */
+
+static int
+revoked_read(const char *path, char ***out, size_t *n)
+{
+	FILE	*f;
+	char	 line[128], *p, *e, **v = NULL, **nv;
+	size_t	 cnt = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		for (e = p; isxdigit((unsigned char)*e); e++)
+			*e = toupper((unsigned char)*e);
+		*e = '\0';
+		if (*p == '\0')
+			continue;
+		if ((nv = reallocarray(v, cnt + 1, sizeof(*v))) == NULL ||
+		    (nv[cnt] = strdup(p)) == NULL) {
+			v = nv != NULL ? nv : v;
+			break;
+		}
+		v = nv;
+		cnt++;
+	}
+	fclose(f);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static void
+revoked_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < revoked.n; i++)
+		free(revoked.serials[i]);
+	free(revoked.serials);
+	revoked.serials = NULL;
+	revoked.n = 0;
+}
+
+/* Under the lock; force ignores the once-a-second limit. */
+static void
+revoked_refresh(int force)
+{
+	struct stat	 st;
+	time_t		 now = time(NULL);
+	char		**v;
+	size_t		 n;
+
+	if (revoked.path[0] == '\0' || (!force && now == revoked.checked))
+		return;
+	revoked.checked = now;
+	if (stat(revoked.path, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (!force && st.st_mtim.tv_sec == revoked.mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == revoked.mtime.tv_nsec &&
+	    st.st_size == revoked.size)
+		return;
+	if (revoked_read(revoked.path, &v, &n) == -1)
+		return;		/* keep the list we have */
+	revoked_free();
+	revoked.serials = v;
+	revoked.n = n;
+	revoked.mtime = st.st_mtim;
+	revoked.size = st.st_size;
+}
+
+void
+tls_revoked_set(const char *path)
+{
+	pthread_mutex_lock(&revoked.lock);
+	snprintf(revoked.path, sizeof(revoked.path), "%s", path);
+	revoked_refresh(1);
+	pthread_mutex_unlock(&revoked.lock);
+}
+
+void
+tls_revoked_reload(void)
+{
+	pthread_mutex_lock(&revoked.lock);
+	revoked_refresh(1);
+	pthread_mutex_unlock(&revoked.lock);
+}
+
+int
+tls_revoked(const char *serial)
+{
+	size_t	i;
+	int	found = 0;
+
+	pthread_mutex_lock(&revoked.lock);
+	revoked_refresh(0);
+	for (i = 0; i < revoked.n && !found; i++)
+		found = strcasecmp(revoked.serials[i], serial) == 0;
+	pthread_mutex_unlock(&revoked.lock);
+	return found;
+}
+
+void
+tls_revoked_free(void)
+{
+	pthread_mutex_lock(&revoked.lock);
+	revoked_free();
+	pthread_mutex_unlock(&revoked.lock);
 }
 
 const char *
@@ -174,6 +372,11 @@ tls_peer_get(SSL *ssl, struct tls_peer *p)
 	    X509_cmp_current_time(X509_get0_notBefore(x)) >= 0) {
 		snprintf(p->why, sizeof(p->why),
 		    "client certificate outside its validity");
+		return;
+	}
+	if (tls_revoked(p->serial)) {
+		snprintf(p->why, sizeof(p->why),
+		    "client certificate %s revoked", p->serial);
 		return;
 	}
 	if ((p->role = tls_role_of(x)) == ROLE_NONE)

@@ -31,7 +31,34 @@ struct tls_peer {
  */
 SSL_CTX		*tls_server_ctx(const char *cert, const char *key,
 		    const char *client_ca, char *err, size_t errlen);
+/* Frees ctx and every context tls_ctx_reload replaced. */
 void		 tls_ctx_free(SSL_CTX *);
+/*
+ * SIGHUP: builds a new context from the files and swaps it into *slot
+ * for new connections (existing ones keep theirs). On error *slot is
+ * unchanged and err says why.
+ */
+int		 tls_ctx_reload(SSL_CTX **slot, const char *cert,
+		    const char *key, const char *client_ca, char *err,
+		    size_t errlen);
+
+/*
+ * Revoked client certificates: a file of hex serials, one a line. The
+ * file is looked at (stat) at most once a second and re-read when it
+ * changed, so a revocation reaches even resumed sessions promptly.
+ */
+void		 tls_revoked_set(const char *path);
+void		 tls_revoked_reload(void);	/* SIGHUP: re-read now */
+int		 tls_revoked(const char *serial);
+void		 tls_revoked_free(void);
+
+/*
+ * The HTTPS context: TLS 1.2 and 1.3 with the Mozilla "intermediate"
+ * ciphers, no client certificates, session tickets on. Key refused
+ * unless 0600. NULL with a reason in err.
+ */
+SSL_CTX		*tls_https_ctx(const char *cert, const char *key, char *err,
+		    size_t errlen);
 
 /*
  * The peer's role, decided afresh on each call from the certificate kept

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "metrics.h"
 #include "writer.h"
 
 TAILQ_HEAD(wjobq, wjob);
@@ -124,6 +126,9 @@ writer_main(void *arg)
 		if (!writer_take(w, &g))
 			break;
 		writer_run_group(w, &g);
+		/* Nothing more can be stored: let systemd restart us. */
+		if (store_panicked(w->store))
+			fatalx("store: LMDB panic (MDB_PANIC); exiting");
 	}
 	return NULL;
 }
@@ -165,7 +170,7 @@ writer_run_group(struct writer *w, struct wjobq *g)
 	struct store_wtxn	*txn;
 	struct wjob		*job;
 	char			 err[sizeof(job->err)];
-	unsigned		 n = 0, kept = 0;
+	unsigned		 n = 0, kept = 0, issued;
 	int			 rc;
 
 	TAILQ_FOREACH(job, g, entry) {
@@ -181,6 +186,7 @@ writer_run_group(struct writer *w, struct wjobq *g)
 	}
 	TAILQ_FOREACH(job, g, entry)
 		kept += writer_run_job(txn, job);
+	issued = store_wcount_new(txn);
 	if (kept == 0) {
 		/* Nothing to make durable: skip the fsync. */
 		store_wabort(txn);
@@ -188,8 +194,11 @@ writer_run_group(struct writer *w, struct wjobq *g)
 	} else if ((rc = store_wcommit(txn, err, sizeof(err))) != STORE_OK) {
 		writer_fail_group(g, rc, err);
 		writer_count(w, n, 0, 1);
-	} else
+	} else {
 		writer_count(w, n, 1, 0);
+		metrics_commit(n);
+		metrics_issued(issued);
+	}
 	writer_done_group(g);
 }
 

@@ -76,7 +76,8 @@ static struct wire_msg *wire_list_item(struct wire_list *, size_t);
 
 static const char *wire_type_names[] = {
 	NULL, "hello", "verify", "issue", "set_status", "record_lpjk",
-	"renew", "show", "find", "keys", "stats"
+	"renew", "show", "find", "keys", "stats",
+	[WIRE_QR] = "qr"
 };
 
 static const char *wire_err_names[WERR_MAX] = {
@@ -91,7 +92,9 @@ static const char *wire_key_names[WK_MAX] = {
 	"status", "reason", "verdict", "code", "url", "lpjk",
 	"events", "time", "actor", "serial", "kind", "key",
 	"kid", "from", "to", "count", "job", "level", "expires",
-	"prev", "next", "issued", "detail", "stats", "role"
+	"prev", "next", "issued", "detail", "stats", "role",
+	[WK_BATCH] = "batch", [WK_MORE] = "more", [WK_DRYRUN] = "dryrun",
+	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size"
 };
 
 static void
@@ -830,7 +833,7 @@ wire_type_name(uint64_t t)
 {
 	if (t == WIRE_ERROR)
 		return "error";
-	if (t >= WIRE_HELLO && t <= WIRE_STATS)
+	if (t >= WIRE_HELLO && t <= WIRE_QR && wire_type_names[t] != NULL)
 		return wire_type_names[t];
 	return "unknown";
 }

@@ -20,16 +20,17 @@
 						   bounds decoding memory */
 
 enum wire_type {
-	WIRE_HELLO = 1,		/* c→s: VERSION; s→c: VERSION, NAME */
+	WIRE_HELLO = 1,		/* c→s: VERSION; s→c: VERSION, NAME, ROLE */
 	WIRE_VERIFY,		/* c→s: ITEMS [{NUMBER}|{QR}]; s→c: ITEMS [{VERDICT, CODE, NUMBER, NAME, JOB, LEVEL, EXPIRES, ...}] */
 	WIRE_ISSUE,		/* c→s: ITEMS [{RECORD, NIK, IDEM?}]; s→c: ITEMS [{NUMBER, URL, STATUS}] (admin) */
 	WIRE_SET_STATUS,	/* c→s: NUMBER, STATUS, REASON; s→c: NUMBER, STATUS (admin) */
 	WIRE_RECORD_LPJK,	/* c→s: NUMBER, LPJK; s→c: NUMBER, STATUS (admin) */
 	WIRE_RENEW,		/* c→s: NUMBER, RECORD?, REASON?; s→c: NUMBER (new), URL, STATUS, PREV (admin) */
-	WIRE_SHOW,		/* c→s: NUMBER; s→c: RECORD, QR, URL, EVENTS [{...}] (admin) */
-	WIRE_FIND,		/* c→s: NIK; s→c: ITEMS [{NUMBER, STATUS}] (admin) */
+	WIRE_SHOW,		/* c→s: NUMBER; s→c: RECORD, STATUS, URL, EVENTS [{...}] (admin) */
+	WIRE_FIND,		/* c→s: NIK; s→c: ITEMS [{NUMBER, STATUS, NAME, JOB}] (admin) */
 	WIRE_KEYS,		/* c→s: -; s→c: ITEMS [{KID, KEY, FROM, TO}] */
-	WIRE_STATS,		/* c→s: -; s→c: COUNT, STATS {...} */
+	WIRE_STATS,		/* c→s: -; s→c: ITEMS [{NAME, COUNT}] */
+	WIRE_QR = 12,		/* c→s: NUMBER, FORMAT ("png"|"svg"), SIZE? (png pixels per module); s→c: NUMBER, URL, IMAGE (admin) */
 	WIRE_ERROR = 127	/* s→c: ERR, ERRMSG (id of the failed request, 0 if none) */
 };
 
@@ -41,6 +42,12 @@ enum wire_key {
 	WK_EVENTS, WK_TIME, WK_ACTOR, WK_SERIAL, WK_KIND, WK_KEY,
 	WK_KID, WK_FROM, WK_TO, WK_COUNT, WK_JOB, WK_LEVEL, WK_EXPIRES,
 	WK_PREV, WK_NEXT, WK_ISSUED, WK_DETAIL, WK_STATS, WK_ROLE,
+	WK_BATCH,		/* ISSUE: text id of a multi-frame batch */
+	WK_MORE,		/* ISSUE: uint 1 = more chunks of the batch follow */
+	WK_DRYRUN,		/* ISSUE: uint 1 = check everything, keep nothing */
+	WK_FORMAT,		/* QR: text "png" or "svg" */
+	WK_IMAGE,		/* QR: bytes of the image */
+	WK_SIZE,		/* QR: uint PNG pixels per module */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -40,7 +40,12 @@ inst_init() {
 	name=$1; shift
 	port=$(free_port)
 	echo "$port" >"$T/$name.port"
-	"$SKKD" init "$T/$name" --listen "127.0.0.1:$port" "$@" >"$T/$name.init" 2>&1
+	# HTTPS pages and /metrics on ports of their own ($T/NAME.hport, .mport).
+	hport=$(free_port); mport=$(free_port)
+	echo "$hport" >"$T/$name.hport"; echo "$mport" >"$T/$name.mport"
+	"$SKKD" init "$T/$name" --listen "127.0.0.1:$port" \
+	    --http-listen "127.0.0.1:$hport" --metrics-listen "127.0.0.1:$mport" \
+	    "$@" >"$T/$name.init" 2>&1
 }
 
 # inst_start NAME: starts skkd in the background, waits until it listens.
@@ -53,7 +58,7 @@ inst_start() {
 	eval "pid_$name=$!"
 	pids="$pids $!"
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do	# 30 s: sanitizer builds on a loaded machine start slowly
 		grep -q "listening on" "$T/$name.log" 2>/dev/null && return 0
 		kill -0 "$(eval echo \$pid_$name)" 2>/dev/null || break
 		sleep 0.1

@@ -309,6 +309,7 @@ test_refusals(void **state)
 		0xa3, 0x00, 0x01, 0x01, 0x01, 0x20, 0x01 };
 	static const uint8_t	 bigkey[] = {
 		0xa3, 0x00, 0x01, 0x01, 0x01, 0x18, WK_MAX, 0x01 };
+	char			 bigwhy[32];	/* WK_MAX grows */
 	static const uint8_t	 hugekey[] = {
 		0xa3, 0x00, 0x01, 0x01, 0x01,
 		0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
@@ -359,7 +360,8 @@ test_refusals(void **state)
 	expect_refused(indeflist, sizeof(indeflist), "indefinite");
 	expect_refused(textkey, sizeof(textkey), "not an unsigned integer");
 	expect_refused(negkey, sizeof(negkey), "not an unsigned integer");
-	expect_refused(bigkey, sizeof(bigkey), "key 37 out of range");
+	snprintf(bigwhy, sizeof(bigwhy), "key %d out of range", WK_MAX);
+	expect_refused(bigkey, sizeof(bigkey), bigwhy);
 	expect_refused(hugekey, sizeof(hugekey), "out of range");
 	expect_refused(dupkey, sizeof(dupkey), "duplicate key 0 (type)");
 	expect_refused(duplist, sizeof(duplist), "duplicate key 6 (items)");

@@ -1,0 +1,235 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Offline verification. The keys file is written by "skk keys --save"
+ * one key a line so an administrator can read, diff and mail it; the PEM
+ * of skkd init is accepted too because it is what a fresh instance has.
+ * The verdict rules follow DESIGN.md: what a signature proves offline is
+ * certain (bad signature, unknown key, expired: NOT VALID), what it cannot
+ * prove (that the certificate was not revoked since) is UNKNOWN.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include "cert.h"
+#include "offline.h"
+
+#define OFFLINE_LINE_MAX	512
+
+static int
+offline_unhex(const char *s, uint8_t *out, size_t len)
+{
+	size_t		i;
+	unsigned	v;
+
+	if (strlen(s) != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* "-" (open, 0) or YYYY-MM-DDTHH:MM:SSZ. */
+static int
+offline_time(const char *s, int64_t *t)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	*t = 0;
+	if (strcmp(s, "-") == 0)
+		return 0;
+	memset(&tm, 0, sizeof tm);
+	if ((end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm)) == NULL ||
+	    *end != '\0')
+		return -1;
+	*t = (int64_t)timegm(&tm);
+	return 0;
+}
+
+static void
+offline_fmt_time(int64_t t, char out[32])
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	snprintf(out, 32, "-");
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* One "ed25519 KID KEY FROM TO" line into kr; NULL, or the reason. */
+static const char *
+offline_parse_line(char *line, struct keyring *kr)
+{
+	char		 alg[16], kidhex[64], keyhex[128], from[40], to[40];
+	uint8_t		 kid[SIGN_KID_LEN], pub[SIGN_PUB_LEN];
+	int64_t		 tf, tt;
+	struct sign_key	*k;
+
+	if (sscanf(line, "%15s %63s %127s %39s %39s", alg, kidhex, keyhex,
+	    from, to) != 5)
+		return "expected 'ed25519 KID KEY FROM TO'";
+	if (strcmp(alg, "ed25519") != 0)
+		return "unknown algorithm";
+	if (offline_unhex(kidhex, kid, sizeof kid) == -1 ||
+	    offline_unhex(keyhex, pub, sizeof pub) == -1)
+		return "kid or key is not hex of the right length";
+	if (offline_time(from, &tf) == -1 || offline_time(to, &tt) == -1)
+		return "bad time (YYYY-MM-DDTHH:MM:SSZ or -)";
+	if ((k = sign_key_from_public(pub)) == NULL)
+		return "not an Ed25519 public key";
+	if (memcmp(sign_key_kid(k), kid, sizeof kid) != 0) {
+		sign_key_free(k);
+		return "kid does not match the key";
+	}
+	if (keyring_add(kr, k, tf, tt) == -1)
+		return "too many keys";
+	return NULL;
+}
+
+static int
+offline_load_text(FILE *f, const char *path, struct keyring *kr, char *err,
+    size_t errlen)
+{
+	char		 line[OFFLINE_LINE_MAX], *p;
+	const char	*why;
+	size_t		 lineno = 0;
+
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((why = offline_parse_line(p, kr)) != NULL) {
+			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
+			return -1;
+		}
+	}
+	if (kr->n == 0) {
+		snprintf(err, errlen, "%s: no keys", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+offline_load_keys(const char *path, struct keyring *kr, char *err,
+    size_t errlen)
+{
+	FILE		*f;
+	struct sign_key	*k;
+	char		 head[16] = "";
+	int		 rc;
+
+	keyring_init(kr);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fgets(head, sizeof head, f) != NULL &&
+	    strncmp(head, "-----BEGIN", 10) == 0) {
+		fclose(f);
+		if ((k = sign_key_load_public(path, err, errlen)) == NULL)
+			return -1;
+		return keyring_add(kr, k, 0, 0);
+	}
+	rewind(f);
+	rc = offline_load_text(f, path, kr, err, errlen);
+	fclose(f);
+	if (rc == -1)
+		keyring_release(kr);
+	return rc;
+}
+
+static int
+offline_write_key(FILE *f, const struct wire_msg *it)
+{
+	const uint8_t	*kid, *key;
+	size_t		 kidlen, keylen, i;
+	int64_t		 from = 0, to = 0;
+	char		 tf[32], tt[32];
+
+	if (wire_get_bytes(it, WK_KID, &kid, &kidlen) == -1 ||
+	    wire_get_bytes(it, WK_KEY, &key, &keylen) == -1 ||
+	    kidlen != SIGN_KID_LEN || keylen != SIGN_PUB_LEN)
+		return -1;
+	wire_get_int(it, WK_FROM, &from);
+	wire_get_int(it, WK_TO, &to);
+	offline_fmt_time(from, tf);
+	offline_fmt_time(to, tt);
+	fputs("ed25519 ", f);
+	for (i = 0; i < kidlen; i++)
+		fprintf(f, "%02x", kid[i]);
+	fputc(' ', f);
+	for (i = 0; i < keylen; i++)
+		fprintf(f, "%02x", key[i]);
+	fprintf(f, " %s %s\n", tf, tt);
+	return 0;
+}
+
+int
+offline_save_keys(const char *path, const struct wire_msg *a, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	size_t	 i, n = wire_list_len(a, WK_ITEMS);
+	int	 bad = 0;
+
+	if (n == 0) {
+		snprintf(err, errlen, "the server sent no keys");
+		return -1;
+	}
+	if ((f = fopen(path, "w")) == NULL) {
+		snprintf(err, errlen, "cannot create '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# skk keys: the QR signing keys of an skkd instance, for "
+	    "skk verify --keys\n# algorithm kid public-key valid-from "
+	    "valid-to (UTC, - = open)\n");
+	for (i = 0; i < n && !bad; i++)
+		bad = offline_write_key(f, wire_list_get(a, WK_ITEMS, i));
+	if (bad || fchmod(fileno(f), 0644) == -1 || fclose(f) == EOF) {
+		if (!bad)
+			snprintf(err, errlen, "cannot write '%s': %s", path,
+			    strerror(errno));
+		else {
+			fclose(f);
+			snprintf(err, errlen, "the server sent a malformed "
+			    "key");
+		}
+		return -1;
+	}
+	return 0;
+}
+
+void
+offline_verify(const struct keyring *kr, const char *text, int64_t now,
+    struct offline_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->err = qrpay_verify(text, strlen(text), kr, now, &r->claims,
+	    r->detail, sizeof r->detail);
+	r->signed_ok = r->err == QRPAY_OK || r->err == QRPAY_EXPIRED ||
+	    r->err == QRPAY_NOT_YET_VALID;
+	if (r->err == QRPAY_OK) {
+		r->verdict = VERDICT_UNKNOWN;
+		r->reason = REASON_STALE;
+	} else {
+		r->verdict = VERDICT_NOT_VALID;
+		r->reason = qrpay_reason(r->err);
+	}
+}

@@ -1,0 +1,487 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * skkd's operator subcommands. They run as separate processes beside the
+ * daemon: key and client changes are files the daemon re-reads on SIGHUP
+ * (revocations also within a second), and backup and check open the LMDB
+ * environment concurrently, which LMDB allows.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/x509.h>
+
+#include "admin.h"
+#include "conf.h"
+#include "keys.h"
+#include "pki.h"
+#include "qrpay.h"
+#include "skkd.h"
+#include "store.h"
+
+struct admin_args {
+	const char	*conf;
+	const char	*opt_name;	/* --role or --compromised-at */
+	const char	*opt;
+	const char	*pos[2];
+	int		 npos;
+};
+
+struct admin_cmd {
+	const char	*name;
+	int		(*fn)(struct conf *, struct admin_args *);
+	int		 npos;
+	const char	*opt_name;
+	const char	*usage;
+};
+
+static int	admin_rotate_key(struct conf *, struct admin_args *);
+static int	admin_retire_key(struct conf *, struct admin_args *);
+static int	admin_add_client(struct conf *, struct admin_args *);
+static int	admin_revoke_client(struct conf *, struct admin_args *);
+static int	admin_backup(struct conf *, struct admin_args *);
+static int	admin_check(struct conf *, struct admin_args *);
+
+static const struct admin_cmd admin_cmds[] = {
+	{ "rotate-key", admin_rotate_key, 0, NULL, "" },
+	{ "retire-key", admin_retire_key, 1, "--compromised-at",
+	    "KID --compromised-at TIME" },
+	{ "add-client", admin_add_client, 1, "--role",
+	    "NAME --role admin|reader" },
+	{ "revoke-client", admin_revoke_client, 1, NULL, "SERIAL" },
+	{ "backup", admin_backup, 1, NULL, "DEST" },
+	{ "check", admin_check, 0, NULL, "" },
+};
+
+static void
+admin_usage(const struct admin_cmd *cmd)
+{
+	fprintf(stderr, "usage: skkd %s -c FILE%s%s\n", cmd->name,
+	    cmd->usage[0] ? " " : "", cmd->usage);
+	exit(EX_USAGE);
+}
+
+static void
+admin_parse(const struct admin_cmd *cmd, int argc, char *argv[],
+    struct admin_args *a)
+{
+	int	i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			a->conf = argv[++i];
+		else if (cmd->opt_name != NULL &&
+		    strcmp(argv[i], cmd->opt_name) == 0 && i + 1 < argc)
+			a->opt = argv[++i];
+		else if (argv[i][0] != '-' && a->npos < 2)
+			a->pos[a->npos++] = argv[i];
+		else
+			admin_usage(cmd);
+	}
+	if (a->conf == NULL || a->npos != cmd->npos ||
+	    (cmd->opt_name != NULL && a->opt == NULL))
+		admin_usage(cmd);
+}
+
+int
+admin_main(int argc, char *argv[])
+{
+	static struct conf	 c;
+	const struct admin_cmd	*cmd = NULL;
+	struct admin_args	 a;
+	char			 err[512];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(admin_cmds) / sizeof(admin_cmds[0]); i++)
+		if (strcmp(argv[0], admin_cmds[i].name) == 0)
+			cmd = &admin_cmds[i];
+	if (cmd == NULL)
+		return -1;
+	admin_parse(cmd, argc, argv, &a);
+	if (conf_load(a.conf, &c, err, sizeof(err)) == -1) {
+		fprintf(stderr, "skkd: %s\n", err);
+		return EX_CONFIG;
+	}
+	return cmd->fn(&c, &a);
+}
+
+static int
+admin_fail(int status, const char *what, const char *err)
+{
+	fprintf(stderr, "skkd: %s%s%s\n", what, what[0] ? ": " : "", err);
+	return status;
+}
+
+/* Keys. */
+
+static int
+admin_rotate_key(struct conf *c, struct admin_args *a)
+{
+	char	kid[2 * SIGN_KID_LEN + 1], err[512];
+
+	if (keys_rotate(c, kid, err, sizeof(err)) == -1)
+		return admin_fail(EX_CANTCREAT, "rotate-key", err);
+	printf("new signing key %s is active for new certificates;\n"
+	    "send SIGHUP to skkd (systemctl reload skkd) to use it\n", kid);
+	return 0;
+}
+
+static int
+admin_retire_key(struct conf *c, struct admin_args *a)
+{
+	int64_t	at;
+	char	err[512];
+
+	if (keys_parse_time(a->opt, &at) == -1)
+		return admin_fail(EX_USAGE, "--compromised-at", "expected "
+		    "YYYY-MM-DD[THH:MM[:SS]][Z] (UTC) or unix seconds");
+	if (keys_retire(c, a->pos[0], at, err, sizeof(err)) == -1)
+		return admin_fail(EX_DATAERR, "retire-key", err);
+	printf("key %s retired: certificates it signed dated %lld or later "
+	    "no longer verify;\nsend SIGHUP to skkd (systemctl reload skkd) "
+	    "to apply it\n", a->pos[0], (long long)at);
+	return 0;
+}
+
+/* Clients. */
+
+/* The CA key beside client_ca: "x.crt" -> "x.key". */
+static int
+admin_ca_key(const struct conf *c, char *out, size_t len)
+{
+	size_t	n = strlen(c->client_ca);
+
+	if (n < 4 || strcmp(c->client_ca + n - 4, ".crt") != 0 || n >= len)
+		return -1;
+	memcpy(out, c->client_ca, n - 4);
+	memcpy(out + n - 4, ".key", 5);
+	return 0;
+}
+
+static int
+admin_serial(const char *path, char *out, size_t len)
+{
+	X509	*x;
+	BIGNUM	*bn;
+	char	*hex = NULL, err[256];
+
+	if ((x = pki_read_cert(path, err, sizeof(err))) == NULL)
+		return -1;
+	if ((bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(x), NULL)) != NULL)
+		hex = BN_bn2hex(bn);
+	if (hex != NULL)
+		snprintf(out, len, "%s", hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	X509_free(x);
+	return hex != NULL ? 0 : -1;
+}
+
+static int
+admin_name_ok(const char *name)
+{
+	const char	*p;
+
+	if (name[0] == '\0' || name[0] == '.' || strlen(name) > PKI_NAME_MAX)
+		return 0;
+	for (p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && strchr("-_.", *p) == NULL)
+			return 0;
+	return 1;
+}
+
+static void
+admin_print_snippet(const struct conf *c, const char *crt, const char *key,
+    const char *serial)
+{
+	uint8_t	pin[32];
+	char	host[CONF_ADDR_MAX], err[256], *p;
+	int	i;
+
+	snprintf(host, sizeof(host), "%s", c->public_host);
+	if ((p = strrchr(host, ':')) != NULL && strchr(host, ']') == NULL)
+		*p = '\0';
+	printf("# client certificate serial %s\n"
+	    "# skk.conf for this client (copy the files with it):\n"
+	    "server = %s\nserver_name = %s\nca = %s/tls/ca.crt\n"
+	    "cert = %s\nkey = %s\n", serial, c->listen, host, c->dir, crt, key);
+	if (pki_spki_sha256(c->tls_cert, pin, err, sizeof(err)) == 0) {
+		printf("pin = sha256:");
+		for (i = 0; i < 32; i++)
+			printf("%02x", pin[i]);
+		printf("\n");
+	}
+}
+
+static int
+admin_add_client(struct conf *c, struct admin_args *a)
+{
+	char	dir[CONF_PATH_MAX + 16], crt[CONF_PATH_MAX + 96];
+	char	key[CONF_PATH_MAX + 96], cakey[CONF_PATH_MAX], err[512];
+	char	serial[64];
+	const char *name = a->pos[0];
+
+	if (strcmp(a->opt, PKI_ROLE_ADMIN) != 0 &&
+	    strcmp(a->opt, PKI_ROLE_READER) != 0)
+		return admin_fail(EX_USAGE, "--role", "expected admin or reader");
+	if (!admin_name_ok(name))
+		return admin_fail(EX_USAGE, name, "a name is 1-64 letters, "
+		    "digits, '-', '_' or '.'");
+	if (admin_ca_key(c, cakey, sizeof(cakey)) == -1)
+		return admin_fail(EX_CONFIG, "client_ca", "expected a .crt "
+		    "file with its .key beside it");
+	snprintf(dir, sizeof(dir), "%s/tls/clients", c->dir);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return admin_fail(EX_CANTCREAT, dir, strerror(errno));
+	snprintf(crt, sizeof(crt), "%s/%s.crt", dir, name);
+	snprintf(key, sizeof(key), "%s/%s.key", dir, name);
+	if (pki_issue_client(c->client_ca, cakey, name, a->opt, crt, key, err,
+	    sizeof(err)) == -1)
+		return admin_fail(EX_CANTCREAT, "add-client", err);
+	if (admin_serial(crt, serial, sizeof(serial)) == -1)
+		snprintf(serial, sizeof(serial), "?");
+	admin_print_snippet(c, crt, key, serial);
+	return 0;
+}
+
+static int
+admin_revoke_client(struct conf *c, struct admin_args *a)
+{
+	const char	*s = a->pos[0];
+	FILE		*f;
+	size_t		 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]))
+			break;
+	if (i == 0 || s[i] != '\0' || i > 40)
+		return admin_fail(EX_USAGE, s, "expected the serial in hex");
+	if ((f = fopen(c->revoked_clients, "a")) == NULL)
+		return admin_fail(EX_CANTCREAT, c->revoked_clients,
+		    strerror(errno));
+	fprintf(f, "%s\n", s);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0)
+		return admin_fail(EX_IOERR, c->revoked_clients,
+		    strerror(errno));
+	printf("client %s revoked: skkd refuses it within a second\n", s);
+	return 0;
+}
+
+/* Store. */
+
+static struct store *
+admin_open_store(const struct conf *c, char *err, size_t errlen)
+{
+	struct store_opts	o;
+	struct stat		st;
+
+	if (stat(c->data_dir, &st) == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.dir = c->data_dir;
+	o.map_size = c->map_size;
+	o.max_readers = c->workers + 16;
+	return store_open(&o, err, errlen);
+}
+
+static int
+admin_backup(struct conf *c, struct admin_args *a)
+{
+	struct store	*s;
+	char		 err[512];
+	int		 rc;
+
+	if ((s = admin_open_store(c, err, sizeof(err))) == NULL)
+		return admin_fail(EX_UNAVAILABLE, "data_dir", err);
+	rc = store_backup(s, a->pos[0], err, sizeof(err));
+	store_close(s);
+	if (rc != STORE_OK)
+		return admin_fail(EX_CANTCREAT, "backup", err);
+	printf("backup written to %s\n", a->pos[0]);
+	return 0;
+}
+
+/* What check found. */
+struct check {
+	struct keyring	*kr;
+	const char	*host;
+	int64_t		 now;
+	unsigned long	 certs, sigs, retired, niks, events, problems;
+	struct check_item {
+		char	number[CERT_NUMBER_LEN + 1];
+		uint8_t	hmac[CERT_HMAC_LEN];
+	}		*items;
+	size_t		 n, cap;
+};
+
+static void
+check_problem(struct check *ck, const char *number, const char *why)
+{
+	ck->problems++;
+	fprintf(stderr, "skkd: check: %s: %s\n", number, why);
+}
+
+static void
+check_signature(struct check *ck, const struct cert *c, const uint8_t *qr,
+    size_t qrlen)
+{
+	struct qr_claims	 cl;
+	enum qrpay_err		 e;
+	char			 url[QRPAY_URL_MAX + 1], detail[160];
+
+	if (qrpay_url(ck->host, qr, qrlen, url, sizeof(url)) == -1) {
+		check_problem(ck, c->number, "payload too long for a QR");
+		return;
+	}
+	e = qrpay_verify(url, strlen(url), ck->kr, ck->now, &cl, detail,
+	    sizeof(detail));
+	if (e == QRPAY_KEY_COMPROMISED) {
+		ck->retired++;	/* genuine, but after its key's compromise */
+		return;
+	}
+	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
+		check_problem(ck, c->number, detail);
+		return;
+	}
+	if (strcmp(cl.number, c->number) != 0 ||
+	    memcmp(cl.kid, c->kid, SIGN_KID_LEN) != 0)
+		check_problem(ck, c->number, "signed payload does not match "
+		    "the record");
+	else
+		ck->sigs++;
+}
+
+static int
+check_cert_cb(const struct cert *c, const uint8_t *qr, size_t qrlen,
+    void *arg)
+{
+	struct check		*ck = arg;
+	struct check_item	*ni;
+
+	ck->certs++;
+	if (c == NULL) {
+		check_problem(ck, "?", "record does not decode");
+		return 0;
+	}
+	if (qr == NULL)
+		check_problem(ck, c->number, "signed payload missing");
+	else
+		check_signature(ck, c, qr, qrlen);
+	if (ck->n == ck->cap) {
+		ck->cap = ck->cap ? 2 * ck->cap : 1024;
+		if ((ni = reallocarray(ck->items, ck->cap, sizeof(*ni))) ==
+		    NULL)
+			return -1;
+		ck->items = ni;
+	}
+	snprintf(ck->items[ck->n].number, CERT_NUMBER_LEN + 1, "%s",
+	    c->number);
+	memcpy(ck->items[ck->n++].hmac, c->nik_hmac, CERT_HMAC_LEN);
+	return 0;
+}
+
+/* The NIK index finds the record; its events name it. */
+static int
+check_nik(struct check *ck, struct store_rd *rd, const struct check_item *it)
+{
+	static char	(*found)[CERT_NUMBER_LEN + 1];
+	static size_t	 cap;
+	size_t		 j, n;
+	void		*p;
+	int		 ok = 0;
+
+	if (store_find_nik(rd, it->hmac, found, cap, &n) != STORE_OK)
+		return 0;
+	if (n > cap) {
+		/* One holder may have many certificates: grow and ask again. */
+		if ((p = reallocarray(found, n, sizeof(*found))) == NULL)
+			return 0;
+		found = p;
+		cap = n;
+		if (store_find_nik(rd, it->hmac, found, cap, &n) != STORE_OK)
+			return 0;
+	}
+	for (j = 0; j < n && j < cap; j++)
+		ok |= strcmp(found[j], it->number) == 0;
+	return ok;
+}
+
+static void
+check_indexes(struct check *ck, struct store_rd *rd)
+{
+	static struct cert_event evs[256];
+	size_t			 i, j, n;
+	int			 ok;
+
+	for (i = 0; i < ck->n; i++) {
+		ok = check_nik(ck, rd, &ck->items[i]);
+		if (ok)
+			ck->niks++;
+		else
+			check_problem(ck, ck->items[i].number,
+			    "missing from the NIK index");
+		if (store_get_events(rd, ck->items[i].number, evs, 256, &n) !=
+		    STORE_OK) {
+			check_problem(ck, ck->items[i].number,
+			    "events unreadable");
+			continue;
+		}
+		for (j = 0; j < n && j < 256; j++) {
+			if (strcmp(evs[j].number, ck->items[i].number) != 0)
+				check_problem(ck, ck->items[i].number,
+				    "event index names another certificate");
+			else
+				ck->events++;
+		}
+	}
+}
+
+static int
+admin_check(struct conf *c, struct admin_args *a)
+{
+	static struct skkd	 sk;
+	struct check		 ck;
+	struct store		*s;
+	struct store_rd		*rd;
+	char			 err[512];
+	int			 rc;
+
+	memcpy(&sk.conf, c, sizeof(*c));
+	if (keys_load(&sk, err, sizeof(err)) == -1)
+		return admin_fail(EX_CONFIG, "keys", err);
+	if ((s = admin_open_store(c, err, sizeof(err))) == NULL)
+		return admin_fail(EX_UNAVAILABLE, "data_dir", err);
+	if ((rd = store_rd_new(s)) == NULL) {
+		store_close(s);
+		return admin_fail(EX_UNAVAILABLE, "data_dir", "no reader");
+	}
+	memset(&ck, 0, sizeof(ck));
+	ck.kr = &sk.keyring;
+	ck.host = c->public_host;
+	ck.now = time(NULL);
+	rc = store_foreach_cert(rd, check_cert_cb, &ck);
+	if (rc != STORE_OK)
+		check_problem(&ck, "store", store_strerror(rc));
+	check_indexes(&ck, rd);
+	printf("certificates %lu\nsignatures_ok %lu\nsigned_after_compromise "
+	    "%lu\nnik_index_ok %lu\nevents %lu\nkeys %zu\nproblems %lu\n",
+	    ck.certs, ck.sigs, ck.retired, ck.niks, ck.events, sk.keyring.n,
+	    ck.problems);
+	free(ck.items);
+	store_rd_free(rd);
+	store_close(s);
+	keys_release(&sk);
+	return ck.problems == 0 ? 0 : 1;
+}

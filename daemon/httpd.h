@@ -1,0 +1,29 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The HTTPS listener (verification pages, JSON API) and the plain-HTTP
+ * admin listener (/metrics), both on the server's worker loops.
+ * Connections keep alive up to http_max_requests, under absolute
+ * deadlines, with a per-address rate limit.
+ */
+#ifndef DAEMON_HTTPD_H
+#define DAEMON_HTTPD_H
+
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+struct httpd;
+struct server;
+
+/*
+ * Binds http_listen (with ctx, kept by the caller until httpd_free) and
+ * metrics_listen, each disabled when empty, and adds them to every
+ * worker loop. Call after server_new, before server_run. NULL with a
+ * reason in err.
+ */
+struct httpd	*httpd_start(struct server *, SSL_CTX *ctx, char *err,
+		    size_t errlen);
+/* After server_stop and before server_free; NULL is a no-op. */
+void		 httpd_free(struct httpd *);
+
+#endif

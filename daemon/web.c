@@ -1,0 +1,691 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Routes and rendering for the public pages and the JSON API. Pages are
+ * for a cheap phone held by an employer on site: one huge verdict first,
+ * Bahasa Indonesia then English, no script. Every string that came from
+ * a record or a request goes through web_html() on its way to a page;
+ * the NIK never leaves the store (verify.c clears its HMAC).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <jansson.h>
+
+#include "keys.h"
+#include "qrpay.h"
+#include "skkd.h"
+#include "verify.h"
+#include "web.h"
+
+#define WEB_HTML	"text/html; charset=utf-8"
+#define WEB_JSON	"application/json; charset=utf-8"
+#define WEB_TEXT	"text/plain; charset=utf-8"
+
+struct route {
+	const char	*prefix;	/* matched case-insensitively */
+	int		 exact;
+	void		(*fn)(const struct http_req *, const char *rest,
+			    struct store_rd *, struct web_resp *);
+};
+
+static void	route_home(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_qr(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_number(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_api_cert(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_api_verify(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_api_keys(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_healthz(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+
+static const struct route routes[] = {
+	{ "/", 1, route_home },
+	{ "/v/", 0, route_qr },
+	{ "/c/", 0, route_number },
+	{ "/api/v1/certificates/", 0, route_api_cert },
+	{ "/api/v1/verify", 1, route_api_verify },
+	{ "/api/v1/keys", 1, route_api_keys },
+	{ "/healthz", 1, route_healthz },
+};
+
+/* The one style block; its hash goes into the CSP (web_init). */
+static const char web_style[] =
+	"body{font:18px/1.4 sans-serif;margin:0;color:#111;background:#fff}"
+	"main{max-width:40em;margin:0 auto;padding:12px}"
+	".b{color:#fff;padding:18px 12px;text-align:center;border-radius:6px}"
+	".b h1{font-size:2.2em;margin:0;line-height:1.1}"
+	".b p{font-size:1.1em;margin:8px 0 0}"
+	".ok{background:#1b7a2e}.no{background:#b3141c}"
+	".un{background:#b36b00}"
+	"dl{margin:16px 0}dt{font-size:.8em;color:#555;margin-top:10px}"
+	"dd{margin:0;font-weight:bold;word-wrap:break-word}"
+	"input{font-size:1em;width:100%;box-sizing:border-box;padding:8px}"
+	"button{font-size:1em;margin-top:8px;padding:8px 16px}"
+	"small{color:#555}.b small{color:#fff}";
+
+static char	web_csp_text[128];
+
+/* Helpers: escaping, dates, base64. */
+
+/* The only way text reaches a page: &, <, >, " and ' escaped. */
+static void
+web_html(struct evbuffer *b, const char *s)
+{
+	const char	*run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *e = NULL;
+
+		switch (*s) {
+		case '&': e = "&amp;"; break;
+		case '<': e = "&lt;"; break;
+		case '>': e = "&gt;"; break;
+		case '"': e = "&quot;"; break;
+		case '\'': e = "&#39;"; break;
+		default: continue;
+		}
+		evbuffer_add(b, run, s - run);
+		evbuffer_add(b, e, strlen(e));
+		run = s + 1;
+	}
+	evbuffer_add(b, run, s - run);
+}
+
+static void
+web_base64(const uint8_t *in, size_t len, int url, char *out)
+{
+	const char	*a = url ?
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" :
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t		 i;
+	uint32_t	 v;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		v = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+		*out++ = a[v >> 18];
+		*out++ = a[(v >> 12) & 63];
+		*out++ = a[(v >> 6) & 63];
+		*out++ = a[v & 63];
+	}
+	if (i < len) {
+		v = in[i] << 16 | (i + 1 < len ? in[i + 1] << 8 : 0);
+		*out++ = a[v >> 18];
+		*out++ = a[(v >> 12) & 63];
+		if (i + 1 < len)
+			*out++ = a[(v >> 6) & 63];
+		if (!url) {
+			if (i + 1 >= len)
+				*out++ = '=';
+			*out++ = '=';
+		}
+	}
+	*out = '\0';
+}
+
+static void
+web_iso_time(int64_t t, char out[21])
+{
+	struct tm	tm;
+	time_t		tt = t;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+web_init(char *err, size_t errlen)
+{
+	uint8_t	h[32];
+	char	b64[48];
+
+	if (sign_sha256((const uint8_t *)web_style, strlen(web_style), h) ==
+	    -1) {
+		snprintf(err, errlen, "cannot hash the page style");
+		return -1;
+	}
+	web_base64(h, sizeof(h), 0, b64);
+	snprintf(web_csp_text, sizeof(web_csp_text),
+	    "default-src 'none'; style-src 'sha256-%s'", b64);
+	return 0;
+}
+
+const char *
+web_csp(void)
+{
+	return web_csp_text;
+}
+
+/* Page frame. */
+
+static void
+web_page_begin(struct evbuffer *b, const char *title)
+{
+	evbuffer_add_printf(b, "<!DOCTYPE html>\n<html lang=\"id\"><head>"
+	    "<meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width\">"
+	    "<meta name=\"robots\" content=\"noindex\">"
+	    "<title>");
+	web_html(b, title);
+	evbuffer_add_printf(b, "</title><style>%s</style></head>"
+	    "<body><main>\n", web_style);
+}
+
+static void
+web_page_end(struct evbuffer *b)
+{
+	evbuffer_add_printf(b, "<p><a href=\"/\">Periksa sertifikat lain"
+	    "</a> / <small>Check another certificate</small></p>"
+	    "<p><small>");
+	web_html(b, skkd->conf.issuer_name);
+	evbuffer_add_printf(b, "</small></p></main></body></html>\n");
+}
+
+/* Verdicts. */
+
+struct verdict_words {
+	const char	*cls, *id, *en;
+};
+
+static const struct verdict_words verdict_words[] = {
+	[VERDICT_VALID] = { "ok", "SAH", "VALID" },
+	[VERDICT_NOT_VALID] = { "no", "TIDAK SAH", "NOT VALID" },
+	[VERDICT_UNKNOWN] = { "un", "TIDAK DAPAT DIPASTIKAN",
+	    "CANNOT CONFIRM" },
+};
+
+/*
+ * The reason in plain words. arg: what follows the words — 0 nothing,
+ * 1 the status date, 2 the expiry date, 3 the successor.
+ */
+struct reason_words {
+	const char	*id, *en;
+	int		 arg;
+};
+
+static const struct reason_words reason_words[REASON_MAX] = {
+	[REASON_OK] = { "Sertifikat berlaku", "Certificate in force", 0 },
+	[REASON_UNKNOWN_NUMBER] = { "Nomor tidak dikenal", "Unknown number",
+	    0 },
+	[REASON_REVOKED] = { "Dicabut pada", "Revoked on", 1 },
+	[REASON_SUSPENDED] = { "Dibekukan sejak", "Suspended since", 1 },
+	[REASON_EXPIRED] = { "Kedaluwarsa pada", "Expired on", 2 },
+	[REASON_PENDING] = { "Menunggu pencatatan LPJK",
+	    "Awaiting LPJK recording", 0 },
+	[REASON_REPLACED] = { "Diganti oleh", "Replaced by", 3 },
+	[REASON_BAD_SIGNATURE] = { "Tanda tangan tidak sah",
+	    "Signature not valid", 0 },
+	[REASON_UNKNOWN_KEY] = { "Kunci tidak dikenal", "Unknown signing key",
+	    0 },
+	[REASON_MALFORMED] = { "Kode QR rusak", "Malformed QR code", 0 },
+	[REASON_NOT_YET_VALID] = { "Belum berlaku", "Not yet in force", 0 },
+	[REASON_STALE] = { "Status tidak dapat diperiksa sekarang",
+	    "Status cannot be checked now", 0 },
+	[REASON_UNAVAILABLE] = { "Status tidak dapat diperiksa sekarang",
+	    "Status cannot be checked now", 0 },
+};
+
+static const struct reason_words bad_number_words = {
+	"Nomor tidak sah", "Malformed certificate number", 0
+};
+
+/* qr tells a bad QR from a bad number. */
+static void
+web_reason(const struct verify_result *vr, int qr, char *id, char *en,
+    size_t len)
+{
+	const struct reason_words	*w = &reason_words[REASON_UNAVAILABLE];
+	char				 a[CERT_NUMBER_LEN + 21] = "";
+
+	if (vr->reason == REASON_MALFORMED && !qr)
+		w = &bad_number_words;
+	else if ((unsigned)vr->reason < REASON_MAX &&
+	    reason_words[vr->reason].id != NULL)
+		w = &reason_words[vr->reason];
+	if (w->arg == 1) {
+		web_iso_time(vr->cert.status_at, a);
+		a[10] = '\0';
+	} else if (w->arg == 2)
+		date_format(vr->cert.expires, a);
+	else if (w->arg == 3)
+		snprintf(a, sizeof(a), "%s", vr->cert.successor);
+	snprintf(id, len, "%s%s%s", w->id, a[0] ? " " : "", a);
+	snprintf(en, len, "%s%s%s", w->en, a[0] ? " " : "", a);
+}
+
+static int
+web_verdict_status(const struct verify_result *vr)
+{
+	switch (vr->reason) {
+	case REASON_MALFORMED:
+		return 400;
+	case REASON_UNKNOWN_NUMBER:
+		return 404;
+	case REASON_UNAVAILABLE:
+		return 503;
+	default:
+		return 200;
+	}
+}
+
+static void
+web_field(struct evbuffer *b, const char *id, const char *en,
+    const char *v1, const char *sep, const char *v2)
+{
+	int	has2 = v2 != NULL && v2[0] != '\0';
+
+	evbuffer_add_printf(b, "<dt>%s / %s</dt><dd>", id, en);
+	if (v1[0] != '\0' || !has2)
+		web_html(b, v1[0] ? v1 : "-");
+	if (has2) {
+		if (v1[0] != '\0')
+			evbuffer_add_printf(b, "%s", sep);
+		web_html(b, v2);
+	}
+	evbuffer_add_printf(b, "</dd>\n");
+}
+
+/* The public fields of DESIGN.md §3, and nothing else. */
+static void
+web_fields(struct evbuffer *b, const struct cert *ct)
+{
+	char	d1[11], d2[11], lvl[8], job[CERT_TEXT_MAX + 16];
+
+	date_format(ct->issued, d1);
+	date_format(ct->expires, d2);
+	snprintf(lvl, sizeof(lvl), "%u", ct->jenjang);
+	snprintf(job, sizeof(job), "%s — %s", ct->job_code, ct->job_title_id);
+	evbuffer_add_printf(b, "<dl>\n");
+	web_field(b, "Nama", "Name", ct->name, NULL, NULL);
+	web_field(b, "Nomor sertifikat", "Certificate number", ct->number,
+	    NULL, NULL);
+	web_field(b, "Nomor registrasi LPJK", "LPJK number",
+	    ct->lpjk_regno[0] ? ct->lpjk_regno : "belum dicatat / not recorded",
+	    NULL, NULL);
+	web_field(b, "Jabatan kerja", "Job", job, " / ", ct->job_title_en);
+	web_field(b, "Jenjang KKNI", "Level", lvl, NULL, NULL);
+	web_field(b, "Klasifikasi", "Classification", ct->klasifikasi, " / ",
+	    ct->subklasifikasi);
+	web_field(b, "Penerbit", "Issuer", ct->issuer_name, ", ",
+	    ct->issuer_licence);
+	web_field(b, "Penyelenggara", "Organiser", ct->organiser, "; ",
+	    ct->event);
+	web_field(b, "Tanggal terbit", "Issued", d1, NULL, NULL);
+	web_field(b, "Berlaku sampai", "Valid until", d2, NULL, NULL);
+	web_field(b, "Status", "Status", cert_status_name(ct->status), NULL,
+	    NULL);
+	evbuffer_add_printf(b, "</dl>\n");
+}
+
+static void
+web_result_page(const struct verify_result *vr, int qr, int64_t now,
+    struct web_resp *r)
+{
+	const struct verdict_words	*w = &verdict_words[vr->verdict];
+	char				 id[200], en[200], t[21];
+
+	web_reason(vr, qr, id, en, sizeof(id));
+	web_page_begin(r->body, "Pemeriksaan SKK / SKK check");
+	evbuffer_add_printf(r->body, "<div class=\"b %s\" id=\"verdict\">"
+	    "<h1>%s</h1><p>%s</p><p>", w->cls, w->id, w->en);
+	web_html(r->body, id);
+	evbuffer_add_printf(r->body, "<br><small>");
+	web_html(r->body, en);
+	evbuffer_add_printf(r->body, "</small></p></div>\n");
+	if (vr->found)
+		web_fields(r->body, &vr->cert);
+	else if (vr->number[0] != '\0') {
+		evbuffer_add_printf(r->body, "<dl>\n");
+		web_field(r->body, "Nomor sertifikat", "Certificate number",
+		    vr->number, NULL, NULL);
+		evbuffer_add_printf(r->body, "</dl>\n");
+	}
+	web_iso_time(now, t);
+	evbuffer_add_printf(r->body, "<p><small>Diperiksa / Checked: %s"
+	    "</small></p>\n", t);
+	web_page_end(r->body);
+	r->ctype = WEB_HTML;
+}
+
+/* JSON. */
+
+static json_t *
+web_json_cert(const struct cert *ct)
+{
+	char	d1[11], d2[11];
+
+	date_format(ct->issued, d1);
+	date_format(ct->expires, d2);
+	return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:i, s:s, s:s, "
+	    "s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "number", ct->number,
+	    "lpjk_number", ct->lpjk_regno[0] ? ct->lpjk_regno : NULL,
+	    "name", ct->name, "job_code", ct->job_code,
+	    "job_title", ct->job_title_id, "job_title_en", ct->job_title_en,
+	    "jenjang", (int)ct->jenjang, "klasifikasi", ct->klasifikasi,
+	    "subklasifikasi", ct->subklasifikasi,
+	    "issuer", ct->issuer_name, "organiser", ct->organiser,
+	    "event", ct->event, "issued", d1, "expires", d2,
+	    "status", cert_status_name(ct->status));
+}
+
+static void
+web_json_send(json_t *j, struct web_resp *r)
+{
+	char	*s;
+
+	if (j == NULL || (s = json_dumps(j, JSON_COMPACT)) == NULL) {
+		json_decref(j);
+		evbuffer_add_printf(r->body, "{\"error\":\"out of memory\"}\n");
+		r->status = 500;
+	} else {
+		evbuffer_add_printf(r->body, "%s\n", s);
+		free(s);
+		json_decref(j);
+	}
+	r->ctype = WEB_JSON;
+}
+
+static void
+web_result_json(const struct verify_result *vr, int qr, int64_t now,
+    struct web_resp *r)
+{
+	char	id[200], en[200], t[21];
+	json_t	*j;
+
+	web_reason(vr, qr, id, en, sizeof(id));
+	web_iso_time(now, t);
+	j = json_pack("{s:s, s:s, s:{s:s, s:s}, s:o, s:s}",
+	    "verdict", cert_verdict_name(vr->verdict),
+	    "reason", cert_reason_name(vr->reason),
+	    "reason_text", "id", id, "en", en,
+	    "certificate", vr->found ? web_json_cert(&vr->cert) : json_null(),
+	    "checked_at", t);
+	web_json_send(j, r);
+}
+
+static void
+web_result(const struct http_req *req, const struct verify_result *vr,
+    int qr, int64_t now, int json, struct web_resp *r)
+{
+	r->status = web_verdict_status(vr);
+	r->verdict = vr->verdict;
+	r->cache = "no-store";
+	if (json || req->want_json)
+		web_result_json(vr, qr, now, r);
+	else
+		web_result_page(vr, qr, now, r);
+}
+
+/* Routes. */
+
+void
+web_handle(const struct http_req *req, struct store_rd *rd,
+    struct web_resp *r)
+{
+	size_t	i, n;
+
+	r->status = 200;
+	r->verdict = -1;
+	r->ep = MEP_HTTP_PAGE;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		n = strlen(routes[i].prefix);
+		if (routes[i].exact ? strcasecmp(req->path,
+		    routes[i].prefix) == 0 : strncasecmp(req->path,
+		    routes[i].prefix, n) == 0) {
+			routes[i].fn(req, req->path + n, rd, r);
+			return;
+		}
+	}
+	web_error(404, "no such page", req->want_json, r);
+}
+
+/*
+ * A number as people type it: with spaces, hyphens or dots, or as 22
+ * digits in a row; out gets the official spaced form when it fits.
+ */
+static void
+web_norm_number(const char *in, char *out, size_t outlen)
+{
+	static const int	 group[] = { 5, 4, 1, 8, 4 };
+	char			 d[32];
+	size_t			 n = 0, i, g, k = 0;
+
+	for (i = 0; in[i] != '\0' && n < sizeof(d) - 1; i++) {
+		if (in[i] >= '0' && in[i] <= '9')
+			d[n++] = in[i];
+		else if (strchr(" -.", in[i]) == NULL)
+			break;
+	}
+	if (in[i] != '\0' || n != 22) {
+		snprintf(out, outlen, "%s", in);
+		return;
+	}
+	for (g = 0, i = 0; g < 5 && k + 2 < outlen; g++) {
+		if (g > 0)
+			out[k++] = ' ';
+		memcpy(out + k, d + i, group[g]);
+		k += group[g];
+		i += group[g];
+	}
+	out[k] = '\0';
+}
+
+static void
+web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
+    int json, struct web_resp *r)
+{
+	struct verify_result	*vr;
+	char			 number[64];
+	int64_t			 now = time(NULL);
+
+	if ((vr = malloc(sizeof(*vr))) == NULL) {
+		web_error(500, "out of memory", json || req->want_json, r);
+		return;
+	}
+	web_norm_number(text, number, sizeof(number));
+	verify_by_number(rd, number, now, vr);
+	web_result(req, vr, 0, now, json, r);
+	free(vr);
+}
+
+static void
+web_form(struct web_resp *r)
+{
+	web_page_begin(r->body, "Periksa SKK / Check an SKK");
+	evbuffer_add_printf(r->body, "<h1>Periksa sertifikat SKK</h1>"
+	    "<p><small>Check a construction-worker competency certificate"
+	    "</small></p><form method=\"get\" action=\"/\">"
+	    "<label for=\"n\">Nomor sertifikat / Certificate number</label>"
+	    "<input id=\"n\" name=\"number\" inputmode=\"numeric\" "
+	    "placeholder=\"42101 8342 3 00000001 2026\" required>"
+	    "<button type=\"submit\">Periksa / Check</button></form>"
+	    "<p><small>Atau pindai kode QR pada kartu dengan kamera ponsel."
+	    "<br>Or scan the QR code on the card with a phone camera."
+	    "</small></p>\n");
+	web_page_end(r->body);
+	r->ctype = WEB_HTML;
+	r->cache = "public, max-age=3600";
+}
+
+static void
+route_home(const struct http_req *req, const char *rest, struct store_rd *rd,
+    struct web_resp *r)
+{
+	char	number[64];
+
+	if (http_query_get(req->query, "number", number, sizeof(number)) == 0)
+		web_lookup(req, number, rd, 0, r);
+	else if (req->query[0] != '\0' && strstr(req->query, "number=") != NULL)
+		web_error(400, "bad certificate number", req->want_json, r);
+	else
+		web_form(r);
+}
+
+static void
+route_number(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	char	number[64];
+
+	if (http_pct_decode(rest, strlen(rest), number, sizeof(number), 1) ==
+	    -1) {
+		web_error(400, "bad certificate number", req->want_json, r);
+		return;
+	}
+	web_lookup(req, number, rd, 0, r);
+}
+
+static void
+web_check_qr(const struct http_req *req, const char *text, struct store_rd *rd,
+    int json, struct web_resp *r)
+{
+	struct verify_result	*vr;
+	int64_t			 now = time(NULL);
+
+	if ((vr = malloc(sizeof(*vr))) == NULL) {
+		web_error(500, "out of memory", json || req->want_json, r);
+		return;
+	}
+	verify_by_qr(rd, text, strlen(text), now, vr);
+	web_result(req, vr, 1, now, json, r);
+	free(vr);
+}
+
+static void
+route_qr(const struct http_req *req, const char *rest, struct store_rd *rd,
+    struct web_resp *r)
+{
+	char	text[QRPAY_URL_MAX + 1];
+
+	if (http_pct_decode(rest, strlen(rest), text, sizeof(text), 0) == -1)
+		text[0] = '\0';		/* still a "malformed QR" verdict */
+	web_check_qr(req, text, rd, 0, r);
+}
+
+static void
+route_api_cert(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	char	number[64];
+
+	r->ep = MEP_HTTP_API;
+	if (http_pct_decode(rest, strlen(rest), number, sizeof(number), 1) ==
+	    -1) {
+		web_error(400, "bad certificate number", 1, r);
+		return;
+	}
+	web_lookup(req, number, rd, 1, r);
+}
+
+static void
+route_api_verify(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	char	text[QRPAY_URL_MAX + 1];
+
+	r->ep = MEP_HTTP_API;
+	if (http_query_get(req->query, "qr", text, sizeof(text)) == -1) {
+		web_error(400, "expected ?qr=<QR text>", 1, r);
+		return;
+	}
+	web_check_qr(req, text, rd, 1, r);
+}
+
+static json_t *
+web_json_time(int64_t t)
+{
+	char	s[21];
+
+	if (t == 0)
+		return json_null();
+	web_iso_time(t, s);
+	return json_string(s);
+}
+
+static void
+route_api_keys(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const struct keyring	*kr = &skkd->keyring;
+	json_t			*keys, *k;
+	char			 kid[2 * SIGN_KID_LEN + 1], x[48];
+	size_t			 i;
+
+	r->ep = MEP_HTTP_API;
+	if ((keys = json_array()) == NULL) {
+		web_json_send(NULL, r);
+		return;
+	}
+	for (i = 0; i < kr->n; i++) {
+		keys_kid_hex(sign_key_kid(kr->k[i].key), kid);
+		web_base64(sign_key_public(kr->k[i].key), SIGN_PUB_LEN, 1, x);
+		k = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kid", kid,
+		    "alg", "EdDSA", "crv", "Ed25519", "x", x,
+		    "valid_from", web_json_time(kr->k[i].valid_from),
+		    "valid_to", web_json_time(keys_window_end(&kr->k[i])));
+		json_array_append_new(keys, k);
+	}
+	web_json_send(json_pack("{s:o}", "keys", keys), r);
+	r->cache = "public, max-age=3600";
+}
+
+static void
+route_healthz(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	r->ep = MEP_HTTP_OTHER;
+	evbuffer_add_printf(r->body, "ok\n");
+	r->ctype = WEB_TEXT;
+}
+
+void
+web_admin(const struct http_req *req, struct store_rd *rd,
+    struct web_resp *r)
+{
+	r->status = 200;
+	r->verdict = -1;
+	r->ep = MEP_HTTP_OTHER;
+	if (strcmp(req->path, "/metrics") == 0) {
+		metrics_render(r->body, rd);
+		r->ctype = "text/plain; version=0.0.4; charset=utf-8";
+	} else if (strcmp(req->path, "/healthz") == 0) {
+		evbuffer_add_printf(r->body, "ok\n");
+		r->ctype = WEB_TEXT;
+	} else
+		web_error(404, "no such page", 0, r);
+}
+
+void
+web_error(int status, const char *why, int json, struct web_resp *r)
+{
+	const char	*title = http_status_text(status);
+
+	r->status = status;
+	r->cache = "no-store";
+	evbuffer_drain(r->body, evbuffer_get_length(r->body));
+	if (why == NULL)
+		why = title;
+	if (json) {
+		web_json_send(json_pack("{s:{s:i, s:s}}", "error", "status",
+		    status, "message", why), r);
+		return;
+	}
+	web_page_begin(r->body, title);
+	evbuffer_add_printf(r->body, "<h1>%d ", status);
+	web_html(r->body, title);
+	evbuffer_add_printf(r->body, "</h1><p>");
+	web_html(r->body, why);
+	evbuffer_add_printf(r->body, "</p>\n");
+	web_page_end(r->body);
+	r->ctype = WEB_HTML;
+}

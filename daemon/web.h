@@ -1,0 +1,42 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The verification pages and the JSON API (DESIGN.md §3, §4): routes a
+ * parsed request to an answer. The only daemon module that builds JSON.
+ * http.c owns the connection and writes the headers common to all.
+ */
+#ifndef DAEMON_WEB_H
+#define DAEMON_WEB_H
+
+#include "http.h"
+#include "metrics.h"
+
+struct evbuffer;
+struct store_rd;
+
+struct web_resp {
+	int			 status;
+	const char		*ctype;		/* static */
+	const char		*cache;		/* Cache-Control, static */
+	const char		*allow;		/* with 405 */
+	unsigned		 retry_after;	/* with 429: seconds */
+	struct evbuffer		*body;		/* the caller's, empty */
+	enum metrics_endpoint	 ep;
+	int			 verdict;	/* enum cert_verdict or -1 */
+};
+
+/* Computes the hash of the inline style for the CSP; 0 or -1. */
+int		 web_init(char *err, size_t errlen);
+/* "default-src 'none'; style-src 'sha256-...'" */
+const char	*web_csp(void);
+
+/* The public HTTPS routes; rd is the calling worker's reader. */
+void		 web_handle(const struct http_req *, struct store_rd *,
+		    struct web_resp *);
+/* The admin address: /metrics and /healthz. */
+void		 web_admin(const struct http_req *, struct store_rd *,
+		    struct web_resp *);
+/* An error answer, HTML or JSON; why is a short static text or NULL. */
+void		 web_error(int status, const char *why, int json,
+		    struct web_resp *);
+
+#endif

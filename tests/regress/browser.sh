@@ -1,0 +1,84 @@
+# skkd — SPDX-License-Identifier: ISC
+#
+# The verdict pages in a real browser: headless Chromium at a phone's
+# 360x800 renders a VALID, a revoked and a tampered-QR page; the DOM must
+# show the verdict and the fields, and a screenshot of each is kept in
+# build/screenshots/ for people to look at.
+
+. "$(dirname "$0")/lib.sh"
+
+NIK=3515014107900003
+SHOTS=build/screenshots
+CHROME=$(command -v chromium || command -v chromium-browser)
+
+skip_all() {
+	echo "# SKIP chromium not available: $1"
+	echo "# SKIP ########## the browser test did NOT run ##########"
+	for t in "VALID page" "revoked page" "tampered-QR page"; do
+		tapn=$((tapn + 1)); echo "ok $tapn - $t # SKIP chromium not available"
+	done
+	echo "1..$tapn"
+	exit 0
+}
+
+chrome() {	# OUTPUT-OPTION URL
+	timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu \
+	    --disable-background-networking --disable-component-update \
+	    --disable-sync --no-first-run --disable-dev-shm-usage \
+	    --user-data-dir="$T/chr" --window-size=360,800 \
+	    --ignore-certificate-errors "$@" 2>>"$T/chrome.err"
+}
+
+[ -n "$CHROME" ] || skip_all "no chromium binary (make deps installs it)"
+chrome --dump-dom "about:blank" >"$T/blank" || skip_all "chromium does not run here"
+
+inst_init a --issuer "LSP Uji Alat Berat" || { echo "not ok 1 - skkd init"; exit 1; }
+inst_start a || { echo "not ok 1 - skkd starts"; exit 1; }
+pass "skkd init and start"
+mkdir -p "$SHOTS"
+
+issue() {	# args... -> number in $num, QR URL in $url
+	sk a --json issue --nik "$NIK" --job ME063096 --level 3 "$@" >"$T/out" 2>"$T/err"
+	num=$(json_field number); url=$(json_field url)
+}
+issue --name "Siti Nur'aini" --lpjk "LPJK-2026-000123" --event "BIMTEK Operator Alat Berat 2026"
+VALID_URL=$url
+issue --name "Rina Wulandari" --lpjk "LPJK-2026-000124"
+REV_URL=$url
+sk a revoke "$num" --reason "forged exam record" >/dev/null 2>&1
+p=${VALID_URL##*/V/}
+i=$((${#p} - 12)); c=${p:$i:1}; [ "$c" = A ] && r=B || r=A
+TAMPERED_URL="${VALID_URL%%/V/*}/V/${p:0:$i}$r${p:$((i + 1))}"
+
+# page NAME URL: DOM in $T/out, screenshot in build/screenshots/NAME.png
+page() {
+	chrome --dump-dom "$2" >"$T/out"
+	rm -f "$SHOTS/$1.png"
+	chrome --screenshot="$(pwd)/$SHOTS/$1.png" "$2" >/dev/null
+	[ -s "$SHOTS/$1.png" ] && pass "$1: screenshot $SHOTS/$1.png" ||
+	    fail "$1: screenshot $SHOTS/$1.png"
+}
+
+page valid "$VALID_URL"
+out_has "SAH" "valid: verdict SAH"
+out_has 'class="b ok"' "valid: green banner"
+out_has "Siti Nur'aini" "valid: the holder's name"
+out_has "ME063096" "valid: the job code"
+out_has "LPJK-2026-000123" "valid: the LPJK number"
+out_has "Berlaku sampai / Valid until" "valid: the expiry date"
+
+page revoked "$REV_URL"
+out_has "TIDAK SAH" "revoked: verdict TIDAK SAH"
+out_has "NOT VALID" "revoked: verdict NOT VALID"
+out_has "Dicabut pada" "revoked: Dicabut pada"
+out_has 'class="b no"' "revoked: red banner"
+out_has "Rina Wulandari" "revoked: the holder's name"
+
+page tampered "$TAMPERED_URL"
+out_has "TIDAK SAH" "tampered: verdict TIDAK SAH"
+out_has "Tanda tangan tidak sah" "tampered: Tanda tangan tidak sah"
+out_has "Signature not valid" "tampered: Signature not valid"
+grep -q "Siti" "$T/out" && fail "tampered: no holder data" || pass "tampered: no holder data"
+
+inst_stop a && pass "skkd stops cleanly" || fail "skkd stops cleanly"
+echo "1..$tapn"
