@@ -62,7 +62,7 @@ struct hworker {
 };
 
 struct httpd {
-	SSL_CTX		*ctx;
+	SSL_CTX		**ctx;		/* swapped by SIGHUP */
 	int		 fd[HL_MAX];
 	unsigned	 nw;
 	struct hworker	*w;
@@ -174,7 +174,7 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 }
 
 struct httpd *
-httpd_start(struct server *srv, SSL_CTX *ctx, char *err, size_t errlen)
+httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
 {
 	const struct conf	*c = &skkd->conf;
 	struct httpd		*h;
@@ -306,7 +306,8 @@ hconn_bev(struct hworker *w, enum hlisten kind, evutil_socket_t fd)
 	if (kind == HL_ADMIN)
 		return bufferevent_socket_new(w->base, fd,
 		    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-	if ((ssl = SSL_new(w->h->ctx)) == NULL)
+	if ((ssl = SSL_new(__atomic_load_n(w->h->ctx, __ATOMIC_ACQUIRE))) ==
+	    NULL)
 		return NULL;
 	bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE |

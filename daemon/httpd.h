@@ -16,12 +16,13 @@ struct httpd;
 struct server;
 
 /*
- * Binds http_listen (with ctx, kept by the caller until httpd_free) and
+ * Binds http_listen (with *ctx, which SIGHUP may swap; the caller keeps
+ * every context until httpd_free) and
  * metrics_listen, each disabled when empty, and adds them to every
  * worker loop. Call after server_new, before server_run. NULL with a
  * reason in err.
  */
-struct httpd	*httpd_start(struct server *, SSL_CTX *ctx, char *err,
+struct httpd	*httpd_start(struct server *, SSL_CTX **ctx, char *err,
 		    size_t errlen);
 /* After server_stop and before server_free; NULL is a no-op. */
 void		 httpd_free(struct httpd *);

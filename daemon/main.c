@@ -122,6 +122,11 @@ reload(struct skkd *s)
 		log_warnx("SIGHUP: keeping the old TLS certificate: %s", err);
 	else
 		log_info("SIGHUP: TLS certificate and client CA reloaded");
+	if (https_ctx != NULL && tls_https_reload(&https_ctx,
+	    s->conf.http_cert, s->conf.http_key, err, sizeof(err)) == -1)
+		log_warnx("SIGHUP: keeping the old HTTPS certificate: %s", err);
+	else if (https_ctx != NULL)
+		log_info("SIGHUP: HTTPS certificate reloaded");
 	if (keys_reload(s, err, sizeof(err)) == -1)
 		log_warnx("SIGHUP: keeping the old signing keys: %s", err);
 	else
@@ -162,7 +167,7 @@ serve(struct skkd *s)
 	open_store(s);
 	if ((srv = server_new(err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "", err);
-	if ((http = httpd_start(srv, https_ctx, err, sizeof(err))) == NULL)
+	if ((http = httpd_start(srv, &https_ctx, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "", err);
 	if (notify_watchdog_start(server_base(srv, 0)) == -1)
 		die(EX_OSERR, "watchdog", "cannot start the timer");

@@ -172,21 +172,36 @@ tls_ctx_free(SSL_CTX *ctx)
 	nold = 0;
 }
 
+/* Puts ctx (or, when NULL, nothing: err is set) in *slot for new connections. */
+static int
+tls_swap(SSL_CTX **slot, SSL_CTX *ctx, char *err, size_t errlen)
+{
+	if (ctx == NULL)
+		return -1;
+	if (nold == TLS_OLD_MAX) {
+		SSL_CTX_free(ctx);
+		snprintf(err, errlen, "too many reloads; restart skkd");
+		return -1;
+	}
+	/* A worker may be in SSL_new with the old one: keep it. */
+	old_ctx[nold++] = __atomic_exchange_n(slot, ctx, __ATOMIC_ACQ_REL);
+	return 0;
+}
+
 int
 tls_ctx_reload(SSL_CTX **slot, const char *cert, const char *key,
     const char *client_ca, char *err, size_t errlen)
 {
-	SSL_CTX	*ctx;
+	return tls_swap(slot, tls_server_ctx(cert, key, client_ca, err, errlen),
+	    err, errlen);
+}
 
-	if (nold == TLS_OLD_MAX) {
-		snprintf(err, errlen, "too many reloads; restart skkd");
-		return -1;
-	}
-	if ((ctx = tls_server_ctx(cert, key, client_ca, err, errlen)) == NULL)
-		return -1;
-	/* A worker may be in SSL_new with the old one: keep it. */
-	old_ctx[nold++] = __atomic_exchange_n(slot, ctx, __ATOMIC_ACQ_REL);
-	return 0;
+int
+tls_https_reload(SSL_CTX **slot, const char *cert, const char *key,
+    char *err, size_t errlen)
+{
+	return tls_swap(slot, tls_https_ctx(cert, key, err, errlen), err,
+	    errlen);
 }
 
 /* Revoked client certificates. */

@@ -41,6 +41,9 @@ void		 tls_ctx_free(SSL_CTX *);
 int		 tls_ctx_reload(SSL_CTX **slot, const char *cert,
 		    const char *key, const char *client_ca, char *err,
 		    size_t errlen);
+/* The same for the HTTPS context. */
+int		 tls_https_reload(SSL_CTX **slot, const char *cert,
+		    const char *key, char *err, size_t errlen);
 
 /*
  * Revoked client certificates: a file of hex serials, one a line. The

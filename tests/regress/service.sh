@@ -66,9 +66,9 @@ issue() {
 	U=$(json_field url)
 }
 
-# server_serial NAME: the serial of the certificate the port presents.
+# server_serial NAME [port|hport]: the serial of the certificate the port presents.
 server_serial() {
-	openssl s_client -connect "127.0.0.1:$(cat "$T/$1.port")" \
+	openssl s_client -connect "127.0.0.1:$(cat "$T/$1.${2:-port}")" \
 	    -servername localhost </dev/null 2>/dev/null |
 	    openssl x509 -noout -serial 2>/dev/null | sed 's/serial=//'
 }
@@ -109,7 +109,7 @@ else
 	echo "ok $((tapn += 1)) - # SKIP python3 not installed (sd_notify listener)"
 fi
 
-inst a || { echo "not ok - skkd init"; exit 1; }
+inst_init a || { echo "not ok - skkd init"; exit 1; }
 inst_start a || { echo "not ok - skkd starts"; exit 1; }
 pass "instance a serves"
 
@@ -137,6 +137,9 @@ kill -0 "$held" 2>/dev/null && pass "a connection open across SIGHUP stays up" |
     fail "a connection open across SIGHUP stays up"
 grep -q "TLS certificate and client CA reloaded" "$T/a.log" &&
     pass "SIGHUP logs the reload" || fail "SIGHUP logs the reload"
+hnew=$(server_serial a hport)
+[ "$hnew" = 5EED1234 ] && pass "after SIGHUP the HTTPS port presents the renewed certificate" ||
+    fail "after SIGHUP the HTTPS port presents the renewed certificate ('$hnew')"
 run_expect 0 "skk still works after the reload (pin unchanged)" sk a stats
 
 # A bad certificate file: the old one stays and the log says why.
