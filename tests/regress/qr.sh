@@ -29,6 +29,14 @@ for s in 4 8 12; do
 	[ "$got" = "$URL" ] && pass "zbarimg reads the URL from the ${s}px PNG" ||
 	    fail "zbarimg reads the URL from the ${s}px PNG (got '$got')"
 done
+# The decoded URL is the page a phone opens: fetch it as a phone would.
+got=$(zbarimg --raw -q "$T/x8.png" 2>/dev/null)
+curl -s --cacert "$T/q/tls/ca.crt" "$got" >"$T/out" 2>"$T/err"
+grep -qF "<h1>SAH</h1>" "$T/out" && grep -qF "Siti Nur" "$T/out" &&
+    pass "the scanned URL opens the VALID page" || fail "the scanned URL opens the VALID page"
+curl -s --cacert "$T/q/tls/ca.crt" -H 'Accept: application/json' "$got" >"$T/out" 2>"$T/err"
+grep -q '"verdict": *"valid"' "$T/out" && pass "the scanned URL answers JSON verdict valid" ||
+    fail "the scanned URL answers JSON verdict valid"
 w4=$(od -An -tu1 -j16 -N4 "$T/x4.png" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
 w12=$(od -An -tu1 -j16 -N4 "$T/x12.png" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
 [ "$w12" -eq $((w4 * 3)) ] && pass "--size scales the image ($w4 px at 4, $w12 px at 12)" ||
