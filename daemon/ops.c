@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "ops.h"
 #include "qrpay.h"
 #include "record.h"
@@ -71,6 +72,7 @@ struct op_job {
 	char			 actor[CERT_TEXT_MAX + 1];
 	char			 serial[CERT_SHORT_MAX + 1];
 	int64_t			 now;
+	struct timespec		 started;	/* for the latency metric */
 
 	/* set status, LPJK, renew */
 	char			 number[CERT_NUMBER_LEN + 1];
@@ -114,6 +116,7 @@ op_new(enum wire_type type, const struct wire_msg *msg,
 	j->dj.wj.run = run;
 	j->dj.finish = op_finish;
 	j->now = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &j->started);
 	snprintf(j->actor, sizeof(j->actor), "%s", peer->subject);
 	snprintf(j->serial, sizeof(j->serial), "%s", peer->serial);
 	return j;
@@ -1149,6 +1152,18 @@ finish_issue(struct op_job *j, struct conn *c)
 	}
 }
 
+/* A write's latency runs from the request to its answer after the commit. */
+static void
+op_timed(const struct op_job *j)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	metrics_request(MEP_PROTO_WRITE, -1,
+	    (uint64_t)(t.tv_sec - j->started.tv_sec) * 1000000 +
+	    (t.tv_nsec - j->started.tv_nsec) / 1000);
+}
+
 static void
 op_finish(struct djob *dj)
 {
@@ -1184,5 +1199,6 @@ op_finish(struct djob *dj)
 				conn_reply(c, ans);
 		}
 	}
+	op_timed(j);
 	op_free(j);
 }

@@ -248,6 +248,11 @@ code=$(curl -s -o "$T/out" -w '%{http_code}' "http://127.0.0.1:$MP/metrics")
 code_is 200 "/metrics: 200"
 out_has "skkd_requests_total" "/metrics has request counters"
 out_has 'endpoint="http_page"' "/metrics counts the pages"
+if grep -q '^skkd_request_duration_seconds_count{endpoint="proto_write"} [1-9]' "$T/out"; then
+	pass "/metrics times the writes (issuances answered after commit)"
+else
+	fail "/metrics times the writes (issuances answered after commit)"
+fi
 
 # The NIK in no page or answer.
 grep -qF "$NIK" "$T/all" && fail "the NIK appears in no page" || pass "the NIK appears in no page"
