@@ -237,8 +237,15 @@ worker_release(struct worker *w)
 	if (w->resume != NULL)
 		event_free(w->resume);
 	store_rd_free(w->rd);
-	if (w->base != NULL)
+	/*
+	 * A closed bufferevent with deferred callbacks still pending holds a
+	 * reference until they run; run them so it is freed.
+	 */
+	if (w->base != NULL) {
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
+		event_base_loop(w->base, EVLOOP_NONBLOCK);
 		event_base_free(w->base);
+	}
 	pthread_mutex_destroy(&w->mtx);
 }
 
