@@ -5,7 +5,9 @@
 # make test       set up, then every unit, fuzz-replay and regress test
 # make SANITIZE=address,undefined test
 # make fuzz [FUZZ_SECONDS=N]   libFuzzer harnesses (clang)
-# make bench     cohort issuance and crew check benchmarks (not in test)
+# make bench     cohort issuance, crew check, and skkd against nginx
+# make bench-nginx   only the latter (tests/bench/nginx.sh)
+# make stress    crash durability, slow clients, full store (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
 
 PREFIX	?= /usr/local
@@ -21,7 +23,8 @@ PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
 	   libzbar-dev
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
-	   mandoc:mandoc systemd-analyze:systemd chromium:chromium
+	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
+	   nginx:nginx-light wrk:wrk
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -54,11 +57,8 @@ CLIENT_LIB := $(filter-out $(B)/client/main.o,$(CLIENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/replay_%)
 
-.PHONY: all deps run test unit fuzz bench install uninstall lint-man clean
+.PHONY: all deps run test unit fuzz bench bench-nginx stress install uninstall lint-man clean
 all: $(B)/skkd $(B)/skk
-ifneq ($(B),build)
-	@ln -sf san/skkd build/skkd; ln -sf san/skk build/skk
-endif
 
 $(B)/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h)
 	@mkdir -p $(@D)
@@ -122,6 +122,22 @@ bench: deps
 	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
 	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all
 	@B=build bash tests/bench/run
+	@B=build bash tests/bench/nginx.sh
+
+# Only the side-by-side with nginx (tests/bench/nginx.sh; BENCH_SECONDS=N).
+bench-nginx: deps
+	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
+	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all
+	@B=build bash tests/bench/nginx.sh
+
+# Long reliability runs (tests/stress: crash durability, slow clients,
+# full store); not part of make test. Fails on any "not ok".
+stress: deps
+	@$(MAKE) --no-print-directory all
+	@rc=0; for t in tests/stress/*.sh; do echo "== $$t"; \
+		SKKD=$(CURDIR)/$(B)/skkd SKK=$(CURDIR)/$(B)/skk bash $$t >$(B)/stress.out 2>&1; \
+		cat $(B)/stress.out; grep -q '^not ok' $(B)/stress.out && rc=1; \
+	done; exit $$rc
 
 FUZZ_SECONDS ?= 60
 fuzz: deps

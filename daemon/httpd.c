@@ -466,28 +466,39 @@ hconn_process(struct hconn *c)
 		evbuffer_drain(in, evbuffer_get_length(in));
 }
 
+/* The Date header, formatted once a second per thread, not per answer. */
+static const char *
+hconn_date(void)
+{
+	static _Thread_local time_t	last;
+	static _Thread_local char	date[40];
+	struct tm			tm;
+	time_t				now = time(NULL);
+
+	if (now != last) {
+		gmtime_r(&now, &tm);
+		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+		last = now;
+	}
+	return date;
+}
+
 static void
 hconn_headers(struct hconn *c, const struct web_resp *r, int keep)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	struct tm	 tm;
-	time_t		 now = time(NULL);
-	char		 date[64];
 
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	/* One format call: the head is on every answer's path. */
 	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
 	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: %s\r\nConnection: %s\r\n",
-	    r->status, http_status_text(r->status), date, r->ctype,
-	    evbuffer_get_length(r->body), r->cache ? r->cache : "no-store",
-	    keep ? "keep-alive" : "close");
-	if (c->kind == HL_HTTPS)
-		evbuffer_add_printf(out, "Strict-Transport-Security: "
-		    "max-age=31536000\r\n");
-	evbuffer_add_printf(out, "Content-Security-Policy: %s\r\n"
+	    "Cache-Control: %s\r\nConnection: %s\r\n%s"
+	    "Content-Security-Policy: %s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n",
+	    r->status, http_status_text(r->status), hconn_date(), r->ctype,
+	    evbuffer_get_length(r->body), r->cache ? r->cache : "no-store",
+	    keep ? "keep-alive" : "close", c->kind == HL_HTTPS ?
+	    "Strict-Transport-Security: max-age=31536000\r\n" : "",
 	    web_csp());
 	if (r->allow != NULL)
 		evbuffer_add_printf(out, "Allow: %s\r\n", r->allow);

@@ -13,6 +13,7 @@
  */
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -82,6 +83,7 @@ static void	 store_errf(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static int	 store_rc(int);
 static void	 store_full_text(struct store *, int, char *, size_t);
+static int	 store_disk_full(struct store *);
 static void	 be64_put(uint8_t[8], uint64_t);
 static uint64_t	 be64_get(const uint8_t[8]);
 static int	 meta_get(MDB_txn *, MDB_dbi, const char *, uint64_t *);
@@ -142,6 +144,22 @@ store_rc(int rc)
 	default:
 		return STORE_ERROR;
 	}
+}
+
+/*
+ * LMDB reports a short write as EIO, and the write that fills a disk is
+ * short: with under 1 MiB left on the store's file system, call it full
+ * so issuers get "store full" rather than an I/O error.
+ */
+static int
+store_disk_full(struct store *s)
+{
+	const char	*path;
+	struct statvfs	 sv;
+
+	if (mdb_env_get_path(s->env, &path) != 0 || statvfs(path, &sv) == -1)
+		return 0;
+	return (unsigned long long)sv.f_bavail * sv.f_frsize < (1ULL << 20);
 }
 
 static void
@@ -811,6 +829,8 @@ store_wcommit(struct store_wtxn *w, char *err, size_t errlen)
 		rc = mdb_txn_commit(w->top);
 	if (rc == MDB_PANIC)
 		w->s->panic = 1;
+	if (rc == EIO && store_disk_full(w->s))
+		rc = ENOSPC;
 	if (rc != 0)
 		store_full_text(w->s, rc, err, errlen);
 	free(w);

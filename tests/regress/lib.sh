@@ -27,10 +27,12 @@ fail() {
 	return 0
 }
 
-# A port that nothing listens on, chosen at random.
+# A port that nothing listens on, chosen at random below Linux's
+# ephemeral range (32768-60999), where a busy machine's outgoing
+# connections would make bind fail with "Address already in use".
 free_port() {
 	while :; do
-		p=$(( (($(od -An -N2 -tu2 /dev/urandom)) % 20000) + 20000 ))
+		p=$(( (($(od -An -N2 -tu2 /dev/urandom)) % 12000) + 20000 ))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 }

@@ -1,0 +1,266 @@
+#!/bin/bash
+# skkd — SPDX-License-Identifier: ISC
+#
+# make bench-nginx: skkd's HTTPS verification API against nginx serving
+# the same JSON answer as a static file, with the same ECDSA P-256
+# certificate and key, TLS 1.3, one core each (skkd workers = 1, nginx
+# worker_processes 1), wrk on the other core; all on 127.0.0.1 and all
+# figures from this one run. Prints a table and writes build/bench.md.
+# Not part of make test.
+# Usage: B=build tests/bench/nginx.sh
+#   BENCH_SECONDS (10) per wrk run, BENCH_ROWS (100000) certificates,
+#   BENCH_BIG (1000000) certificates for the scale step, 0 to skip it,
+#   BENCH_IDLE (10000) idle TLS connections for the memory step.
+
+B=${B:-build}
+SECS=${BENCH_SECONDS:-10}
+ROWS=${BENCH_ROWS:-100000}
+BIG=${BENCH_BIG:-1000000}
+IDLE=${BENCH_IDLE:-10000}
+top=$(pwd)
+export SKKD=skkd SKK=skk
+case $B in /*) ;; *) B="$top/$B" ;; esac
+. "$top/tests/regress/lib.sh"	# needs SKKD and SKK set: fixed just below
+# Copies, so a concurrent sanitized build relinking build/skkd cannot
+# swap the binary under the benchmark; and never measure a sanitized one.
+mkdir "$T/bin" && cp -L "$B/skkd" "$B/skk" "$T/bin/" || exit 1
+if ldd "$T/bin/skkd" | grep -q 'libasan\|libubsan'; then
+	echo "bench: $B/skkd is a sanitized build; run make bench"; exit 1
+fi
+SKKD="$T/bin/skkd" SKK="$T/bin/skk"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"	# containers may cap it
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+rss() { awk '/^VmRSS/ { s += $2 } END { print s }' "$@"; }	# KiB
+anon() { awk '/^RssAnon/ { s += $2 } END { print s }' "$@"; }	# KiB, no mapped store
+
+for t in nginx wrk curl mdb_stat; do
+	command -v $t >/dev/null || { echo "bench: $t is missing (make deps)"; exit 1; }
+done
+cc -O2 -o "$B/idle" tests/bench/idle.c -lssl -lcrypto || exit 1
+cc -O2 -std=c11 -D_GNU_SOURCE -Iproto -o "$B/lmdbget" tests/bench/lmdbget.c \
+    "$B/libskkproto.a" $(pkg-config --libs lmdb libcbor openssl) || exit 1
+
+# (1) An instance with ROWS certificates, one worker, limits out of the way.
+inst_init bench --issuer "LSP Bench" || { echo "skkd init failed"; exit 1; }
+hport=$(cat "$T/bench.hport")
+conf="$T/bench/skkd.conf"
+sed -i -e 's/^workers = .*/workers = 1/' -e 's/^map_size = .*/map_size = 8G/' \
+    -e 's/^max_connections = .*/max_connections = 30000/' \
+    -e 's/^idle_timeout = .*/idle_timeout = 3600/' "$conf"
+cat >>"$conf" <<CONF
+http_max_requests = 1000000
+http_rate = 1000000
+http_idle_timeout = 3600
+http_header_timeout = 3600
+CONF
+inst_start bench || exit 1
+awk -v n="$ROWS" -f tests/bench/gencohort.awk >"$T/cohort.csv"
+echo "issuing $ROWS certificates"
+t0=$(now)
+sk bench issue --csv "$T/cohort.csv" >"$T/issued.tsv" 2>"$T/issue.err" ||
+    { cat "$T/issue.err"; exit 1; }
+issue_rate=$(rate "$ROWS" "$t0" "$(now)")
+# Numbers as stored (spaces) for lmdbget, with dashes for URLs.
+cut -f1 "$T/issued.tsv" >"$T/numbers"
+tr ' ' - <"$T/numbers" >"$T/urlnumbers"
+export PICK_FILE="$T/urlnumbers"
+one=$(head -n 1 "$T/urlnumbers")
+
+# nginx with the same certificate, serving skkd's answer for one number.
+N="$T/nginx"; mkdir -p "$N/www" "$N/logs"
+nport=$(free_port)
+curl -sk "https://127.0.0.1:$hport/api/v1/certificates/$one" >"$N/www/cert.json"
+grep -q '"verdict":"valid"' "$N/www/cert.json" ||
+    { echo "bench: no valid answer for $one:"; cat "$N/www/cert.json"; exit 1; }
+cat >"$N/nginx.conf" <<NGX
+user root;
+worker_processes 1;
+pid $N/nginx.pid;
+error_log $N/logs/error.log;
+events { worker_connections 20000; }
+http {
+	access_log off;
+	default_type application/json;
+	keepalive_requests 1000000000;
+	keepalive_timeout 75s;
+	client_header_timeout 3600s;
+	client_body_temp_path $N/tmp; proxy_temp_path $N/tmp;
+	fastcgi_temp_path $N/tmp; uwsgi_temp_path $N/tmp; scgi_temp_path $N/tmp;
+	server {
+		listen 127.0.0.1:$nport ssl;
+		ssl_certificate $T/bench/tls/server.crt;
+		ssl_certificate_key $T/bench/tls/server.key;
+		ssl_protocols TLSv1.3;
+		root $N/www;
+	}
+}
+NGX
+nginx -p "$N" -c "$N/nginx.conf" -g 'daemon off;' 2>"$N/logs/stderr" &
+npid=$!; pids="$pids $npid"
+for i in $(seq 50); do curl -sk -o /dev/null "https://127.0.0.1:$nport/cert.json" && break; sleep 0.1; done
+spid=$(eval echo \$pid_bench)
+nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
+A="https://127.0.0.1:$hport"
+Bu="https://127.0.0.1:$nport/cert.json"
+size_a=$(curl -sk -o /dev/null -w '%{size_header}+%{size_download}' "$A/api/v1/certificates/$one")
+size_b=$(curl -sk -o /dev/null -w '%{size_header}+%{size_download}' "$Bu")
+[ "$(curl -sk "$Bu")" = "$(cat "$N/www/cert.json")" ] ||
+    { echo "bench: nginx does not serve the answer"; cat "$N/logs/error.log"; exit 1; }
+cipher_a=$(echo | openssl s_client -connect "127.0.0.1:$hport" 2>/dev/null | awk '/Cipher is/ { print $NF; exit }')
+cipher_b=$(echo | openssl s_client -connect "127.0.0.1:$nport" 2>/dev/null | awk '/Cipher is/ { print $NF; exit }')
+
+# wrk_run OUT ARGS...: requests/s, p50 and p99 (ms) into OUT.
+wrk_run() {
+	out=$1; shift
+	wrk -t1 -c64 -d"${SECS}s" --latency "$@" >"$out.raw" 2>&1
+	awk '
+	function ms(v) {
+		if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
+		if (v ~ /s$/) return v * 1000; return v }
+	/Requests\/sec/ { r = $2 } / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) }
+	/Non-2xx/ { bad = $NF } /Socket errors/ { err = $0 }
+	END { printf "%.0f %.2f %.2f %d\n", r, p50, p99, bad }' "$out.raw" >"$out"
+}
+# CPU seconds (user + system) used so far by the processes PIDS: the
+# cost per request holds even when other work shares the machine.
+cpu() { cat $(for p in "$@"; do echo /proc/$p/stat; done) |
+    awk -v hz="$(getconf CLK_TCK)" '{ s += $14 + $15 } END { printf "%.2f", s / hz }'; }
+# cpu_us OUT C0 C1: microseconds of server CPU per request of the run OUT.
+cpu_us() { awk -v r="$(cut -d' ' -f1 "$1")" -v a="$2" -v b="$3" -v d="$SECS" \
+    'BEGIN { if (r > 0) printf "%.1f", (b - a) * 1e6 / (r * d); else print "-" }'; }
+# ab NAME [wrk options]: A B three times; sets NAME_a, NAME_b (median
+# rates), NAME_r (median ratio), NAME_pa/pb (p50/p99 of the medians).
+ab() {
+	name=$1; shift
+	ra=""; rb=""; rr=""
+	ua=""; ub=""
+	for k in 1 2 3; do
+		c0=$(cpu $spid)
+		wrk_run "$T/$name.a$k" -s tests/bench/pick.lua "$@" "$A"
+		c1=$(cpu $spid); ua="$ua $(cpu_us "$T/$name.a$k" "$c0" "$c1")"
+		c0=$(cpu $npid $nworkers)
+		wrk_run "$T/$name.b$k" "$@" "$Bu"
+		c1=$(cpu $npid $nworkers); ub="$ub $(cpu_us "$T/$name.b$k" "$c0" "$c1")"
+		a=$(cut -d' ' -f1 "$T/$name.a$k"); b=$(cut -d' ' -f1 "$T/$name.b$k")
+		echo "  $name pair $k: skkd $a/s ($(cut -d' ' -f4 "$T/$name.a$k") non-2xx), nginx $b/s ($(cut -d' ' -f4 "$T/$name.b$k") non-2xx), ratio $(ratio "$a" "$b"); CPU us/req${ua##* } /${ub##* }"
+		ra="$ra $a"; rb="$rb $b"; rr="$rr $(ratio "$a" "$b")"
+	done
+	eval "${name}_ua=$(echo $ua | median) ${name}_ub=$(echo $ub | median)"
+	eval "${name}_a=$(echo $ra | median) ${name}_b=$(echo $rb | median)"
+	eval "${name}_r=$(echo $rr | median) ${name}_pairs='$(echo $rr)'"
+	eval "${name}_pa='$(cut -d' ' -f2,3 "$T/$name.a2" | tr ' ' /)'"
+	eval "${name}_pb='$(cut -d' ' -f2,3 "$T/$name.b2" | tr ' ' /)'"
+}
+
+# (2) Keep-alive, (3) a full handshake per request.
+echo "keep-alive: wrk -t1 -c64 -d${SECS}s, A B x3"
+ab ka
+echo "new connections: Connection: close, A B x3"
+ab nc -H 'Connection: close'
+
+# (4) Companion protocol: pipelined batches over one connection against
+# raw LMDB gets + record decoding on the same store.
+echo "companion protocol: verify --csv over one connection"
+{ echo number; cat "$T/numbers"; } >"$T/crew.csv"
+t0=$(now)
+sk bench verify --csv "$T/crew.csv" --out "$T/verdicts.csv" 2>"$T/verify.err" ||
+    { cat "$T/verify.err"; exit 1; }
+proto_rate=$(rate "$ROWS" "$t0" "$(now)")
+lmdb_rate=$("$B/lmdbget" "$T/bench/db" "$T/numbers" 3 | awk '{ print $2 }')
+proto_lat="-"
+if [ -x "$B/protolat" ]; then
+	proto_lat=$("$B/protolat" 127.0.0.1 "$(cat "$T/bench.port")" \
+	    "$T/bench/skk.conf" "$T/numbers" 2000 2>/dev/null)
+fi
+
+# (5) Memory with IDLE idle TLS connections on each server.
+spid=$(eval echo \$pid_bench)
+idle_mem() {	# idle_mem PORT PIDS...: prints "open RSS_KiB"
+	port=$1; shift
+	"$B/idle" 127.0.0.1 "$port" "$IDLE" >"$T/idle.out" &
+	ipid=$!
+	while ! grep -q open "$T/idle.out"; do
+		kill -0 $ipid 2>/dev/null || break; sleep 0.5
+	done
+	sleep 1
+	f=$(for p in "$@"; do echo /proc/$p/status; done)
+	echo "$(awk '{ print $2 }' "$T/idle.out") $(rss $f) $(anon $f)"
+	kill $ipid; wait $ipid 2>/dev/null
+}
+echo "memory: $IDLE idle TLS connections"
+sk_base=$(rss /proc/$spid/status)
+nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
+ng_base=$(rss /proc/$npid/status $(for p in $nworkers; do echo /proc/$p/status; done))
+sk_anon0=$(anon /proc/$spid/status)
+set -- $(idle_mem "$hport" "$spid"); sk_open=$1 sk_rss=$2 sk_anon=$3
+sleep 2
+ng_anon0=$(anon /proc/$npid/status $(for p in $nworkers; do echo /proc/$p/status; done))
+set -- $(idle_mem "$nport" "$npid" $nworkers); ng_open=$1 ng_rss=$2 ng_anon=$3
+
+# (6) Scale: more certificates, keep-alive again, disk, start-up time.
+bytes() { stat -c %s "$T/bench/db/data.mdb"; }
+used() {
+	mdb_stat -e "$T/bench/db" | awk '/Page size/ { ps = $3 }
+	    /Number of pages used/ { u = $5 } END { print u * ps }'
+}
+disk_small=$(( $(bytes) / ROWS )); used_small=$(( $(used) / ROWS ))
+big_line=""
+if [ "$BIG" -gt "$ROWS" ]; then
+	more=$((BIG - ROWS)); chunk=100000; s=1
+	echo "issuing $more more certificates in chunks of $chunk"
+	t0=$(now)
+	while [ "$more" -gt 0 ]; do
+		c=$((more < chunk ? more : chunk))
+		awk -v n="$c" -v seed="$s" -f tests/bench/gencohort.awk >"$T/more.csv"
+		sk bench issue --csv "$T/more.csv" >>"$T/issued.tsv" 2>"$T/issue.err" ||
+		    { cat "$T/issue.err"; exit 1; }
+		more=$((more - c)); s=$((s + 1))
+	done
+	big_issue=$(rate "$((BIG - ROWS))" "$t0" "$(now)")
+	cut -f1 "$T/issued.tsv" >"$T/numbers"
+	tr ' ' - <"$T/numbers" >"$T/urlnumbers"
+	inst_stop bench
+	echo "keep-alive with $BIG certificates"
+	rm -f "$T/bench.log"
+	t0=$(now)
+	inst_start bench || exit 1
+	while ! curl -sk -o /dev/null "$A/healthz"; do sleep 0.005; done
+	startup=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	wrk_run "$T/big" -s tests/bench/pick.lua "$A"
+	big_rate=$(cut -d' ' -f1 "$T/big")
+	n=$(wc -l <"$T/numbers")
+	big_line="| keep-alive, $n certificates | $big_rate req/s, p50/p99 $(cut -d' ' -f2,3 "$T/big" | tr ' ' /) ms | skkd at $ROWS: ${ka_a} req/s | $(ratio "$big_rate" "$ka_a") | >= 0.90 |
+| disk per certificate, $n | $(( $(bytes) / n )) B file, $(( $(used) / n )) B used pages | - | - | <= 2048 |
+| issue --csv, $((BIG - ROWS)) more | $big_issue cert/s | - | - | - |
+| start-up to first /healthz answer, $n | $startup ms | - | - | - |"
+fi
+
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+mkdir -p build
+{
+	echo "# skkd against nginx (static file), same run"
+	echo
+	echo "Machine: $(nproc) CPUs, $cpu; $(date -u +%Y-%m-%d); wrk -t1 -c64 -d${SECS}s;"
+	echo "TLS 1.3 ($cipher_a / $cipher_b), same ECDSA P-256 certificate; answer bytes (header+body): skkd $size_a, nginx $size_b."
+	echo
+	echo "| benchmark | skkd | baseline | ratio (median) | target |"
+	echo "|---|---|---|---|---|"
+	echo "| issue --csv, $ROWS certificates | $issue_rate cert/s | - | - | - |"
+	echo "| keep-alive verification | $ka_a req/s, p50/p99 $ka_pa ms | nginx $ka_b req/s, p50/p99 $ka_pb ms | $ka_r ($ka_pairs) | >= 1.0 |"
+	echo "| keep-alive, server CPU per request | $ka_ua us | nginx $ka_ub us | $(ratio "$ka_ub" "$ka_ua") (nginx/skkd) | - |"
+	echo "| new connection per request | $nc_a req/s, p50/p99 $nc_pa ms | nginx $nc_b req/s, p50/p99 $nc_pb ms | $nc_r ($nc_pairs) | >= 1.0 |"
+	echo "| new connection, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ub" "$nc_ua") (nginx/skkd) | - |"
+	echo "| protocol, pipelined (verify --csv) | $proto_rate verif/s | LMDB get+decode $lmdb_rate/s | $(ratio "$proto_rate" "$lmdb_rate") | >= 0.3 |"
+	echo "| protocol, one at a time p50/p99 | $proto_lat | - | - | - |"
+	echo "| RSS, $IDLE idle TLS connections | $((sk_rss / 1024)) MiB ($sk_open open; $((sk_base / 1024)) MiB before) | nginx $((ng_rss / 1024)) MiB ($ng_open open; $((ng_base / 1024)) MiB before) | $(ratio "$sk_rss" "$ng_rss") | <= 1.5 |"
+	echo "| anonymous RSS (no mapped store), $IDLE idle | $((sk_anon / 1024)) MiB ($((sk_anon0 / 1024)) MiB before) | nginx $((ng_anon / 1024)) MiB ($((ng_anon0 / 1024)) MiB before) | $(ratio "$sk_anon" "$ng_anon") | - |"
+	echo "| disk per certificate, $ROWS | $disk_small B file, $used_small B used pages | - | - | <= 2048 |"
+	[ -n "$big_line" ] && echo "$big_line"
+} >build/bench.md
+echo
+cat build/bench.md
+inst_stop bench
