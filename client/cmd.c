@@ -90,7 +90,7 @@ static const struct cmd cmd_list[] = {
 };
 #define CMD_N	(sizeof cmd_list / sizeof cmd_list[0])
 
-static int __attribute__((format(printf, 3, 4)))
+int
 cmd_fail(struct cmd_ctx *x, int status, const char *fmt, ...)
 {
 	va_list	ap;

@@ -81,4 +81,8 @@ int		 cmd_wire_exit(uint64_t err);
 int		 cmd_wire_error(const struct wire_msg *answer, const char *name,
 		    const char *number, char *msg, size_t msglen);
 
+/* Prints "skk: MESSAGE" on the context's error stream; returns status. */
+int		 cmd_fail(struct cmd_ctx *, int status, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -66,18 +66,6 @@ struct cohort {
 	char			 batch[2 * 32 + 1];
 };
 
-static int __attribute__((format(printf, 3, 4)))
-cohort_fail(struct cmd_ctx *x, int status, const char *fmt, ...)
-{
-	va_list	ap;
-
-	fputs("skk: ", x->err);
-	va_start(ap, fmt);
-	vfprintf(x->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', x->err);
-	return status;
-}
 
 /* A row problem: "FILE:LINE: column: reason"; counts it. */
 static void __attribute__((format(printf, 3, 4)))
@@ -118,22 +106,22 @@ cohort_read(struct cmd_ctx *x, const char *path, char **buf, size_t *len)
 	size_t		 n;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return cohort_fail(x, EX_NOINPUT, "cannot open '%s': %s", path,
+		return cmd_fail(x, EX_NOINPUT, "cannot open '%s': %s", path,
 		    strerror(errno));
 	if (fstat(fileno(f), &sb) == -1 || sb.st_size > COHORT_FILE_MAX) {
 		fclose(f);
-		return cohort_fail(x, EX_DATAERR, "'%s': larger than %u bytes",
+		return cmd_fail(x, EX_DATAERR, "'%s': larger than %u bytes",
 		    path, COHORT_FILE_MAX);
 	}
 	if ((*buf = malloc((size_t)sb.st_size + 1)) == NULL) {
 		fclose(f);
-		return cohort_fail(x, EX_OSERR, "out of memory");
+		return cmd_fail(x, EX_OSERR, "out of memory");
 	}
 	n = fread(*buf, 1, (size_t)sb.st_size, f);
 	fclose(f);
 	if (n != (size_t)sb.st_size) {
 		free(*buf);
-		return cohort_fail(x, EX_IOERR, "cannot read '%s'", path);
+		return cmd_fail(x, EX_IOERR, "cannot read '%s'", path);
 	}
 	*len = n;
 	return 0;
@@ -147,25 +135,25 @@ cohort_connect(struct cmd_ctx *x, int admin)
 	int		 rc;
 
 	if ((path = skkconf_find(x->config)) == NULL)
-		return cohort_fail(x, EX_CONFIG,
+		return cmd_fail(x, EX_CONFIG,
 		    "no configuration: use -c FILE or set SKK_CONFIG");
 	if (skkconf_load(&x->conf, path, why, sizeof why) == -1)
-		return cohort_fail(x, EX_CONFIG, "%s", why);
+		return cmd_fail(x, EX_CONFIG, "%s", why);
 	if ((rc = net_open(&x->conf, &x->net, why, sizeof why)) != 0)
-		return cohort_fail(x, rc, "%s", why);
+		return cmd_fail(x, rc, "%s", why);
 	if (admin && net_role(x->net) != NET_ROLE_UNKNOWN &&
 	    net_role(x->net) != NET_ROLE_ADMIN)
-		return cohort_fail(x, EX_NOPERM,
+		return cmd_fail(x, EX_NOPERM,
 		    "not authorised: admin certificate required");
 	if ((x->o = output_new(x->out, x->json)) == NULL)
-		return cohort_fail(x, EX_OSERR, "out of memory");
+		return cmd_fail(x, EX_OSERR, "out of memory");
 	return 0;
 }
 
 static int
 cohort_net_fail(struct cmd_ctx *x)
 {
-	return cohort_fail(x, net_status(x->net), "%s", net_error(x->net));
+	return cmd_fail(x, net_status(x->net), "%s", net_error(x->net));
 }
 
 /* Options: --csv FILE, --out PATH; --dry-run, --no-qr (issue), --json. */
@@ -194,11 +182,11 @@ cohort_args(struct cmd_ctx *x, int argc, char **argv, const char **csv,
 		else if (strcmp(argv[i], "--json") == 0)
 			x->json = 1;
 		else
-			return cohort_fail(x, EX_USAGE, "%s: unexpected "
+			return cmd_fail(x, EX_USAGE, "%s: unexpected "
 			    "argument '%s' with --csv", x->cmd->name, argv[i]);
 	}
 	if (*csv == NULL)
-		return cohort_fail(x, EX_USAGE, "%s: --csv needs a FILE",
+		return cmd_fail(x, EX_USAGE, "%s: --csv needs a FILE",
 		    x->cmd->name);
 	return 0;
 }
@@ -537,17 +525,17 @@ cohort_load(struct cohort *co)
 		return rc;
 	rc = csv_parse(co->buf, co->len, NULL, cohort_row_cb, co, NULL, &e);
 	if (rc == -1)
-		return cohort_fail(co->x, EX_DATAERR, "%s:%zu:%zu: %s",
+		return cmd_fail(co->x, EX_DATAERR, "%s:%zu:%zu: %s",
 		    co->path, e.line, e.col, e.msg);
 	if (co->status != 0)
-		return co->status == EX_OSERR ? cohort_fail(co->x, EX_OSERR,
+		return co->status == EX_OSERR ? cmd_fail(co->x, EX_OSERR,
 		    "out of memory") : co->status;
 	if (co->header == NULL || co->n == 0)
-		return cohort_fail(co->x, EX_DATAERR, "%s: no rows", co->path);
+		return cmd_fail(co->x, EX_DATAERR, "%s: no rows", co->path);
 	if (cohort_dups(co) == -1)
-		return cohort_fail(co->x, EX_OSERR, "out of memory");
+		return cmd_fail(co->x, EX_OSERR, "out of memory");
 	if (co->errors > 0)
-		return cohort_fail(co->x, EX_DATAERR, "%s: %zu problem%s; "
+		return cmd_fail(co->x, EX_DATAERR, "%s: %zu problem%s; "
 		    "nothing issued", co->path, co->errors,
 		    co->errors == 1 ? "" : "s");
 	cohort_batch_id(co);
@@ -628,7 +616,7 @@ cohort_send_chunk(struct cohort *co, size_t first, int dry, uint64_t *id)
 	return rc == -1 ? cohort_net_fail(co->x) : 0;
 oom:
 	wire_msg_free(m);
-	return cohort_fail(co->x, EX_OSERR, "out of memory");
+	return cmd_fail(co->x, EX_OSERR, "out of memory");
 }
 
 /* An ERROR: every problem the daemon listed, by line. */
@@ -650,9 +638,9 @@ cohort_refused(struct cohort *co, const struct wire_msg *a)
 		cohort_bad(co, co->rows[idx].line, "%s", msg);
 	}
 	if (n > 0)
-		return cohort_fail(co->x, rc, "%s: %zu problem%s; nothing "
+		return cmd_fail(co->x, rc, "%s: %zu problem%s; nothing "
 		    "issued", co->path, n, n == 1 ? "" : "s");
-	return cohort_fail(co->x, rc, "%s; nothing issued", msg);
+	return cmd_fail(co->x, rc, "%s; nothing issued", msg);
 }
 
 /* One chunk's answer: the items of rows first to first + n. */
@@ -666,7 +654,7 @@ cohort_take_items(struct cohort *co, const struct wire_msg *a, size_t first,
 	size_t			 i;
 
 	if (wire_list_len(a, WK_ITEMS) != n)
-		return cohort_fail(co->x, EX_PROTOCOL, "issue: server answered "
+		return cmd_fail(co->x, EX_PROTOCOL, "issue: server answered "
 		    "%zu items for %zu", wire_list_len(a, WK_ITEMS), n);
 	for (i = 0; i < n; i++) {
 		it = wire_list_get(a, WK_ITEMS, i);
@@ -710,7 +698,7 @@ cohort_recv(struct cohort *co, const uint64_t *ids, size_t nchunks, int dry)
 				a = NULL;
 			}
 		} else if (wire_type(a) != WIRE_ISSUE)
-			rc = cohort_fail(co->x, EX_PROTOCOL, "unexpected %s "
+			rc = cmd_fail(co->x, EX_PROTOCOL, "unexpected %s "
 			    "answer", wire_type_name(wire_type(a)));
 		else if (!dry && refusal == NULL)
 			rc = cohort_take_items(co, a, i * COHORT_CHUNK,
@@ -734,7 +722,7 @@ cohort_send(struct cohort *co, int dry)
 	int		 rc = 0;
 
 	if ((ids = calloc(nchunks, sizeof *ids)) == NULL)
-		return cohort_fail(co->x, EX_OSERR, "out of memory");
+		return cmd_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < nchunks; i++) {
 		rc = cohort_send_chunk(co, i * COHORT_CHUNK, dry, &ids[i]);
 		cohort_progress(co, i + 1 == nchunks ? co->n :
@@ -757,11 +745,11 @@ cohort_write_issued(struct cohort *co, const char *dir)
 	int		 numcol = co->col[COL_NUMBER];
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		return cohort_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
+		return cmd_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
 		    dir, strerror(errno));
 	snprintf(path, sizeof path, "%s/issued.csv", dir);
 	if ((f = fopen(path, "w")) == NULL)
-		return cohort_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
+		return cmd_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
 		    path, strerror(errno));
 	for (k = 0; k < co->ncols; k++) {
 		if ((int)k == co->col[COL_NIK] || (int)k == numcol)
@@ -783,7 +771,7 @@ cohort_write_issued(struct cohort *co, const char *dir)
 		fprintf(f, ",%s\n", cert_status_name(co->rows[i].status));
 	}
 	if (fclose(f) == EOF)
-		return cohort_fail(co->x, EX_IOERR, "cannot write '%s'", path);
+		return cmd_fail(co->x, EX_IOERR, "cannot write '%s'", path);
 	return 0;
 }
 
@@ -798,7 +786,7 @@ cohort_png_send(struct cohort *co, size_t i, uint64_t *id)
 	    wire_put_str(m, WK_NUMBER, co->rows[i].out_number) == -1 ||
 	    wire_put_str(m, WK_FORMAT, "png") == -1) {
 		wire_msg_free(m);
-		return cohort_fail(co->x, EX_OSERR, "out of memory");
+		return cmd_fail(co->x, EX_OSERR, "out of memory");
 	}
 	*id = wire_id(m);
 	rc = net_send(co->x->net, m);
@@ -824,7 +812,7 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 		rc = cmd_wire_error(a, "qr", co->rows[i].out_number, msg,
 		    sizeof msg);
 		wire_msg_free(a);
-		return cohort_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
+		return cmd_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
 	}
 	k = (size_t)snprintf(path, sizeof path, "%s/%s.png", dir,
 	    co->rows[i].out_number);
@@ -832,9 +820,9 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 		if (path[k] == ' ')
 			path[k] = '_';
 	if ((f = fopen(path, "wb")) == NULL || fwrite(png, 1, len, f) != len)
-		rc = cohort_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);
+		rc = cmd_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);
 	if (f != NULL && fclose(f) == EOF && rc == 0)
-		rc = cohort_fail(co->x, EX_IOERR, "cannot write '%s'", path);
+		rc = cmd_fail(co->x, EX_IOERR, "cannot write '%s'", path);
 	wire_msg_free(a);
 	return rc;
 }
@@ -848,7 +836,7 @@ cohort_write_pngs(struct cohort *co, const char *dir)
 	int		 rc = 0;
 
 	if ((ids = calloc(co->n, sizeof *ids)) == NULL)
-		return cohort_fail(co->x, EX_OSERR, "out of memory");
+		return cmd_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < co->n; i++) {
 		rc = cohort_png_send(co, i, &ids[i]);
 		if (rc == 0 && i >= COHORT_QR_WINDOW)
@@ -911,7 +899,7 @@ cohort_issue(struct cmd_ctx *x, int argc, char **argv)
 			rc = cohort_write_pngs(&co, out);
 		if (rc == 0 && (output_end(x->o) == -1 ||
 		    fflush(x->out) == EOF))
-			rc = cohort_fail(x, EX_IOERR, "cannot write the output");
+			rc = cmd_fail(x, EX_IOERR, "cannot write the output");
 	}
 	cohort_release(&co);
 	return rc;
@@ -993,7 +981,7 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 	int		 rc;
 
 	if ((m = net_request(cw->x->net, WIRE_VERIFY)) == NULL)
-		return cohort_fail(cw->x, EX_OSERR, "out of memory");
+		return cmd_fail(cw->x, EX_OSERR, "out of memory");
 	for (i = first; i < first + n; i++) {
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
 			break;
@@ -1008,7 +996,7 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 	}
 	if (i < first + n) {
 		wire_msg_free(m);
-		return cohort_fail(cw->x, EX_OSERR, "out of memory");
+		return cmd_fail(cw->x, EX_OSERR, "out of memory");
 	}
 	*id = wire_id(m);
 	rc = net_send(cw->x->net, m);
@@ -1060,9 +1048,9 @@ crew_recv(struct crew *cw, size_t first, size_t n, uint64_t id)
 		return cohort_net_fail(cw->x);
 	if (wire_type(a) == WIRE_ERROR) {
 		rc = cmd_wire_error(a, "verify", NULL, msg, sizeof msg);
-		rc = cohort_fail(cw->x, rc, "%s", msg);
+		rc = cmd_fail(cw->x, rc, "%s", msg);
 	} else if (wire_list_len(a, WK_ITEMS) != n)
-		rc = cohort_fail(cw->x, EX_PROTOCOL, "server answered %zu "
+		rc = cmd_fail(cw->x, EX_PROTOCOL, "server answered %zu "
 		    "items for %zu", wire_list_len(a, WK_ITEMS), n);
 	for (i = 0; rc == 0 && i < n; i++) {
 		it = wire_list_get(a, WK_ITEMS, i);
@@ -1093,7 +1081,7 @@ crew_run(struct crew *cw)
 	int		 rc = 0;
 
 	if ((ids = calloc(nb, sizeof *ids)) == NULL)
-		return cohort_fail(cw->x, EX_OSERR, "out of memory");
+		return cmd_fail(cw->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < nb; i++) {
 		first = i * CMD_BATCH_ITEMS;
 		n = cw->n - first < CMD_BATCH_ITEMS ? cw->n - first :
@@ -1151,12 +1139,12 @@ crew_load(struct crew *cw)
 	rc = csv_parse(buf, len, NULL, crew_row_cb, cw, NULL, &e);
 	free(buf);
 	if (rc == -1)
-		return cohort_fail(cw->x, EX_DATAERR, "%s:%zu:%zu: %s",
+		return cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%zu: %s",
 		    cw->path, e.line, e.col, e.msg);
 	if (cw->status != 0)
-		return cohort_fail(cw->x, cw->status, "out of memory");
+		return cmd_fail(cw->x, cw->status, "out of memory");
 	if (cw->n == 0)
-		return cohort_fail(cw->x, EX_DATAERR, "%s: nothing to verify",
+		return cmd_fail(cw->x, EX_DATAERR, "%s: nothing to verify",
 		    cw->path);
 	return 0;
 }
@@ -1166,7 +1154,7 @@ crew_finish(struct crew *cw)
 {
 	if (output_end(cw->x->o) == -1 || fflush(cw->out) == EOF ||
 	    ferror(cw->out))
-		return cohort_fail(cw->x, EX_IOERR, "cannot write the output");
+		return cmd_fail(cw->x, EX_IOERR, "cannot write the output");
 	crew_summary(cw);
 	if (cw->counts[VERDICT_NOT_VALID] > 0)
 		return VERDICT_NOT_VALID;
@@ -1189,13 +1177,13 @@ cohort_verify(struct cmd_ctx *x, int argc, char **argv)
 	if ((rc = cohort_args(x, argc, argv, &cw.path, &out, NULL, NULL)) != 0)
 		return rc;
 	if (out != NULL && (cw.out = fopen(out, "w")) == NULL)
-		return cohort_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
+		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
 		    out, strerror(errno));
 	if ((rc = crew_load(&cw)) == 0 && (rc = cohort_connect(x, 0)) == 0 &&
 	    (rc = crew_run(&cw)) == 0)
 		rc = crew_finish(&cw);
 	if (out != NULL && fclose(cw.out) == EOF && rc == 0)
-		rc = cohort_fail(x, EX_IOERR, "cannot write '%s'", out);
+		rc = cmd_fail(x, EX_IOERR, "cannot write '%s'", out);
 	for (i = 0; i < cw.n; i++)
 		free(cw.q[i]);
 	free(cw.q);
