@@ -7,6 +7,7 @@
  * together), and is answered from the loop once the commit is durable.
  */
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "skkd.h"
 #include "store.h"
 
+#define OPS_TRIM_ITEMS	1000	/* batches this big trim the heap after */
 #define IDEM_MAX	64
 #define STAGE_MAX_ITEMS	200000			/* a staged batch, in all */
 #define STAGE_MAX_BYTES	(256u * 1024 * 1024)	/* of records on the wire */
@@ -1168,6 +1170,7 @@ static void
 op_finish(struct djob *dj)
 {
 	struct op_job	*j = (struct op_job *)dj;
+	int		 big;
 	struct wire_msg	*ans;
 	struct conn	*c = dj->conn;
 
@@ -1200,5 +1203,9 @@ op_finish(struct djob *dj)
 		}
 	}
 	op_timed(j);
+	big = j->n >= OPS_TRIM_ITEMS;
 	op_free(j);
+	/* A cohort leaves megabytes free in the heap: give them back. */
+	if (big)
+		malloc_trim(0);
 }
