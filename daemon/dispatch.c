@@ -401,10 +401,11 @@ static void
 h_find(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 {
 	char		 nik[CERT_NIK_LEN + 1], err[CERT_ERR_MAX];
-	char		(*numbers)[CERT_NUMBER_LEN + 1];
+	char		(*numbers)[CERT_NUMBER_LEN + 1] = NULL;
 	uint8_t		 hmac[CERT_HMAC_LEN];
 	struct wire_msg	*ans = NULL;
 	size_t		 n = 0;
+	int		 rc;
 
 	if (wire_get_str(msg, WK_NIK, nik, sizeof(nik)) == -1 ||
 	    cert_check_nik(nik, err, sizeof(err)) == -1) {
@@ -412,9 +413,10 @@ h_find(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		    wire_has(msg, WK_NIK) ? err : "nik missing");
 		return;
 	}
-	ops_nik_hmac(nik, hmac);
+	rc = ops_nik_hmac(nik, hmac);
 	explicit_bzero(nik, sizeof(nik));
-	if ((numbers = calloc(FIND_MAX, sizeof(*numbers))) == NULL ||
+	if (rc == -1 ||
+	    (numbers = calloc(FIND_MAX, sizeof(*numbers))) == NULL ||
 	    store_find_nik(conn_reader(c), hmac, numbers, FIND_MAX, &n) < 0 ||
 	    (ans = wire_msg_new(WIRE_FIND, wire_id(msg))) == NULL ||
 	    put_found(c, ans, numbers, n < FIND_MAX ? n : FIND_MAX) == -1) {

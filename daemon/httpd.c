@@ -539,7 +539,12 @@ hconn_answer(struct hconn *c, const struct http_req *req)
 	r.verdict = -1;
 	r.ep = MEP_HTTP_OTHER;
 	if ((r.body = evbuffer_new()) == NULL) {
-		hconn_close(c);
+		/* The caller's loop still holds c: close from the timer. */
+		struct timeval	now = { 0, 0 };
+
+		c->state = HC_CLOSING;
+		bufferevent_disable(c->bev, EV_READ);
+		evtimer_add(c->timer, &now);
 		return;
 	}
 	c->nreq++;

@@ -98,10 +98,10 @@ struct op_job {
 
 static void	op_finish(struct djob *);
 
-void
+int
 ops_nik_hmac(const char *nik, uint8_t out[CERT_HMAC_LEN])
 {
-	sign_hmac_sha256(skkd->nik_secret, sizeof(skkd->nik_secret),
+	return sign_hmac_sha256(skkd->nik_secret, sizeof(skkd->nik_secret),
 	    (const uint8_t *)nik, strlen(nik), out);
 }
 
@@ -289,8 +289,8 @@ issue_prepare(const struct wire_msg *m, struct issue_item *it, int64_t now,
 		return -1;
 	}
 	rc = cert_check_nik(nik, err, errlen);
-	if (rc == 0)
-		ops_nik_hmac(nik, it->c.nik_hmac);
+	if (rc == 0 && (rc = ops_nik_hmac(nik, it->c.nik_hmac)) == -1)
+		snprintf(err, errlen, "nik: cannot compute its index key");
 	explicit_bzero(nik, sizeof(nik));
 	if (rc == -1)
 		return -1;
@@ -305,11 +305,14 @@ issue_prepare(const struct wire_msg *m, struct issue_item *it, int64_t now,
 static int
 issue_sign(struct op_job *j, struct issue_item *it)
 {
-	struct qr_claims	cl;
+	struct qr_claims	 cl;
+	struct sign_key		*key;
 
-	memcpy(it->c.kid, sign_key_kid(skkd->signkey), SIGN_KID_LEN);
+	/* SIGHUP may swap the key: the kid and the signature must agree. */
+	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
+	memcpy(it->c.kid, sign_key_kid(key), SIGN_KID_LEN);
 	qrpay_claims_from_cert(&cl, &it->c);
-	if (qrpay_sign(skkd->signkey, &cl, &it->cose, &it->coselen) == -1)
+	if (qrpay_sign(key, &cl, &it->cose, &it->coselen) == -1)
 		return op_fail(j, WERR_INTERNAL, "cannot sign %s",
 		    it->c.number);
 	return 0;
@@ -473,15 +476,17 @@ issue_sign_share(void *arg)
 	struct sign_share	*sh = arg;
 	struct issue_item	*it;
 	struct qr_claims	 cl;
+	struct sign_key		*key;
 	size_t			 i;
 
+	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
 	for (i = sh->first; i < sh->j->n; i += sh->step) {
 		it = &sh->j->items[i];
 		if (it->reused)
 			continue;
-		memcpy(it->c.kid, sign_key_kid(skkd->signkey), SIGN_KID_LEN);
+		memcpy(it->c.kid, sign_key_kid(key), SIGN_KID_LEN);
 		qrpay_claims_from_cert(&cl, &it->c);
-		if (qrpay_sign(skkd->signkey, &cl, &it->cose,
+		if (qrpay_sign(key, &cl, &it->cose,
 		    &it->coselen) == -1)
 			sh->failed = 1;
 	}

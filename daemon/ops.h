@@ -22,6 +22,7 @@ void	ops_renew(struct conn *, const struct wire_msg *,
 	    const struct tls_peer *);
 
 /* HMAC-SHA256 of a NIK under the instance's secret (the NIK index). */
-void	ops_nik_hmac(const char *nik, uint8_t out[CERT_HMAC_LEN]);
+/* 0, or -1 when OpenSSL fails (the request must then be refused). */
+int	ops_nik_hmac(const char *nik, uint8_t out[CERT_HMAC_LEN]);
 
 #endif

@@ -44,6 +44,7 @@
 
 #define CONN_MAX_INFLIGHT	64		/* write jobs per connection */
 #define CONN_OUT_HIGH		(4u << 20)	/* stop reading above this */
+#define CONN_FRAMES_PER_TURN	8		/* then let other connections run */
 #define CONN_CLOSE_GRACE	5		/* seconds to flush a last answer */
 
 enum conn_state {
@@ -73,6 +74,7 @@ struct conn {
 	SSL			*ssl;
 	enum conn_state		 state;
 	struct event		*timer;		/* handshake/idle/close deadline */
+	struct event		*more;		/* frames left for the next turn */
 	unsigned		 refs;		/* 1 while open + 1 per job */
 	unsigned		 inflight;
 	char			 addr[64];
@@ -93,6 +95,7 @@ static void	conn_read_frames(struct conn *, struct bufferevent *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_timer_cb(evutil_socket_t, short, void *);
+static void	conn_more_cb(evutil_socket_t, short, void *);
 static void	conn_close(struct conn *);
 static void	conn_unref(struct conn *);
 static void	conn_arm(struct conn *, unsigned);
@@ -334,7 +337,10 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	if (c->bev == NULL)
 		goto fail;
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
-	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL) {
+	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL ||
+	    (c->more = event_new(w->base, -1, 0, conn_more_cb, c)) == NULL) {
+		if (c->timer != NULL)
+			event_free(c->timer);
 		bufferevent_free(c->bev);
 		free(c);
 		atomic_fetch_sub(&skkd->stats.connections, 1);
@@ -452,8 +458,14 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 	uint8_t		 hdr[WIRE_HDR_LEN];
 	uint32_t	 len;
 	char		 err[160];
+	unsigned	 turn = 0;
 
 	while (c->state == CONN_HELLO || c->state == CONN_READY) {
+		/* Take turns with the loop's other connections. */
+		if (turn++ == CONN_FRAMES_PER_TURN) {
+			event_active(c->more, EV_READ, 0);
+			return;
+		}
 		if (c->inflight >= CONN_MAX_INFLIGHT ||
 		    evbuffer_get_length(bufferevent_get_output(bev)) >
 		    CONN_OUT_HIGH) {
@@ -494,6 +506,14 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 }
 
 static void
+conn_more_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+
+	conn_read_cb(c->bev, c);
+}
+
+static void
 conn_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn	*c = arg;
@@ -517,8 +537,8 @@ conn_flow(struct conn *c)
 		return;
 	if (!(bufferevent_get_enabled(c->bev) & EV_READ)) {
 		bufferevent_enable(c->bev, EV_READ);
-		/* Frames may already be buffered. */
-		conn_read_cb(c->bev, c);
+		/* Frames may already be buffered: read them next turn. */
+		event_active(c->more, EV_READ, 0);
 	}
 }
 
@@ -532,6 +552,8 @@ conn_close(struct conn *c)
 	TAILQ_REMOVE(&c->w->conns, c, entry);
 	event_free(c->timer);
 	c->timer = NULL;
+	event_free(c->more);
+	c->more = NULL;
 	bufferevent_free(c->bev);	/* frees the SSL and closes the socket */
 	c->bev = NULL;
 	c->ssl = NULL;
