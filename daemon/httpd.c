@@ -58,6 +58,7 @@ struct hworker {
 	struct event_base	*base;
 	struct store_rd		*rd;
 	struct evconnlistener	*l[HL_MAX];
+	struct event		*resume;	/* re-enable accepting after EMFILE */
 	TAILQ_HEAD(, hconn)	 conns;
 };
 
@@ -105,6 +106,8 @@ static void	hconn_event_cb(struct bufferevent *, short, void *);
 static void	hconn_timer_cb(evutil_socket_t, short, void *);
 static void	hconn_process(struct hconn *);
 static void	hconn_answer(struct hconn *, const struct http_req *);
+static void	hworker_accept_error_cb(struct evconnlistener *, void *);
+static void	hworker_resume_cb(evutil_socket_t, short, void *);
 static void	hconn_close(struct hconn *);
 
 static uint64_t
@@ -154,6 +157,10 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 	w->base = server_base(srv, i);
 	w->rd = server_reader(srv, i);
 	TAILQ_INIT(&w->conns);
+	if ((w->resume = evtimer_new(w->base, hworker_resume_cb, w)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (k = 0; k < HL_MAX; k++) {
 		if (h->fd[k] == -1)
 			continue;
@@ -169,8 +176,35 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 			    strerror(errno));
 			return -1;
 		}
+		evconnlistener_set_error_cb(w->l[k], hworker_accept_error_cb);
 	}
 	return 0;
+}
+
+/* Out of descriptors: pause this worker's accepting for a second. */
+static void
+hworker_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct hworker	*w = arg;
+	struct timeval	 tv = { 1, 0 };
+	int		 k;
+
+	log_warn("https accept");
+	for (k = 0; k < HL_MAX; k++)
+		if (w->l[k] != NULL)
+			evconnlistener_disable(w->l[k]);
+	evtimer_add(w->resume, &tv);
+}
+
+static void
+hworker_resume_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct hworker	*w = arg;
+	int		 k;
+
+	for (k = 0; k < HL_MAX; k++)
+		if (w->l[k] != NULL)
+			evconnlistener_enable(w->l[k]);
 }
 
 struct httpd *
@@ -221,6 +255,8 @@ httpd_free(struct httpd *h)
 		for (k = 0; k < HL_MAX; k++)
 			if (h->w[i].l[k] != NULL)
 				evconnlistener_free(h->w[i].l[k]);
+		if (h->w[i].resume != NULL)
+			event_free(h->w[i].resume);
 		while ((c = TAILQ_FIRST(&h->w[i].conns)) != NULL)
 			hconn_close(c);
 	}
