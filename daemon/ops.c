@@ -721,6 +721,55 @@ issue_in_order(const struct wire_msg *msg, const struct op_stage *st)
 	return wire_get_uint(msg, WK_COUNT, &first) == 0 && first == st->n;
 }
 
+struct stage_key {
+	const char	*key;
+	size_t		 i;
+};
+
+static int
+stage_key_cmp(const void *a, const void *b)
+{
+	const struct stage_key	*x = a, *y = b;
+	int			 c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Two items of one batch with the same idempotency key or the same
+ * supplied number would collide inside the transaction: name both.
+ */
+static int
+stage_dups(const struct op_stage *st, int by_number,
+    struct op_problem **probs, size_t *nprobs)
+{
+	struct stage_key	*k;
+	size_t			 i, n = 0;
+	char			 msg[CERT_ERR_MAX];
+	int			 rc = 0;
+
+	if ((k = calloc(st->n ? st->n : 1, sizeof(*k))) == NULL)
+		return -1;
+	for (i = 0; i < st->n; i++) {
+		k[n].key = by_number ? st->items[i].c.number : st->items[i].idem;
+		k[n].i = i;
+		if (k[n].key[0] != '\0')
+			n++;
+	}
+	qsort(k, n, sizeof(*k), stage_key_cmp);
+	for (i = 1; i < n && rc == 0 && *nprobs < PROBLEMS_MAX; i++) {
+		if (strcmp(k[i - 1].key, k[i].key) != 0)
+			continue;
+		snprintf(msg, sizeof(msg), "%s: the same as item %zu",
+		    by_number ? "number" : "idem", k[i - 1].i);
+		rc = op_problem_add(probs, nprobs, k[i].i, msg);
+	}
+	free(k);
+	return rc;
+}
+
 /* Hands the staged items to a job; the stage is emptied and freed. */
 static void
 issue_submit(struct conn *c, const struct wire_msg *msg,
@@ -778,7 +827,9 @@ ops_issue(struct conn *c, const struct wire_msg *msg,
 		conn_reply_error(c, wire_id(msg), WERR_INVALID, "issue: batch "
 		    "chunk out of order (%zu items staged)", st->n);
 	else if (stage_add(st, msg, time(NULL), &probs, &nprobs) == -1 ||
-	    stage_add_chunk(st, wire_id(msg), first, n) == -1)
+	    stage_add_chunk(st, wire_id(msg), first, n) == -1 ||
+	    (!more && (stage_dups(st, 0, &probs, &nprobs) == -1 ||
+	    stage_dups(st, 1, &probs, &nprobs) == -1)))
 		conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
 	else if (nprobs > 0)
 		op_reply_problems(c, wire_id(msg), WERR_INVALID, probs, nprobs);
