@@ -21,7 +21,7 @@ LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
 # Debian packages: libraries, then test tools (command:package).
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
-	   libzbar-dev
+	   libzbar-dev fonts-liberation
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
 	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
 	   nginx:nginx-light wrk:wrk
