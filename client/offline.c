@@ -229,7 +229,8 @@ offline_verify(const struct keyring *kr, const char *text, int64_t now,
 		r->verdict = VERDICT_UNKNOWN;
 		r->reason = REASON_STALE;
 	} else {
-		r->verdict = VERDICT_NOT_VALID;
+		r->verdict = r->err == QRPAY_INTERNAL ? VERDICT_UNKNOWN :
+		    VERDICT_NOT_VALID;
 		r->reason = qrpay_reason(r->err);
 	}
 }

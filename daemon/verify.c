@@ -60,7 +60,9 @@ verify_by_qr(struct store_rd *rd, const char *text, size_t len, int64_t now,
 	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
 		memset(vr, 0, sizeof(*vr));
 		snprintf(vr->detail, sizeof(vr->detail), "%s", detail);
-		verify_set(vr, VERDICT_NOT_VALID, qrpay_reason(e));
+		/* Never NOT_VALID when the signature could not be checked. */
+		verify_set(vr, e == QRPAY_INTERNAL ? VERDICT_UNKNOWN :
+		    VERDICT_NOT_VALID, qrpay_reason(e));
 		return;
 	}
 	/* The signature is good: the store knows the live status. */

@@ -57,6 +57,7 @@ static const char *qrpay_errors[] = {
 	[QRPAY_MALFORMED_CLAIMS] = "malformed claims",
 	[QRPAY_KEY_COMPROMISED] = "signed by a compromised key",
 	[QRPAY_TOO_LONG] = "too long",
+	[QRPAY_INTERNAL] = "could not be checked (out of memory)",
 };
 
 static void
@@ -95,6 +96,8 @@ qrpay_reason(enum qrpay_err e)
 		return REASON_BAD_SIGNATURE;
 	case QRPAY_KEY_COMPROMISED:
 		return REASON_REVOKED;
+	case QRPAY_INTERNAL:
+		return REASON_UNAVAILABLE;
 	default:
 		return REASON_MALFORMED;
 	}
@@ -824,11 +827,16 @@ qrpay_verify_msg(const struct qrpay_msg *m, const struct keyring *kr,
 	if (qrpay_encode_tbs(m->prot, m->prot_len, m->payload, m->payload_len,
 	    &tbs, &tlen) == -1) {
 		qrpay_detail(detail, detlen, "out of memory");
-		return QRPAY_BAD_SIGNATURE;
+		return QRPAY_INTERNAL;
 	}
-	good = sign_verify(ke->key, tbs, tlen, m->sig) == 0;
+	good = sign_verify(ke->key, tbs, tlen, m->sig);
 	free(tbs);
-	if (!good) {
+	if (good == -2) {
+		qrpay_detail(detail, detlen, "the signature could not be "
+		    "checked (out of memory)");
+		return QRPAY_INTERNAL;
+	}
+	if (good != 0) {
 		qrpay_detail(detail, detlen, "Ed25519 signature does not "
 		    "match");
 		return QRPAY_BAD_SIGNATURE;

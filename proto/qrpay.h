@@ -39,7 +39,8 @@ enum qrpay_err {
 	QRPAY_NOT_YET_VALID,
 	QRPAY_MALFORMED_CLAIMS,
 	QRPAY_KEY_COMPROMISED,	/* signed by a key after its compromise time */
-	QRPAY_TOO_LONG
+	QRPAY_TOO_LONG,
+	QRPAY_INTERNAL		/* could not be checked: the verdict is UNKNOWN */
 };
 
 /* Fills claims from a record (dates, number, name, job, jenjang). */

@@ -281,10 +281,16 @@ sign_verify(const struct sign_key *k, const uint8_t *msg, size_t len,
 	EVP_MD_CTX	*ctx;
 	int		 ok;
 
-	if (k == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+	if (k == NULL)
 		return -1;
-	ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
-	    EVP_DigestVerify(ctx, sig, SIGN_SIG_LEN, msg, len) == 1;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return -2;
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) != 1) {
+		EVP_MD_CTX_free(ctx);
+		ERR_clear_error();
+		return -2;
+	}
+	ok = EVP_DigestVerify(ctx, sig, SIGN_SIG_LEN, msg, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		ERR_clear_error();

@@ -48,7 +48,10 @@ void		 sign_kid(const uint8_t pub[SIGN_PUB_LEN],
 
 int		 sign_data(const struct sign_key *, const uint8_t *msg,
 		    size_t len, uint8_t sig[SIGN_SIG_LEN]);
-/* 0 if the signature is good, -1 otherwise. */
+/*
+ * 0 if the signature is good, -1 if it is not, -2 if it could not be
+ * checked (out of memory, library failure): then nobody knows.
+ */
 int		 sign_verify(const struct sign_key *, const uint8_t *msg,
 		    size_t len, const uint8_t sig[SIGN_SIG_LEN]);
 

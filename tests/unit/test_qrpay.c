@@ -715,6 +715,8 @@ test_names(void **state)
 		{ QRPAY_KEY_COMPROMISED, REASON_REVOKED,
 		  "signed by a compromised key" },
 		{ QRPAY_TOO_LONG, REASON_MALFORMED, "too long" },
+		{ QRPAY_INTERNAL, REASON_UNAVAILABLE,
+		  "could not be checked (out of memory)" },
 	};
 	size_t	i;
 
