@@ -440,9 +440,14 @@ cmd_net_fail(struct cmd_ctx *x)
 	return cmd_fail(x, net_status(x->net), "%s", net_error(x->net));
 }
 
-/* Loads the configuration, connects and checks the role. */
 static int
 cmd_begin(struct cmd_ctx *x)
+{
+	return cmd_connect(x, x->cmd->needs_admin);
+}
+
+int
+cmd_connect(struct cmd_ctx *x, int admin)
 {
 	const char	*path;
 	char		 why[1024];
@@ -455,7 +460,7 @@ cmd_begin(struct cmd_ctx *x)
 		return cmd_fail(x, EX_CONFIG, "%s", why);
 	if ((rc = net_open(&x->conf, &x->net, why, sizeof why)) != 0)
 		return cmd_fail(x, rc, "%s", why);
-	if (x->cmd->needs_admin && net_role(x->net) != NET_ROLE_UNKNOWN &&
+	if (admin && net_role(x->net) != NET_ROLE_UNKNOWN &&
 	    net_role(x->net) != NET_ROLE_ADMIN)
 		return cmd_fail(x, EX_NOPERM,
 		    "not authorised: admin certificate required");

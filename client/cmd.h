@@ -81,6 +81,12 @@ int		 cmd_wire_exit(uint64_t err);
 int		 cmd_wire_error(const struct wire_msg *answer, const char *name,
 		    const char *number, char *msg, size_t msglen);
 
+/*
+ * Loads the configuration, connects, says hello and, when admin is set,
+ * checks the role; then sets up x->o. 0, or the exit status after a
+ * message.
+ */
+int		 cmd_connect(struct cmd_ctx *, int admin);
 /* Prints "skk: MESSAGE" on the context's error stream; returns status. */
 int		 cmd_fail(struct cmd_ctx *, int status, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));

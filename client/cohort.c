@@ -128,29 +128,6 @@ cohort_read(struct cmd_ctx *x, const char *path, char **buf, size_t *len)
 }
 
 static int
-cohort_connect(struct cmd_ctx *x, int admin)
-{
-	const char	*path;
-	char		 why[1024];
-	int		 rc;
-
-	if ((path = skkconf_find(x->config)) == NULL)
-		return cmd_fail(x, EX_CONFIG,
-		    "no configuration: use -c FILE or set SKK_CONFIG");
-	if (skkconf_load(&x->conf, path, why, sizeof why) == -1)
-		return cmd_fail(x, EX_CONFIG, "%s", why);
-	if ((rc = net_open(&x->conf, &x->net, why, sizeof why)) != 0)
-		return cmd_fail(x, rc, "%s", why);
-	if (admin && net_role(x->net) != NET_ROLE_UNKNOWN &&
-	    net_role(x->net) != NET_ROLE_ADMIN)
-		return cmd_fail(x, EX_NOPERM,
-		    "not authorised: admin certificate required");
-	if ((x->o = output_new(x->out, x->json)) == NULL)
-		return cmd_fail(x, EX_OSERR, "out of memory");
-	return 0;
-}
-
-static int
 cohort_net_fail(struct cmd_ctx *x)
 {
 	return cmd_fail(x, net_status(x->net), "%s", net_error(x->net));
@@ -890,7 +867,7 @@ cohort_issue(struct cmd_ctx *x, int argc, char **argv)
 	if ((rc = cohort_args(x, argc, argv, &co.path, &out, &dry,
 	    &nopng)) != 0)
 		return rc;
-	if ((rc = cohort_load(&co)) == 0 && (rc = cohort_connect(x, 1)) == 0 &&
+	if ((rc = cohort_load(&co)) == 0 && (rc = cmd_connect(x, 1)) == 0 &&
 	    (rc = cohort_send(&co, dry)) == 0) {
 		cohort_report(&co, dry);
 		if (out != NULL && !dry)
@@ -1179,7 +1156,7 @@ cohort_verify(struct cmd_ctx *x, int argc, char **argv)
 	if (out != NULL && (cw.out = fopen(out, "w")) == NULL)
 		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
 		    out, strerror(errno));
-	if ((rc = crew_load(&cw)) == 0 && (rc = cohort_connect(x, 0)) == 0 &&
+	if ((rc = crew_load(&cw)) == 0 && (rc = cmd_connect(x, 0)) == 0 &&
 	    (rc = crew_run(&cw)) == 0)
 		rc = crew_finish(&cw);
 	if (out != NULL && fclose(cw.out) == EOF && rc == 0)
