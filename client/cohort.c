@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cohort.h"
+#include "hex.h"
 #include "csv.h"
 #include "record.h"
 #include "sign.h"
@@ -485,11 +486,9 @@ static void
 cohort_batch_id(struct cohort *co)
 {
 	uint8_t	h[32];
-	size_t	i;
 
 	sign_sha256((const uint8_t *)co->buf, co->len, h);
-	for (i = 0; i < sizeof h; i++)
-		snprintf(co->batch + 2 * i, 3, "%02x", h[i]);
+	hex_encode(h, sizeof h, co->batch);
 }
 
 static int

@@ -28,6 +28,7 @@
 #include <openssl/x509v3.h>
 
 #include "net.h"
+#include "hex.h"
 #include "sign.h"
 
 #define NET_READ_CHUNK	(64 * 1024)
@@ -283,19 +284,6 @@ net_handshake(struct net *n, const struct skkconf *c, int64_t deadline)
 	}
 }
 
-static void
-net_hex(const uint8_t *p, size_t len, char *out)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
-
 static int
 net_check_pin(struct net *n, const struct skkconf *c)
 {
@@ -317,7 +305,7 @@ net_check_pin(struct net *n, const struct skkconf *c)
 	if (r == -1)
 		return net_fail(n, EX_SOFTWARE, "cannot hash the server key");
 	if (memcmp(md, c->pin, sizeof md) != 0) {
-		net_hex(md, sizeof md, hex);
+		hex_encode(md, sizeof md, hex);
 		return net_fail(n, EX_PROTOCOL, "server key does not match pin "
 		    "(server has sha256:%s)", hex);
 	}

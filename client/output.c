@@ -17,6 +17,7 @@
 #include "cert.h"
 #include "offline.h"
 #include "output.h"
+#include "hex.h"
 #include "record.h"
 
 #define OUT_TEXT	1024	/* largest text field we print */
@@ -137,19 +138,6 @@ out_time(int64_t t, char out[32])
 	out[0] = '\0';
 	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
 		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void
-out_hex(const uint8_t *p, size_t len, char *out)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * len] = '\0';
 }
 
 /* json_string refuses bad UTF-8: keep the ASCII and mark the rest. */
@@ -467,7 +455,7 @@ out_show_json(json_t *j, const struct cert *c, const char *status,
 	out_set_opt(j, "blank_number", c->blank_no);
 	out_set_opt(j, "predecessor", c->predecessor);
 	out_set_opt(j, "successor", c->successor);
-	out_hex(c->kid, sizeof c->kid, kid);
+	hex_encode(c->kid, sizeof c->kid, kid);
 	out_set_str(j, "kid", kid);
 	out_set_opt(j, "url", url);
 }
@@ -614,9 +602,9 @@ out_key_line(struct output *o, const struct wire_msg *it)
 	json_t		*j;
 
 	if (wire_get_bytes(it, WK_KID, &p, &len) == 0 && len <= 64)
-		out_hex(p, len, kid);
+		hex_encode(p, len, kid);
 	if (wire_get_bytes(it, WK_KEY, &p, &len) == 0 && len <= 64)
-		out_hex(p, len, key);
+		hex_encode(p, len, key);
 	out_time(wire_get_int(it, WK_FROM, &t) == 0 ? t : 0, from);
 	out_time(wire_get_int(it, WK_TO, &t) == 0 ? t : 0, to);
 	if (!o->json) {

@@ -22,6 +22,7 @@
 
 #include "kv.h"
 #include "conf.h"
+#include "hex.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)	/* a config is never this big */
 
@@ -127,7 +128,6 @@ static int	conf_parse_port(const char *, unsigned *);
 static int	conf_resolve_host(const char *, unsigned,
 		    struct sockaddr_storage *, socklen_t *);
 static int	conf_hex_decode(const char *, size_t, uint8_t *);
-static int	conf_hex_nibble(char);
 
 int
 conf_load(const char *path, struct conf *c, char *err, size_t errlen)
@@ -688,8 +688,8 @@ conf_hex_decode(const char *hex, size_t n, uint8_t *out)
 	int	 hi, lo;
 
 	for (i = 0; i < n; i++) {
-		hi = conf_hex_nibble(hex[2 * i]);
-		lo = conf_hex_nibble(hex[2 * i + 1]);
+		hi = hex_digit(hex[2 * i]);
+		lo = hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);
@@ -697,14 +697,3 @@ conf_hex_decode(const char *hex, size_t n, uint8_t *out)
 	return 0;
 }
 
-static int
-conf_hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}

@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "pki.h"
 #include "init.h"
+#include "hex.h"
 
 #define INIT_EX_USAGE	64
 #define INIT_EX_CANTCREAT 73
@@ -78,7 +79,6 @@ static int	init_skk_conf(const struct init *, char *, size_t);
 static FILE	*init_fopen(const char *, mode_t, char *, size_t);
 static int	init_fclose(FILE *, const char *, char *, size_t);
 static void	init_quote(FILE *, const char *);
-static void	init_hex(const uint8_t *, size_t, char *);
 static void	init_cleanup(const struct init *);
 static void	init_summary(const struct init *);
 
@@ -367,7 +367,7 @@ init_signing_key(struct init *in, char *err, size_t errlen)
 		else
 			rc = 0;
 	}
-	init_hex(sign_key_kid(k), SIGN_KID_LEN, in->kid);
+	hex_encode(sign_key_kid(k), SIGN_KID_LEN, in->kid);
 	sign_key_free(k);
 	return rc;
 }
@@ -384,7 +384,7 @@ init_nik_secret(const struct init *in, char *err, size_t errlen)
 		snprintf(err, errlen, "no random bytes for the NIK secret");
 		return -1;
 	}
-	init_hex(secret, sizeof(secret), hex);
+	hex_encode(secret, sizeof(secret), hex);
 	explicit_bzero(secret, sizeof(secret));
 	if ((f = init_fopen(in->path[F_NIK], 0600, err, errlen)) == NULL) {
 		explicit_bzero(hex, sizeof(hex));
@@ -486,7 +486,7 @@ init_skk_conf(const struct init *in, char *err, size_t errlen)
 
 	if (pki_spki_sha256(in->path[F_SRV_CRT], pin, err, errlen) == -1)
 		return -1;
-	init_hex(pin, sizeof(pin), hex);
+	hex_encode(pin, sizeof(pin), hex);
 	port = strrchr(in->listen, ':');
 	if (strncmp(in->listen, "0.0.0.0:", 8) == 0) {
 		snprintf(local, sizeof(local), "127.0.0.1%s", port);
@@ -564,19 +564,6 @@ init_quote(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
-}
-
-static void
-init_hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 /* Only init's own files: init_check_free proved none was there before. */

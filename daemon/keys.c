@@ -21,6 +21,7 @@
 
 #include "conf.h"
 #include "keys.h"
+#include "hex.h"
 #include "skkd.h"
 
 #define KIDHEX	(2 * SIGN_KID_LEN + 1)
@@ -43,10 +44,7 @@ keys_path(const struct conf *c, const char *file, char *out, size_t len)
 void
 keys_kid_hex(const uint8_t kid[SIGN_KID_LEN], char out[KIDHEX])
 {
-	int	i;
-
-	for (i = 0; i < SIGN_KID_LEN; i++)
-		snprintf(out + 2 * i, 3, "%02x", kid[i]);
+	hex_encode(kid, SIGN_KID_LEN, out);
 }
 
 static int

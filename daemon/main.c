@@ -15,6 +15,7 @@
 
 #include "admin.h"
 #include "conf.h"
+#include "hex.h"
 #include "httpd.h"
 #include "init.h"
 #include "keys.h"
@@ -160,7 +161,6 @@ serve(struct skkd *s)
 	struct httpd	*http;
 	sigset_t	 set;
 	char		 err[512], kid[2 * SIGN_KID_LEN + 1];
-	int		 i;
 
 	block_signals(&set);
 	metrics_set_stats(&s->stats);
@@ -172,8 +172,7 @@ serve(struct skkd *s)
 	if (notify_watchdog_start(server_base(srv, 0)) == -1)
 		die(EX_OSERR, "watchdog", "cannot start the timer");
 	server_run(srv);
-	for (i = 0; i < SIGN_KID_LEN; i++)
-		snprintf(kid + 2 * i, 3, "%02x", sign_key_kid(s->signkey)[i]);
+	hex_encode(sign_key_kid(s->signkey), SIGN_KID_LEN, kid);
 	log_info("https on %s, metrics on %s", s->conf.http_listen[0] ?
 	    s->conf.http_listen : "(off)", s->conf.metrics_listen[0] ?
 	    s->conf.metrics_listen : "(off)");

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "hex.h"
 
 #define HTTP_LINE_MAX	(HTTP_URL_MAX + 32)	/* method, target, version */
 
@@ -25,7 +26,6 @@ static int		 http_parse_header(struct http_req *, const char *,
 static void		 http_header_value(struct http_req *, const char *,
 			    size_t, const char *, size_t);
 static int		 http_has_token(const char *, size_t, const char *);
-static int		 http_hex(int);
 
 /* The first byte after the empty line that ends the head, or NULL. */
 static const char *
@@ -243,18 +243,6 @@ http_has_token(const char *v, size_t len, const char *token)
 	return 0;
 }
 
-static int
-http_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 http_pct_decode(const char *in, size_t len, char *out, size_t outlen,
     int plus_space)
@@ -267,8 +255,8 @@ http_pct_decode(const char *in, size_t len, char *out, size_t outlen,
 		if (c == '%') {
 			if (len - i < 3)
 				return -1;
-			if ((hi = http_hex(in[i + 1])) == -1 ||
-			    (lo = http_hex(in[i + 2])) == -1)
+			if ((hi = hex_digit(in[i + 1])) == -1 ||
+			    (lo = hex_digit(in[i + 2])) == -1)
 				return -1;
 			c = hi << 4 | lo;
 			i += 2;
