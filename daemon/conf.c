@@ -85,6 +85,8 @@ static const struct conf_key conf_keys[] = {
 	{ "http_key",		CONF_K_PATH,	F(http_key), 0, 0, 0 },
 	{ "http_max_requests",	CONF_K_UINT,	F(http_max_requests), 1,
 	    CONF_CONN_MAX, 0 },
+	{ "http_max_connections", CONF_K_UINT,	F(http_max_connections), 1,
+	    CONF_CONN_MAX, 0 },
 	{ "http_rate",		CONF_K_UINT,	F(http_rate), 1,
 	    CONF_CONN_MAX, 0 },
 	{ "http_header_timeout", CONF_K_UINT,	F(http_header_timeout), 1,
@@ -217,6 +219,7 @@ conf_set_defaults(struct conf *c, const char *dir)
 	snprintf(c->metrics_listen, sizeof(c->metrics_listen),
 	    "127.0.0.1:9100");
 	c->http_max_requests = 1000;
+	c->http_max_connections = 4096;
 	c->http_rate = 50;
 	c->http_header_timeout = 10;
 	c->http_idle_timeout = 30;

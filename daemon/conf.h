@@ -68,6 +68,7 @@ struct conf {
 	char			http_cert[CONF_PATH_MAX];	/* default tls_cert */
 	char			http_key[CONF_PATH_MAX];	/* default tls_key */
 	unsigned		http_max_requests;	/* per connection */
+	unsigned		http_max_connections;
 	unsigned		http_rate;	/* per second per address */
 	unsigned		http_header_timeout;	/* seconds, absolute */
 	unsigned		http_idle_timeout;	/* seconds */

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -24,10 +25,11 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "httpd.h"
 #include "http.h"
@@ -38,7 +40,9 @@
 #include "web.h"
 
 #define HTTP_RATE_SLOTS	4096		/* client addresses tracked */
-#define HTTP_OUT_HIGH	(256 * 1024)	/* stop reading above this */
+#define HTTP_RBUF	(4 * HTTP_HEAD_MAX)	/* one read, shared per worker */
+#define HTTP_OBUF_FLUSH	(64 * 1024)	/* send answers once this many wait */
+#define HTTP_ADMIN_CONNS 64		/* metrics_listen's own allowance */
 
 enum hlisten {
 	HL_HTTPS = 0,
@@ -53,12 +57,21 @@ struct hrate {
 	uint64_t	last;		/* usec, monotonic */
 };
 
+/*
+ * A worker's scratch space: a connection's bytes are read into rbuf and
+ * its answers assembled in obuf, both reused by every connection of the
+ * loop, so an idle connection holds no buffers at all.
+ */
 struct hworker {
 	struct httpd		*h;
 	struct event_base	*base;
 	struct store_rd		*rd;
 	struct evconnlistener	*l[HL_MAX];
 	struct event		*resume;	/* re-enable accepting after EMFILE */
+	struct evbuffer		*body;		/* an answer's body */
+	char			 rbuf[HTTP_RBUF];
+	char			*obuf;
+	size_t			 olen, ocap;
 	TAILQ_HEAD(, hconn)	 conns;
 };
 
@@ -71,6 +84,7 @@ struct httpd {
 	 * which loop its connections land on. */
 	pthread_mutex_t	 rate_mtx;
 	struct hrate	 rate[HTTP_RATE_SLOTS];
+	atomic_ullong	 admin_conns;
 };
 
 /*
@@ -86,13 +100,29 @@ enum hconn_state {
 	HC_CLOSING
 };
 
+/*
+ * The socket is driven directly (OpenSSL on a non-blocking descriptor):
+ * one read and one write per request, and no change to what the loop
+ * watches unless the client stops taking its answers.
+ */
 struct hconn {
 	struct hworker		*w;
 	enum hlisten		 kind;
 	enum hconn_state	 state;
-	struct bufferevent	*bev;
+	int			 fd;
+	SSL			*ssl;		/* NULL on the admin listener */
+	struct event		*rev;		/* persistent read */
+	struct event		*wev;		/* only while answers wait */
 	struct event		*timer;
+	uint64_t		 deadline;	/* usec, monotonic */
+	uint64_t		 timer_at;	/* when the timer fires, 0 if not */
 	unsigned		 nreq;
+	int			 reading;	/* rev is added */
+	int			 failed;	/* no close_notify */
+	char			*in;		/* bytes read, not yet handled */
+	size_t			 inlen;
+	char			*out;		/* answers the socket did not take */
+	size_t			 outoff, outlen;
 	uint8_t			 key[16];	/* the address, for the rate */
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	TAILQ_ENTRY(hconn)	 entry;
@@ -100,11 +130,9 @@ struct hconn {
 
 static void	hconn_accept_cb(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
-static void	hconn_read_cb(struct bufferevent *, void *);
-static void	hconn_write_cb(struct bufferevent *, void *);
-static void	hconn_event_cb(struct bufferevent *, short, void *);
+static void	hconn_io_cb(evutil_socket_t, short, void *);
 static void	hconn_timer_cb(evutil_socket_t, short, void *);
-static void	hconn_process(struct hconn *);
+static void	hconn_run(struct hconn *);
 static void	hconn_answer(struct hconn *, const struct http_req *);
 static void	hworker_accept_error_cb(struct evconnlistener *, void *);
 static void	hworker_resume_cb(evutil_socket_t, short, void *);
@@ -157,7 +185,8 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 	w->base = server_base(srv, i);
 	w->rd = server_reader(srv, i);
 	TAILQ_INIT(&w->conns);
-	if ((w->resume = evtimer_new(w->base, hworker_resume_cb, w)) == NULL) {
+	if ((w->resume = evtimer_new(w->base, hworker_resume_cb, w)) == NULL ||
+	    (w->body = evbuffer_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -259,6 +288,9 @@ httpd_free(struct httpd *h)
 			event_free(h->w[i].resume);
 		while ((c = TAILQ_FIRST(&h->w[i].conns)) != NULL)
 			hconn_close(c);
+		if (h->w[i].body != NULL)
+			evbuffer_free(h->w[i].body);
+		free(h->w[i].obuf);
 	}
 	for (k = 0; k < HL_MAX; k++)
 		if (h->fd[k] != -1)
@@ -325,35 +357,118 @@ httpd_rate_take(struct httpd *h, const uint8_t key[16])
 
 /* Connections. */
 
-static void
-hconn_arm(struct hconn *c, unsigned seconds)
-{
-	struct timeval	tv = { seconds, 0 };
+enum hio {
+	HIO_OK,
+	HIO_WANT_READ,
+	HIO_WANT_WRITE,
+	HIO_EOF,
+	HIO_ERR
+};
 
+static void
+hconn_timer_set(struct hconn *c, uint64_t now)
+{
+	uint64_t	d = c->deadline > now ? c->deadline - now : 0;
+	struct timeval	tv = { (time_t)(d / 1000000), (suseconds_t)(d % 1000000) };
+
+	c->timer_at = c->deadline;
 	evtimer_add(c->timer, &tv);
 }
 
-static struct bufferevent *
-hconn_bev(struct hworker *w, enum hlisten kind, evutil_socket_t fd)
+/*
+ * The deadline lives in the connection and the timer only ever moves
+ * earlier: the idle deadline pushed later after every answer costs
+ * nothing until the old one fires (hconn_timer_cb then waits on).
+ */
+static void
+hconn_arm(struct hconn *c, unsigned seconds)
 {
-	struct bufferevent	*bev;
-	SSL			*ssl;
+	uint64_t	now = httpd_usec();
 
-	if (kind == HL_ADMIN)
-		return bufferevent_socket_new(w->base, fd,
-		    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
-	if ((ssl = SSL_new(__atomic_load_n(w->h->ctx, __ATOMIC_ACQUIRE))) ==
-	    NULL)
-		return NULL;
-	bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE |
-	    BEV_OPT_DEFER_CALLBACKS);
-	if (bev == NULL) {
-		SSL_free(ssl);
-		return NULL;
+	c->deadline = now + (uint64_t)seconds * 1000000;
+	if (c->timer_at == 0 || c->timer_at > c->deadline)
+		hconn_timer_set(c, now);
+}
+
+/* Watches what the connection waits for: while answers wait to be sent
+ * it does not read (the client must take them first). */
+static void
+hconn_watch(struct hconn *c, int want_write)
+{
+	if (want_write) {
+		if (c->reading) {
+			event_del(c->rev);
+			c->reading = 0;
+		}
+		if (!event_pending(c->wev, EV_WRITE, NULL))
+			event_add(c->wev, NULL);
+		return;
 	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
+	if (event_pending(c->wev, EV_WRITE, NULL))
+		event_del(c->wev);
+	if (!c->reading) {
+		event_add(c->rev, NULL);
+		c->reading = 1;
+	}
+}
+
+static struct hconn *
+hconn_new(struct hworker *w, enum hlisten kind, evutil_socket_t fd)
+{
+	struct hconn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->w = w;
+	c->kind = kind;
+	c->fd = fd;
+	if ((c->rev = event_new(w->base, fd, EV_READ | EV_PERSIST, hconn_io_cb,
+	    c)) == NULL || (c->wev = event_new(w->base, fd,
+	    EV_WRITE | EV_PERSIST, hconn_io_cb, c)) == NULL ||
+	    (c->timer = evtimer_new(w->base, hconn_timer_cb, c)) == NULL)
+		goto fail;
+	if (kind == HL_HTTPS) {
+		c->ssl = SSL_new(__atomic_load_n(w->h->ctx, __ATOMIC_ACQUIRE));
+		if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1)
+			goto fail;
+		SSL_set_accept_state(c->ssl);
+	}
+	return c;
+fail:
+	if (c->rev != NULL)
+		event_free(c->rev);
+	if (c->wev != NULL)
+		event_free(c->wev);
+	if (c->timer != NULL)
+		event_free(c->timer);
+	SSL_free(c->ssl);
+	free(c);
+	return NULL;
+}
+
+/*
+ * Each listener counts its own connections, so a crowd on the public
+ * pages can neither shut the companion port nor blind the metrics.
+ */
+static atomic_ullong *
+httpd_count(struct httpd *h, enum hlisten kind)
+{
+	return kind == HL_HTTPS ? &skkd->stats.http_connections :
+	    &h->admin_conns;
+}
+
+static int
+httpd_conn_take(struct httpd *h, enum hlisten kind)
+{
+	unsigned long long	max = kind == HL_HTTPS ?
+	    skkd->conf.http_max_connections : HTTP_ADMIN_CONNS;
+
+	if (atomic_fetch_add(httpd_count(h, kind), 1) < max)
+		return 0;
+	atomic_fetch_sub(httpd_count(h, kind), 1);
+	if (kind == HL_HTTPS)
+		atomic_fetch_add(&skkd->stats.http_refused, 1);
+	return -1;
 }
 
 static void
@@ -361,34 +476,24 @@ hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct hworker	*w = arg;
-	struct hconn	*c;
+	struct hconn	*c = NULL;
+	enum hlisten	 kind = l == w->l[HL_ADMIN] ? HL_ADMIN : HL_HTTPS;
 	int		 on = 1;
 
-	if (atomic_fetch_add(&skkd->stats.connections, 1) >=
-	    skkd->conf.max_connections || (c = calloc(1, sizeof(*c))) == NULL) {
-		atomic_fetch_sub(&skkd->stats.connections, 1);
-		atomic_fetch_add(&skkd->stats.refused, 1);
+	if (httpd_conn_take(w->h, kind) == -1) {
+		close(fd);
+		return;
+	}
+	if ((c = hconn_new(w, kind, fd)) == NULL) {
+		atomic_fetch_sub(httpd_count(w->h, kind), 1);
 		close(fd);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-	c->w = w;
-	c->kind = l == w->l[HL_ADMIN] ? HL_ADMIN : HL_HTTPS;
 	httpd_addr_key(sa, c->key, c->addr, sizeof(c->addr));
-	if ((c->timer = evtimer_new(w->base, hconn_timer_cb, c)) == NULL ||
-	    (c->bev = hconn_bev(w, c->kind, fd)) == NULL) {
-		if (c->timer != NULL)
-			event_free(c->timer);
-		free(c);
-		close(fd);
-		atomic_fetch_sub(&skkd->stats.connections, 1);
-		return;
-	}
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
-	bufferevent_setcb(c->bev, hconn_read_cb, hconn_write_cb,
-	    hconn_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	if (c->kind == HL_ADMIN) {
+	hconn_watch(c, 0);
+	if (kind == HL_ADMIN) {
 		c->state = HC_IDLE;
 		hconn_arm(c, skkd->conf.http_idle_timeout);
 	} else {
@@ -397,22 +502,39 @@ hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	}
 }
 
-/* The one way a connection ends. */
+/* The one way a connection ends. A TLS connection that ended well says
+ * so (close_notify) first; one that failed must not. */
 static void
 hconn_close(struct hconn *c)
 {
 	TAILQ_REMOVE(&c->w->conns, c, entry);
+	event_free(c->rev);
+	event_free(c->wev);
 	event_free(c->timer);
-	bufferevent_free(c->bev);	/* frees the SSL too */
+	if (c->ssl != NULL) {
+		if (c->state != HC_HANDSHAKE && !c->failed)
+			SSL_shutdown(c->ssl);	/* best effort, never waits */
+		SSL_free(c->ssl);
+		ERR_clear_error();
+	}
+	close(c->fd);
+	free(c->in);
+	free(c->out);
+	atomic_fetch_sub(httpd_count(c->w->h, c->kind), 1);
 	free(c);
-	atomic_fetch_sub(&skkd->stats.connections, 1);
 }
 
 static void
 hconn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct hconn	*c = arg;
+	uint64_t	 now = httpd_usec();
 
+	c->timer_at = 0;
+	if (now < c->deadline) {	/* moved later since it was set */
+		hconn_timer_set(c, now);
+		return;
+	}
 	if (c->state == HC_HANDSHAKE)
 		metrics_handshake(0);
 	else if (c->state == HC_HEAD)
@@ -420,86 +542,293 @@ hconn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 	hconn_close(c);
 }
 
-static void
-hconn_event_cb(struct bufferevent *bev, short events, void *arg)
+static enum hio
+hconn_ssl_why(struct hconn *c, int r)
 {
-	struct hconn	*c = arg;
-
-	if (events & BEV_EVENT_CONNECTED) {
-		metrics_handshake(1);
-		c->state = HC_IDLE;
-		hconn_arm(c, skkd->conf.http_idle_timeout);
-		return;
-	}
-	if (c->state == HC_HANDSHAKE)
-		metrics_handshake(0);
-	/* A client that half-closes after its request still gets the answer. */
-	if ((events & BEV_EVENT_EOF) && c->state != HC_HANDSHAKE &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
-		c->state = HC_CLOSING;
-		bufferevent_disable(bev, EV_READ);
-		return;
-	}
-	hconn_close(c);
-}
-
-static void
-hconn_read_cb(struct bufferevent *bev, void *arg)
-{
-	hconn_process(arg);
-}
-
-/* Sent: close after the last answer, or resume reading. */
-static void
-hconn_write_cb(struct bufferevent *bev, void *arg)
-{
-	struct hconn	*c = arg;
-
-	if (evbuffer_get_length(bufferevent_get_output(bev)) != 0)
-		return;
-	if (c->state == HC_CLOSING) {
-		hconn_close(c);
-		return;
-	}
-	if (!(bufferevent_get_enabled(bev) & EV_READ)) {
-		bufferevent_enable(bev, EV_READ);
-		hconn_process(c);
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return HIO_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return HIO_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return HIO_EOF;
+	case SSL_ERROR_SYSCALL:
+		if (errno == EAGAIN || errno == EINTR)
+			return HIO_WANT_READ;
+		/* FALLTHROUGH */
+	default:
+		c->failed = 1;	/* it must not send close_notify */
+		return HIO_ERR;
 	}
 }
 
-/* Every complete head in the input, in order. */
-static void
-hconn_process(struct hconn *c)
+/* The plain admin listener and TLS, behind one pair of calls. */
+static enum hio
+hconn_recv(struct hconn *c, char *buf, size_t len, size_t *got)
 {
-	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	ssize_t	n;
+	int	r;
+
+	*got = 0;
+	if (c->ssl == NULL) {
+		if ((n = read(c->fd, buf, len)) > 0) {
+			*got = (size_t)n;
+			return HIO_OK;
+		}
+		if (n == 0)
+			return HIO_EOF;
+		return errno == EAGAIN || errno == EINTR ? HIO_WANT_READ :
+		    HIO_ERR;
+	}
+	ERR_clear_error();
+	if ((r = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) >
+	    0) {
+		*got = (size_t)r;
+		return HIO_OK;
+	}
+	return hconn_ssl_why(c, r);
+}
+
+static enum hio
+hconn_send(struct hconn *c, const char *buf, size_t len, size_t *put)
+{
+	ssize_t	n;
+	int	r;
+
+	*put = 0;
+	if (c->ssl == NULL) {
+		if ((n = send(c->fd, buf, len, MSG_NOSIGNAL)) >= 0) {
+			*put = (size_t)n;
+			return HIO_OK;
+		}
+		return errno == EAGAIN || errno == EINTR ? HIO_WANT_WRITE :
+		    HIO_ERR;
+	}
+	ERR_clear_error();
+	if ((r = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) >
+	    0) {
+		*put = (size_t)r;
+		return HIO_OK;
+	}
+	return hconn_ssl_why(c, r);
+}
+
+/* Sends the answers waiting in the connection; HIO_OK once all are gone. */
+static enum hio
+hconn_flush(struct hconn *c)
+{
+	enum hio	rc;
+	size_t		n;
+
+	while (c->outoff < c->outlen) {
+		if ((rc = hconn_send(c, c->out + c->outoff,
+		    c->outlen - c->outoff, &n)) != HIO_OK)
+			return rc;
+		c->outoff += n;
+	}
+	free(c->out);
+	c->out = NULL;
+	c->outoff = c->outlen = 0;
+	return HIO_OK;
+}
+
+/*
+ * Sends the answers assembled in the worker's buffer, usually in one
+ * write; what the socket does not take now waits in the connection, in
+ * order after anything already waiting. -1 if the connection failed.
+ */
+static int
+hconn_push(struct hconn *c)
+{
+	struct hworker	*w = c->w;
+	enum hio	 rc = HIO_OK;
+	size_t		 off = 0, n;
+	char		*p;
+
+	if (w->olen == 0)
+		return 0;
+	if (c->outlen == 0)
+		while (off < w->olen && (rc = hconn_send(c, w->obuf + off,
+		    w->olen - off, &n)) == HIO_OK)
+			off += n;
+	if (rc == HIO_ERR || rc == HIO_EOF) {
+		w->olen = 0;
+		c->failed = 1;
+		return -1;
+	}
+	if (off < w->olen) {
+		if ((p = realloc(c->out, c->outlen + w->olen - off)) == NULL) {
+			w->olen = 0;
+			c->failed = 1;
+			return -1;
+		}
+		memcpy(p + c->outlen, w->obuf + off, w->olen - off);
+		c->out = p;
+		c->outlen += w->olen - off;
+	}
+	w->olen = 0;
+	return 0;
+}
+
+/* Room for n more bytes of answers in the worker's buffer. */
+static int
+hworker_reserve(struct hworker *w, size_t n)
+{
+	size_t	cap = w->ocap ? w->ocap : 16384;
+	char	*p;
+
+	if (w->olen + n <= w->ocap)
+		return 0;
+	while (cap < w->olen + n)
+		cap *= 2;
+	if ((p = realloc(w->obuf, cap)) == NULL)
+		return -1;
+	w->obuf = p;
+	w->ocap = cap;
+	return 0;
+}
+
+/*
+ * Answers the complete heads at the start of buf, in order, and returns
+ * the bytes they took. Stops early when the connection closes after an
+ * answer, or when answers pile up faster than the client takes them.
+ */
+static size_t
+hconn_heads(struct hconn *c, const char *buf, size_t len)
+{
 	struct http_req	 req;
 	enum http_parse	 rc;
-	size_t		 len, used;
-	const char	*buf;
+	size_t		 off = 0, n, used;
 
-	while (c->state == HC_IDLE || c->state == HC_HEAD) {
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-		    HTTP_OUT_HIGH) {
-			bufferevent_disable(c->bev, EV_READ);
-			return;
+	while (off < len && (c->state == HC_IDLE || c->state == HC_HEAD)) {
+		if (c->outlen > 0)
+			break;		/* the client is not reading */
+		n = len - off;
+		if (n > HTTP_HEAD_MAX)
+			n = HTTP_HEAD_MAX;
+		if ((rc = http_parse_head(buf + off, n, &req, &used)) ==
+		    HTTP_MORE)
+			break;
+		off += rc == HTTP_DONE ? used : n;
+		hconn_answer(c, &req);
+		if (c->failed || (c->w->olen >= HTTP_OBUF_FLUSH &&
+		    hconn_push(c) == -1))
+			return len;
+	}
+	return off;
+}
+
+/*
+ * Reads what the client sent, answers every complete head and sends the
+ * answers. Bytes of an unfinished head wait in the connection (at most
+ * one buffer's worth: a head is never longer than HTTP_HEAD_MAX).
+ */
+static void
+hconn_read(struct hconn *c)
+{
+	struct hworker	*w = c->w;
+	enum hio	 rc;
+	size_t		 len, got, used;
+
+again:
+	len = c->inlen;
+	if (len > 0) {
+		memcpy(w->rbuf, c->in, len);
+		free(c->in);
+		c->in = NULL;
+		c->inlen = 0;
+	}
+	rc = HIO_OK;
+	got = 0;
+	if (len < sizeof(w->rbuf)) {
+		rc = hconn_recv(c, w->rbuf + len, sizeof(w->rbuf) - len, &got);
+		len += got;
+	}
+	used = hconn_heads(c, w->rbuf, len);
+	if (used < len && c->state != HC_CLOSING) {
+		if ((c->in = malloc(len - used)) == NULL)
+			c->failed = 1;
+		else {
+			memcpy(c->in, w->rbuf + used, len - used);
+			c->inlen = len - used;
 		}
-		if ((len = evbuffer_get_length(in)) == 0)
-			return;
+		/* The first bytes of a head start its deadline. */
 		if (c->state == HC_IDLE) {
 			c->state = HC_HEAD;
 			hconn_arm(c, skkd->conf.http_header_timeout);
 		}
-		if (len > HTTP_HEAD_MAX)
-			len = HTTP_HEAD_MAX;
-		buf = (const char *)evbuffer_pullup(in, len);
-		rc = http_parse_head(buf, len, &req, &used);
-		if (rc == HTTP_MORE)
-			return;
-		evbuffer_drain(in, rc == HTTP_DONE ? used : len);
-		hconn_answer(c, &req);
 	}
-	if (c->state == HC_CLOSING)
-		evbuffer_drain(in, evbuffer_get_length(in));
+	if (c->failed || hconn_push(c) == -1 || rc == HIO_ERR) {
+		hconn_close(c);
+		return;
+	}
+	if (rc == HIO_EOF) {
+		/* A client that half-closes after its request still gets the
+		 * answer. */
+		if (c->outlen == 0) {
+			hconn_close(c);
+			return;
+		}
+		c->state = HC_CLOSING;
+	}
+	if (c->outlen > 0 || rc == HIO_WANT_WRITE) {
+		hconn_watch(c, 1);
+		return;
+	}
+	if (c->state == HC_CLOSING) {
+		hconn_close(c);
+		return;
+	}
+	hconn_watch(c, 0);
+	/* Records OpenSSL already holds raise no event: take them now. */
+	if (got > 0 && c->ssl != NULL && SSL_has_pending(c->ssl))
+		goto again;
+}
+
+/*
+ * Everything a connection can do now: finish its handshake, send what
+ * waits, then read and answer. Called whenever its socket is ready.
+ */
+static void
+hconn_run(struct hconn *c)
+{
+	enum hio	rc;
+	int		r;
+
+	if (c->state == HC_HANDSHAKE) {
+		ERR_clear_error();
+		if ((r = SSL_do_handshake(c->ssl)) != 1) {
+			if ((rc = hconn_ssl_why(c, r)) == HIO_WANT_READ ||
+			    rc == HIO_WANT_WRITE) {
+				hconn_watch(c, rc == HIO_WANT_WRITE);
+				return;
+			}
+			metrics_handshake(0);
+			hconn_close(c);
+			return;
+		}
+		metrics_handshake(1);
+		c->state = HC_IDLE;
+		hconn_arm(c, skkd->conf.http_idle_timeout);
+	}
+	if (c->outlen > 0) {
+		if ((rc = hconn_flush(c)) == HIO_WANT_READ ||
+		    rc == HIO_WANT_WRITE) {
+			hconn_watch(c, rc == HIO_WANT_WRITE);
+			return;
+		}
+		if (rc != HIO_OK || c->state == HC_CLOSING) {
+			hconn_close(c);
+			return;
+		}
+	}
+	hconn_read(c);
+}
+
+static void
+hconn_io_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	hconn_run(arg);
 }
 
 /* The Date header, formatted once a second per thread, not per answer. */
@@ -519,29 +848,46 @@ hconn_date(void)
 	return date;
 }
 
-static void
-hconn_headers(struct hconn *c, const struct web_resp *r, int keep)
+/* The head of an answer, into the worker's buffer; -1 out of memory. */
+static int
+hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
+    int keep)
 {
-	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	struct hworker	*w = c->w;
+	char		 extra[96] = "";
+	size_t		 need = 1024;
+	int		 n;
 
-	/* One format call: the head is on every answer's path. */
-	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-	    "Cache-Control: %s\r\nConnection: %s\r\n%s"
-	    "Content-Security-Policy: %s\r\n"
-	    "X-Content-Type-Options: nosniff\r\n"
-	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n",
-	    r->status, http_status_text(r->status), hconn_date(), r->ctype,
-	    evbuffer_get_length(r->body), r->cache ? r->cache : "no-store",
-	    keep ? "keep-alive" : "close", c->kind == HL_HTTPS ?
-	    "Strict-Transport-Security: max-age=31536000\r\n" : "",
-	    web_csp());
 	if (r->allow != NULL)
-		evbuffer_add_printf(out, "Allow: %s\r\n", r->allow);
-	if (r->retry_after)
-		evbuffer_add_printf(out, "Retry-After: %u\r\n",
+		snprintf(extra, sizeof(extra), "Allow: %s\r\n", r->allow);
+	else if (r->retry_after)
+		snprintf(extra, sizeof(extra), "Retry-After: %u\r\n",
 		    r->retry_after);
-	evbuffer_add(out, "\r\n", 2);
+	for (;;) {
+		if (hworker_reserve(w, need) == -1)
+			return -1;
+		/* One format call: the head is on every answer's path. */
+		n = snprintf(w->obuf + w->olen, w->ocap - w->olen,
+		    "HTTP/1.1 %d %s\r\nDate: %s\r\n"
+		    "Content-Type: %s\r\nContent-Length: %zu\r\n"
+		    "Cache-Control: %s\r\nConnection: %s\r\n%s"
+		    "Content-Security-Policy: %s\r\n"
+		    "X-Content-Type-Options: nosniff\r\n"
+		    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n"
+		    "%s\r\n",
+		    r->status, http_status_text(r->status), hconn_date(),
+		    r->ctype, bodylen, r->cache ? r->cache : "no-store",
+		    keep ? "keep-alive" : "close", c->kind == HL_HTTPS ?
+		    "Strict-Transport-Security: max-age=31536000\r\n" : "",
+		    web_csp(), extra);
+		if (n < 0)
+			return -1;
+		if ((size_t)n < w->ocap - w->olen)
+			break;
+		need = (size_t)n + 1;
+	}
+	w->olen += (size_t)n;
+	return 0;
 }
 
 static void
@@ -564,40 +910,43 @@ hconn_route(struct hconn *c, const struct http_req *req, struct web_resp *r)
 		web_handle(req, c->w->rd, r);
 }
 
+/* One answer, appended to the worker's buffer. */
 static void
 hconn_answer(struct hconn *c, const struct http_req *req)
 {
+	struct hworker	*w = c->w;
 	struct web_resp	 r;
 	uint64_t	 t0 = httpd_usec();
+	size_t		 len, olen0 = w->olen;
 	int		 keep;
 
 	memset(&r, 0, sizeof(r));
 	r.verdict = -1;
 	r.ep = MEP_HTTP_OTHER;
-	if ((r.body = evbuffer_new()) == NULL) {
-		/* The caller's loop still holds c: close from the timer. */
-		struct timeval	now = { 0, 0 };
-
-		c->state = HC_CLOSING;
-		bufferevent_disable(c->bev, EV_READ);
-		evtimer_add(c->timer, &now);
-		return;
-	}
+	r.body = w->body;
 	c->nreq++;
 	hconn_route(c, req, &r);
 	keep = req->status == 0 && req->keep_alive &&
 	    c->nreq < skkd->conf.http_max_requests;
-	hconn_headers(c, &r, keep);
+	len = evbuffer_get_length(w->body);
+	if (hconn_headers(c, &r, len, keep) == -1 ||
+	    (req->method != HTTP_HEAD && (hworker_reserve(w, len) == -1 ||
+	    evbuffer_remove(w->body, w->obuf + w->olen, len) != (int)len))) {
+		/* Out of memory: nothing more can be said on this one. */
+		evbuffer_drain(w->body, evbuffer_get_length(w->body));
+		w->olen = olen0;
+		c->failed = 1;
+		return;
+	}
 	if (req->method != HTTP_HEAD)
-		evbuffer_add_buffer(bufferevent_get_output(c->bev), r.body);
-	evbuffer_free(r.body);
+		w->olen += len;
+	evbuffer_drain(w->body, evbuffer_get_length(w->body));
 	metrics_request(r.ep, r.verdict, httpd_usec() - t0);
 	if (keep) {
 		c->state = HC_IDLE;
 		hconn_arm(c, skkd->conf.http_idle_timeout);
 	} else {
 		c->state = HC_CLOSING;
-		bufferevent_disable(c->bev, EV_READ);
 		/* A slow reader still gets the idle deadline to take it. */
 		hconn_arm(c, skkd->conf.http_idle_timeout);
 	}

@@ -199,8 +199,16 @@ render_connections(struct evbuffer *out)
 	    "# HELP skkd_connections_total Connections accepted and refused."
 	    "\n# TYPE skkd_connections_total counter\n"
 	    "skkd_connections_total{result=\"accepted\"} %llu\n"
-	    "skkd_connections_total{result=\"refused\"} %llu\n",
-	    load(&st->connections), load(&st->accepted), load(&st->refused));
+	    "skkd_connections_total{result=\"refused\"} %llu\n"
+	    "# HELP skkd_http_connections HTTPS connections open now.\n"
+	    "# TYPE skkd_http_connections gauge\n"
+	    "skkd_http_connections %llu\n"
+	    "# HELP skkd_http_refused_total HTTPS connections refused "
+	    "(http_max_connections).\n"
+	    "# TYPE skkd_http_refused_total counter\n"
+	    "skkd_http_refused_total %llu\n",
+	    load(&st->connections), load(&st->accepted), load(&st->refused),
+	    load(&st->http_connections), load(&st->http_refused));
 }
 
 static void

@@ -23,6 +23,8 @@ struct skkd_stats {
 	atomic_ullong	connections;	/* open now */
 	atomic_ullong	accepted;
 	atomic_ullong	refused;	/* over max_connections */
+	atomic_ullong	http_connections;	/* HTTPS, open now */
+	atomic_ullong	http_refused;	/* over http_max_connections */
 	atomic_ullong	requests;
 	atomic_ullong	verifications;
 	atomic_ullong	bad_frames;

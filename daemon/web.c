@@ -361,21 +361,45 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 /*
  * The verification answer is the API's hot path, so it is written by
  * hand straight into the body: the bytes json_dumps(JSON_COMPACT) would
- * give, without building and freeing a tree for every request.
+ * give, without building and freeing a tree for every request. It is
+ * gathered on the stack and handed to the body in one piece (or a few).
  */
+struct jbuf {
+	struct evbuffer	*out;
+	size_t		 len;
+	char		 b[2048];
+};
+
 static void
-web_json_str(struct evbuffer *b, const char *s)
+jb_put(struct jbuf *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->b) - j->len) {
+		evbuffer_add(j->out, j->b, j->len);
+		j->len = 0;
+		if (n > sizeof(j->b)) {
+			evbuffer_add(j->out, s, n);
+			return;
+		}
+	}
+	memcpy(j->b + j->len, s, n);
+	j->len += n;
+}
+
+#define JB_LIT(j, lit)	jb_put((j), (lit), sizeof(lit) - 1)
+
+static void
+web_json_str(struct jbuf *j, const char *s)
 {
 	const char	*run = s;
 	char		 e[8];
 
-	evbuffer_add(b, "\"", 1);
+	JB_LIT(j, "\"");
 	for (; *s != '\0'; s++) {
 		unsigned char	u = *s;
 
 		if (u >= 0x20 && u != '"' && u != '\\')
 			continue;
-		evbuffer_add(b, run, s - run);
+		jb_put(j, run, s - run);
 		switch (u) {
 		case '"': case '\\': e[0] = '\\'; e[1] = u; e[2] = '\0'; break;
 		case '\b': memcpy(e, "\\b", 3); break;
@@ -385,50 +409,52 @@ web_json_str(struct evbuffer *b, const char *s)
 		case '\t': memcpy(e, "\\t", 3); break;
 		default: snprintf(e, sizeof(e), "\\u%04X", u); break;
 		}
-		evbuffer_add(b, e, strlen(e));
+		jb_put(j, e, strlen(e));
 		run = s + 1;
 	}
-	evbuffer_add(b, run, s - run);
-	evbuffer_add(b, "\"", 1);
+	jb_put(j, run, s - run);
+	JB_LIT(j, "\"");
 }
 
 /* SEP (',' or '{') "KEY": "V" */
 static void
-web_json_kv(struct evbuffer *b, char sep, const char *key, const char *v)
+web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
 {
-	evbuffer_add(b, &sep, 1);
-	web_json_str(b, key);
-	evbuffer_add(b, ":", 1);
-	web_json_str(b, v);
+	jb_put(j, &sep, 1);
+	web_json_str(j, key);
+	JB_LIT(j, ":");
+	web_json_str(j, v);
 }
 
 static void
-web_json_cert(struct evbuffer *b, const struct cert *ct)
+web_json_cert(struct jbuf *j, const struct cert *ct)
 {
-	char	d1[11], d2[11];
+	char	d1[11], d2[11], lv[24];
 
 	date_format(ct->issued, d1);
 	date_format(ct->expires, d2);
-	web_json_kv(b, '{', "number", ct->number);
+	web_json_kv(j, '{', "number", ct->number);
 	if (ct->lpjk_regno[0] != '\0')
-		web_json_kv(b, ',', "lpjk_number", ct->lpjk_regno);
+		web_json_kv(j, ',', "lpjk_number", ct->lpjk_regno);
 	else
-		evbuffer_add(b, ",\"lpjk_number\":null", 19);
-	web_json_kv(b, ',', "name", ct->name);
-	web_json_kv(b, ',', "job_code", ct->job_code);
-	web_json_kv(b, ',', "job_title", ct->job_title_id);
-	web_json_kv(b, ',', "job_title_en", ct->job_title_en);
-	evbuffer_add_printf(b, ",\"jenjang\":%d", (int)ct->jenjang);
-	web_json_kv(b, ',', "klasifikasi", ct->klasifikasi);
-	web_json_kv(b, ',', "subklasifikasi", ct->subklasifikasi);
-	web_json_kv(b, ',', "issuer", ct->issuer_name);
-	web_json_kv(b, ',', "organiser", ct->organiser);
-	web_json_kv(b, ',', "event", ct->event);
-	web_json_kv(b, ',', "issued", d1);
-	web_json_kv(b, ',', "expires", d2);
-	web_json_kv(b, ',', "status", cert_status_name(ct->status));
-	evbuffer_add(b, "}", 1);
+		JB_LIT(j, ",\"lpjk_number\":null");
+	web_json_kv(j, ',', "name", ct->name);
+	web_json_kv(j, ',', "job_code", ct->job_code);
+	web_json_kv(j, ',', "job_title", ct->job_title_id);
+	web_json_kv(j, ',', "job_title_en", ct->job_title_en);
+	jb_put(j, lv, (size_t)snprintf(lv, sizeof(lv), ",\"jenjang\":%d",
+	    (int)ct->jenjang));
+	web_json_kv(j, ',', "klasifikasi", ct->klasifikasi);
+	web_json_kv(j, ',', "subklasifikasi", ct->subklasifikasi);
+	web_json_kv(j, ',', "issuer", ct->issuer_name);
+	web_json_kv(j, ',', "organiser", ct->organiser);
+	web_json_kv(j, ',', "event", ct->event);
+	web_json_kv(j, ',', "issued", d1);
+	web_json_kv(j, ',', "expires", d2);
+	web_json_kv(j, ',', "status", cert_status_name(ct->status));
+	JB_LIT(j, "}");
 }
+
 
 static void
 web_json_send(json_t *j, struct web_resp *r)
@@ -451,22 +477,26 @@ static void
 web_result_json(const struct verify_result *vr, int qr, int64_t now,
     struct web_resp *r)
 {
-	char	id[200], en[200], t[21];
+	struct jbuf	j;
+	char		id[200], en[200], t[21];
 
+	j.out = r->body;
+	j.len = 0;
 	web_reason(vr, qr, id, en, sizeof(id));
 	web_iso_time(now, t);
-	web_json_kv(r->body, '{', "verdict", cert_verdict_name(vr->verdict));
-	web_json_kv(r->body, ',', "reason", cert_reason_name(vr->reason));
-	evbuffer_add(r->body, ",\"reason_text\":", 15);
-	web_json_kv(r->body, '{', "id", id);
-	web_json_kv(r->body, ',', "en", en);
-	evbuffer_add(r->body, "},\"certificate\":", 16);
+	web_json_kv(&j, '{', "verdict", cert_verdict_name(vr->verdict));
+	web_json_kv(&j, ',', "reason", cert_reason_name(vr->reason));
+	JB_LIT(&j, ",\"reason_text\":");
+	web_json_kv(&j, '{', "id", id);
+	web_json_kv(&j, ',', "en", en);
+	JB_LIT(&j, "},\"certificate\":");
 	if (vr->found)
-		web_json_cert(r->body, &vr->cert);
+		web_json_cert(&j, &vr->cert);
 	else
-		evbuffer_add(r->body, "null", 4);
-	web_json_kv(r->body, ',', "checked_at", t);
-	evbuffer_add(r->body, "}\n", 2);
+		JB_LIT(&j, "null");
+	web_json_kv(&j, ',', "checked_at", t);
+	JB_LIT(&j, "}\n");
+	evbuffer_add(j.out, j.b, j.len);
 	r->ctype = WEB_JSON;
 }
 
