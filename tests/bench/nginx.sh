@@ -5,8 +5,11 @@
 # the same JSON answer as a static file, with the same ECDSA P-256
 # certificate and key, TLS 1.3, one core each (skkd workers = 1, nginx
 # worker_processes 1), wrk on the other core; all on 127.0.0.1 and all
-# figures from this one run. Prints a table and writes build/bench.md.
-# Not part of make test.
+# figures from this one run. New connections are measured twice: with
+# the resumed TLS 1.3 sessions wrk offers by itself, and with full
+# handshakes (fullhs.c). The companion protocol: pipelined, and one
+# request at a time (protolat.c), against raw LMDB gets (lmdbget.c).
+# Prints a table and writes build/bench.md. Not part of make test.
 # Usage: B=build tests/bench/nginx.sh
 #   BENCH_SECONDS (10) per wrk run, BENCH_ROWS (100000) certificates,
 #   BENCH_BIG (1000000) certificates for the scale step, 0 to skip it,
@@ -43,6 +46,10 @@ done
 cc -O2 -o "$B/idle" tests/bench/idle.c -lssl -lcrypto || exit 1
 cc -O2 -std=c11 -D_GNU_SOURCE -Iproto -o "$B/lmdbget" tests/bench/lmdbget.c \
     "$B/libskkproto.a" $(pkg-config --libs lmdb libcbor openssl) || exit 1
+cc -O2 -std=c11 -D_GNU_SOURCE -Iproto -Iclient -o "$B/protolat" \
+    tests/bench/protolat.c "$B/client/net.o" "$B/client/skkconf.o" \
+    "$B/libskkproto.a" $(pkg-config --libs libcbor openssl) || exit 1
+cc -O2 -shared -fPIC -o "$B/fullhs.so" tests/bench/fullhs.c -ldl || exit 1
 
 # (1) An instance with ROWS certificates, one worker, limits out of the way.
 inst_init bench --issuer "LSP Bench" || { echo "skkd init failed"; exit 1; }
@@ -50,6 +57,7 @@ hport=$(cat "$T/bench.hport")
 conf="$T/bench/skkd.conf"
 sed -i -e 's/^workers = .*/workers = 1/' -e 's/^map_size = .*/map_size = 8G/' \
     -e 's/^max_connections = .*/max_connections = 30000/' \
+    -e 's/^http_max_connections = .*/http_max_connections = 30000/' \
     -e 's/^idle_timeout = .*/idle_timeout = 3600/' "$conf"
 cat >>"$conf" <<CONF
 http_max_requests = 1000000
@@ -72,7 +80,7 @@ one=$(head -n 1 "$T/urlnumbers")
 
 # nginx with the same certificate, serving skkd's answer for one number.
 N="$T/nginx"; mkdir -p "$N/www" "$N/logs"
-nport=$(free_port)
+nport=$(free_port); rport=$(free_port)
 curl -sk "https://127.0.0.1:$hport/api/v1/certificates/$one" >"$N/www/cert.json"
 grep -q '"verdict":"valid"' "$N/www/cert.json" ||
     { echo "bench: no valid answer for $one:"; cat "$N/www/cert.json"; exit 1; }
@@ -84,6 +92,7 @@ error_log $N/logs/error.log;
 events { worker_connections 20000; }
 http {
 	access_log off;
+	log_format reused \$ssl_session_reused;
 	default_type application/json;
 	keepalive_requests 1000000000;
 	keepalive_timeout 75s;
@@ -96,6 +105,14 @@ http {
 		ssl_certificate_key $T/bench/tls/server.key;
 		ssl_protocols TLSv1.3;
 		root $N/www;
+	}
+	server {	# the same, logging whether each session was resumed
+		listen 127.0.0.1:$rport ssl;
+		ssl_certificate $T/bench/tls/server.crt;
+		ssl_certificate_key $T/bench/tls/server.key;
+		ssl_protocols TLSv1.3;
+		root $N/www;
+		access_log $N/logs/reused.log reused;
 	}
 }
 NGX
@@ -113,10 +130,44 @@ size_b=$(curl -sk -o /dev/null -w '%{size_header}+%{size_download}' "$Bu")
 cipher_a=$(echo | openssl s_client -connect "127.0.0.1:$hport" 2>/dev/null | awk '/Cipher is/ { print $NF; exit }')
 cipher_b=$(echo | openssl s_client -connect "127.0.0.1:$nport" 2>/dev/null | awk '/Cipher is/ { print $NF; exit }')
 
+# TLS session resumption. resumed PORT: yes if a second connection
+# resumes the first one's session. TLS 1.3 tickets come after the
+# handshake, so the first client stays a second to read them; it has no
+# client certificate, which the companion port accepts.
+resumed() {
+	rm -f "$T/sess"
+	sleep 1 | openssl s_client -connect "127.0.0.1:$1" -servername localhost \
+	    -sess_out "$T/sess" >/dev/null 2>&1
+	if [ -s "$T/sess" ] && echo | openssl s_client -connect "127.0.0.1:$1" \
+	    -servername localhost -sess_in "$T/sess" 2>/dev/null | grep -q '^Reused'
+	then echo yes; else echo no; fi
+}
+# wrk_reused: share of wrk's Connection: close requests on a resumed
+# session, from nginx's $ssl_session_reused. wrk keeps one SSL object per
+# connection slot and SSL_clear keeps its session, so each reconnection
+# offers the ticket of the previous one: apart from the first handshake
+# of each slot, all are resumed (PSK with ECDHE: no certificate and no
+# signature). Hence two runs below: as wrk does it, and with fullhs.so,
+# which makes every handshake a full one.
+wrk_reused() {
+	: >"$N/logs/reused.log"
+	env ${WRK_PRELOAD:+LD_PRELOAD=$WRK_PRELOAD} wrk -t1 -c8 -d1s \
+	    -H 'Connection: close' "https://127.0.0.1:$rport/cert.json" >/dev/null 2>&1
+	awk '{ n++; if ($1 == "r") r++ }
+	    END { printf "%.0f%% of %d", n ? 100 * r / n : 0, n }' "$N/logs/reused.log"
+}
+echo "TLS session resumption"
+res_a=$(resumed "$hport"); res_p=$(resumed "$(cat "$T/bench.port")")
+res_b=$(resumed "$nport")
+WRK_PRELOAD=""; wrk_res=$(wrk_reused)
+WRK_PRELOAD="$B/fullhs.so"; wrk_full=$(wrk_reused)
+WRK_PRELOAD=""
+echo "  HTTPS $res_a, companion $res_p, nginx $res_b; wrk Connection: close resumed $wrk_res, with fullhs.so $wrk_full"
+
 # wrk_run OUT ARGS...: requests/s, p50 and p99 (ms) into OUT.
 wrk_run() {
 	out=$1; shift
-	wrk -t1 -c64 -d"${SECS}s" --latency "$@" >"$out.raw" 2>&1
+	env ${WRK_PRELOAD:+LD_PRELOAD=$WRK_PRELOAD} wrk -t1 -c64 -d"${SECS}s" --latency "$@" >"$out.raw" 2>&1
 	awk '
 	function ms(v) {
 		if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
@@ -156,11 +207,16 @@ ab() {
 	eval "${name}_pb='$(cut -d' ' -f2,3 "$T/$name.b2" | tr ' ' /)'"
 }
 
-# (2) Keep-alive, (3) a full handshake per request.
+# (2) Keep-alive, (3) a new connection per request: resumed sessions
+# as wrk offers them, then full handshakes (see wrk_reused).
 echo "keep-alive: wrk -t1 -c64 -d${SECS}s, A B x3"
 ab ka
-echo "new connections: Connection: close, A B x3"
+echo "new connections (resumed TLS sessions): Connection: close, A B x3"
 ab nc -H 'Connection: close'
+echo "new connections (full handshakes): Connection: close, fullhs.so, A B x3"
+WRK_PRELOAD="$B/fullhs.so"
+ab fh -H 'Connection: close'
+WRK_PRELOAD=""
 
 # (4) Companion protocol: pipelined batches over one connection against
 # raw LMDB gets + record decoding on the same store.
@@ -171,11 +227,12 @@ sk bench verify --csv "$T/crew.csv" --out "$T/verdicts.csv" 2>"$T/verify.err" ||
     { cat "$T/verify.err"; exit 1; }
 proto_rate=$(rate "$ROWS" "$t0" "$(now)")
 lmdb_rate=$("$B/lmdbget" "$T/bench/db" "$T/numbers" 3 | awk '{ print $2 }')
-proto_lat="-"
-if [ -x "$B/protolat" ]; then
-	proto_lat=$("$B/protolat" 127.0.0.1 "$(cat "$T/bench.port")" \
-	    "$T/bench/skk.conf" "$T/numbers" 2000 2>/dev/null)
-fi
+# One verification per request, each waiting for the previous answer;
+# protolat fails unless every answer is VALID for the number asked.
+echo "companion protocol: one VERIFY at a time over one connection"
+proto_lat=$("$B/protolat" 127.0.0.1 "$(cat "$T/bench.port")" \
+    "$T/bench/skk.conf" "$T/numbers" 2000) || { echo "bench: protolat failed"; exit 1; }
+lat_rate=$(echo "$proto_lat" | awk '{ print $9 }')
 
 # (5) Memory with IDLE idle TLS connections on each server.
 spid=$(eval echo \$pid_bench)
@@ -252,10 +309,13 @@ mkdir -p build
 	echo "| issue --csv, $ROWS certificates | $issue_rate cert/s | - | - | - |"
 	echo "| keep-alive verification | $ka_a req/s, p50/p99 $ka_pa ms | nginx $ka_b req/s, p50/p99 $ka_pb ms | $ka_r ($ka_pairs) | >= 1.0 |"
 	echo "| keep-alive, server CPU per request | $ka_ua us | nginx $ka_ub us | $(ratio "$ka_ub" "$ka_ua") (nginx/skkd) | - |"
-	echo "| new connection per request | $nc_a req/s, p50/p99 $nc_pa ms | nginx $nc_b req/s, p50/p99 $nc_pb ms | $nc_r ($nc_pairs) | >= 1.0 |"
-	echo "| new connection, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ub" "$nc_ua") (nginx/skkd) | - |"
+	echo "| TLS session resumption (openssl s_client) | HTTPS $res_a, companion $res_p | nginx $res_b | - | yes |"
+	echo "| new connection per request, resumed TLS session ($wrk_res resumed) | $nc_a req/s, p50/p99 $nc_pa ms | nginx $nc_b req/s, p50/p99 $nc_pb ms | $nc_r ($nc_pairs) | - |"
+	echo "| new connection, resumed, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ub" "$nc_ua") (nginx/skkd) | - |"
+	echo "| new connection per request, full handshake ($wrk_full resumed) | $fh_a req/s, p50/p99 $fh_pa ms | nginx $fh_b req/s, p50/p99 $fh_pb ms | $fh_r ($fh_pairs) | >= 1.0 |"
+	echo "| new connection, full, server CPU per request | $fh_ua us | nginx $fh_ub us | $(ratio "$fh_ub" "$fh_ua") (nginx/skkd) | - |"
 	echo "| protocol, pipelined (verify --csv) | $proto_rate verif/s | LMDB get+decode $lmdb_rate/s | $(ratio "$proto_rate" "$lmdb_rate") | >= 0.3 |"
-	echo "| protocol, one at a time p50/p99 | $proto_lat | - | - | - |"
+	echo "| protocol, one at a time | $proto_lat | LMDB get+decode $lmdb_rate/s | $(ratio "$lat_rate" "$lmdb_rate") | - |"
 	echo "| RSS, $IDLE idle TLS connections | $((sk_rss / 1024)) MiB ($sk_open open; $((sk_base / 1024)) MiB before) | nginx $((ng_rss / 1024)) MiB ($ng_open open; $((ng_base / 1024)) MiB before) | $(ratio "$sk_rss" "$ng_rss") | <= 1.5 |"
 	echo "| anonymous RSS (no mapped store), $IDLE idle | $((sk_anon / 1024)) MiB ($((sk_anon0 / 1024)) MiB before) | nginx $((ng_anon / 1024)) MiB ($((ng_anon0 / 1024)) MiB before) | $(ratio "$sk_anon" "$ng_anon") | - |"
 	echo "| disk per certificate, $ROWS | $disk_small B file, $used_small B used pages | - | - | <= 2048 |"
