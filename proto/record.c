@@ -4,10 +4,11 @@
  * small unsigned keys: key 0 the version, then one key per struct field,
  * absent when the field is empty or zero. Encoding is RFC 8949 §4.2.1
  * deterministic (shortest heads, definite lengths, keys ascending, which
- * for keys 0..23 is also their bytewise order). Decoding is total: input
- * is first walked with libcbor's streaming decoder, which allocates
- * nothing, to refuse indefinite lengths, deep nesting and counts the
- * input cannot hold, so that cbor_load() never builds anything large.
+ * for keys 0..23 is also their bytewise order). Decoding is total and
+ * allocates nothing: one pass of libcbor's streaming decoder, which reports
+ * one item per call, drives a small state machine that checks structure
+ * (definite lengths, nesting, counts the input can hold) and writes each
+ * value straight into the struct.
  */
 
 #include <stdarg.h>
@@ -19,10 +20,11 @@
 
 #include <cbor.h>
 
+#include "csv.h"
 #include "record.h"
 
 #define EVENT_VERSION	1	/* bump when the event map changes */
-#define SCAN_DEPTH	4	/* containers and tags; records need 2 */
+#define NEST_MAX	4	/* containers and tags; records need 2 */
 
 enum field_type {
 	F_TEXT,			/* char[size], NUL-terminated */
@@ -57,14 +59,63 @@ struct wbuf {
 	int		 oom;
 };
 
-/* State of the structural pre-scan, one frame per open container. */
-struct scan {
-	size_t		 left[SCAN_DEPTH];
-	int		 depth;
-	int		 started;
-	int		 called;
-	size_t		 avail;
-	const char	*why;
+/*
+ * Errors found while decoding are kept by rank, so that odd input gets the
+ * message the earlier scan-then-build decoder gave: structure first (ends
+ * the pass), then text that is not UTF-8, a top item that is no map, the
+ * version wherever it sits, and last the first bad pair in map order.
+ */
+enum fail_rank {
+	FAIL_NONE,
+	FAIL_FIELD,
+	FAIL_VERSION,
+	FAIL_MAP,
+	FAIL_UTF8
+};
+
+/* One item as libcbor's streaming decoder reports it. */
+enum item_kind {
+	I_UINT,
+	I_NEGINT,		/* value -1 - n */
+	I_BYTES,
+	I_TEXT,
+	I_ARRAY,
+	I_MAP,
+	I_TAG,
+	I_OTHER			/* floats and simple values */
+};
+
+struct item {
+	enum item_kind	 kind;
+	uint64_t	 n;		/* integer, tag, length or count */
+	const uint8_t	*p;		/* string contents, n bytes */
+};
+
+/*
+ * Decoder state: one frame per open container with the items still to
+ * come (left), then what the next item means. Depth 1 holds the top map's
+ * keys and values, depth 2 the entries of the units array. avail is the
+ * input left, the current item included; why a structural error.
+ */
+struct dec {
+	const struct codec	*cd;
+	void			*obj;
+	char			*err;
+	size_t			 errlen;
+	size_t			 left[NEST_MAX];
+	int			 depth;
+	int			 started;
+	int			 called;
+	size_t			 avail;
+	const char		*why;
+	enum fail_rank		 fail;
+	int			 ismap;	/* the top item is a map */
+	uint64_t		 seen;	/* bit k: key k decoded */
+	int			 vseen;	/* some key 0 was met */
+	int			 vnext;	/* the next value is the version */
+	const struct field	*f;	/* the next value's field */
+	int			 units;	/* depth 2 has units entries */
+	size_t			 unit;	/* index of the next entry */
 };
 
 static int	codec_fail(const struct codec *, char *, size_t, const char *,
@@ -78,20 +129,21 @@ static void	field_encode(struct wbuf *, const struct field *,
 		    const void *);
 static int	codec_encode(const struct codec *, const void *, uint8_t **,
 		    size_t *);
-static void	scan_item(struct scan *, size_t, size_t);
-static int	scan_input(const struct codec *, const uint8_t *, size_t,
+static int	codec_vfail(const struct codec *, char *, size_t, const char *,
+		    va_list) __attribute__((format(printf, 4, 0)));
+static void	dec_fail(struct dec *, enum fail_rank, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static const struct field *codec_field(const struct codec *, uint64_t);
+static void	dec_item(struct dec *, const struct item *);
+static void	dec_key(struct dec *, const struct item *);
+static void	dec_value(struct dec *, const struct item *);
+static void	dec_unit(struct dec *, const struct item *);
+static void	field_decode(struct dec *, const struct field *,
+		    const struct item *);
+static void	text_decode(struct dec *, const char *, const struct item *,
 		    char *, size_t);
-static int	codec_version(const struct codec *, const cbor_item_t *,
-		    char *, size_t);
-static int	codec_pair(const struct codec *, const struct cbor_pair *,
-		    uint64_t *, void *, char *, size_t);
-static int	field_decode(const struct codec *, const struct field *,
-		    const cbor_item_t *, void *, char *, size_t);
-static int	text_decode(const struct codec *, const char *,
-		    const cbor_item_t *, char *, size_t, char *, size_t);
-static int	int_decode(const cbor_item_t *, int64_t, int64_t, int64_t *);
-static int	units_decode(const struct codec *, const struct field *,
-		    const cbor_item_t *, struct cert *, char *, size_t);
+static int	int_decode(const struct item *, int64_t, int64_t, int64_t *);
+static int	utf8_valid(const uint8_t *, size_t);
 static int	codec_decode(const struct codec *, const uint8_t *, size_t,
 		    void *, char *, size_t);
 
@@ -161,10 +213,9 @@ static const char *const event_kind_names[EVENT_KIND_MAX] = {
 };
 
 static int
-codec_fail(const struct codec *cd, char *err, size_t errlen,
-    const char *fmt, ...)
+codec_vfail(const struct codec *cd, char *err, size_t errlen,
+    const char *fmt, va_list ap)
 {
-	va_list	ap;
 	int	n;
 
 	if (err == NULL || errlen == 0)
@@ -172,8 +223,18 @@ codec_fail(const struct codec *cd, char *err, size_t errlen,
 	n = snprintf(err, errlen, "%s: ", cd->what);
 	if (n < 0 || (size_t)n >= errlen)
 		return -1;
-	va_start(ap, fmt);
 	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+static int
+codec_fail(const struct codec *cd, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	codec_vfail(cd, err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -340,309 +401,368 @@ event_encode(const struct cert_event *e, uint8_t **out, size_t *outlen)
 	return codec_encode(&event_codec, e, out, outlen);
 }
 
+/* Keeps the message of the highest rank seen; the first one of each. */
+static void
+dec_fail(struct dec *d, enum fail_rank rank, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (d->fail >= rank)
+		return;
+	d->fail = rank;
+	va_start(ap, fmt);
+	codec_vfail(d->cd, d->err, d->errlen, fmt, ap);
+	va_end(ap);
+}
+
 /*
- * One item seen by the pre-scan; children is how many items it encloses
- * (map pairs count twice). Each item needs at least one byte, which
- * bounds what cbor_load() will allocate for the counts it is given.
+ * One item from the stream. Its container's count says what it is (a key
+ * when an even number of the top map's items are left); a container then
+ * opens a frame for the items it encloses, map pairs counting twice. Each
+ * item needs at least one byte, so counts beyond the input are refused.
  */
 static void
-scan_item(struct scan *s, size_t children, size_t pairs)
+dec_item(struct dec *d, const struct item *it)
 {
-	s->called = 1;
-	if (s->depth == 0)
-		s->started = 1;
-	else
-		s->left[s->depth - 1]--;
-	if (pairs > s->avail / 2 || children > s->avail) {
-		s->why = "malformed CBOR (count exceeds input)";
+	size_t	children = 0, pairs = 0;
+	int	key;
+
+	d->called = 1;
+	if (it->kind == I_ARRAY)
+		children = it->n;
+	else if (it->kind == I_MAP)
+		pairs = it->n;
+	else if (it->kind == I_TAG)
+		children = 1;
+	if (pairs > d->avail / 2 || children > d->avail) {
+		d->why = "malformed CBOR (count exceeds input)";
 		return;
+	}
+	if (d->depth == 0) {
+		d->started = 1;
+		if (!(d->ismap = it->kind == I_MAP))
+			dec_fail(d, FAIL_MAP, "not a CBOR map");
+	} else {
+		key = d->left[d->depth - 1] % 2 == 0;
+		d->left[d->depth - 1]--;
+		if (d->depth == 1 && d->ismap) {
+			d->units = 0;
+			if (key)
+				dec_key(d, it);
+			else
+				dec_value(d, it);
+		} else if (d->depth == 2 && d->units)
+			dec_unit(d, it);
 	}
 	children += 2 * pairs;
 	if (children > 0) {
-		if (s->depth == SCAN_DEPTH) {
-			s->why = "CBOR nested too deeply";
+		if (d->depth == NEST_MAX) {
+			d->why = "CBOR nested too deeply";
 			return;
 		}
-		s->left[s->depth++] = children;
+		d->left[d->depth++] = children;
 	}
-	while (s->depth > 0 && s->left[s->depth - 1] == 0)
-		s->depth--;
+	while (d->depth > 0 && d->left[d->depth - 1] == 0)
+		d->depth--;
+}
+
+/*
+ * Tables list their keys 1, 2, ... in order, so key k is found at once as
+ * entry k - 1; the search is for a table that gets a gap one day.
+ */
+static const struct field *
+codec_field(const struct codec *cd, uint64_t k)
+{
+	size_t	i;
+
+	if (k - 1 < cd->nfields && cd->fields[k - 1].key == k)
+		return &cd->fields[k - 1];
+	for (i = 0; i < cd->nfields; i++)
+		if (cd->fields[i].key == k)
+			return &cd->fields[i];
+	return NULL;
+}
+
+/*
+ * The first key 0 names the version, checked even after a bad pair; other
+ * keys are looked at up to the first bad pair. Keys are all below 64.
+ */
+static void
+dec_key(struct dec *d, const struct item *it)
+{
+	const struct codec	*cd = d->cd;
+	const struct field	*f;
+
+	d->f = NULL;
+	d->vnext = 0;
+	if (it->kind == I_UINT && it->n == 0 && !d->vseen)
+		d->vseen = d->vnext = 1;
+	if (d->fail != FAIL_NONE)
+		return;
+	if (it->kind != I_UINT) {
+		dec_fail(d, FAIL_FIELD, "map key is not an unsigned integer");
+		return;
+	}
+	f = codec_field(cd, it->n);
+	if (it->n != 0 && f == NULL) {
+		dec_fail(d, FAIL_FIELD, "unknown field %llu",
+		    (unsigned long long)it->n);
+		return;
+	}
+	if (d->seen & ((uint64_t)1 << it->n)) {
+		dec_fail(d, FAIL_FIELD, "duplicate field %llu (%s)",
+		    (unsigned long long)it->n, f ? f->name : "version");
+		return;
+	}
+	d->seen |= (uint64_t)1 << it->n;
+	d->f = f;
 }
 
 static void
-scan_indef(void *ctx)
+dec_value(struct dec *d, const struct item *it)
 {
-	struct scan	*s = ctx;
-
-	s->called = 1;
-	s->why = "indefinite-length item";
+	if (d->vnext && it->kind != I_UINT)
+		dec_fail(d, FAIL_VERSION, "version is not an unsigned integer");
+	else if (d->vnext && it->n != d->cd->version)
+		dec_fail(d, FAIL_VERSION, "version %llu not supported",
+		    (unsigned long long)it->n);
+	if (d->f != NULL && d->fail == FAIL_NONE)
+		field_decode(d, d->f, it);
 }
 
-static void scan_leaf(void *ctx) { scan_item(ctx, 0, 0); }
-static void scan_u8(void *ctx, uint8_t v) { scan_item(ctx, 0, 0); }
-static void scan_u16(void *ctx, uint16_t v) { scan_item(ctx, 0, 0); }
-static void scan_u32(void *ctx, uint32_t v) { scan_item(ctx, 0, 0); }
-static void scan_u64(void *ctx, uint64_t v) { scan_item(ctx, 0, 0); }
-static void scan_tag(void *ctx, uint64_t v) { scan_item(ctx, 1, 0); }
-static void scan_str(void *ctx, cbor_data d, size_t n) { scan_item(ctx, 0, 0); }
-static void scan_array(void *ctx, size_t n) { scan_item(ctx, n, 0); }
-static void scan_map(void *ctx, size_t n) { scan_item(ctx, 0, n); }
-static void scan_float(void *ctx, float v) { scan_item(ctx, 0, 0); }
-static void scan_double(void *ctx, double v) { scan_item(ctx, 0, 0); }
-static void scan_bool(void *ctx, bool v) { scan_item(ctx, 0, 0); }
-
-/* libcbor's member comments swap definite and indefinite; names do not. */
-static const struct cbor_callbacks scan_callbacks = {
-	.uint8 = scan_u8, .uint16 = scan_u16, .uint32 = scan_u32,
-	.uint64 = scan_u64,
-	.negint8 = scan_u8, .negint16 = scan_u16, .negint32 = scan_u32,
-	.negint64 = scan_u64,
-	.byte_string = scan_str, .byte_string_start = scan_indef,
-	.string = scan_str, .string_start = scan_indef,
-	.array_start = scan_array, .indef_array_start = scan_indef,
-	.map_start = scan_map, .indef_map_start = scan_indef,
-	.tag = scan_tag,
-	.float2 = scan_float, .float4 = scan_float, .float8 = scan_double,
-	.undefined = scan_leaf, .null = scan_leaf, .boolean = scan_bool,
-	.indef_break = scan_indef,
-};
-
-static int
-scan_input(const struct codec *cd, const uint8_t *buf, size_t len,
-    char *err, size_t errlen)
+/* An entry of the units array; d->f is still the units field. */
+static void
+dec_unit(struct dec *d, const struct item *it)
 {
-	struct scan			s;
-	struct cbor_decoder_result	r;
-	size_t				off = 0;
+	struct cert	*c = d->obj;
+	size_t		 i = d->unit++;
 
-	memset(&s, 0, sizeof(s));
-	if (len == 0)
-		return codec_fail(cd, err, errlen, "empty input");
-	while (!s.started || s.depth > 0) {
-		if (off == len)
-			return codec_fail(cd, err, errlen, "truncated CBOR");
-		s.avail = len - off;
-		s.called = 0;
-		r = cbor_stream_decode(buf + off, len - off, &scan_callbacks,
-		    &s);
-		if (r.status == CBOR_DECODER_NEDATA)
-			return codec_fail(cd, err, errlen, "truncated CBOR");
-		if (r.status != CBOR_DECODER_FINISHED || !s.called ||
-		    r.read == 0 || r.read > len - off)
-			return codec_fail(cd, err, errlen, "malformed CBOR");
-		if (s.why != NULL)
-			return codec_fail(cd, err, errlen, "%s", s.why);
-		off += r.read;
+	if (d->fail != FAIL_NONE || i >= CERT_UNITS_MAX)
+		return;
+	if (it->kind != I_TEXT) {
+		dec_fail(d, FAIL_FIELD,
+		    "field %u (%s) entry %zu is not a text string",
+		    d->f->key, d->f->name, i + 1);
+		return;
 	}
-	if (off != len)
-		return codec_fail(cd, err, errlen, "trailing bytes");
-	return 0;
+	text_decode(d, "units entry", it, c->units[i], sizeof(c->units[i]));
 }
 
-static int
-codec_version(const struct codec *cd, const cbor_item_t *map, char *err,
-    size_t errlen)
+static void
+text_decode(struct dec *d, const char *name, const struct item *it,
+    char *dst, size_t size)
 {
-	struct cbor_pair	*p = cbor_map_handle(map);
-	size_t			 i, n = cbor_map_size(map);
-	uint64_t		 v;
-
-	for (i = 0; i < n; i++) {
-		if (!cbor_isa_uint(p[i].key) || cbor_get_int(p[i].key) != 0)
-			continue;
-		if (!cbor_isa_uint(p[i].value))
-			return codec_fail(cd, err, errlen,
-			    "version is not an unsigned integer");
-		v = cbor_get_int(p[i].value);
-		if (v != cd->version)
-			return codec_fail(cd, err, errlen,
-			    "version %llu not supported",
-			    (unsigned long long)v);
-		return 0;
+	if (it->n > size - 1) {
+		dec_fail(d, FAIL_FIELD, "%s longer than %zu bytes", name,
+		    size - 1);
+		return;
 	}
-	return codec_fail(cd, err, errlen, "missing version");
-}
-
-/* *seen has bit k set once key k was decoded; keys are all below 64. */
-static int
-codec_pair(const struct codec *cd, const struct cbor_pair *p,
-    uint64_t *seen, void *obj, char *err, size_t errlen)
-{
-	const struct field	*f = NULL;
-	uint64_t		 k;
-	size_t			 i;
-
-	if (!cbor_isa_uint(p->key))
-		return codec_fail(cd, err, errlen,
-		    "map key is not an unsigned integer");
-	k = cbor_get_int(p->key);
-	for (i = 0; i < cd->nfields; i++)
-		if (cd->fields[i].key == k)
-			f = &cd->fields[i];
-	if (k != 0 && f == NULL)
-		return codec_fail(cd, err, errlen, "unknown field %llu",
-		    (unsigned long long)k);
-	if (*seen & ((uint64_t)1 << k))
-		return codec_fail(cd, err, errlen, "duplicate field %llu (%s)",
-		    (unsigned long long)k, f ? f->name : "version");
-	*seen |= (uint64_t)1 << k;
-	if (f == NULL)
-		return 0;
-	return field_decode(cd, f, p->value, obj, err, errlen);
-}
-
-static int
-text_decode(const struct codec *cd, const char *name, const cbor_item_t *it,
-    char *dst, size_t size, char *err, size_t errlen)
-{
-	size_t	len;
-
-	len = cbor_string_length(it);
-	if (len > size - 1)
-		return codec_fail(cd, err, errlen, "%s longer than %zu bytes",
-		    name, size - 1);
-	if (memchr(cbor_string_handle(it), '\0', len) != NULL)
-		return codec_fail(cd, err, errlen, "%s contains a NUL byte",
-		    name);
-	memcpy(dst, cbor_string_handle(it), len);
-	dst[len] = '\0';
-	return 0;
+	if (memchr(it->p, '\0', it->n) != NULL) {
+		dec_fail(d, FAIL_FIELD, "%s contains a NUL byte", name);
+		return;
+	}
+	memcpy(dst, it->p, it->n);
+	dst[it->n] = '\0';
 }
 
 /* Accepts an unsigned or negative CBOR integer within [min, max]. */
 static int
-int_decode(const cbor_item_t *it, int64_t min, int64_t max, int64_t *v)
+int_decode(const struct item *it, int64_t min, int64_t max, int64_t *v)
 {
-	uint64_t	n;
-
-	if (!cbor_is_int(it))
+	if (it->kind == I_UINT) {
+		if (it->n > (uint64_t)max)
+			return -1;
+		*v = (int64_t)it->n;
+	} else if (it->kind == I_NEGINT) {
+		if (min >= 0 || it->n > (uint64_t)(-1 - min))
+			return -1;
+		*v = -1 - (int64_t)it->n;
+	} else
 		return -1;
-	n = cbor_get_int(it);
-	if (cbor_isa_uint(it)) {
-		if (n > (uint64_t)max)
-			return -1;
-		*v = (int64_t)n;
-	} else {
-		if (min >= 0 || n > (uint64_t)(-1 - min))
-			return -1;
-		*v = -1 - (int64_t)n;
-	}
 	return 0;
 }
 
-static int
-units_decode(const struct codec *cd, const struct field *f,
-    const cbor_item_t *it, struct cert *c, char *err, size_t errlen)
+/* The units array's entries follow as items at depth 2. */
+static void
+field_decode(struct dec *d, const struct field *f, const struct item *it)
 {
-	cbor_item_t	**u;
-	size_t		  i, n;
-
-	if (!cbor_isa_array(it) || !cbor_array_is_definite(it))
-		return codec_fail(cd, err, errlen,
-		    "field %u (%s) is not an array", f->key, f->name);
-	n = cbor_array_size(it);
-	if (n > CERT_UNITS_MAX)
-		return codec_fail(cd, err, errlen,
-		    "%s has more than %d entries", f->name, CERT_UNITS_MAX);
-	u = cbor_array_handle(it);
-	for (i = 0; i < n; i++) {
-		if (!cbor_isa_string(u[i]) || !cbor_string_is_definite(u[i]))
-			return codec_fail(cd, err, errlen,
-			    "field %u (%s) entry %zu is not a text string",
-			    f->key, f->name, i + 1);
-		if (text_decode(cd, "units entry", u[i], c->units[i],
-		    sizeof(c->units[i]), err, errlen) == -1)
-			return -1;
-	}
-	c->nunits = (uint8_t)n;
-	return 0;
-}
-
-static int
-field_decode(const struct codec *cd, const struct field *f,
-    const cbor_item_t *it, void *obj, char *err, size_t errlen)
-{
-	uint8_t		*p = (uint8_t *)obj + f->off;
+	uint8_t		*p = (uint8_t *)d->obj + f->off;
 	int64_t		 v;
 
 	switch (f->type) {
 	case F_TEXT:
-		if (!cbor_isa_string(it) || !cbor_string_is_definite(it))
-			return codec_fail(cd, err, errlen,
+		if (it->kind != I_TEXT) {
+			dec_fail(d, FAIL_FIELD,
 			    "field %u (%s) is not a text string", f->key,
 			    f->name);
-		return text_decode(cd, f->name, it, (char *)p, f->size, err,
-		    errlen);
+			return;
+		}
+		text_decode(d, f->name, it, (char *)p, f->size);
+		return;
 	case F_BYTES:
-		if (!cbor_isa_bytestring(it) ||
-		    !cbor_bytestring_is_definite(it) ||
-		    cbor_bytestring_length(it) != f->size)
-			return codec_fail(cd, err, errlen,
+		if (it->kind != I_BYTES || it->n != f->size) {
+			dec_fail(d, FAIL_FIELD,
 			    "field %u (%s) is not a byte string of %zu bytes",
 			    f->key, f->name, f->size);
-		memcpy(p, cbor_bytestring_handle(it), f->size);
-		return 0;
+			return;
+		}
+		memcpy(p, it->p, f->size);
+		return;
 	case F_UNITS:
-		return units_decode(cd, f, it, obj, err, errlen);
+		if (it->kind != I_ARRAY)
+			dec_fail(d, FAIL_FIELD, "field %u (%s) is not an array",
+			    f->key, f->name);
+		else if (it->n > CERT_UNITS_MAX)
+			dec_fail(d, FAIL_FIELD, "%s has more than %d entries",
+			    f->name, CERT_UNITS_MAX);
+		else {
+			((struct cert *)d->obj)->nunits = (uint8_t)it->n;
+			d->units = 1;
+			d->unit = 0;
+		}
+		return;
 	case F_U64:
-		if (!cbor_isa_uint(it))
+		if (it->kind != I_UINT)
 			break;
-		*(uint64_t *)(void *)p = cbor_get_int(it);
-		return 0;
+		*(uint64_t *)(void *)p = it->n;
+		return;
 	case F_U8:
 		if (int_decode(it, 0, UINT8_MAX, &v) == -1)
 			break;
 		*p = (uint8_t)v;
-		return 0;
+		return;
 	case F_I32:
 		if (int_decode(it, INT32_MIN, INT32_MAX, &v) == -1)
 			break;
 		*(int32_t *)(void *)p = (int32_t)v;
-		return 0;
+		return;
 	case F_I64:
 		if (int_decode(it, INT64_MIN, INT64_MAX, &v) == -1)
 			break;
 		*(int64_t *)(void *)p = v;
-		return 0;
+		return;
 	}
-	return codec_fail(cd, err, errlen,
-	    "field %u (%s) is not an integer in range", f->key, f->name);
+	dec_fail(d, FAIL_FIELD, "field %u (%s) is not an integer in range",
+	    f->key, f->name);
 }
 
+static void
+dec_leaf(void *ctx, enum item_kind kind, uint64_t n, const uint8_t *p)
+{
+	struct item	it = { kind, n, p };
+
+	dec_item(ctx, &it);
+}
+
+/* ASCII inline; csv_utf8_len() refuses overlongs, surrogates, > U+10FFFF. */
+static int
+utf8_valid(const uint8_t *p, size_t len)
+{
+	size_t	i, n;
+
+	for (i = 0; i < len; i += n)
+		if ((n = p[i] < 0x80 ? 1 : csv_utf8_len(p + i, len - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Every text string, wherever it sits, must be UTF-8: libcbor's tree
+ * builder checked that, its streaming decoder does not.
+ */
+static void
+on_text(void *ctx, cbor_data p, size_t n)
+{
+	if (!utf8_valid(p, n))
+		dec_fail(ctx, FAIL_UTF8, "malformed CBOR (invalid UTF-8)");
+	dec_leaf(ctx, I_TEXT, n, p);
+}
+
+static void
+dec_indef(void *ctx)
+{
+	struct dec	*d = ctx;
+
+	d->called = 1;
+	d->why = "indefinite-length item";
+}
+
+static void on_u8(void *ctx, uint8_t v) { dec_leaf(ctx, I_UINT, v, NULL); }
+static void on_u16(void *ctx, uint16_t v) { dec_leaf(ctx, I_UINT, v, NULL); }
+static void on_u32(void *ctx, uint32_t v) { dec_leaf(ctx, I_UINT, v, NULL); }
+static void on_u64(void *ctx, uint64_t v) { dec_leaf(ctx, I_UINT, v, NULL); }
+static void on_n8(void *ctx, uint8_t v) { dec_leaf(ctx, I_NEGINT, v, NULL); }
+static void on_n16(void *ctx, uint16_t v) { dec_leaf(ctx, I_NEGINT, v, NULL); }
+static void on_n32(void *ctx, uint32_t v) { dec_leaf(ctx, I_NEGINT, v, NULL); }
+static void on_n64(void *ctx, uint64_t v) { dec_leaf(ctx, I_NEGINT, v, NULL); }
+static void on_bytes(void *ctx, cbor_data p, size_t n)
+    { dec_leaf(ctx, I_BYTES, n, p); }
+static void on_array(void *ctx, size_t n) { dec_leaf(ctx, I_ARRAY, n, NULL); }
+static void on_map(void *ctx, size_t n) { dec_leaf(ctx, I_MAP, n, NULL); }
+static void on_tag(void *ctx, uint64_t v) { dec_leaf(ctx, I_TAG, v, NULL); }
+static void on_other(void *ctx) { dec_leaf(ctx, I_OTHER, 0, NULL); }
+static void on_float(void *ctx, float v) { on_other(ctx); }
+static void on_double(void *ctx, double v) { on_other(ctx); }
+static void on_bool(void *ctx, bool v) { on_other(ctx); }
+
+/* libcbor's member comments swap definite and indefinite; names do not. */
+static const struct cbor_callbacks dec_callbacks = {
+	.uint8 = on_u8, .uint16 = on_u16, .uint32 = on_u32, .uint64 = on_u64,
+	.negint8 = on_n8, .negint16 = on_n16, .negint32 = on_n32,
+	.negint64 = on_n64,
+	.byte_string = on_bytes, .byte_string_start = dec_indef,
+	.string = on_text, .string_start = dec_indef,
+	.array_start = on_array, .indef_array_start = dec_indef,
+	.map_start = on_map, .indef_map_start = dec_indef,
+	.tag = on_tag,
+	.float2 = on_float, .float4 = on_float, .float8 = on_double,
+	.undefined = on_other, .null = on_other, .boolean = on_bool,
+	.indef_break = dec_indef,
+};
+
+/*
+ * Feeds the input to libcbor one item at a time until the top item is
+ * complete. The struct is written as values arrive and zeroed on failure.
+ */
 static int
 codec_decode(const struct codec *cd, const uint8_t *buf, size_t len,
     void *obj, char *err, size_t errlen)
 {
-	struct cbor_load_result	 res;
-	cbor_item_t		*root;
-	struct cbor_pair	*p;
-	uint64_t		 seen = 0;
-	size_t			 i;
-	int			 rv = -1;
+	struct dec			d = { .cd = cd, .obj = obj,
+					    .err = err, .errlen = errlen };
+	struct cbor_decoder_result	r;
+	size_t				off = 0;
 
 	memset(obj, 0, cd->objsize);
-	if (scan_input(cd, buf, len, err, errlen) == -1)
-		return -1;
-	if ((root = cbor_load(buf, len, &res)) == NULL)
-		return codec_fail(cd, err, errlen, "%s",
-		    res.error.code == CBOR_ERR_MEMERROR ? "out of memory" :
-		    "malformed CBOR");
-	if (!cbor_isa_map(root) || !cbor_map_is_definite(root)) {
-		codec_fail(cd, err, errlen, "not a CBOR map");
-		goto out;
+	if (len == 0)
+		return codec_fail(cd, err, errlen, "empty input");
+	while (d.why == NULL && (!d.started || d.depth > 0)) {
+		if (off == len) {
+			d.why = "truncated CBOR";
+			break;
+		}
+		d.avail = len - off;
+		d.called = 0;
+		r = cbor_stream_decode(buf + off, len - off, &dec_callbacks,
+		    &d);
+		if (r.status == CBOR_DECODER_NEDATA)
+			d.why = "truncated CBOR";
+		else if (r.status != CBOR_DECODER_FINISHED || !d.called ||
+		    r.read == 0 || r.read > len - off)
+			d.why = "malformed CBOR";
+		else
+			off += r.read;
 	}
-	if (codec_version(cd, root, err, errlen) == -1)
-		goto out;
-	p = cbor_map_handle(root);
-	for (i = 0; i < cbor_map_size(root); i++)
-		if (codec_pair(cd, &p[i], &seen, obj, err, errlen) == -1)
-			goto out;
-	rv = 0;
-out:
-	cbor_decref(&root);
-	if (rv == -1)
-		memset(obj, 0, cd->objsize);
-	return rv;
+	if (d.why == NULL && off != len)
+		d.why = "trailing bytes";
+	if (d.why != NULL)
+		codec_fail(cd, err, errlen, "%s", d.why);
+	else if (!d.vseen)
+		dec_fail(&d, FAIL_VERSION, "missing version");
+	if (d.why == NULL && d.fail == FAIL_NONE)
+		return 0;
+	memset(obj, 0, cd->objsize);
+	return -1;
 }
 
 int

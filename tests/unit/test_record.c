@@ -491,6 +491,55 @@ test_bad_keys(void **state)
 	    "record: duplicate field 14 (level)");
 }
 
+/* Text must be UTF-8 wherever it sits, as the builder of libcbor had it. */
+static void
+test_bad_utf8(void **state)
+{
+	expect_record_err("a2 00 01 05 62 c3 28",
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 05 62 c0 80",		/* overlong */
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 05 63 ed a0 80",		/* surrogate */
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 05 64 f4 90 80 80",	/* > U+10FFFF */
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 05 61 c4",			/* cut short */
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 0f 82 61 41 61 80",
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_event_err("a2 00 01 06 61 ff",
+	    "event: malformed CBOR (invalid UTF-8)");
+	/* Even in a key or a field that is not known. */
+	expect_record_err("a2 00 01 61 ff 00",
+	    "record: malformed CBOR (invalid UTF-8)");
+	expect_record_err("a2 00 01 18 4d 61 ff",
+	    "record: malformed CBOR (invalid UTF-8)");
+}
+
+/* Odd input gets one reason, the same whatever order the items come in. */
+static void
+test_error_order(void **state)
+{
+	/* Structure first, though the bad text or field comes before. */
+	expect_record_err("a2 05 61 ff 00", "record: truncated CBOR");
+	expect_record_err("a1 05 61 ff 00", "record: trailing bytes");
+	expect_record_err("a2 05 01 00 9f ff",
+	    "record: indefinite-length item");
+	/* Then the UTF-8 of any text, then the top being a map. */
+	expect_record_err("82 01 61 ff",
+	    "record: malformed CBOR (invalid UTF-8)");
+	/* Then the version, wherever it sits, then the first bad pair. */
+	expect_record_err("a2 05 01 00 02", "record: version 2 not supported");
+	expect_record_err("a2 05 01 18 4d 00", "record: missing version");
+	expect_record_err("a3 05 01 18 4d 00 00 01",
+	    "record: field 5 (name) is not a text string");
+	expect_record_err("a3 00 01 18 4d 00 05 01",
+	    "record: unknown field 77");
+	/* A bad value inside a container leaves the pairs after it alone. */
+	expect_record_err("a3 00 01 0f 81 82 01 02 05 61 41",
+	    "record: field 15 (units) entry 1 is not a text string");
+}
+
 /* Out of key order or with non-shortest heads: read, then canonicalised. */
 static void
 test_lenient_order(void **state)
@@ -635,6 +684,8 @@ main(void)
 		cmocka_unit_test(test_bad_types),
 		cmocka_unit_test(test_bad_sizes),
 		cmocka_unit_test(test_bad_keys),
+		cmocka_unit_test(test_bad_utf8),
+		cmocka_unit_test(test_error_order),
 		cmocka_unit_test(test_lenient_order),
 		cmocka_unit_test(test_event_round_trip),
 		cmocka_unit_test(test_event_known_answer),
