@@ -848,45 +848,65 @@ hconn_date(void)
 	return date;
 }
 
-/* The head of an answer, into the worker's buffer; -1 out of memory. */
+static char *
+hconn_cpy(char *p, const char *s)
+{
+	size_t	n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/*
+ * The head of an answer, into the worker's buffer; -1 out of memory.
+ * Copied piece by piece rather than formatted: it is on every answer's
+ * path and only its status and length vary.
+ */
 static int
 hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
     int keep)
 {
 	struct hworker	*w = c->w;
-	char		 extra[96] = "";
-	size_t		 need = 1024;
-	int		 n;
+	const char	*cache = r->cache ? r->cache : "no-store";
+	char		 num[48], *p;
+	size_t		 need;
 
-	if (r->allow != NULL)
-		snprintf(extra, sizeof(extra), "Allow: %s\r\n", r->allow);
-	else if (r->retry_after)
-		snprintf(extra, sizeof(extra), "Retry-After: %u\r\n",
+	need = 512 + strlen(r->ctype) + strlen(cache) + strlen(web_csp()) +
+	    (r->allow ? strlen(r->allow) : 0);
+	if (hworker_reserve(w, need) == -1)
+		return -1;
+	p = w->obuf + w->olen;
+	snprintf(num, sizeof(num), "HTTP/1.1 %d ", r->status);
+	p = hconn_cpy(p, num);
+	p = hconn_cpy(p, http_status_text(r->status));
+	p = hconn_cpy(p, "\r\nDate: ");
+	p = hconn_cpy(p, hconn_date());
+	p = hconn_cpy(p, "\r\nContent-Type: ");
+	p = hconn_cpy(p, r->ctype);
+	snprintf(num, sizeof(num), "\r\nContent-Length: %zu", bodylen);
+	p = hconn_cpy(p, num);
+	p = hconn_cpy(p, "\r\nCache-Control: ");
+	p = hconn_cpy(p, cache);
+	p = hconn_cpy(p, keep ? "\r\nConnection: keep-alive\r\n" :
+	    "\r\nConnection: close\r\n");
+	if (c->kind == HL_HTTPS)
+		p = hconn_cpy(p,
+		    "Strict-Transport-Security: max-age=31536000\r\n");
+	p = hconn_cpy(p, "Content-Security-Policy: ");
+	p = hconn_cpy(p, web_csp());
+	p = hconn_cpy(p, "\r\nX-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n");
+	if (r->allow != NULL) {
+		p = hconn_cpy(p, "Allow: ");
+		p = hconn_cpy(p, r->allow);
+		p = hconn_cpy(p, "\r\n");
+	} else if (r->retry_after) {
+		snprintf(num, sizeof(num), "Retry-After: %u\r\n",
 		    r->retry_after);
-	for (;;) {
-		if (hworker_reserve(w, need) == -1)
-			return -1;
-		/* One format call: the head is on every answer's path. */
-		n = snprintf(w->obuf + w->olen, w->ocap - w->olen,
-		    "HTTP/1.1 %d %s\r\nDate: %s\r\n"
-		    "Content-Type: %s\r\nContent-Length: %zu\r\n"
-		    "Cache-Control: %s\r\nConnection: %s\r\n%s"
-		    "Content-Security-Policy: %s\r\n"
-		    "X-Content-Type-Options: nosniff\r\n"
-		    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n"
-		    "%s\r\n",
-		    r->status, http_status_text(r->status), hconn_date(),
-		    r->ctype, bodylen, r->cache ? r->cache : "no-store",
-		    keep ? "keep-alive" : "close", c->kind == HL_HTTPS ?
-		    "Strict-Transport-Security: max-age=31536000\r\n" : "",
-		    web_csp(), extra);
-		if (n < 0)
-			return -1;
-		if ((size_t)n < w->ocap - w->olen)
-			break;
-		need = (size_t)n + 1;
+		p = hconn_cpy(p, num);
 	}
-	w->olen += (size_t)n;
+	p = hconn_cpy(p, "\r\n");
+	w->olen = (size_t)(p - w->obuf);
 	return 0;
 }
 
