@@ -7,7 +7,7 @@
 # make fuzz [FUZZ_SECONDS=N]   libFuzzer harnesses (clang)
 # make bench     cohort issuance, crew check, and skkd against nginx
 # make bench-nginx   only the latter (tests/bench/nginx.sh)
-# make stress    crash durability, slow clients, full store (not in test)
+# make stress    crash durability, slow clients, full store, TLS scan (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
 
 PREFIX	?= /usr/local
@@ -24,7 +24,7 @@ PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libzbar-dev fonts-liberation
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
 	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
-	   nginx:nginx-light wrk:wrk
+	   nginx:nginx-light wrk:wrk testssl:testssl.sh
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -131,7 +131,7 @@ bench-nginx: deps
 	@B=build bash tests/bench/nginx.sh
 
 # Long reliability runs (tests/stress: crash durability, slow clients,
-# full store); not part of make test. Fails on any "not ok".
+# full store, testssl.sh scan); not part of make test. Fails on any "not ok".
 stress: deps
 	@$(MAKE) --no-print-directory all
 	@rc=0; for t in tests/stress/*.sh; do echo "== $$t"; \

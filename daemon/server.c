@@ -46,6 +46,8 @@
 #define CONN_OUT_HIGH		(4u << 20)	/* stop reading above this */
 #define CONN_FRAMES_PER_TURN	8		/* then let other connections run */
 #define CONN_CLOSE_GRACE	5		/* seconds to flush a last answer */
+#define ACCEPT_PAUSE_USEC	250000		/* out of descriptors: retry */
+#define ACCEPT_WARN_EVERY	10		/* seconds between warnings */
 
 enum conn_state {
 	CONN_HANDSHAKE,		/* TLS handshake, under its absolute deadline */
@@ -62,6 +64,7 @@ struct worker {
 	struct evconnlistener	*listener;
 	struct event		*wake;		/* writer results arrived */
 	struct event		*resume;	/* re-enable accepting after EMFILE */
+	time_t			 warned;	/* last EMFILE warning */
 	pthread_mutex_t		 mtx;
 	TAILQ_HEAD(, djob)	 done;		/* guarded by mtx */
 	struct store_rd		*rd;
@@ -151,8 +154,9 @@ worker_init(struct worker *w, struct server *srv, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
+	/* Backlog 0: already listening; -1 would listen(128) again. */
 	w->listener = evconnlistener_new(w->base, worker_accept_cb, w,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (w->listener == NULL) {
 		close(fd);
 		snprintf(err, errlen, "cannot listen: %s", strerror(errno));
@@ -360,14 +364,22 @@ fail:
 	atomic_fetch_sub(&skkd->stats.connections, 1);
 }
 
-/* Out of descriptors: pause accepting for a second instead of spinning. */
+/*
+ * Out of descriptors: pause accepting instead of spinning. The pause is
+ * short so that service resumes soon after descriptors are freed; the
+ * warning is rate-limited since it repeats at each retry.
+ */
 static void
 worker_accept_error_cb(struct evconnlistener *l, void *arg)
 {
 	struct worker	*w = arg;
-	struct timeval	 tv = { 1, 0 };
+	struct timeval	 tv = { 0, ACCEPT_PAUSE_USEC };
+	time_t		 now = time(NULL);
 
-	log_warn("accept");
+	if (now - w->warned >= ACCEPT_WARN_EVERY) {
+		log_warn("accept");
+		w->warned = now;
+	}
 	evconnlistener_disable(l);
 	evtimer_add(w->resume, &tv);
 }
@@ -431,7 +443,10 @@ conn_event_cb(struct bufferevent *bev, short events, void *arg)
 	if (c->state == CONN_HANDSHAKE)
 		metrics_handshake(0);
 	if (events & BEV_EVENT_ERROR) {
+		/* Only OpenSSL's own reasons; a bare socket error has none. */
 		while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+			if (ERR_GET_LIB(e) == 0)
+				continue;
 			ERR_error_string_n(e, buf, sizeof(buf));
 			log_info("%s: TLS error: %s", c->addr, buf);
 		}
@@ -476,10 +491,16 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 			return;
 		if (wire_frame_len(hdr, (uint32_t)skkd->conf.max_frame,
 		    &len) == -1) {
+			len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+			    (uint32_t)hdr[2] << 8 | hdr[3];
 			atomic_fetch_add(&skkd->stats.bad_frames, 1);
+			if (len == 0) {
+				conn_fail(c, WERR_MALFORMED,
+				    "empty frame (length 0)");
+				return;
+			}
 			snprintf(err, sizeof(err), "frame length %u refused "
-			    "(limit %zu bytes)", (unsigned)((uint32_t)hdr[0] << 24 |
-			    hdr[1] << 16 | hdr[2] << 8 | hdr[3]),
+			    "(limit %zu bytes)", (unsigned)len,
 			    skkd->conf.max_frame);
 			conn_fail(c, WERR_TOO_BIG, err);
 			return;
