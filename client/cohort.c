@@ -65,6 +65,7 @@ struct cohort {
 	size_t			 errors;
 	int			 status;	/* a fatal status from a callback */
 	char			 batch[2 * 32 + 1];
+	size_t			 chunk;		/* rows per ISSUE frame */
 };
 
 
@@ -572,7 +573,7 @@ static int
 cohort_send_chunk(struct cohort *co, size_t first, int dry, uint64_t *id)
 {
 	struct wire_msg	*m;
-	size_t		 i, end = first + COHORT_CHUNK;
+	size_t		 i, end = first + co->chunk;
 	int		 rc;
 
 	if (end > co->n)
@@ -677,12 +678,12 @@ cohort_recv(struct cohort *co, const uint64_t *ids, size_t nchunks, int dry)
 			rc = cmd_fail(co->x, EX_PROTOCOL, "unexpected %s "
 			    "answer", wire_type_name(wire_type(a)));
 		else if (!dry && refusal == NULL)
-			rc = cohort_take_items(co, a, i * COHORT_CHUNK,
-			    i + 1 < nchunks ? COHORT_CHUNK :
-			    co->n - i * COHORT_CHUNK);
+			rc = cohort_take_items(co, a, i * co->chunk,
+			    i + 1 < nchunks ? co->chunk :
+			    co->n - i * co->chunk);
 		wire_msg_free(a);
 		cohort_progress(co, i + 1 == nchunks ? co->n :
-		    (i + 1) * COHORT_CHUNK, "received");
+		    (i + 1) * co->chunk, "received");
 	}
 	if (refusal != NULL && rc == 0)
 		rc = cohort_refused(co, refusal);
@@ -694,15 +695,18 @@ static int
 cohort_send(struct cohort *co, int dry)
 {
 	uint64_t	*ids;
-	size_t		 nchunks = (co->n + COHORT_CHUNK - 1) / COHORT_CHUNK, i;
+	size_t		 nchunks, i;
 	int		 rc = 0;
 
+	co->chunk = COHORT_CHUNK < net_max_batch(co->x->net) ? COHORT_CHUNK :
+	    net_max_batch(co->x->net);
+	nchunks = (co->n + co->chunk - 1) / co->chunk;
 	if ((ids = calloc(nchunks, sizeof *ids)) == NULL)
 		return cmd_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < nchunks; i++) {
-		rc = cohort_send_chunk(co, i * COHORT_CHUNK, dry, &ids[i]);
+		rc = cohort_send_chunk(co, i * co->chunk, dry, &ids[i]);
 		cohort_progress(co, i + 1 == nchunks ? co->n :
-		    (i + 1) * COHORT_CHUNK, "sending");
+		    (i + 1) * co->chunk, "sending");
 	}
 	if (rc == 0)
 		rc = cohort_recv(co, ids, nchunks, dry);
@@ -1052,25 +1056,24 @@ static int
 crew_run(struct crew *cw)
 {
 	uint64_t	*ids;
-	size_t		 nb = (cw->n + CMD_BATCH_ITEMS - 1) / CMD_BATCH_ITEMS, i;
+	size_t		 per = net_max_batch(cw->x->net);
+	size_t		 nb = (cw->n + per - 1) / per, i;
 	size_t		 first, n;
 	int		 rc = 0;
 
 	if ((ids = calloc(nb, sizeof *ids)) == NULL)
 		return cmd_fail(cw->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < nb; i++) {
-		first = i * CMD_BATCH_ITEMS;
-		n = cw->n - first < CMD_BATCH_ITEMS ? cw->n - first :
-		    CMD_BATCH_ITEMS;
+		first = i * per;
+		n = cw->n - first < per ? cw->n - first : per;
 		rc = crew_send(cw, first, n, &ids[i]);
 	}
 	if (rc == 0 && !cw->x->json)
 		fputs("number,name,job,level,verdict,reason,expires\n",
 		    cw->out);
 	for (i = 0; rc == 0 && i < nb; i++) {
-		first = i * CMD_BATCH_ITEMS;
-		n = cw->n - first < CMD_BATCH_ITEMS ? cw->n - first :
-		    CMD_BATCH_ITEMS;
+		first = i * per;
+		n = cw->n - first < per ? cw->n - first : per;
 		rc = crew_recv(cw, first, n, ids[i]);
 	}
 	free(ids);

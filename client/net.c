@@ -46,6 +46,7 @@ struct net {
 	uint64_t		 next_id;
 	enum net_role		 role;
 	char			 name[256];
+	size_t			 max_batch;	/* items per request (HELLO) */
 
 	uint8_t			*in;		/* bytes not yet framed */
 	size_t			 inlen;
@@ -552,6 +553,11 @@ net_hello_answer(struct net *n, const struct wire_msg *a)
 	wire_get_str(a, WK_NAME, n->name, sizeof n->name);
 	if (wire_get_str(a, WK_ROLE, role, sizeof role) == 0)
 		n->role = net_role_parse(role);
+	/* The daemon's max_batch; older daemons did not say. */
+	n->max_batch = WIRE_MAX_BATCH_DEFAULT;
+	if (wire_get_uint(a, WK_COUNT, &v) == 0 && v > 0 &&
+	    v < WIRE_MAX_BATCH_DEFAULT)
+		n->max_batch = (size_t)v;
 	return 0;
 }
 
@@ -635,6 +641,12 @@ enum net_role
 net_role(const struct net *n)
 {
 	return n->role;
+}
+
+size_t
+net_max_batch(const struct net *n)
+{
+	return n->max_batch ? n->max_batch : WIRE_MAX_BATCH_DEFAULT;
 }
 
 const char *

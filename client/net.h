@@ -39,6 +39,8 @@ int		 net_open(const struct skkconf *c, struct net **np, char *err,
 void		 net_close(struct net *);	/* NULL is a no-op */
 
 enum net_role	 net_role(const struct net *);
+/* Items one request may hold: the daemon's max_batch, at most 10,000. */
+size_t		 net_max_batch(const struct net *);
 const char	*net_server_name(const struct net *);	/* HELLO NAME */
 
 /* A new request with the connection's next id; the caller frees it. */

@@ -100,7 +100,8 @@ dispatch_hello(struct conn *c, struct wire_msg *msg)
 	if ((ans = wire_msg_new(WIRE_HELLO, wire_id(msg))) != NULL &&
 	    (wire_put_uint(ans, WK_VERSION, WIRE_VERSION) == -1 ||
 	    wire_put_str(ans, WK_NAME, name) == -1 ||
-	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1)) {
+	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1 ||
+	    wire_put_uint(ans, WK_COUNT, skkd->conf.max_batch) == -1)) {
 		wire_msg_free(ans);
 		ans = NULL;
 	}

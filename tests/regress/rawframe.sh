@@ -77,5 +77,15 @@ line 3 "closed" "then the connection is closed"
     fail "no 2 GiB allocation (VmPeak $p0 -> $p1 kB)"
 run_expect 0 "the daemon then serves skk" sk a verify "$N"
 
+# skk learns max_batch from HELLO and splits longer lists to fit it.
+for i in $(seq 120); do echo "$N"; done >"$T/many"
+run_expect 0 "skk verify of 120 numbers against max_batch = 50" \
+    sh -c "\"$SKK\" -c \"$T/a/skk.conf\" verify - <\"$T/many\""
+[ "$(grep -c . "$T/out")" -ge 120 ] && pass "120 answers" ||
+    fail "120 answers ($(grep -c . "$T/out"))"
+awk -v n=120 -f "$(dirname "$0")/../bench/gencohort.awk" >"$T/cohort.csv"
+run_expect 0 "skk issue --csv of 120 rows in chunks of 50" \
+    sk a issue --csv "$T/cohort.csv"
+
 kill -0 "$pid_a" 2>/dev/null && pass "skkd still runs" || fail "skkd still runs"
 echo "1..$tapn"
