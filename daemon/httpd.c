@@ -43,6 +43,8 @@
 #define HTTP_RBUF	(4 * HTTP_HEAD_MAX)	/* one read, shared per worker */
 #define HTTP_OBUF_FLUSH	(64 * 1024)	/* send answers once this many wait */
 #define HTTP_ADMIN_CONNS 64		/* metrics_listen's own allowance */
+#define HTTP_ACCEPT_PAUSE_USEC 250000	/* out of descriptors: retry */
+#define HTTP_ACCEPT_WARN_EVERY 10	/* seconds between warnings */
 
 enum hlisten {
 	HL_HTTPS = 0,
@@ -68,6 +70,7 @@ struct hworker {
 	struct store_rd		*rd;
 	struct evconnlistener	*l[HL_MAX];
 	struct event		*resume;	/* re-enable accepting after EMFILE */
+	time_t			 warned;	/* last EMFILE warning */
 	struct evbuffer		*body;		/* an answer's body */
 	char			 rbuf[HTTP_RBUF];
 	char			*obuf;
@@ -197,8 +200,10 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 			snprintf(err, errlen, "dup: %s", strerror(errno));
 			return -1;
 		}
+		/* Backlog 0: the socket already listens with 1024; -1
+		 * would make libevent listen() again with 128. */
 		w->l[k] = evconnlistener_new(w->base, hconn_accept_cb, w,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 		if (w->l[k] == NULL) {
 			close(fd);
 			snprintf(err, errlen, "cannot listen: %s",
@@ -210,15 +215,19 @@ httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
 	return 0;
 }
 
-/* Out of descriptors: pause this worker's accepting for a second. */
+/* Out of descriptors: pause this worker's accepting for a moment. */
 static void
 hworker_accept_error_cb(struct evconnlistener *l, void *arg)
 {
 	struct hworker	*w = arg;
-	struct timeval	 tv = { 1, 0 };
+	struct timeval	 tv = { 0, HTTP_ACCEPT_PAUSE_USEC };
+	time_t		 now = time(NULL);
 	int		 k;
 
-	log_warn("https accept");
+	if (now - w->warned >= HTTP_ACCEPT_WARN_EVERY) {
+		log_warn("https accept");
+		w->warned = now;
+	}
 	for (k = 0; k < HL_MAX; k++)
 		if (w->l[k] != NULL)
 			evconnlistener_disable(w->l[k]);
