@@ -4,7 +4,7 @@
 # make run        set up (packages, ./var instance) and run skkd in the foreground
 # make test       set up, then every unit, fuzz-replay and regress test
 # make SANITIZE=address,undefined test
-# make fuzz [FUZZ_SECONDS=N]   libFuzzer harnesses (clang)
+# make fuzz [FUZZ_SECONDS=N] [FUZZ=wire]   libFuzzer harnesses (clang)
 # make bench     cohort issuance, crew check, and skkd against nginx
 # make bench-nginx   only the latter (tests/bench/nginx.sh)
 # make stress    crash durability, slow clients, full store, TLS scan (not in test)
@@ -143,14 +143,18 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
 	@mkdir -p build/fuzz
-	@for f in $(FUZZ_SRC); do \
+	@for f in $(if $(FUZZ),tests/fuzz/fuzz_$(FUZZ).c,$(FUZZ_SRC)); do \
 		n=$$(basename $$f .c); n=$${n#fuzz_}; \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -std=c11 -D_GNU_SOURCE \
 		    -Iproto $(PKG_CFLAGS) -o build/fuzz/$$n $$f $(PROTO_SRC) $(PKG_LIBS) || exit 1; \
 		mkdir -p build/fuzz/corpus-$$n; \
+		echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
 		build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) \
+		    -artifact_prefix=build/fuzz/$$n- \
 		    -dict=tests/fuzz/$$n.dict build/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
-		    2>&1 | tail -3 || exit 1; \
+		    >build/fuzz/$$n.log 2>&1; rc=$$?; tail -n 1 build/fuzz/$$n.log; \
+		if [ $$rc -ne 0 ]; then grep -A5 'ERROR' build/fuzz/$$n.log; \
+		    echo "fuzz $$n found a crash: see build/fuzz/$$n.log"; exit 1; fi; \
 	done
 
 MAN8	:= daemon/skkd.8
