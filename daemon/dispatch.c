@@ -269,10 +269,11 @@ verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
 static void
 h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 {
-	struct wire_msg	*ans, *it;
-	size_t		 i, n = wire_list_len(msg, WK_ITEMS);
-	int64_t		 now = time(NULL);
-	uint64_t	 v;
+	static _Thread_local int64_t	 last_trim;
+	struct wire_msg			*ans, *it;
+	size_t				 i, n = wire_list_len(msg, WK_ITEMS);
+	int64_t				 now = time(NULL);
+	uint64_t			 v;
 
 	if (n == 0 || n > skkd->conf.max_batch) {
 		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
@@ -291,9 +292,15 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	    WK_VERDICT, &v) == 0)
 		req_verdict = v;
 	conn_reply(c, ans);
-	/* A crew's batch leaves megabytes free in this loop's heap. */
-	if (n >= DISPATCH_TRIM_ITEMS)
+	/*
+	 * A crew's batch leaves megabytes free in this loop's heap: give
+	 * them back, but not after every batch of a long pipeline, whose
+	 * next batch would only fault them in again.
+	 */
+	if (n >= DISPATCH_TRIM_ITEMS && now != last_trim) {
+		last_trim = now;
 		malloc_trim(0);
+	}
 	return;
 fail:
 	wire_msg_free(ans);

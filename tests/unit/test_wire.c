@@ -559,6 +559,124 @@ test_truncation(void **state)
 	wire_msg_free(m);
 }
 
+/* Text must be UTF-8 (RFC 3629); byte strings may hold anything. */
+static void
+test_utf8(void **state)
+{
+	static const uint8_t	 good[] = {
+		0xa4, 0x00, 0x01, 0x01, 0x01,
+		0x05, 0x6b, 'N', 0xc3, 0xa9, 'n', 0xe2, 0x82, 0xac, 0xf0, 0x9f,
+		0x99, 0x82,
+		0x09, 0x42, 0xc0, 0x80 };
+	static const uint8_t	 overlong[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x05, 0x63, 'a', 0xc0, 0x80 };
+	static const uint8_t	 surrogate[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x05, 0x63, 0xed, 0xa0, 0x80 };
+	static const uint8_t	 cut[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x05, 0x62, 'a', 0xe2 };
+	static const uint8_t	 inlist[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x06, 0x81, 0xa1, 0x07, 0x61,
+		0xff };
+	/* The structural fault is named before the bad text. */
+	static const uint8_t	 both[] = {
+		0xa3, 0x00, 0x01, 0x01, 0x01, 0x05, 0x61, 0xff, 0x00 };
+	struct wire_msg		*d;
+	const uint8_t		*p;
+	size_t			 len;
+	char			 s[16];
+
+	d = wire_decode(good, sizeof(good), NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(wire_get_str(d, WK_NAME, s, sizeof(s)), 0);
+	assert_string_equal(s, "N\xc3\xa9n\xe2\x82\xac\xf0\x9f\x99\x82");
+	assert_int_equal(wire_get_bytes(d, WK_RECORD, &p, &len), 0);
+	assert_int_equal(len, 2);
+	assert_memory_equal(p, "\xc0\x80", 2);
+	wire_msg_free(d);
+	expect_refused(overlong, sizeof(overlong),
+	    "invalid UTF-8 at offset 8");
+	expect_refused(surrogate, sizeof(surrogate),
+	    "invalid UTF-8 at offset 7");
+	expect_refused(cut, sizeof(cut), "invalid UTF-8 at offset 8");
+	expect_refused(inlist, sizeof(inlist), "invalid UTF-8 at offset 10");
+	expect_refused(both, sizeof(both), "1 trailing bytes");
+}
+
+/*
+ * A crew-sized answer: items of different shapes, one with a value larger
+ * than the codec's memory blocks, items kept while more are added, and a
+ * decoded list that grows and has values replaced.
+ */
+static void
+test_big_list(void **state)
+{
+	static uint8_t		 blob[100000];
+	struct wire_msg		*m, *d, *first, *it;
+	const struct wire_msg	*di;
+	const uint8_t		*p;
+	size_t			 n = 10000, i, len;
+	uint64_t		 u;
+	char			 s[64], want[64];
+
+	for (i = 0; i < sizeof(blob); i++)
+		blob[i] = (uint8_t)(i * 7);
+	m = wire_msg_new(WIRE_VERIFY, 9);
+	assert_non_null(first = wire_put_item(m, WK_ITEMS));
+	for (i = 1; i < n; i++) {
+		assert_non_null(it = wire_put_item(m, WK_ITEMS));
+		snprintf(s, sizeof(s), "SKK-%06zu", i);
+		assert_int_equal(wire_put_str(it, WK_NUMBER, s), 0);
+		assert_int_equal(wire_put_uint(it, WK_VERDICT, i % 3), 0);
+		if (i % 2 == 0) {
+			assert_int_equal(wire_put_str(it, WK_NAME, "Budi"), 0);
+			assert_int_equal(wire_put_uint(it, WK_LEVEL, i), 0);
+			assert_int_equal(wire_put_int(it, WK_TIME, -(int64_t)i),
+			    0);
+		}
+	}
+	/* The first item, filled last, still belongs to the list. */
+	assert_int_equal(wire_put_bytes(first, WK_RECORD, blob,
+	    sizeof(blob)), 0);
+	d = roundtrip(m);
+	assert_int_equal(wire_list_len(d, WK_ITEMS), n);
+	di = wire_list_get(d, WK_ITEMS, 0);
+	assert_int_equal(wire_get_bytes(di, WK_RECORD, &p, &len), 0);
+	assert_int_equal(len, sizeof(blob));
+	assert_memory_equal(p, blob, sizeof(blob));
+	for (i = 1; i < n; i++) {
+		di = wire_list_get(d, WK_ITEMS, i);
+		snprintf(want, sizeof(want), "SKK-%06zu", i);
+		assert_int_equal(wire_get_str(di, WK_NUMBER, s, sizeof(s)), 0);
+		assert_string_equal(s, want);
+		assert_int_equal(wire_get_uint(di, WK_VERDICT, &u), 0);
+		assert_true(u == i % 3);
+		assert_int_equal(wire_has(di, WK_NAME), i % 2 == 0);
+		assert_int_equal(wire_get_uint(di, WK_LEVEL, &u),
+		    i % 2 == 0 ? 0 : -1);
+	}
+
+	/* Decoded items take new values; the list takes new items. */
+	it = (struct wire_msg *)wire_list_get(d, WK_ITEMS, 5);
+	assert_int_equal(wire_put_str(it, WK_VERDICT, "replaced"), 0);
+	assert_int_equal(wire_put_uint(it, WK_ERR, 3), 0);
+	for (i = 0; i < 100; i++)
+		assert_non_null(wire_put_item(d, WK_ITEMS));
+	assert_int_equal(wire_put_uint(d, WK_COUNT, n + 100), 0);
+	wire_msg_free(m);
+	m = roundtrip(d);
+	assert_int_equal(wire_list_len(m, WK_ITEMS), n + 100);
+	di = wire_list_get(m, WK_ITEMS, 5);
+	assert_int_equal(wire_get_str(di, WK_VERDICT, s, sizeof(s)), 0);
+	assert_string_equal(s, "replaced");
+	assert_int_equal(wire_get_uint(di, WK_ERR, &u), 0);
+	assert_int_equal(u, 3);
+	assert_int_equal(wire_get_str(di, WK_NUMBER, s, sizeof(s)), 0);
+	assert_string_equal(s, "SKK-000005");
+	assert_false(wire_has(wire_list_get(m, WK_ITEMS, n + 99), WK_NUMBER));
+	wire_msg_free(m);
+	wire_msg_free(d);
+}
+
 static void
 test_frame_len(void **state)
 {
@@ -734,6 +852,8 @@ main(void)
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_depth_bombs),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_big_list),
 		cmocka_unit_test(test_frame_len),
 		cmocka_unit_test(test_wrong_types),
 		cmocka_unit_test(test_replace),
