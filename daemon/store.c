@@ -10,17 +10,28 @@
  * rolls back must not roll the counter back with it, or the next request
  * would be handed the same SEQ. Keys of events and cert_events values are
  * 8-byte big-endian so byte order is numeric order.
+ *
+ * LMDB (0.9, without MDB_WRITEMAP) mallocs a copy of each page a write
+ * transaction dirties and, after the commit, keeps every one of them on
+ * a private list until the environment is closed. After a transaction
+ * that dirtied STORE_TRIM_BYTES or more (the file's growth, or the bytes
+ * put when it did not commit), store_trim closes and reopens the
+ * environment, with the readers shut out by the store's rwlock.
  */
 
+#include <sys/queue.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -30,6 +41,10 @@
 #define STORE_MAXDBS	8
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
+#define STORE_TRIM_BYTES (4u << 20)	/* page copies worth a reopen */
+#define STORE_SPARE_FDS	3		/* LMDB's lock, data and meta files */
+#define STORE_TRIES	20		/* opens tried, out of descriptors */
+#define STORE_RETRY_USEC 10000
 
 enum store_db {
 	DB_CERTS,
@@ -55,16 +70,30 @@ static const struct {
 	{ "meta", 0 },
 };
 
+/*
+ * Readers hold lock shared from the renewal of their txn to its reset;
+ * store_trim holds it exclusive while the env is closed, and so do
+ * store_rd_new and store_rd_free to change rds. The writer thread's own
+ * fields need no lock: store_trim runs in that thread.
+ */
 struct store {
-	MDB_env		*env;
+	MDB_env		*env;		/* NULL once a reopen failed */
 	MDB_dbi		 dbi[DB_MAX];
+	struct store_opts opts;		/* for reopening; opts.dir is dir */
+	char		*dir;
+	pthread_rwlock_t lock;
+	LIST_HEAD(, store_rd) rds;	/* every reader */
+	int		 spare[STORE_SPARE_FDS]; /* held for a reopen, or -1 */
+	size_t		 psize;		/* LMDB's page size */
+	size_t		 grown;		/* least bytes the last txn dirtied */
 	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
-	int		 panic;		/* MDB_PANIC seen: the env is unusable */
+	int		 panic;		/* MDB_PANIC, or a reopen failed */
 };
 
 struct store_rd {
 	struct store	*s;
-	MDB_txn		*txn;		/* reset between calls */
+	MDB_txn		*txn;		/* reset between calls; NULL: begin */
+	LIST_ENTRY(store_rd) entry;
 };
 
 struct store_wtxn {
@@ -77,6 +106,8 @@ struct store_wtxn {
 	int		 nest_err;	/* mdb error that spoiled nest */
 	unsigned	 nnew;		/* new records kept so far */
 	unsigned	 nest_new;	/* new records in nest */
+	size_t		 pgno;		/* the file's last page at the start */
+	size_t		 wbytes;	/* bytes of records put, kept or not */
 };
 
 static void	 store_errf(char *, size_t, const char *, ...)
@@ -90,9 +121,19 @@ static int	 meta_get(MDB_txn *, MDB_dbi, const char *, uint64_t *);
 static int	 meta_put(MDB_txn *, MDB_dbi, const char *, uint64_t);
 static int	 meta_add(MDB_txn *, MDB_dbi, const char *, int64_t);
 static int	 key_number(const char *, MDB_val *);
+static void	 lock_init(pthread_rwlock_t *);
+static void	 spare_take(struct store *);
+static int	 spare_held(const struct store *);
+static void	 spare_drop(struct store *);
+static size_t	 last_pgno(struct store *);
 static int	 open_env(struct store *, const struct store_opts *);
+static void	 close_env(struct store *);
 static int	 open_dbs(struct store *, char *, size_t);
 static int	 open_check(struct store *, MDB_txn *, char *, size_t);
+static int	 open_all(struct store *, int, char *, size_t);
+static int	 reopen(struct store *, char *, size_t);
+static int	 rd_begin(struct store_rd *);
+static void	 rd_end(struct store_rd *);
 static int	 txn_get_cert(struct store *, MDB_txn *, const char *,
 		    struct cert *, uint8_t **, size_t *);
 static int	 txn_get_qr(struct store *, MDB_txn *, MDB_val *, uint8_t **,
@@ -107,6 +148,7 @@ static int	 txn_stats(struct store *, MDB_txn *, struct store_stats *);
 static MDB_txn	*w_txn(struct store_wtxn *);
 static int	 w_fail(struct store_wtxn *, int);
 static void	 w_keep_seq(struct store_wtxn *);
+static void	 w_grown(struct store_wtxn *, int);
 static int	 w_old_status(struct store_wtxn *, MDB_val *, int *);
 static int	 w_count_status(struct store_wtxn *, int, int);
 static int	 w_put_nik(struct store_wtxn *, const struct cert *, MDB_val *);
@@ -283,16 +325,82 @@ key_number(const char *number, MDB_val *k)
 	return 0;
 }
 
+static void
+lock_init(pthread_rwlock_t *lock)
+{
+	pthread_rwlockattr_t	attr;
+
+	pthread_rwlockattr_init(&attr);
+#ifdef __GLIBC__
+	/* glibc prefers readers: a busy port would starve store_trim. */
+	pthread_rwlockattr_setkind_np(&attr,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+	pthread_rwlock_init(lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
+/*
+ * Descriptors kept for a reopen: with the process at its limit, those
+ * LMDB gives up would otherwise go to the next accepted connections.
+ */
+static void
+spare_take(struct store *s)
+{
+	int	i;
+
+	for (i = 0; i < STORE_SPARE_FDS; i++)
+		if (s->spare[i] == -1)
+			s->spare[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static int
+spare_held(const struct store *s)
+{
+	int	i;
+
+	for (i = 0; i < STORE_SPARE_FDS; i++)
+		if (s->spare[i] == -1)
+			return 0;
+	return 1;
+}
+
+static void
+spare_drop(struct store *s)
+{
+	int	i;
+
+	for (i = 0; i < STORE_SPARE_FDS; i++) {
+		if (s->spare[i] != -1)
+			close(s->spare[i]);
+		s->spare[i] = -1;
+	}
+}
+
+/* The file's last page as of the newest commit; 0 if unknown. */
+static size_t
+last_pgno(struct store *s)
+{
+	MDB_envinfo	info;
+
+	if (mdb_env_info(s->env, &info) != 0)
+		return 0;
+	return info.me_last_pgno;
+}
+
 static int
 open_env(struct store *s, const struct store_opts *o)
 {
+	MDB_stat	ms;
 	unsigned int	flags = MDB_NOTLS;
 	int		rc;
 
 	if (o->nosync)
 		flags |= MDB_NOSYNC;
-	if ((rc = mdb_env_create(&s->env)) != 0)
+	if ((rc = mdb_env_create(&s->env)) != 0) {
+		s->env = NULL;
 		return rc;
+	}
 	if ((rc = mdb_env_set_maxdbs(s->env, STORE_MAXDBS)) != 0)
 		return rc;
 	if (o->map_size != 0 &&
@@ -304,8 +412,19 @@ open_env(struct store *s, const struct store_opts *o)
 		return rc;
 	if ((rc = mdb_env_open(s->env, o->dir, flags, 0600)) != 0)
 		return rc;
+	if ((rc = mdb_env_stat(s->env, &ms)) != 0)
+		return rc;
+	s->psize = ms.ms_psize;
 	/* Slots left by a crashed process would otherwise pin old pages. */
 	return mdb_reader_check(s->env, NULL);
+}
+
+static void
+close_env(struct store *s)
+{
+	if (s->env != NULL)
+		mdb_env_close(s->env);
+	s->env = NULL;
 }
 
 /* The format version and the SEQ counter, inside the opening txn. */
@@ -371,11 +490,36 @@ open_dbs(struct store *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The env and its tables, as store_open and reopen both need them. Up to
+ * tries attempts while out of descriptors; on failure env is NULL.
+ */
+static int
+open_all(struct store *s, int tries, char *err, size_t errlen)
+{
+	int	rc;
+
+	while ((rc = open_env(s, &s->opts)) != 0) {
+		close_env(s);
+		if ((rc != EMFILE && rc != ENFILE) || --tries <= 0) {
+			store_errf(err, errlen, "'%s': %s", s->opts.dir,
+			    mdb_strerror(rc));
+			return -1;
+		}
+		usleep(STORE_RETRY_USEC);
+	}
+	if (open_dbs(s, err, errlen) == -1) {
+		close_env(s);
+		return -1;
+	}
+	return 0;
+}
+
 struct store *
 store_open(const struct store_opts *o, char *err, size_t errlen)
 {
 	struct store	*s;
-	int		 rc;
+	int		 i;
 
 	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
 		store_errf(err, errlen, "'%s': %s", o->dir, strerror(errno));
@@ -385,15 +529,21 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 		store_errf(err, errlen, "store: %s", strerror(errno));
 		return NULL;
 	}
-	if ((rc = open_env(s, o)) != 0) {
-		store_errf(err, errlen, "'%s': %s", o->dir, mdb_strerror(rc));
+	lock_init(&s->lock);
+	LIST_INIT(&s->rds);
+	for (i = 0; i < STORE_SPARE_FDS; i++)
+		s->spare[i] = -1;
+	s->opts = *o;
+	if ((s->opts.dir = s->dir = strdup(o->dir)) == NULL) {
+		store_errf(err, errlen, "store: %s", strerror(errno));
 		store_close(s);
 		return NULL;
 	}
-	if (open_dbs(s, err, errlen) == -1) {
+	if (open_all(s, 1, err, errlen) == -1) {
 		store_close(s);
 		return NULL;
 	}
+	spare_take(s);
 	return s;
 }
 
@@ -402,24 +552,90 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->env != NULL)
-		mdb_env_close(s->env);
+	close_env(s);
+	spare_drop(s);
+	pthread_rwlock_destroy(&s->lock);
+	free(s->dir);
 	free(s);
+}
+
+/*
+ * Under the exclusive lock: the readers' txns go first (they belong to
+ * the old env), then the env; each reader begins a new txn at its next
+ * call. LMDB's locks are per process, so the old env must be closed
+ * before the new one opens: a failure here leaves no env at all.
+ */
+static int
+reopen(struct store *s, char *err, size_t errlen)
+{
+	struct store_rd	*r;
+	uint64_t	 wseq = s->wseq;
+	char		 why[256];
+
+	LIST_FOREACH(r, &s->rds, entry) {
+		if (r->txn != NULL)
+			mdb_txn_abort(r->txn);
+		r->txn = NULL;
+	}
+	close_env(s);
+	spare_drop(s);
+	if (open_all(s, STORE_TRIES, why, sizeof(why)) == -1) {
+		s->panic = 1;
+		store_errf(err, errlen, "store: cannot reopen after a large "
+		    "commit: %s", why);
+		return STORE_ERROR;
+	}
+	/* After a failed commit, memory is ahead of meta. */
+	if (wseq > s->wseq)
+		s->wseq = wseq;
+	return STORE_OK;
+}
+
+int
+store_trim(struct store *s, size_t *freed, char *err, size_t errlen)
+{
+	size_t	grown = s->grown;
+	int	rc;
+
+	*freed = 0;
+	if (s->env == NULL || grown < STORE_TRIM_BYTES)
+		return STORE_NOTFOUND;
+	s->grown = 0;
+	spare_take(s);
+	if (!spare_held(s)) {
+		store_errf(err, errlen, "store: no spare file descriptor to "
+		    "reopen with; %zu KiB of page copies stay", grown / 1024);
+		return STORE_ERROR;
+	}
+	pthread_rwlock_wrlock(&s->lock);
+	rc = reopen(s, err, errlen);
+	pthread_rwlock_unlock(&s->lock);
+	spare_take(s);
+	if (rc == STORE_OK)
+		*freed = grown;
+	return rc;
 }
 
 struct store_rd *
 store_rd_new(struct store *s)
 {
 	struct store_rd	*r;
+	int		 rc = MDB_PANIC;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return NULL;
 	r->s = s;
-	if (mdb_txn_begin(s->env, NULL, MDB_RDONLY, &r->txn) != 0) {
+	pthread_rwlock_wrlock(&s->lock);
+	if (s->env != NULL &&
+	    (rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &r->txn)) == 0) {
+		mdb_txn_reset(r->txn);
+		LIST_INSERT_HEAD(&s->rds, r, entry);
+	}
+	pthread_rwlock_unlock(&s->lock);
+	if (rc != 0) {
 		free(r);
 		return NULL;
 	}
-	mdb_txn_reset(r->txn);
 	return r;
 }
 
@@ -428,8 +644,41 @@ store_rd_free(struct store_rd *r)
 {
 	if (r == NULL)
 		return;
-	mdb_txn_abort(r->txn);
+	pthread_rwlock_wrlock(&r->s->lock);
+	if (r->txn != NULL)
+		mdb_txn_abort(r->txn);
+	LIST_REMOVE(r, entry);
+	pthread_rwlock_unlock(&r->s->lock);
 	free(r);
+}
+
+/* A snapshot under the shared lock; rd_end releases both. */
+static int
+rd_begin(struct store_rd *r)
+{
+	struct store	*s = r->s;
+	int		 rc;
+
+	pthread_rwlock_rdlock(&s->lock);
+	if (s->env == NULL)
+		rc = MDB_PANIC;
+	else if (r->txn != NULL)
+		rc = mdb_txn_renew(r->txn);
+	else if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY,
+	    &r->txn)) != 0)
+		r->txn = NULL;
+	if (rc != 0) {
+		pthread_rwlock_unlock(&s->lock);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+rd_end(struct store_rd *r)
+{
+	mdb_txn_reset(r->txn);
+	pthread_rwlock_unlock(&r->s->lock);
 }
 
 static int
@@ -506,10 +755,10 @@ store_foreach_cert(struct store_rd *r, store_cert_fn fn, void *arg)
 {
 	int	rc;
 
-	if (mdb_txn_renew(r->txn) != 0)
+	if (rd_begin(r) == -1)
 		return STORE_ERROR;
 	rc = txn_foreach_cert(r->s, r->txn, fn, arg);
-	mdb_txn_reset(r->txn);
+	rd_end(r);
 	return rc;
 }
 
@@ -523,7 +772,11 @@ store_backup(struct store *s, const char *dest, char *err, size_t errlen)
 		return STORE_ERROR;
 	}
 	/* A read snapshot: writers go on meanwhile; free pages dropped. */
-	if ((rc = mdb_env_copy2(s->env, dest, MDB_CP_COMPACT)) != 0) {
+	pthread_rwlock_rdlock(&s->lock);
+	rc = s->env != NULL ? mdb_env_copy2(s->env, dest, MDB_CP_COMPACT) :
+	    MDB_PANIC;
+	pthread_rwlock_unlock(&s->lock);
+	if (rc != 0) {
 		store_errf(err, errlen, "'%s': %s", dest, mdb_strerror(rc));
 		return STORE_ERROR;
 	}
@@ -536,10 +789,10 @@ store_get_cert(struct store_rd *r, const char *number, struct cert *c,
 {
 	int	rc;
 
-	if (mdb_txn_renew(r->txn) != 0)
+	if (rd_begin(r) == -1)
 		return STORE_ERROR;
 	rc = txn_get_cert(r->s, r->txn, number, c, qr, qrlen);
-	mdb_txn_reset(r->txn);
+	rd_end(r);
 	return rc;
 }
 
@@ -582,10 +835,10 @@ store_find_nik(struct store_rd *r, const uint8_t hmac[CERT_HMAC_LEN],
 {
 	int	rc;
 
-	if (mdb_txn_renew(r->txn) != 0)
+	if (rd_begin(r) == -1)
 		return STORE_ERROR;
 	rc = txn_find_nik(r->s, r->txn, hmac, numbers, max, n);
-	mdb_txn_reset(r->txn);
+	rd_end(r);
 	return rc;
 }
 
@@ -644,10 +897,10 @@ store_get_events(struct store_rd *r, const char *number,
 {
 	int	rc;
 
-	if (mdb_txn_renew(r->txn) != 0)
+	if (rd_begin(r) == -1)
 		return STORE_ERROR;
 	rc = txn_get_events(r->s, r->txn, number, evs, max, n);
-	mdb_txn_reset(r->txn);
+	rd_end(r);
 	return rc;
 }
 
@@ -690,10 +943,10 @@ store_stats(struct store_rd *r, struct store_stats *st)
 {
 	int	rc;
 
-	if (mdb_txn_renew(r->txn) != 0)
+	if (rd_begin(r) == -1)
 		return STORE_ERROR;
 	rc = txn_stats(r->s, r->txn, st);
-	mdb_txn_reset(r->txn);
+	rd_end(r);
 	return rc;
 }
 
@@ -710,7 +963,11 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 		return STORE_ERROR;
 	}
 	w->s = s;
-	if ((rc = mdb_txn_begin(s->env, NULL, 0, &w->top)) != 0) {
+	if (s->env == NULL)
+		rc = MDB_PANIC;
+	else
+		rc = mdb_txn_begin(s->env, NULL, 0, &w->top);
+	if (rc != 0) {
 		if (rc == MDB_PANIC)
 			s->panic = 1;
 		store_errf(err, errlen, "store: cannot begin a write: %s",
@@ -729,6 +986,7 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	}
 	/* Memory is ahead of meta after a failed commit; never go back. */
 	w->seq = w->seq_meta > s->wseq ? w->seq_meta : s->wseq;
+	w->pgno = last_pgno(s);
 	*wp = w;
 	return STORE_OK;
 }
@@ -804,6 +1062,25 @@ store_wunnest(struct store_wtxn *w, int keep)
 	return store_rc(rc);
 }
 
+/*
+ * Pages past the old end of the file were all dirty in a committed txn,
+ * so LMDB now holds at least that many page copies. A txn that did not
+ * commit dirtied pages for the records it put all the same.
+ */
+static void
+w_grown(struct store_wtxn *w, int committed)
+{
+	size_t	pgno;
+
+	if (!committed) {
+		w->s->grown = w->wbytes;
+		return;
+	}
+	pgno = last_pgno(w->s);
+	w->s->grown = pgno > w->pgno && w->pgno != 0 ?
+	    (pgno - w->pgno) * w->s->psize : 0;
+}
+
 /* Before the txn ends: LMDB's writer lock still guards s->wseq. */
 static void
 w_keep_seq(struct store_wtxn *w)
@@ -833,6 +1110,7 @@ store_wcommit(struct store_wtxn *w, char *err, size_t errlen)
 		rc = ENOSPC;
 	if (rc != 0)
 		store_full_text(w->s, rc, err, errlen);
+	w_grown(w, rc == 0);
 	free(w);
 	return store_rc(rc);
 }
@@ -846,6 +1124,7 @@ store_wabort(struct store_wtxn *w)
 		mdb_txn_abort(w->nest);
 	w_keep_seq(w);
 	mdb_txn_abort(w->top);
+	w_grown(w, 0);
 	free(w);
 }
 
@@ -964,6 +1243,7 @@ store_put_cert(struct store_wtxn *w, const struct cert *c, int is_new,
 	rc = mdb_put(w_txn(w), w->s->dbi[DB_CERTS], &k, &d,
 	    is_new ? MDB_NOOVERWRITE : 0);
 	free(buf);
+	w->wbytes += k.mv_size + len + (qr != NULL ? qrlen : 0);
 	if (rc != 0)
 		return w_fail(w, rc);
 	if (is_new && (rc = w_put_nik(w, c, &k)) != STORE_OK)
@@ -1005,6 +1285,7 @@ store_add_event(struct store_wtxn *w, struct cert_event *ev)
 	d.mv_size = len;
 	rc = mdb_put(w_txn(w), w->s->dbi[DB_EVENTS], &k, &d, MDB_APPEND);
 	free(buf);
+	w->wbytes += sizeof(key) + len;
 	if (rc == 0)
 		rc = mdb_put(w_txn(w), w->s->dbi[DB_CERT_EVENTS], &n, &k, 0);
 	if (rc == 0)

@@ -39,7 +39,10 @@ struct store_wtxn;	/* the writer thread's transaction */
 struct store	*store_open(const struct store_opts *, char *err, size_t errlen);
 void		 store_close(struct store *);	/* NULL is a no-op */
 
-/* Readers: one per thread, reused; each call is its own snapshot. */
+/*
+ * Readers: one per thread, reused; each call is its own snapshot, taken
+ * under the store's lock shared (store_trim waits for it).
+ */
 struct store_rd	*store_rd_new(struct store *);
 void		 store_rd_free(struct store_rd *);
 /* Record and, if qr is not NULL, a malloc'd copy of the signed payload. */
@@ -55,15 +58,16 @@ int		 store_get_events(struct store_rd *, const char *number,
 /*
  * Calls fn for every record in number order, in one snapshot: c is NULL
  * for a record that does not decode, qr NULL when its payload is missing
- * (both valid during the call only). fn must not use the same reader;
- * a non-zero return stops the walk.
+ * (both valid during the call only). fn must not call the store: the
+ * walk holds its lock shared. A non-zero return stops the walk.
  */
 typedef int	(*store_cert_fn)(const struct cert *c, const uint8_t *qr,
 		    size_t qrlen, void *arg);
 int		 store_foreach_cert(struct store_rd *, store_cert_fn, void *);
 /*
  * An online, consistent, compacted copy into the new directory dest
- * (mdb_env_copy2 with MDB_CP_COMPACT); refuses an existing dest.
+ * (mdb_env_copy2 with MDB_CP_COMPACT); refuses an existing dest. Holds
+ * the store's lock shared throughout, as store_foreach_cert does.
  */
 int		 store_backup(struct store *, const char *dest, char *err,
 		    size_t errlen);
@@ -90,8 +94,19 @@ int		 store_wunnest(struct store_wtxn *, int keep);	/* commit/abort it */
 /* Commits the group: STORE_OK, STORE_FULL or STORE_ERROR. Frees the txn. */
 int		 store_wcommit(struct store_wtxn *, char *err, size_t errlen);
 void		 store_wabort(struct store_wtxn *);
-/* LMDB reported MDB_PANIC: no write can succeed until a restart. */
+/* MDB_PANIC or a failed reopen: nothing can succeed until a restart. */
 int		 store_panicked(const struct store *);
+/*
+ * LMDB keeps a copy of every page a write txn dirtied until the env is
+ * closed. After a commit that grew the file by 4 MiB or more (or a txn
+ * that put as much and did not commit), closes and reopens the env while
+ * readers wait. Writer thread only, between txns. STORE_OK: reopened,
+ * *freed gets that size (about the least memory given back);
+ * STORE_NOTFOUND: not needed; STORE_ERROR: see err, and if
+ * store_panicked() the reopen failed and every call fails.
+ */
+int		 store_trim(struct store *, size_t *freed, char *err,
+		    size_t errlen);
 /* New records stored by the kept jobs so far (for metrics). */
 unsigned	 store_wcount_new(const struct store_wtxn *);
 

@@ -4,13 +4,16 @@
  * queued (up to max_group), runs each job in its own nested transaction
  * and commits the group once, so one fsync covers many requests while the
  * disk is slow. Jobs are handed back through their done callback only
- * after the commit: nothing is acknowledged before it is durable.
+ * after the commit: nothing is acknowledged before it is durable. After
+ * a large write, once its jobs are answered, the thread has the store
+ * give back the page copies LMDB keeps (store_trim).
  */
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "metrics.h"
@@ -31,7 +34,8 @@ struct writer {
 
 static void	*writer_main(void *);
 static int	 writer_take(struct writer *, struct wjobq *);
-static void	 writer_run_group(struct writer *, struct wjobq *);
+static unsigned	 writer_run_group(struct writer *, struct wjobq *);
+static void	 writer_trim(unsigned, struct store *);
 static int	 writer_run_job(struct store_wtxn *, struct wjob *);
 static void	 writer_fail_group(struct wjobq *, int, const char *);
 static void	 writer_done_group(struct wjobq *);
@@ -119,16 +123,19 @@ writer_main(void *arg)
 {
 	struct writer	*w = arg;
 	struct wjobq	 g;
+	unsigned	 issued;
 
 	for (;;) {
 		TAILQ_INIT(&g);
 		/* When stopping, the queue is drained before we leave. */
 		if (!writer_take(w, &g))
 			break;
-		writer_run_group(w, &g);
+		issued = writer_run_group(w, &g);
+		writer_trim(issued, w->store);
 		/* Nothing more can be stored: let systemd restart us. */
 		if (store_panicked(w->store))
-			fatalx("store: LMDB panic (MDB_PANIC); exiting");
+			fatalx("store: unusable (MDB_PANIC or failed reopen); "
+			    "exiting");
 	}
 	return NULL;
 }
@@ -164,7 +171,8 @@ writer_run_job(struct store_wtxn *txn, struct wjob *job)
 	return 1;
 }
 
-static void
+/* Returns the number of certificates a successful commit issued. */
+static unsigned
 writer_run_group(struct writer *w, struct wjobq *g)
 {
 	struct store_wtxn	*txn;
@@ -182,7 +190,7 @@ writer_run_group(struct writer *w, struct wjobq *g)
 		writer_fail_group(g, rc, err);
 		writer_count(w, n, 0, 1);
 		writer_done_group(g);
-		return;
+		return 0;
 	}
 	TAILQ_FOREACH(job, g, entry)
 		kept += writer_run_job(txn, job);
@@ -191,15 +199,44 @@ writer_run_group(struct writer *w, struct wjobq *g)
 		/* Nothing to make durable: skip the fsync. */
 		store_wabort(txn);
 		writer_count(w, n, 0, 0);
+		issued = 0;
 	} else if ((rc = store_wcommit(txn, err, sizeof(err))) != STORE_OK) {
 		writer_fail_group(g, rc, err);
 		writer_count(w, n, 0, 1);
+		issued = 0;
 	} else {
 		writer_count(w, n, 1, 0);
 		metrics_commit(n);
 		metrics_issued(issued);
 	}
 	writer_done_group(g);
+	return issued;
+}
+
+/* A failed reopen panics the store: writer_main then exits. */
+static void
+writer_trim(unsigned issued, struct store *s)
+{
+	struct timespec	 t0, t1;
+	char		 err[512], what[64] = "a large write";
+	size_t		 grown;
+	int		 rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = store_trim(s, &grown, err, sizeof(err))) == STORE_NOTFOUND)
+		return;
+	if (rc != STORE_OK) {
+		log_warnx("%s", err);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (issued != 0)
+		snprintf(what, sizeof(what), "a %u-certificate commit",
+		    issued);
+	log_info("store: reopened after %s to free LMDB's copies of its "
+	    "pages (%zu MiB or more) in %ld ms", what, grown >> 20,
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
 }
 
 /* The group's fate overrides the result of every job that succeeded. */

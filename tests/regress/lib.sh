@@ -30,10 +30,16 @@ fail() {
 # A port that nothing listens on, chosen at random below Linux's
 # ephemeral range (32768-60999), where a busy machine's outgoing
 # connections would make bind fail with "Address already in use".
+# Ports handed out before are never handed out again: nothing listens on
+# them until their instance starts, so the probe alone could repeat one.
 free_port() {
 	while :; do
 		p=$(( (($(od -An -N2 -tu2 /dev/urandom)) % 12000) + 20000 ))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+		grep -qx "$p" "$T/.ports" 2>/dev/null && continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		echo "$p" >>"$T/.ports"
+		echo "$p"
+		return
 	done
 }
 

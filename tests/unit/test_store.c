@@ -1,14 +1,17 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
  * Unit tests of the LMDB store on real files in a temporary directory:
- * round trips, indexes, the SEQ counter, nested rollback, a full map and
- * the error texts of stores that cannot be opened.
+ * round trips, indexes, the SEQ counter, nested rollback, a full map,
+ * the error texts of stores that cannot be opened, and store_trim's
+ * reopen under reading threads.
  */
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <ftw.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -645,6 +648,149 @@ test_strerror(void **state)
 	assert_string_equal(store_strerror(STORE_ERROR), "store error");
 }
 
+static uint8_t	t_qr[3000];
+
+/* One big txn: 2,000 records with 3 KB payloads, some 8 MB of pages. */
+static void
+put_many(struct fixture *f, uint32_t first)
+{
+	struct store_wtxn	*w = wbegin(f);
+	struct cert		 c;
+	uint32_t		 i;
+
+	for (i = first; i < first + 2000; i++) {
+		make_cert(&c, i, (uint8_t)i, CERT_ACTIVE);
+		assert_int_equal(store_put_cert(w, &c, 1, t_qr, sizeof(t_qr)),
+		    STORE_OK);
+	}
+	wcommit(w);
+}
+
+struct trim_reader {
+	struct store	*s;
+	volatile int	*stop;
+	unsigned long	 reads, errors;
+};
+
+/* Reads record 1 and the stats in a loop, as a worker thread would. */
+static void *
+trim_read_cb(void *arg)
+{
+	struct trim_reader	*t = arg;
+	struct store_rd		*rd;
+	struct store_stats	 st;
+	struct cert		 c;
+	char			 number[CERT_NUMBER_LEN + 1];
+	uint8_t			*q;
+	size_t			 qlen;
+
+	if ((rd = store_rd_new(t->s)) == NULL) {
+		t->errors++;
+		return NULL;
+	}
+	make_number(number, 1);
+	while (!__atomic_load_n(t->stop, __ATOMIC_ACQUIRE)) {
+		if (store_get_cert(rd, number, &c, &q, &qlen) != STORE_OK ||
+		    qlen != 3000 || store_stats(rd, &st) != STORE_OK ||
+		    st.certs < 2000)
+			t->errors++;
+		else
+			free(q);
+		t->reads++;
+	}
+	store_rd_free(rd);
+	return NULL;
+}
+
+static void
+test_trim(void **state)
+{
+	struct fixture		*f = *state;
+	struct trim_reader	 t[3];
+	pthread_t		 th[3];
+	struct store_wtxn	*w;
+	struct cert		 c;
+	volatile int		 stop = 0;
+	char			 err[256];
+	size_t			 freed;
+	uint32_t		 seq;
+	int			 i;
+
+	reopen(f, 256 * MIB);
+	w = wbegin(f);
+	assert_int_equal(store_bump_seq(w, 90000), STORE_OK);
+	wcommit(w);
+	assert_int_equal(store_trim(f->s, &freed, err, sizeof(err)),
+	    STORE_NOTFOUND);
+	put_many(f, 1);
+	for (i = 0; i < 3; i++) {
+		t[i] = (struct trim_reader){ f->s, &stop, 0, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, trim_read_cb,
+		    &t[i]), 0);
+	}
+	for (i = 0; i < 6; i++) {
+		err[0] = '\0';
+		if (store_trim(f->s, &freed, err, sizeof(err)) != STORE_OK)
+			fail_msg("trim: %s", err);
+		assert_true(freed >= 4 * MIB);
+		assert_int_equal(store_trim(f->s, &freed, err, sizeof(err)),
+		    STORE_NOTFOUND);
+		put_many(f, 2001 + i * 2000);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 3; i++) {
+		pthread_join(th[i], NULL);
+		assert_true(t[i].reads > 0);
+		assert_int_equal(t[i].errors, 0);
+	}
+	/* A big txn that does not commit dirtied its pages all the same. */
+	w = wbegin(f);
+	for (seq = 50000; seq < 52000; seq++) {
+		make_cert(&c, seq, 0x02, CERT_ACTIVE);
+		assert_int_equal(store_put_cert(w, &c, 1, t_qr, sizeof(t_qr)),
+		    STORE_OK);
+	}
+	store_wabort(w);
+	assert_int_equal(store_trim(f->s, &freed, err, sizeof(err)),
+	    STORE_OK);
+	/* The fixture's reader and the SEQ counter outlive the reopens. */
+	make_number(c.number, 12000);
+	assert_int_equal(store_get_cert(f->rd, c.number, &c, NULL, NULL),
+	    STORE_OK);
+	w = wbegin(f);
+	assert_int_equal(store_next_seq(w, &seq), STORE_OK);
+	assert_int_equal(seq, 90001);
+	store_wabort(w);
+}
+
+/* Out of descriptors for good: the store panics instead of hanging. */
+static void
+test_trim_fails(void **state)
+{
+	struct fixture	*f = *state;
+	struct rlimit	 rl, low = { 3, 3 };
+	struct store_wtxn *w;
+	struct cert	 c;
+	char		 err[256] = "";
+	size_t		 freed;
+
+	reopen(f, 256 * MIB);
+	put_many(f, 1);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	low.rlim_max = rl.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(store_trim(f->s, &freed, err, sizeof(err)),
+	    STORE_ERROR);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	assert_non_null(strstr(err, "Too many open files"));
+	assert_true(store_panicked(f->s));
+	make_number(c.number, 1);
+	assert_int_equal(store_get_cert(f->rd, c.number, &c, NULL, NULL),
+	    STORE_ERROR);
+	assert_int_equal(store_wbegin(f->s, &w, err, sizeof(err)),
+	    STORE_ERROR);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -666,6 +812,8 @@ main(void)
 		T(test_permission),
 		T(test_future_version),
 		T(test_strerror),
+		T(test_trim),
+		T(test_trim_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
