@@ -194,7 +194,8 @@ ab() {
 		wrk_run "$T/$name.a$k" -s tests/bench/pick.lua "$@" "$A"
 		c1=$(cpu $spid); ua="$ua $(cpu_us "$T/$name.a$k" "$c0" "$c1")"
 		c0=$(cpu $npid $nworkers)
-		wrk_run "$T/$name.b$k" "$@" "$Bu"
+		PICK_PATH=/cert.json wrk_run "$T/$name.b$k" \
+		    -s tests/bench/pick.lua "$@" "$Bu"
 		c1=$(cpu $npid $nworkers); ub="$ub $(cpu_us "$T/$name.b$k" "$c0" "$c1")"
 		a=$(cut -d' ' -f1 "$T/$name.a$k"); b=$(cut -d' ' -f1 "$T/$name.b$k")
 		echo "  $name pair $k: skkd $a/s ($(cut -d' ' -f4 "$T/$name.a$k") non-2xx), nginx $b/s ($(cut -d' ' -f4 "$T/$name.b$k") non-2xx), ratio $(ratio "$a" "$b"); CPU us/req${ua##* } /${ub##* }"

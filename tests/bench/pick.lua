@@ -23,8 +23,13 @@ if width < 2 or count * width ~= #all then
 end
 math.randomseed(os.time() + math.floor(os.clock() * 1e6))
 
+-- PICK_PATH (nginx's static file) makes the same pick and asks for that
+-- path instead, so both servers face a client doing the same work.
+local fixed = os.getenv("PICK_PATH")
+
 request = function()
 	local i = math.random(count)
 	local n = nums and nums[i] or all:sub((i - 1) * width + 1, i * width - 1)
-	return wrk.format(nil, "/api/v1/certificates/" .. n)
+	local path = "/api/v1/certificates/" .. n
+	return wrk.format(nil, fixed or path)
 end
