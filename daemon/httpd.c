@@ -122,6 +122,7 @@ struct hconn {
 	unsigned		 nreq;
 	int			 reading;	/* rev is added */
 	int			 failed;	/* no close_notify */
+	int			 peer_eof;	/* the client sent all it will */
 	char			*in;		/* bytes read, not yet handled */
 	size_t			 inlen;
 	char			*out;		/* answers the socket did not take */
@@ -516,6 +517,9 @@ hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 static void
 hconn_close(struct hconn *c)
 {
+	char	junk[2048];
+	int	i;
+
 	TAILQ_REMOVE(&c->w->conns, c, entry);
 	event_free(c->rev);
 	event_free(c->wev);
@@ -526,6 +530,14 @@ hconn_close(struct hconn *c)
 		SSL_free(c->ssl);
 		ERR_clear_error();
 	}
+	/*
+	 * Bytes the client sent that were never read would make close()
+	 * reset the connection, and a reset can destroy the last answer
+	 * before the client reads it: take what has arrived first.
+	 */
+	if (!c->failed)
+		for (i = 0; i < 8 && read(c->fd, junk, sizeof(junk)) > 0; i++)
+			continue;
 	close(c->fd);
 	free(c->in);
 	free(c->out);
@@ -747,13 +759,16 @@ again:
 		c->in = NULL;
 		c->inlen = 0;
 	}
-	rc = HIO_OK;
+	rc = c->peer_eof ? HIO_EOF : HIO_OK;
 	got = 0;
-	if (len < sizeof(w->rbuf)) {
+	if (len < sizeof(w->rbuf) && !c->peer_eof) {
 		rc = hconn_recv(c, w->rbuf + len, sizeof(w->rbuf) - len, &got);
 		len += got;
 	}
 	used = hconn_heads(c, w->rbuf, len);
+	/* A full buffer always holds a head or a refusal; never wait on. */
+	if (used == 0 && len == sizeof(w->rbuf))
+		c->failed = 1;
 	if (used < len && c->state != HC_CLOSING) {
 		if ((c->in = malloc(len - used)) == NULL)
 			c->failed = 1;
@@ -772,13 +787,17 @@ again:
 		return;
 	}
 	if (rc == HIO_EOF) {
-		/* A client that half-closes after its request still gets the
-		 * answer. */
+		/*
+		 * A client that half-closes after its requests still gets
+		 * every answer: those waiting to be sent, then those to
+		 * requests still unread behind them (hconn_run comes back
+		 * here after each flush). Nothing waits: all is answered.
+		 */
+		c->peer_eof = 1;
 		if (c->outlen == 0) {
 			hconn_close(c);
 			return;
 		}
-		c->state = HC_CLOSING;
 	}
 	if (c->outlen > 0 || rc == HIO_WANT_WRITE) {
 		hconn_watch(c, 1);
@@ -821,8 +840,8 @@ hconn_run(struct hconn *c)
 		hconn_arm(c, skkd->conf.http_idle_timeout);
 	}
 	if (c->outlen > 0) {
-		if ((rc = hconn_flush(c)) == HIO_WANT_READ ||
-		    rc == HIO_WANT_WRITE) {
+		if ((rc = hconn_flush(c)) == HIO_WANT_WRITE ||
+		    (rc == HIO_WANT_READ && !c->peer_eof)) {
 			hconn_watch(c, rc == HIO_WANT_WRITE);
 			return;
 		}

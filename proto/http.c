@@ -77,7 +77,9 @@ http_parse_head(const char *buf, size_t len, struct http_req *r,
 			http_refuse(r, 414, "request line too long");
 			return HTTP_BAD;
 		}
-		if (len >= HTTP_HEAD_MAX) {
+		/* Counting the skipped empty lines: a caller handing over
+		 * HTTP_HEAD_MAX bytes must get an answer, never MORE. */
+		if (skip + len >= HTTP_HEAD_MAX) {
 			http_refuse(r, 431, "request head too large");
 			return HTTP_BAD;
 		}

@@ -147,6 +147,19 @@ test_limits(void **state)
 	buf[n + HTTP_HEAD_MAX] = '\0';
 	assert_int_equal(parse(buf, &used), HTTP_BAD);
 	assert_int_equal(req.status, 431);
+	/*
+	 * Exactly HTTP_HEAD_MAX bytes that start with an empty line and
+	 * never end the head: refused, not "need more" (the daemon hands
+	 * over at most that much, and would wait forever).
+	 */
+	buf[0] = '\r';
+	n = 1 + snprintf(buf + 1, sizeof(buf) - 1, "GET / HTTP/1.1\r\n");
+	while (n < HTTP_HEAD_MAX - 8)
+		n += snprintf(buf + n, sizeof(buf) - n, "X: y\r\n");
+	memset(buf + n, 'z', HTTP_HEAD_MAX - n);
+	assert_int_equal(http_parse_head(buf, HTTP_HEAD_MAX, &req, &used),
+	    HTTP_BAD);
+	assert_int_equal(req.status, 431);
 	/* Header count. */
 	n = snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nHost: a\r\n");
 	for (i = 0; i < HTTP_HEADERS_MAX; i++)
