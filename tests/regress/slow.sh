@@ -11,9 +11,8 @@
 
 DL_HS=2 DL_HEAD=2 DL_IDLE=3
 SLACK=1.5	# seconds past a deadline: a loaded machine, a sanitized build
-
-${CC:-cc} -O2 -o "$T/slowpoke" "$(dirname "$0")/../stress/slowpoke.c" \
-    -lssl -lcrypto || { echo "not ok 1 - build slowpoke"; exit 1; }
+EARLY=1		# seconds before it (see slowpoke.lib)
+. "$(dirname "$0")/../stress/slowpoke.lib"
 ulimit -n 4096 2>/dev/null
 
 inst_init a || { echo "not ok 1 - skkd init"; exit 1; }
@@ -32,23 +31,12 @@ num=$(json_field number | tr ' ' -)
 [ -n "$num" ] && pass "a certificate to verify ($num)" ||
     fail "a certificate to verify"
 
-# slow NAME MODE PORT N: a slowpoke in the background, output in NAME.sp
-slow() {
-	"$T/slowpoke" -t 15 "$2" 127.0.0.1 "$3" "$4" >"$T/$1.sp" 2>&1 &
-	pids="$pids $!"
-	eval "sp_$1=$!"
-}
-slow hs_h hs "$H" 25
-slow hs_c hs "$P" 25
-slow head head "$H" 50
-slow idle_h idle "$H" 25
-slow idle_c idle "$P" 25
-all="hs_h hs_c head idle_h idle_c"
-for i in $(seq 100); do
-	[ "$(cat $(for s in $all; do echo "$T/$s.sp"; done) |
-	    grep -c '^ready')" = 5 ] && break
-	sleep 0.1
-done
+slow hs_h hs "$H" 25 15
+slow hs_c hs "$P" 25 15
+slow head head "$H" 50 15
+slow idle_h idle "$H" 25 15
+slow idle_c idle "$P" 25 15
+slow_ready 100 hs_h hs_c head idle_h idle_c
 
 # Normal clients while the slow ones are held: a new connection each
 # (as a phone scanning a QR code), every 0.1 s for about 2 s.
@@ -76,29 +64,11 @@ awk -v m="$max" 'BEGIN { exit !(m < 1.0) }' &&
     pass "verify on the companion port answers meanwhile (${vms} ms)" ||
     fail "verify on the companion port answers meanwhile (exit $vrc, ${vms} ms)"
 
-# check NAME N DEADLINE WHAT: all N opened, all closed by the server no
-# later than SLACK after the deadline and not long before it (libevent
-# counts a timer from the start of the loop turn that armed it; a turn
-# busy with handshakes, slow under a sanitizer, makes it fire early).
-check() {
-	wait "$(eval echo \$sp_$1)"
-	line=$(grep -v '^ready' "$T/$1.sp")
-	echo "# $1: $line"
-	set -- "$@" $line
-	# $5... = MODE opened N failed F closed C open O min S median S max S
-	if [ "$7" = "$2" ] && [ "${11}" = "$2" ] && [ "${13}" = 0 ] &&
-	    awk -v lo="${15}" -v hi="${19}" -v d="$3" -v s="$SLACK" \
-	    'BEGIN { exit !(lo >= d - 1 && hi <= d + s) }'; then
-		pass "$4: $2/$2 closed after ${15}-${19} s (deadline $3 s)"
-	else
-		fail "$4: $2 closed after $3 s ($line)"
-	fi
-}
-check hs_h 25 $DL_HS "slow handshakes on the HTTPS port"
-check hs_c 25 $DL_HS "slow handshakes on the companion port"
-check head 50 $DL_HEAD "slow request heads"
-check idle_h 25 $DL_IDLE "idle HTTPS connections"
-check idle_c 25 $DL_IDLE "idle companion connections"
+slow_check hs_h 25 $DL_HS "slow handshakes on the HTTPS port"
+slow_check hs_c 25 $DL_HS "slow handshakes on the companion port"
+slow_check head 50 $DL_HEAD "slow request heads"
+slow_check idle_h 25 $DL_IDLE "idle HTTPS connections"
+slow_check idle_c 25 $DL_IDLE "idle companion connections"
 
 run_expect 0 "HTTPS still answers afterwards" curl -sf --cacert "$T/a/tls/ca.crt" \
     --resolve "localhost:$H:127.0.0.1" "https://localhost:$H/api/v1/certificates/$num"

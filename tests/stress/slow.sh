@@ -23,11 +23,11 @@
 SECS=${SLOW_SECONDS:-30}	# the wrk run under slow clients
 DL_HS=20 DL_HEAD=20 DL_IDLE=25	# held while wrk runs, closed during it
 SLACK=2
+EARLY=0.5
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 command -v wrk >/dev/null || { echo "not ok 1 - wrk is missing (make deps)"; exit 1; }
-${CC:-cc} -O2 -o "$T/slowpoke" "$top/tests/stress/slowpoke.c" -lssl -lcrypto ||
-    { echo "not ok 1 - build slowpoke"; exit 1; }
+. "$top/tests/stress/slowpoke.lib"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -73,23 +73,13 @@ $(wrk_parse "$T/wrk0")
 EOF
 echo "# baseline (no slow clients, 10 s): $r0 req/s, p50 $p50_0 ms, p99 $p99_0 ms, non-2xx $bad0, errors $err0"
 
-# slow NAME MODE PORT N: a slowpoke in the background, output in NAME.sp
-slow() {
-	"$T/slowpoke" -t 60 "$2" 127.0.0.1 "$3" "$4" >"$T/$1.sp" 2>&1 &
-	pids="$pids $!"
-	eval "sp_$1=$!"
-}
-slow hs_h hs "$H" 300
-slow hs_c hs "$P" 200
-slow head head "$H" 500
-slow idle_h idle "$H" 500
-slow idle_c idle "$P" 500
+slow hs_h hs "$H" 300 60
+slow hs_c hs "$P" 200 60
+slow head head "$H" 500 60
+slow idle_h idle "$H" 500 60
+slow idle_c idle "$P" 500 60
 all="hs_h hs_c head idle_h idle_c"
-for i in $(seq 600); do
-	[ "$(cat $(for s in $all; do echo "$T/$s.sp"; done) |
-	    grep -c '^ready')" = 5 ] && break
-	sleep 0.1
-done
+slow_ready 600 $all
 held=$(cat $(for s in $all; do echo "$T/$s.sp"; done) |
     awk '/^ready/ { n += $2 } END { print n + 0 }')
 echo "# slow and idle connections held: $held of 2000 (open in $((i / 10)) s); skkd has $(nfds "$pid_s") descriptors"
@@ -110,29 +100,11 @@ awk -v p="$p99_1" 'BEGIN { exit !(p > 0 && p < 100) }' &&
     pass "wrk: $r1 req/s, no socket error, no non-2xx answer" ||
     fail "wrk: $r1 req/s, $err1 socket errors, $bad1 non-2xx"
 
-# check NAME N DEADLINE WHAT: all N opened, all closed by the server no
-# later than SLACK after the deadline, and not much before it: libevent
-# counts a timer from the start of the loop turn that armed it, so one
-# armed late in a turn busy with handshakes fires early by that much.
-check() {
-	wait "$(eval echo \$sp_$1)"
-	line=$(grep -v '^ready' "$T/$1.sp")
-	echo "# $1: $line"
-	set -- "$@" $line
-	# $5... = MODE opened N failed F closed C open O min S median S max S
-	if [ "$7" = "$2" ] && [ "${11}" = "$2" ] && [ "${13}" = 0 ] &&
-	    awk -v lo="${15}" -v hi="${19}" -v d="$3" -v s="$SLACK" \
-	    'BEGIN { exit !(lo >= d - 0.5 && hi <= d + s) }'; then
-		pass "$4: $2/$2 closed after ${15}-${19} s (deadline $3 s)"
-	else
-		fail "$4: $2 closed after $3 s ($line)"
-	fi
-}
-check hs_h 300 $DL_HS "slow handshakes on the HTTPS port"
-check hs_c 200 $DL_HS "slow handshakes on the companion port"
-check head 500 $DL_HEAD "slow request heads"
-check idle_h 500 $DL_IDLE "idle HTTPS connections"
-check idle_c 500 $DL_IDLE "idle companion connections"
+slow_check hs_h 300 $DL_HS "slow handshakes on the HTTPS port"
+slow_check hs_c 200 $DL_HS "slow handshakes on the companion port"
+slow_check head 500 $DL_HEAD "slow request heads"
+slow_check idle_h 500 $DL_IDLE "idle HTTPS connections"
+slow_check idle_c 500 $DL_IDLE "idle companion connections"
 run_expect 0 "HTTPS still answers afterwards" curl -sf --max-time 5 \
     --cacert "$T/s/tls/ca.crt" --resolve "localhost:$H:127.0.0.1" \
     "https://localhost:$H/api/v1/certificates/$(head -n 1 "$T/numbers")"
