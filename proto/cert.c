@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "cert.h"
+#include "utf8.h"
 
 enum text_fault {
 	TEXT_OK = 0,
@@ -21,7 +22,6 @@ enum text_fault {
 
 static int	cert_fail(char *, size_t, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
-static size_t	utf8_next(const unsigned char *, size_t, uint32_t *);
 static enum text_fault text_scan(const unsigned char *, size_t, size_t *);
 static int	text_check(const char *, const char *, size_t, size_t, char *,
 		    size_t);
@@ -133,43 +133,6 @@ cert_fail(char *err, size_t errlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -1;
-}
-
-/*
- * Decodes one UTF-8 sequence at s; returns its length, or 0 when it is
- * malformed, truncated, overlong, a surrogate or above U+10FFFF.
- */
-static size_t
-utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	static const uint32_t	min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t			n, i;
-	uint32_t		c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > len)
-		return 0;
-	c = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
 }
 
 /* Finds the first bad byte of s; *at gets its offset (0-based). */

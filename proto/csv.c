@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "utf8.h"
 
 struct csv_state {
 	const unsigned char	*p;
@@ -43,36 +44,6 @@ csv_fail(struct csv_state *st, size_t line, size_t col, const char *fmt, ...)
 	vsnprintf(st->err->msg, sizeof(st->err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-size_t
-csv_utf8_len(const unsigned char *p, size_t left)
-{
-	uint32_t	cp;
-	size_t		n, k;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (left < n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[k] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
 }
 
 /* The separator: whichever of ',' and ';' the header uses more. */
@@ -123,7 +94,7 @@ csv_char(struct csv_state *st)
 
 	if (st->p[st->i] == '\0')
 		return csv_fail(st, st->line, st->col, "NUL byte");
-	if ((n = csv_utf8_len(st->p + st->i, st->len - st->i)) == 0)
+	if ((n = utf8_next(st->p + st->i, st->len - st->i, NULL)) == 0)
 		return csv_fail(st, st->line, st->col, "invalid UTF-8");
 	return (int)n;
 }

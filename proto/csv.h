@@ -43,7 +43,5 @@ typedef int	(*csv_row_fn)(void *arg, size_t line, char **fields, size_t n);
 int		 csv_parse(const char *buf, size_t len, const struct csv_opts *,
 		    csv_row_fn, void *arg, char *sep, struct csv_error *err);
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid. */
-size_t		 csv_utf8_len(const unsigned char *p, size_t left);
 
 #endif

@@ -20,8 +20,8 @@
 
 #include <cbor.h>
 
-#include "csv.h"
 #include "record.h"
+#include "utf8.h"
 
 #define EVENT_VERSION	1	/* bump when the event map changes */
 #define NEST_MAX	4	/* containers and tags; records need 2 */
@@ -654,14 +654,14 @@ dec_leaf(void *ctx, enum item_kind kind, uint64_t n, const uint8_t *p)
 	dec_item(ctx, &it);
 }
 
-/* ASCII inline; csv_utf8_len() refuses overlongs, surrogates, > U+10FFFF. */
+/* ASCII inline; utf8_next() refuses overlongs, surrogates, > U+10FFFF. */
 static int
 utf8_valid(const uint8_t *p, size_t len)
 {
 	size_t	i, n;
 
 	for (i = 0; i < len; i += n)
-		if ((n = p[i] < 0x80 ? 1 : csv_utf8_len(p + i, len - i)) == 0)
+		if ((n = p[i] < 0x80 ? 1 : utf8_next(p + i, len - i, NULL)) == 0)
 			return 0;
 	return 1;
 }

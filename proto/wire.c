@@ -21,6 +21,7 @@
 
 #include <cbor.h>
 
+#include "utf8.h"
 #include "wire.h"
 
 /* How a value is held: the CBOR major types of the protocol's subset. */
@@ -130,7 +131,6 @@ static int	 scan_key(struct scan *, struct scan_frame *, uint8_t,
 		    uint64_t, size_t);
 static int	 scan_value(struct scan *, struct scan_frame *, int *,
 		    uint8_t, uint64_t, size_t);
-static size_t	 scan_utf8(const uint8_t *, size_t);
 static void	 scan_text(struct scan *, size_t);
 static int	 scan_push(struct scan *, struct scan_frame *, int *, int,
 		    uint64_t, int);
@@ -786,40 +786,6 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 	}
 }
 
-/* Bytes in the UTF-8 sequence at p (RFC 3629 §4), or 0 if it is not one. */
-static size_t
-scan_utf8(const uint8_t *p, size_t left)
-{
-	uint8_t	lo = 0x80, hi = 0xbf;
-	size_t	n, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	/* Overlong forms, surrogates and beyond U+10FFFF. */
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /*
  * Notes where the text of len bytes at s->pos first breaks RFC 3629; it is
  * refused once the structure has passed, as a structural fault goes first.
@@ -835,7 +801,7 @@ scan_text(struct scan *s, size_t len)
 			i++;
 			continue;
 		}
-		if ((n = scan_utf8(p + i, len - i)) == 0) {
+		if ((n = utf8_next(p + i, len - i, NULL)) == 0) {
 			s->bad_text = s->pos + i + 1;
 			return;
 		}
