@@ -14,43 +14,8 @@
 #include <lmdb.h>
 
 #include "cert.h"
+#include "numbers.h"
 #include "record.h"
-
-static double
-now_s(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char **
-load_numbers(const char *path, size_t *n)
-{
-	FILE	*f;
-	char	 line[256], **v = NULL;
-	size_t	 cap = 0, len;
-
-	*n = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		len = strcspn(line, "\r\n");
-		line[len] = '\0';
-		if (len != CERT_NUMBER_LEN)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((v = realloc(v, cap * sizeof(*v))) == NULL)
-				exit(1);
-		}
-		if ((v[(*n)++] = strdup(line)) == NULL)
-			exit(1);
-	}
-	fclose(f);
-	return v;
-}
 
 static void
 shuffle(char **v, size_t n)
@@ -80,10 +45,11 @@ main(int argc, char **argv)
 	int		 r, rc, rounds = argc > 3 ? atoi(argv[3]) : 3;
 	double		 t0, t;
 
-	if (argc < 3 || (v = load_numbers(argv[2], &n)) == NULL || n == 0) {
+	if (argc < 3) {
 		fprintf(stderr, "usage: lmdbget DATA_DIR NUMBERS_FILE [ROUNDS]\n");
 		return 2;
 	}
+	v = bench_numbers(argv[2], &n);
 	shuffle(v, n);
 	if (mdb_env_create(&env) != 0 || mdb_env_set_maxdbs(env, 8) != 0 ||
 	    mdb_env_set_mapsize(env, 0) != 0 ||
@@ -95,7 +61,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "lmdbget: cannot open the store '%s'\n", argv[1]);
 		return 1;
 	}
-	t0 = now_s();
+	t0 = bench_now();
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < n; i++) {
 			/* A fresh snapshot per get, as the daemon takes. */
@@ -115,7 +81,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "lmdbget: %s\n", err);
 		}
 	}
-	t = now_s() - t0;
+	t = bench_now() - t0;
 	printf("gets/s %.0f found %zu of %zu\n", (double)n * rounds / t, found,
 	    n * (size_t)rounds);
 	mdb_txn_abort(txn);

@@ -19,54 +19,14 @@
 
 #include "cert.h"
 #include "net.h"
+#include "numbers.h"
 #include "skkconf.h"
 #include "wire.h"
 
 #define PROTOLAT_WARMUP	50	/* round trips not counted */
 
-static double	 protolat_now(void);
-static char	**protolat_load(const char *, size_t *);
 static double	 protolat_one(struct net *, const char *);
 static int	 protolat_cmp(const void *, const void *);
-
-static double
-protolat_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Numbers as stored, one a line (with their spaces). */
-static char **
-protolat_load(const char *path, size_t *n)
-{
-	FILE	*f;
-	char	 line[256], **v = NULL;
-	size_t	 cap = 0, len;
-
-	*n = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		err(EX_NOINPUT, "cannot open '%s'", path);
-	while (fgets(line, sizeof line, f) != NULL) {
-		len = strcspn(line, "\r\n");
-		line[len] = '\0';
-		if (len != CERT_NUMBER_LEN)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if ((v = reallocarray(v, cap, sizeof *v)) == NULL)
-				err(EX_OSERR, "out of memory");
-		}
-		if ((v[(*n)++] = strdup(line)) == NULL)
-			err(EX_OSERR, "out of memory");
-	}
-	fclose(f);
-	if (*n == 0)
-		errx(EX_DATAERR, "'%s': no certificate numbers", path);
-	return v;
-}
 
 /* One VERIFY of one number; the round trip in seconds. */
 static double
@@ -83,10 +43,10 @@ protolat_one(struct net *n, const char *number)
 	    wire_put_str(q, WK_NUMBER, number) == -1)
 		errx(EX_OSERR, "out of memory");
 	id = wire_id(m);
-	t0 = protolat_now();
+	t0 = bench_now();
 	if (net_send(n, m) == -1 || (a = net_recv(n, id)) == NULL)
 		errx(net_status(n), "%s", net_error(n));
-	t = protolat_now() - t0;
+	t = bench_now() - t0;
 	wire_msg_free(m);
 	if (wire_type(a) != WIRE_VERIFY || wire_list_len(a, WK_ITEMS) != 1)
 		errx(EX_PROTOCOL, "'%s': answer is %s with %zu items", number,
@@ -133,7 +93,7 @@ main(int argc, char **argv)
 	snprintf(c.host, sizeof c.host, "%s", argv[1]);
 	snprintf(c.port, sizeof c.port, "%s", argv[2]);
 	snprintf(c.server, sizeof c.server, "%s:%s", c.host, c.port);
-	v = protolat_load(argv[4], &nv);
+	v = bench_numbers(argv[4], &nv);
 	if ((rt = calloc(count, sizeof *rt)) == NULL)
 		err(EX_OSERR, "out of memory");
 	if (net_open(&c, &n, e, sizeof e) != 0)
