@@ -1447,7 +1447,8 @@ cmd_qrcheck_online(struct cmd_ctx *x, struct cmd_qrcheck *k,
 	else
 		snprintf(note, sizeof note, "(offline check: %s; verdict "
 		    "confirmed by the server at %s%s)",
-		    cert_reason_name(r->reason), at, v == VERDICT_VALID ?
+		    cert_reason_name(r->reason), at, v == VERDICT_VALID &&
+		    r->reason != REASON_KEY_COMPROMISED ?
 		    "; the keys file may be out of date: 'skk keys --save'" :
 		    "");
 	output_checked(x->o, "online", note);
@@ -1461,7 +1462,11 @@ cmd_qrcheck_offline(struct cmd_ctx *x, const struct offline_result *r,
 	char	note[768];
 
 	output_offline(x->o, r, text);
-	if (r->verdict == VERDICT_UNKNOWN)
+	if (r->reason == REASON_KEY_COMPROMISED)
+		snprintf(note, sizeof note, "signing key compromised: check "
+		    "online (%s%s)", why == NULL ? "offline" :
+		    "server not reachable: ", why == NULL ? "" : why);
+	else if (r->verdict == VERDICT_UNKNOWN)
 		snprintf(note, sizeof note, "VALID signature; status not "
 		    "checked (%s%s): suspension or revocation cannot be seen",
 		    why == NULL ? "offline" : "server not reachable: ",

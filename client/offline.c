@@ -68,24 +68,31 @@ offline_fmt_time(int64_t t, char out[32])
 		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* One "ed25519 KID KEY FROM TO" line into kr; NULL, or the reason. */
+/*
+ * One "ed25519 KID KEY FROM TO [COMPROMISED]" line into kr; NULL, or the
+ * reason. Files without the last column (older skk) still load.
+ */
 static const char *
 offline_parse_line(char *line, struct keyring *kr)
 {
 	char		 alg[16], kidhex[64], keyhex[128], from[40], to[40];
+	char		 comp[40] = "-", extra;
 	uint8_t		 kid[SIGN_KID_LEN], pub[SIGN_PUB_LEN];
-	int64_t		 tf, tt;
+	int64_t		 tf, tt, tc;
 	struct sign_key	*k;
+	int		 n;
 
-	if (sscanf(line, "%15s %63s %127s %39s %39s", alg, kidhex, keyhex,
-	    from, to) != 5)
-		return "expected 'ed25519 KID KEY FROM TO'";
+	n = sscanf(line, "%15s %63s %127s %39s %39s %39s %c", alg, kidhex,
+	    keyhex, from, to, comp, &extra);
+	if (n != 5 && n != 6)
+		return "expected 'ed25519 KID KEY FROM TO [COMPROMISED]'";
 	if (strcmp(alg, "ed25519") != 0)
 		return "unknown algorithm";
 	if (offline_unhex(kidhex, kid, sizeof kid) == -1 ||
 	    offline_unhex(keyhex, pub, sizeof pub) == -1)
 		return "kid or key is not hex of the right length";
-	if (offline_time(from, &tf) == -1 || offline_time(to, &tt) == -1)
+	if (offline_time(from, &tf) == -1 || offline_time(to, &tt) == -1 ||
+	    offline_time(comp, &tc) == -1)
 		return "bad time (YYYY-MM-DDTHH:MM:SSZ or -)";
 	if ((k = sign_key_from_public(pub)) == NULL)
 		return "not an Ed25519 public key";
@@ -95,6 +102,7 @@ offline_parse_line(char *line, struct keyring *kr)
 	}
 	if (keyring_add(kr, k, tf, tt) == -1)
 		return "too many keys";
+	kr->k[kr->n - 1].compromised_at = tc;
 	return NULL;
 }
 
@@ -159,8 +167,8 @@ offline_write_key(FILE *f, const struct wire_msg *it)
 {
 	const uint8_t	*kid, *key;
 	size_t		 kidlen, keylen, i;
-	int64_t		 from = 0, to = 0;
-	char		 tf[32], tt[32];
+	int64_t		 from = 0, to = 0, comp = 0;
+	char		 tf[32], tt[32], tc[32];
 
 	if (wire_get_bytes(it, WK_KID, &kid, &kidlen) == -1 ||
 	    wire_get_bytes(it, WK_KEY, &key, &keylen) == -1 ||
@@ -168,15 +176,17 @@ offline_write_key(FILE *f, const struct wire_msg *it)
 		return -1;
 	wire_get_int(it, WK_FROM, &from);
 	wire_get_int(it, WK_TO, &to);
+	wire_get_int(it, WK_TIME, &comp);
 	offline_fmt_time(from, tf);
 	offline_fmt_time(to, tt);
+	offline_fmt_time(comp, tc);
 	fputs("ed25519 ", f);
 	for (i = 0; i < kidlen; i++)
 		fprintf(f, "%02x", kid[i]);
 	fputc(' ', f);
 	for (i = 0; i < keylen; i++)
 		fprintf(f, "%02x", key[i]);
-	fprintf(f, " %s %s\n", tf, tt);
+	fprintf(f, " %s %s %s\n", tf, tt, tc);
 	return 0;
 }
 
@@ -199,7 +209,7 @@ offline_save_keys(const char *path, const struct wire_msg *a, char *err,
 	}
 	fprintf(f, "# skk keys: the QR signing keys of an skkd instance, for "
 	    "skk verify --keys\n# algorithm kid public-key valid-from "
-	    "valid-to (UTC, - = open)\n");
+	    "valid-to compromised-at (UTC, - = open/never)\n");
 	for (i = 0; i < n && !bad; i++)
 		bad = offline_write_key(f, wire_list_get(a, WK_ITEMS, i));
 	if (bad || fchmod(fileno(f), 0644) == -1 || fclose(f) == EOF) {
@@ -228,6 +238,14 @@ offline_verify(const struct keyring *kr, const char *text, int64_t now,
 	if (r->err == QRPAY_OK) {
 		r->verdict = VERDICT_UNKNOWN;
 		r->reason = REASON_STALE;
+	} else if (r->err == QRPAY_KEY_COMPROMISED) {
+		/*
+		 * Anyone may hold the key now, so the claims prove nothing;
+		 * but genuine cards carry it too: only the server can tell.
+		 */
+		memset(&r->claims, 0, sizeof(r->claims));
+		r->verdict = VERDICT_UNKNOWN;
+		r->reason = REASON_KEY_COMPROMISED;
 	} else {
 		r->verdict = r->err == QRPAY_INTERNAL ? VERDICT_UNKNOWN :
 		    VERDICT_NOT_VALID;

@@ -28,8 +28,10 @@ struct offline_result {
 
 /*
  * Loads the keys in path into kr (initialised here): a PEM public key
- * (no window), or lines "ed25519 KID KEY FROM TO" (hex, hex, ISO 8601
- * UTC or "-" for open; '#' comments). 0, or -1 with "PATH:LINE: reason".
+ * (no window), or lines "ed25519 KID KEY FROM TO [COMPROMISED]" (hex,
+ * hex, ISO 8601 UTC or "-" for open/never; '#' comments). A key with a
+ * compromise time is untrusted for every payload: UNKNOWN, check online.
+ * 0, or -1 with "PATH:LINE: reason".
  */
 int	offline_load_keys(const char *path, struct keyring *kr, char *err,
 	    size_t errlen);

@@ -208,6 +208,7 @@ out_verify_json(struct output *o, const struct wire_msg *it,
 	out_set_str(j, "verdict", output_verdict_key((unsigned)verdict));
 	out_set_str(j, "reason", out_reason_name(code));
 	out_set_str(j, "number", out_get(it, WK_NUMBER, buf, sizeof buf));
+	out_set_opt(j, "detail", out_get(it, WK_REASON, buf, sizeof buf));
 	if (!wire_has(it, WK_NAME))
 		return;
 	out_set_str(j, "name", out_get(it, WK_NAME, buf, sizeof buf));
@@ -259,6 +260,11 @@ out_verify_human(struct output *o, const struct wire_msg *it,
 	if (verdict != VERDICT_VALID)
 		out_reason_human(o->f, code);
 	fputc('\n', o->f);
+	/* The words a holder or employer must act on (PROTOCOL.md §1.6). */
+	if ((verdict == VERDICT_VALID || code == REASON_MISMATCH ||
+	    code == REASON_REPRINTED) &&
+	    out_get(it, WK_REASON, q, sizeof q)[0] != '\0')
+		fprintf(o->f, "  %s\n", q);
 }
 
 int
@@ -597,7 +603,7 @@ out_key_line(struct output *o, const struct wire_msg *it)
 	const uint8_t	*p;
 	size_t		 len;
 	char		 kid[2 * 64 + 1] = "", key[2 * 64 + 1] = "";
-	char		 from[32], to[32];
+	char		 from[32], to[32], comp[32];
 	int64_t		 t;
 	json_t		*j;
 
@@ -607,9 +613,11 @@ out_key_line(struct output *o, const struct wire_msg *it)
 		hex_encode(p, len, key);
 	out_time(wire_get_int(it, WK_FROM, &t) == 0 ? t : 0, from);
 	out_time(wire_get_int(it, WK_TO, &t) == 0 ? t : 0, to);
+	out_time(wire_get_int(it, WK_TIME, &t) == 0 ? t : 0, comp);
 	if (!o->json) {
-		fprintf(o->f, "kid %s  key %s  from %s  to %s\n", kid, key,
-		    from[0] ? from : "-", to[0] ? to : "open");
+		fprintf(o->f, "kid %s  key %s  from %s  to %s%s%s\n", kid, key,
+		    from[0] ? from : "-", to[0] ? to : "open",
+		    comp[0] ? "  COMPROMISED " : "", comp);
 		return;
 	}
 	j = out_item(o);
@@ -618,6 +626,8 @@ out_key_line(struct output *o, const struct wire_msg *it)
 	json_object_set_new(j, "from", from[0] ? json_string(from) :
 	    json_null());
 	json_object_set_new(j, "to", to[0] ? json_string(to) : json_null());
+	json_object_set_new(j, "compromised_at", comp[0] ? json_string(comp) :
+	    json_null());
 }
 
 void
@@ -711,7 +721,8 @@ output_offline(struct output *o, const struct offline_result *r,
 	}
 	out_reason_human(o->f, r->reason);
 	fputc('\n', o->f);
-	if (r->verdict == VERDICT_NOT_VALID && r->detail[0] != '\0')
+	if ((r->verdict == VERDICT_NOT_VALID ||
+	    r->reason == REASON_KEY_COMPROMISED) && r->detail[0] != '\0')
 		fprintf(o->f, "  %s\n", r->detail);
 }
 

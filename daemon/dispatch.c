@@ -449,6 +449,7 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	const struct keyring_entry	*k;
 	struct wire_msg			*ans, *it;
 	size_t				 i;
+	int64_t				 comp;
 
 	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL)
 		goto fail;
@@ -461,6 +462,11 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		    SIGN_PUB_LEN) == -1 ||
 		    wire_put_int(it, WK_FROM, k->valid_from) == -1 ||
 		    wire_put_int(it, WK_TO, keys_window_end(k)) == -1)
+			goto fail;
+		/* The compromise mark: no payload of this key is trusted. */
+		if ((comp = __atomic_load_n(&k->compromised_at,
+		    __ATOMIC_RELAXED)) != 0 &&
+		    wire_put_int(it, WK_TIME, comp) == -1)
 			goto fail;
 	}
 	conn_reply(c, ans);

@@ -132,14 +132,16 @@ web_base64(const uint8_t *in, size_t len, int url, char *out)
 	*out = '\0';
 }
 
+/* "" for 0: no page shows a date that never happened (1970-01-01). */
 static void
 web_iso_time(int64_t t, char out[21])
 {
 	struct tm	tm;
 	time_t		tt = t;
 
-	gmtime_r(&tt, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	out[0] = '\0';
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
+		strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 int
@@ -205,7 +207,8 @@ static const struct verdict_words verdict_words[] = {
 
 /*
  * The reason in plain words. arg: what follows the words — 0 nothing,
- * 1 the status date, 2 the expiry date, 3 the successor.
+ * 1 the status date, 2 the expiry date, 3 the successor, 4 the reprint
+ * date. Each is printed only when the record holds it.
  */
 struct reason_words {
 	const char	*id, *en;
@@ -232,6 +235,20 @@ static const struct reason_words reason_words[REASON_MAX] = {
 	    "Status cannot be checked now", 0 },
 	[REASON_UNAVAILABLE] = { "Status tidak dapat diperiksa sekarang",
 	    "Status cannot be checked now", 0 },
+	[REASON_MISMATCH] = { "Tidak sesuai dengan sertifikat yang "
+	    "diterbitkan", "Does not match the issued certificate", 0 },
+	[REASON_REPRINTED] = { "Kartu diganti dengan cetak ulang pada",
+	    "Card replaced by a reprint on", 4 },
+	[REASON_KEY_COMPROMISED] = { "Kunci penanda tangan bocor: periksa "
+	    "daring", "Signing key compromised: check online", 0 },
+	[REASON_OTHER_SITE] = { "Mengarah ke situs lain",
+	    "Points to another site", 0 },
+};
+
+static const struct reason_words replace_words = {
+	"Kunci penanda tangan kartu ini bocor: kartu harus diganti",
+	"This card's signing key was compromised: the card must be replaced",
+	0
 };
 
 static const struct reason_words bad_number_words = {
@@ -251,13 +268,15 @@ web_reason(const struct verify_result *vr, int qr, char *id, char *en,
 	else if ((unsigned)vr->reason < REASON_MAX &&
 	    reason_words[vr->reason].id != NULL)
 		w = &reason_words[vr->reason];
-	if (w->arg == 1) {
+	if (w->arg == 1 && vr->found) {
 		web_iso_time(vr->cert.status_at, a);
 		a[10] = '\0';
-	} else if (w->arg == 2)
+	} else if (w->arg == 2 && vr->found && vr->cert.expires != 0)
 		date_format(vr->cert.expires, a);
-	else if (w->arg == 3)
+	else if (w->arg == 3 && vr->found)
 		snprintf(a, sizeof(a), "%s", vr->cert.successor);
+	else if (w->arg == 4 && vr->reprinted_at != 0)
+		date_format(date_today(vr->reprinted_at), a);
 	snprintf(id, len, "%s%s%s", w->id, a[0] ? " " : "", a);
 	snprintf(en, len, "%s%s%s", w->en, a[0] ? " " : "", a);
 }
@@ -341,6 +360,10 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 	evbuffer_add_printf(r->body, "<br><small>");
 	web_html(r->body, en);
 	evbuffer_add_printf(r->body, "</small></p></div>\n");
+	if (vr->replace_card)
+		evbuffer_add_printf(r->body, "<p id=\"note\"><strong>%s"
+		    "</strong><br><small>%s</small></p>\n", replace_words.id,
+		    replace_words.en);
 	if (vr->found)
 		web_fields(r->body, &vr->cert);
 	else if (vr->number[0] != '\0') {
@@ -489,7 +512,14 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 	JB_LIT(&j, ",\"reason_text\":");
 	web_json_kv(&j, '{', "id", id);
 	web_json_kv(&j, ',', "en", en);
-	JB_LIT(&j, "},\"certificate\":");
+	JB_LIT(&j, "}");
+	if (vr->replace_card) {
+		JB_LIT(&j, ",\"replace_card\":true,\"note\":");
+		web_json_kv(&j, '{', "id", replace_words.id);
+		web_json_kv(&j, ',', "en", replace_words.en);
+		JB_LIT(&j, "}");
+	}
+	JB_LIT(&j, ",\"certificate\":");
 	if (vr->found)
 		web_json_cert(&j, &vr->cert);
 	else
@@ -716,10 +746,13 @@ route_api_keys(const struct http_req *req, const char *rest,
 	for (i = 0; i < kr->n; i++) {
 		keys_kid_hex(sign_key_kid(kr->k[i].key), kid);
 		web_base64(sign_key_public(kr->k[i].key), SIGN_PUB_LEN, 1, x);
-		k = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "kid", kid,
+		/* compromised_at: untrusted for every payload (PROTOCOL.md). */
+		k = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "kid", kid,
 		    "alg", "EdDSA", "crv", "Ed25519", "x", x,
 		    "valid_from", web_json_time(kr->k[i].valid_from),
-		    "valid_to", web_json_time(keys_window_end(&kr->k[i])));
+		    "valid_to", web_json_time(keys_window_end(&kr->k[i])),
+		    "compromised_at", web_json_time(__atomic_load_n(
+		    &kr->k[i].compromised_at, __ATOMIC_RELAXED)));
 		json_array_append_new(keys, k);
 	}
 	web_json_send(json_pack("{s:o}", "keys", keys), r);

@@ -57,7 +57,8 @@ static const char *const verdict_names[] = {
 static const char *const reason_names[REASON_MAX] = {
 	"ok", "unknown_number", "revoked", "suspended", "expired", "pending",
 	"replaced", "bad_signature", "unknown_key", "malformed",
-	"not_yet_valid", "stale", "unavailable"
+	"not_yet_valid", "stale", "unavailable", "mismatch", "reprinted",
+	"key_compromised", "other_site"
 };
 
 static const char *const status_names[CERT_STATUS_MAX] = {

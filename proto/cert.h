@@ -63,6 +63,10 @@ enum cert_reason {
 	REASON_NOT_YET_VALID,
 	REASON_STALE,		/* offline data too old: UNKNOWN */
 	REASON_UNAVAILABLE,	/* server could not answer: UNKNOWN */
+	REASON_MISMATCH,	/* good signature, not the payload issued */
+	REASON_REPRINTED,	/* the payload a reprint replaced */
+	REASON_KEY_COMPROMISED,	/* offline: signer's key compromised: UNKNOWN */
+	REASON_OTHER_SITE,	/* QR host is not its signer's issuer */
 	REASON_MAX
 };
 

@@ -95,7 +95,7 @@ qrpay_reason(enum qrpay_err e)
 	case QRPAY_BAD_SIGNATURE:
 		return REASON_BAD_SIGNATURE;
 	case QRPAY_KEY_COMPROMISED:
-		return REASON_REVOKED;
+		return REASON_KEY_COMPROMISED;
 	case QRPAY_INTERNAL:
 		return REASON_UNAVAILABLE;
 	default:
@@ -782,9 +782,13 @@ qrpay_check_policy(const struct keyring_entry *e, const struct qr_claims *c,
 	char	day[32];
 
 	qrpay_format_day(c->iat, day);
-	if (e->compromised_at != 0 && c->iat >= e->compromised_at) {
-		qrpay_detail(detail, detlen, "issued %s, after its signing key "
-		    "was compromised", day);
+	/*
+	 * Whoever holds a leaked key chooses iat too: no date makes its
+	 * signature trustworthy again. Only the issuer's record can.
+	 */
+	if (e->compromised_at != 0) {
+		qrpay_detail(detail, detlen, "signing key compromised: check "
+		    "online");
 		return QRPAY_KEY_COMPROMISED;
 	}
 	if ((e->valid_from != 0 && c->iat < e->valid_from) ||
@@ -868,7 +872,24 @@ qrpay_verify(const char *text, size_t len, const struct keyring *kr,
 		e = qrpay_verify_msg(&m, kr, now, claims, detail, detlen);
 	qrpay_msg_release(&m);
 	/* Claims are only worth showing when the signature vouches for them. */
-	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID)
+	if (!qrpay_signed(e))
 		memset(claims, 0, sizeof(*claims));
 	return e;
+}
+
+int
+qrpay_signed(enum qrpay_err e)
+{
+	return e == QRPAY_OK || e == QRPAY_EXPIRED ||
+	    e == QRPAY_NOT_YET_VALID || e == QRPAY_KEY_COMPROMISED;
+}
+
+enum qrpay_err
+qrpay_bytes(const char *text, size_t len, uint8_t out[QRPAY_MAX_BYTES],
+    size_t *outlen)
+{
+	*outlen = 0;
+	if (text == NULL)
+		return QRPAY_NOT_BASE32;
+	return qrpay_text_bytes(text, len, out, outlen, NULL, 0);
 }

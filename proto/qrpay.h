@@ -38,7 +38,7 @@ enum qrpay_err {
 	QRPAY_EXPIRED,
 	QRPAY_NOT_YET_VALID,
 	QRPAY_MALFORMED_CLAIMS,
-	QRPAY_KEY_COMPROMISED,	/* signed by a key after its compromise time */
+	QRPAY_KEY_COMPROMISED,	/* signed by a key marked compromised, any iat */
 	QRPAY_TOO_LONG,
 	QRPAY_INTERNAL		/* could not be checked: the verdict is UNKNOWN */
 };
@@ -60,13 +60,28 @@ int		 qrpay_url(const char *host, const uint8_t *cose, size_t len,
 /*
  * Accepts a full URL (any case, any host, http or https) or the bare
  * base32 text; verifies against the keyring at time now. On success fills
- * claims and returns QRPAY_OK. For QRPAY_EXPIRED and QRPAY_NOT_YET_VALID
- * the claims are filled too (the signature is good). detail gets a
- * precise human reason.
+ * claims and returns QRPAY_OK. Whenever qrpay_signed() holds the claims
+ * are filled too (the signature is good). A key marked compromised
+ * gives QRPAY_KEY_COMPROMISED whatever the payload's iat: the signer
+ * chose it. detail gets a precise human reason.
  */
 enum qrpay_err	 qrpay_verify(const char *text, size_t len,
 		    const struct keyring *, int64_t now,
 		    struct qr_claims *claims, char *detail, size_t detlen);
+
+/*
+ * Did the key's signature check out? True for QRPAY_OK, EXPIRED,
+ * NOT_YET_VALID and KEY_COMPROMISED: then the claims are filled, but
+ * only an online comparison with the issued payload can trust them.
+ */
+int		 qrpay_signed(enum qrpay_err);
+
+/*
+ * The COSE bytes of a URL or bare base32 text, as qrpay_verify reads
+ * them (for comparing with the issued payload). QRPAY_OK or the error.
+ */
+enum qrpay_err	 qrpay_bytes(const char *text, size_t len,
+		    uint8_t out[QRPAY_MAX_BYTES], size_t *outlen);
 
 /* Decodes COSE bytes without verifying: kid and claims (for fuzzing/tools). */
 enum qrpay_err	 qrpay_decode(const uint8_t *cose, size_t len,

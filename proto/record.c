@@ -209,7 +209,7 @@ static const struct codec event_codec = {
 };
 
 static const char *const event_kind_names[EVENT_KIND_MAX] = {
-	NULL, "issue", "status", "lpjk", "renew"
+	NULL, "issue", "status", "lpjk", "renew", "resign"
 };
 
 static int

@@ -33,6 +33,8 @@ enum event_kind {
 	EVENT_STATUS,		/* suspend, revoke, reinstate */
 	EVENT_LPJK,		/* LPJK number recorded: PENDING -> ACTIVE */
 	EVENT_RENEW,		/* on the old certificate: replaced by next */
+	EVENT_RESIGN,		/* re-signed (skkd resign): detail holds the
+				   hex SHA-256 of the payload it replaced */
 	EVENT_KIND_MAX
 };
 

@@ -579,6 +579,7 @@ test_names(void **state)
 		"ok", "unknown_number", "revoked", "suspended", "expired",
 		"pending", "replaced", "bad_signature", "unknown_key",
 		"malformed", "not_yet_valid", "stale", "unavailable",
+		"mismatch", "reprinted", "key_compromised", "other_site",
 	};
 	static const char *const statuses[] = {
 		"pending", "active", "suspended", "revoked", "replaced",

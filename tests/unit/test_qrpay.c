@@ -401,17 +401,27 @@ test_url_forms(void **state)
 	struct qr_claims	 c;
 	char			 text[QRPAY_URL_MAX + 8], det[256];
 	size_t			 i;
+	uint8_t			 b0[QRPAY_MAX_BYTES], b1[QRPAY_MAX_BYTES];
+	size_t			 n0, n1;
 	const char		*forms[] = {
 		V_URL, V_B32, "http://skk.example/v/" V_B32,
 		"https://other.host:8443/V/" V_B32 "/",
 		"  " V_URL "\r\n", V_B32 "======",
 	};
 
+	assert_int_equal(qrpay_bytes(V_URL, strlen(V_URL), b0, &n0), QRPAY_OK);
 	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		assert_int_equal(qrpay_verify(forms[i], strlen(forms[i]),
 		    &fx->kr, V_IAT, &c, det, sizeof(det)), QRPAY_OK);
 		assert_int_equal(c.jenjang, 3);
+		/* Every form names the same signed bytes. */
+		assert_int_equal(qrpay_bytes(forms[i], strlen(forms[i]), b1,
+		    &n1), QRPAY_OK);
+		assert_int_equal(n1, n0);
+		assert_memory_equal(b1, b0, n0);
 	}
+	assert_int_equal(qrpay_bytes("HTTPS://X/C/AA", 14, b1, &n1),
+	    QRPAY_NOT_BASE32);
 	/* Lower-cased as some phones do. */
 	for (i = 0; V_URL[i] != '\0'; i++)
 		text[i] = (char)((V_URL[i] >= 'A' && V_URL[i] <= 'Z') ?
@@ -668,15 +678,29 @@ test_err_policy(void **state)
 	    V_IAT - DAY - 1, &c, det, sizeof(det)), QRPAY_NOT_YET_VALID);
 	assert_string_equal(c.number, V_NUMBER);
 
-	/* Compromised at or before the issue instant. */
+	/*
+	 * A compromised key is untrusted whatever iat says, before the
+	 * compromise too (the forger picks iat); the claims stay readable
+	 * so an online verifier can compare them with the issued payload.
+	 */
 	fx->kr.k[0].compromised_at = V_IAT;
 	assert_int_equal(qrpay_verify(V_URL, strlen(V_URL), &fx->kr, V_IAT,
 	    &c, det, sizeof(det)), QRPAY_KEY_COMPROMISED);
-	assert_string_equal(c.name, "");
-	fx->kr.k[0].compromised_at = V_IAT + 1;
+	assert_string_equal(c.number, V_NUMBER);
+	assert_string_equal(det, "signing key compromised: check online");
+	fx->kr.k[0].compromised_at = V_IAT + 30 * 86400;
+	assert_int_equal(qrpay_verify(V_URL, strlen(V_URL), &fx->kr, V_IAT,
+	    &c, det, sizeof(det)), QRPAY_KEY_COMPROMISED);
+	assert_true(qrpay_signed(QRPAY_KEY_COMPROMISED));
+	/* Even outside the key's window or past expiry. */
+	fx->kr.k[0].valid_to = V_IAT - 1;
+	assert_int_equal(qrpay_verify(V_URL, strlen(V_URL), &fx->kr,
+	    V_IAT + 10 * 366 * 86400LL, &c, det, sizeof(det)),
+	    QRPAY_KEY_COMPROMISED);
+	fx->kr.k[0].valid_to = 0;
+	fx->kr.k[0].compromised_at = 0;
 	assert_int_equal(qrpay_verify(V_URL, strlen(V_URL), &fx->kr, V_IAT,
 	    &c, det, sizeof(det)), QRPAY_OK);
-	fx->kr.k[0].compromised_at = 0;
 
 	/* Outside the key's window. */
 	fx->kr.k[0].valid_from = V_IAT + 1;
@@ -712,7 +736,7 @@ test_names(void **state)
 		{ QRPAY_EXPIRED, REASON_EXPIRED, "expired" },
 		{ QRPAY_NOT_YET_VALID, REASON_NOT_YET_VALID, "not yet valid" },
 		{ QRPAY_MALFORMED_CLAIMS, REASON_MALFORMED, "malformed claims" },
-		{ QRPAY_KEY_COMPROMISED, REASON_REVOKED,
+		{ QRPAY_KEY_COMPROMISED, REASON_KEY_COMPROMISED,
 		  "signed by a compromised key" },
 		{ QRPAY_TOO_LONG, REASON_MALFORMED, "too long" },
 		{ QRPAY_INTERNAL, REASON_UNAVAILABLE,

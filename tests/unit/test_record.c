@@ -651,6 +651,7 @@ test_event_bad(void **state)
 	assert_string_equal(event_kind_name(EVENT_STATUS), "status");
 	assert_string_equal(event_kind_name(EVENT_LPJK), "lpjk");
 	assert_string_equal(event_kind_name(EVENT_RENEW), "renew");
+	assert_string_equal(event_kind_name(EVENT_RESIGN), "resign");
 	assert_string_equal(event_kind_name(0), "invalid");
 	assert_string_equal(event_kind_name(EVENT_KIND_MAX), "invalid");
 }
