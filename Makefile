@@ -89,7 +89,12 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN)
+# The forger of tests/regress/forgery.sh: signs any claims with a key.
+$(B)/tests/forge: tests/regress/forge.c $(B)/libskkproto.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(B)/tests/forge
 
 # Installs the Debian packages only when something is missing.
 deps:

@@ -24,13 +24,15 @@
 #include "keys.h"
 #include "pki.h"
 #include "qrpay.h"
+#include "resign.h"
 #include "skkd.h"
 #include "store.h"
 
 struct admin_args {
 	const char	*conf;
-	const char	*opt_name;	/* --role or --compromised-at */
+	const char	*opt_name;	/* --role, --compromised-at or --kid */
 	const char	*opt;
+	const char	*opt2;		/* the optional second option */
 	const char	*pos[2];
 	int		 npos;
 };
@@ -39,8 +41,9 @@ struct admin_cmd {
 	const char	*name;
 	int		(*fn)(struct conf *, struct admin_args *);
 	int		 npos;
-	const char	*opt_name;
+	const char	*opt_name;	/* required */
 	const char	*usage;
+	const char	*opt2_name;	/* optional */
 };
 
 static int	admin_rotate_key(struct conf *, struct admin_args *);
@@ -49,16 +52,18 @@ static int	admin_add_client(struct conf *, struct admin_args *);
 static int	admin_revoke_client(struct conf *, struct admin_args *);
 static int	admin_backup(struct conf *, struct admin_args *);
 static int	admin_check(struct conf *, struct admin_args *);
+static int	admin_resign(struct conf *, struct admin_args *);
 
 static const struct admin_cmd admin_cmds[] = {
-	{ "rotate-key", admin_rotate_key, 0, NULL, "" },
+	{ "rotate-key", admin_rotate_key, 0, NULL, "", NULL },
 	{ "retire-key", admin_retire_key, 1, "--compromised-at",
-	    "KID --compromised-at TIME" },
+	    "KID --compromised-at TIME", NULL },
 	{ "add-client", admin_add_client, 1, "--role",
-	    "NAME --role admin|reader" },
-	{ "revoke-client", admin_revoke_client, 1, NULL, "SERIAL" },
-	{ "backup", admin_backup, 1, NULL, "DEST" },
-	{ "check", admin_check, 0, NULL, "" },
+	    "NAME --role admin|reader", NULL },
+	{ "revoke-client", admin_revoke_client, 1, NULL, "SERIAL", NULL },
+	{ "backup", admin_backup, 1, NULL, "DEST", NULL },
+	{ "check", admin_check, 0, NULL, "", NULL },
+	{ "resign", admin_resign, 0, "--kid", "--kid KID [-o FILE]", "-o" },
 };
 
 static void
@@ -82,6 +87,9 @@ admin_parse(const struct admin_cmd *cmd, int argc, char *argv[],
 		else if (cmd->opt_name != NULL &&
 		    strcmp(argv[i], cmd->opt_name) == 0 && i + 1 < argc)
 			a->opt = argv[++i];
+		else if (cmd->opt2_name != NULL &&
+		    strcmp(argv[i], cmd->opt2_name) == 0 && i + 1 < argc)
+			a->opt2 = argv[++i];
 		else if (argv[i][0] != '-' && a->npos < 2)
 			a->pos[a->npos++] = argv[i];
 		else
@@ -135,21 +143,49 @@ admin_rotate_key(struct conf *c, struct admin_args *a)
 	return 0;
 }
 
+/* A time people read: ISO 8601 UTC, never unix seconds. */
+static void
+admin_time(int64_t t, char out[32])
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "(no date)");
+}
+
 static int
 admin_retire_key(struct conf *c, struct admin_args *a)
 {
 	int64_t	at;
-	char	err[512];
+	char	err[512], day[32];
 
 	if (keys_parse_time(a->opt, &at) == -1)
 		return admin_fail(EX_USAGE, "--compromised-at", "expected "
 		    "YYYY-MM-DD[THH:MM[:SS]][Z] (UTC) or unix seconds");
 	if (keys_retire(c, a->pos[0], at, err, sizeof(err)) == -1)
 		return admin_fail(EX_DATAERR, "retire-key", err);
-	printf("key %s retired: certificates it signed dated %lld or later "
-	    "no longer verify;\nsend SIGHUP to skkd (systemctl reload skkd) "
-	    "to apply it\n", a->pos[0], (long long)at);
+	admin_time(at, day);
+	printf("key %s retired, compromised at %s: no payload it signed is "
+	    "trusted any more;\ncards issued with it stay valid online until "
+	    "re-signed: send SIGHUP to skkd\n(systemctl reload skkd), then "
+	    "run skkd resign -c FILE --kid %s\n", a->pos[0], day, a->pos[0]);
 	return 0;
+}
+
+/* The reprints: reprint-KID.csv in the instance directory by default. */
+static int
+admin_resign(struct conf *c, struct admin_args *a)
+{
+	char	path[CONF_PATH_MAX + 64];
+
+	if (a->opt2 != NULL)
+		snprintf(path, sizeof(path), "%s", a->opt2);
+	else
+		snprintf(path, sizeof(path), "%s/reprint-%s.csv", c->dir,
+		    a->opt);
+	return resign_run(c, a->opt, path);
 }
 
 /* Clients. */
@@ -348,7 +384,7 @@ check_signature(struct check *ck, const struct cert *c, const uint8_t *qr,
 	e = qrpay_verify(url, strlen(url), ck->kr, ck->now, &cl, detail,
 	    sizeof(detail));
 	if (e == QRPAY_KEY_COMPROMISED) {
-		ck->retired++;	/* genuine, but after its key's compromise */
+		ck->retired++;	/* genuine, but its key leaked: resign it */
 		return;
 	}
 	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
@@ -475,7 +511,7 @@ admin_check(struct conf *c, struct admin_args *a)
 	if (rc != STORE_OK)
 		check_problem(&ck, "store", store_strerror(rc));
 	check_indexes(&ck, rd);
-	printf("certificates %lu\nsignatures_ok %lu\nsigned_after_compromise "
+	printf("certificates %lu\nsignatures_ok %lu\nsigned_by_compromised_key "
 	    "%lu\nnik_index_ok %lu\nevents %lu\nkeys %zu\nproblems %lu\n",
 	    ck.certs, ck.sigs, ck.retired, ck.niks, ck.events, sk.keyring.n,
 	    ck.problems);

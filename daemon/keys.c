@@ -414,8 +414,8 @@ keys_rotate(const struct conf *c, char kid[KIDHEX], char *err, size_t errlen)
 	return keys_index_write(c, &ix, err, errlen);
 }
 
-static int
-keys_match(const struct keys_index *ix, const char *kid, char *err,
+int
+keys_index_match(const struct keys_index *ix, const char *kid, char *err,
     size_t errlen)
 {
 	char	hex[KIDHEX];
@@ -446,7 +446,7 @@ keys_retire(const struct conf *c, const char *kid, int64_t at, char *err,
 	int			 i;
 
 	if (keys_index_read(c, &ix, err, errlen) == -1 ||
-	    (i = keys_match(&ix, kid, err, errlen)) == -1)
+	    (i = keys_index_match(&ix, kid, err, errlen)) == -1)
 		return -1;
 	ix.e[i].compromised_at = at;
 	if (ix.e[i].valid_to == 0 || ix.e[i].valid_to > now)

@@ -42,6 +42,9 @@ int	keys_index_read(const struct conf *, struct keys_index *, char *err,
 /* Replaces keys.conf atomically; 0 or -1 with err. */
 int	keys_index_write(const struct conf *, const struct keys_index *,
 	    char *err, size_t errlen);
+/* The entry kid (hex, or a unique prefix) names, or -1 with err. */
+int	keys_index_match(const struct keys_index *, const char *kid,
+	    char *err, size_t errlen);
 /* The entry that signs new certificates, or -1 when there is none. */
 int	keys_index_active(const struct keys_index *);
 

@@ -46,7 +46,8 @@ usage(void)
 	    "       skkd retire-key -c FILE KID --compromised-at TIME\n"
 	    "       skkd add-client -c FILE NAME --role admin|reader\n"
 	    "       skkd revoke-client -c FILE SERIAL\n"
-	    "       skkd backup -c FILE DEST\n");
+	    "       skkd backup -c FILE DEST\n"
+	    "       skkd resign -c FILE --kid KID [-o FILE]\n");
 	exit(EX_USAGE);
 }
 
