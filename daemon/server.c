@@ -533,10 +533,10 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 }
 
 /*
- * The length of the frame whose header is hdr, within the limits of this
+ * The length of the frame whose header is hdr, within the limit of this
  * peer: max_frame, or WIRE_ANON_FRAME_MAX without a client certificate
- * (asked only of a frame that long, so the role is that of this frame).
- * -1 when the connection has been failed.
+ * (the role is asked only of a frame longer than that). -1 when the
+ * connection has been failed.
  */
 static int
 conn_frame_len(struct conn *c, const uint8_t hdr[WIRE_HDR_LEN],
@@ -544,29 +544,25 @@ conn_frame_len(struct conn *c, const uint8_t hdr[WIRE_HDR_LEN],
 {
 	struct tls_peer	 p;
 	size_t		 max = skkd->conf.max_frame;
+	int		 anon = 0;
 	char		 err[200];
 
-	if (wire_frame_len(hdr, (uint32_t)max, len) == 0) {
-		if (*len <= WIRE_ANON_FRAME_MAX)
-			return 0;
-		conn_peer(c, &p);
-		if (p.role != ROLE_NONE)
-			return 0;
-	}
 	*len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
 	    (uint32_t)hdr[2] << 8 | hdr[3];
+	if (*len > WIRE_ANON_FRAME_MAX && max > WIRE_ANON_FRAME_MAX) {
+		conn_peer(c, &p);
+		if ((anon = p.role == ROLE_NONE))
+			max = WIRE_ANON_FRAME_MAX;
+	}
+	if (*len != 0 && *len <= max)
+		return 0;
 	atomic_fetch_add(&skkd->stats.bad_frames, 1);
 	if (*len == 0) {
 		conn_fail(c, WERR_MALFORMED, "empty frame (length 0)");
 		return -1;
 	}
-	if (*len <= max)
-		snprintf(err, sizeof(err), "frame length %u refused (limit %u "
-		    "bytes without a client certificate)", (unsigned)*len,
-		    WIRE_ANON_FRAME_MAX);
-	else
-		snprintf(err, sizeof(err), "frame length %u refused "
-		    "(limit %zu bytes)", (unsigned)*len, max);
+	snprintf(err, sizeof(err), "frame length %u refused (limit %zu bytes%s)",
+	    (unsigned)*len, max, anon ? " without a client certificate" : "");
 	conn_fail(c, WERR_TOO_BIG, err);
 	return -1;
 }
