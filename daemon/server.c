@@ -52,6 +52,13 @@
 #define ACCEPT_WARN_EVERY	10		/* seconds between warnings */
 #define CONN_BIG_INPUT		(1u << 20)	/* its buffers are worth a trim */
 #define TRIM_DELAY_USEC		200000		/* batch the trims of a crowd */
+/*
+ * Event priorities of a worker loop: everything runs at the default
+ * (WORKER_PRIOS / 2); slices of long requests run below it, only in a
+ * turn where nothing else is ready.
+ */
+#define WORKER_PRIOS		3
+#define WORKER_PRIO_SLICE	2
 
 enum conn_state {
 	CONN_HANDSHAKE,		/* TLS handshake, under its absolute deadline */
@@ -161,6 +168,7 @@ worker_init(struct worker *w, struct server *srv, char *err, size_t errlen)
 	TAILQ_INIT(&w->conns);
 	pthread_mutex_init(&w->mtx, NULL);
 	if ((w->base = event_base_new()) == NULL ||
+	    event_base_priority_init(w->base, WORKER_PRIOS) == -1 ||
 	    (w->wake = event_new(w->base, -1, 0, worker_wake_cb, w)) == NULL ||
 	    (w->resume = evtimer_new(w->base, worker_resume_cb, w)) == NULL ||
 	    (w->trim = evtimer_new(w->base, worker_trim_cb, w)) == NULL ||
@@ -379,11 +387,14 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL ||
 	    (c->more = event_new(w->base, -1, 0, conn_more_cb, c)) == NULL ||
-	    (c->slice = evtimer_new(w->base, conn_slice_cb, c)) == NULL) {
+	    (c->slice = evtimer_new(w->base, conn_slice_cb, c)) == NULL ||
+	    event_priority_set(c->slice, WORKER_PRIO_SLICE) == -1) {
 		if (c->timer != NULL)
 			event_free(c->timer);
 		if (c->more != NULL)
 			event_free(c->more);
+		if (c->slice != NULL)
+			event_free(c->slice);
 		bufferevent_free(c->bev);
 		free(c);
 		peers_put(w->srv->peers, key);
