@@ -211,9 +211,8 @@ render_connections(struct evbuffer *out)
 	    load(&st->http_connections), load(&st->http_refused));
 	evbuffer_add_printf(out,
 	    "# HELP skkd_refused_per_address_total Connections refused at "
-	    "accept: their address had its share open\n"
-	    "# (max_connections_per_address, "
-	    "http_max_connections_per_address).\n"
+	    "accept: their address had max_connections_per_address "
+	    "(http_max_connections_per_address) open.\n"
 	    "# TYPE skkd_refused_per_address_total counter\n"
 	    "skkd_refused_per_address_total{port=\"companion\"} %llu\n"
 	    "skkd_refused_per_address_total{port=\"https\"} %llu\n",

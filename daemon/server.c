@@ -262,8 +262,13 @@ worker_release(struct worker *w)
 {
 	struct conn	*c;
 
+	/*
+	 * Pointers are cleared as they are freed: the loop runs below, and
+	 * a worker_drain_cb still pending there looks at them.
+	 */
 	if (w->listener != NULL)
 		evconnlistener_free(w->listener);
+	w->listener = NULL;
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		conn_close(c);
 	/* The writer has stopped: finish what came back (nobody to answer). */
@@ -272,8 +277,10 @@ worker_release(struct worker *w)
 		event_free(w->wake);
 	if (w->resume != NULL)
 		event_free(w->resume);
+	w->resume = NULL;
 	if (w->trim != NULL)
 		event_free(w->trim);
+	w->trim = NULL;
 	store_rd_free(w->rd);
 	/*
 	 * A closed bufferevent with deferred callbacks still pending holds a
@@ -689,7 +696,8 @@ conn_close(struct conn *c)
 	 * The megabytes a large frame took are free now but stay in this
 	 * thread's malloc arena; trim soon, once for a whole crowd.
 	 */
-	if (c->big && !evtimer_pending(c->w->trim, NULL)) {
+	if (c->big && c->w->trim != NULL &&
+	    !evtimer_pending(c->w->trim, NULL)) {
 		struct timeval	tv = { 0, TRIM_DELAY_USEC };
 
 		evtimer_add(c->w->trim, &tv);
@@ -731,12 +739,13 @@ conn_slice_cb(evutil_socket_t fd, short ev, void *arg)
 
 	c->slice_fn = NULL;
 	fn(c, c->slice_arg);
-	if (c->slice_fn != NULL)
-		return;		/* it yielded again */
-	if (conn_alive(c) && !(bufferevent_get_enabled(c->bev) & EV_READ))
-		conn_flow(c);
-	else if (conn_alive(c))
-		event_active(c->more, EV_READ, 0);	/* frames held back */
+	/* Yielding again took a reference of its own. */
+	if (c->slice_fn == NULL && conn_alive(c)) {
+		if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+			conn_flow(c);
+		else
+			event_active(c->more, EV_READ, 0);	/* held back */
+	}
 	conn_unref(c);
 }
 
@@ -878,7 +887,8 @@ worker_drain_cb(evutil_socket_t fd, short ev, void *arg)
 
 	if (w->listener != NULL)
 		evconnlistener_disable(w->listener);
-	event_del(w->resume);
+	if (w->resume != NULL)
+		event_del(w->resume);
 }
 
 int
