@@ -649,7 +649,8 @@ cmd_verify_send(struct cmd_ctx *x, const struct cmd_queries *q,
 		return cmd_oom(x, NULL);
 	b->id = wire_id(m);
 	for (b->n = 0; b->first + b->n < q->n &&
-	    b->n < net_max_batch(x->net) && bytes < CMD_BATCH_BYTES; b->n++) {
+	    b->n < net_max_batch(x->net) && bytes < net_max_bytes(x->net);
+	    b->n++) {
 		if (cmd_put_query(m, q->v[b->first + b->n]) == -1)
 			return cmd_oom(x, m);
 		bytes += strlen(q->v[b->first + b->n]) + 8;

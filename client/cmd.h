@@ -17,7 +17,6 @@
 #include "skkconf.h"
 
 #define CMD_BATCH_ITEMS	WIRE_MAX_BATCH_DEFAULT	/* per VERIFY request */
-#define CMD_BATCH_BYTES	(4u * 1024 * 1024)	/* text per VERIFY request */
 #define CMD_LINE_MAX	4096			/* one stdin item */
 
 struct cmd;

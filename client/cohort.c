@@ -1056,10 +1056,19 @@ static int
 crew_run(struct crew *cw)
 {
 	uint64_t	*ids;
-	size_t		 per = net_max_batch(cw->x->net);
-	size_t		 nb = (cw->n + per - 1) / per, i;
-	size_t		 first, n;
+	size_t		 per = net_max_batch(cw->x->net), nb, i, first, n;
+	size_t		 longest = 0;
 	int		 rc = 0;
+
+	/* Equal requests, each within the daemon's frame for this peer. */
+	for (i = 0; i < cw->n; i++)
+		if (strlen(cw->q[i]) > longest)
+			longest = strlen(cw->q[i]);
+	if (per > net_max_bytes(cw->x->net) / (longest + 8))
+		per = net_max_bytes(cw->x->net) / (longest + 8);
+	if (per == 0)
+		per = 1;
+	nb = (cw->n + per - 1) / per;
 
 	if ((ids = calloc(nb, sizeof *ids)) == NULL)
 		return cmd_fail(cw->x, EX_OSERR, "out of memory");

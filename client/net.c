@@ -643,6 +643,14 @@ net_role(const struct net *n)
 	return n->role;
 }
 
+/* The rest of an anonymous frame (envelope, keys) stays under 4 KiB. */
+size_t
+net_max_bytes(const struct net *n)
+{
+	return n->role == NET_ROLE_NONE ? WIRE_ANON_FRAME_MAX - 4096 :
+	    4u * 1024 * 1024;
+}
+
 size_t
 net_max_batch(const struct net *n)
 {

@@ -41,6 +41,11 @@ void		 net_close(struct net *);	/* NULL is a no-op */
 enum net_role	 net_role(const struct net *);
 /* Items one request may hold: the daemon's max_batch, at most 10,000. */
 size_t		 net_max_batch(const struct net *);
+/*
+ * Bytes of query text one request may carry: 4 MiB, or what fits the
+ * daemon's WIRE_ANON_FRAME_MAX when it saw no client certificate.
+ */
+size_t		 net_max_bytes(const struct net *);
 const char	*net_server_name(const struct net *);	/* HELLO NAME */
 
 /* A new request with the connection's next id; the caller frees it. */

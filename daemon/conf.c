@@ -93,6 +93,12 @@ static const struct conf_key conf_keys[] = {
 	    CONF_TIMEOUT_MAX, 0 },
 	{ "http_idle_timeout",	CONF_K_UINT,	F(http_idle_timeout), 1,
 	    CONF_TIMEOUT_MAX, 0 },
+	{ "max_connections_per_address", CONF_K_UINT,
+	    F(max_connections_per_address), 1, CONF_CONN_MAX, 0 },
+	{ "http_max_connections_per_address", CONF_K_UINT,
+	    F(http_max_connections_per_address), 1, CONF_CONN_MAX, 0 },
+	{ "hello_timeout",	CONF_K_UINT,	F(hello_timeout), 1,
+	    CONF_TIMEOUT_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -223,6 +229,9 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->http_rate = 50;
 	c->http_header_timeout = 10;
 	c->http_idle_timeout = 30;
+	c->max_connections_per_address = 32;
+	c->http_max_connections_per_address = 256;
+	c->hello_timeout = 10;
 }
 
 static int

@@ -72,6 +72,11 @@ struct conf {
 	unsigned		http_rate;	/* per second per address */
 	unsigned		http_header_timeout;	/* seconds, absolute */
 	unsigned		http_idle_timeout;	/* seconds */
+
+	/* One address cannot take every place (IPv6: per /64). */
+	unsigned		max_connections_per_address;
+	unsigned		http_max_connections_per_address;
+	unsigned		hello_timeout;	/* seconds after the handshake */
 };
 
 /*

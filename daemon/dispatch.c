@@ -27,6 +27,19 @@
 #define SHOW_MAX_EVENTS	256
 #define FIND_MAX	256
 #define DISPATCH_TRIM_ITEMS 1000	/* verify batches this big trim the heap */
+#define VERIFY_SLICE_USEC 2000	/* loop time a batch takes before yielding */
+
+/*
+ * A verify batch answered in slices (QR signatures cost ~50 us each):
+ * its own copy of the request, the answer so far, the next item.
+ */
+struct vjob {
+	struct wire_msg	*req;
+	struct wire_msg	*ans;
+	struct tls_peer	 peer;
+	size_t		 i, n;
+	int64_t		 now;
+};
 
 typedef void	(*handler_fn)(struct conn *, const struct wire_msg *,
 		    const struct tls_peer *);
@@ -266,27 +279,46 @@ verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
 	return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
 }
 
+static uint64_t
+dispatch_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Answers items *i.. of msg into ans until all are done (0) or the slice's
+ * time is spent (1, *i the next item); -1 out of memory.
+ */
+static int
+verify_items(struct conn *c, const struct tls_peer *p,
+    const struct wire_msg *msg, struct wire_msg *ans, size_t *i, size_t n,
+    int64_t now)
+{
+	struct wire_msg	*it;
+	uint64_t	 end = dispatch_usec() + VERIFY_SLICE_USEC;
+
+	for (; *i < n; (*i)++) {
+		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
+		    verify_item(c, wire_list_get(msg, WK_ITEMS, *i), it,
+		    now) == -1)
+			return -1;
+		if (*i + 1 < n && dispatch_usec() >= end) {
+			(*i)++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
-h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+verify_reply(struct conn *c, struct wire_msg *ans, size_t n, int64_t now)
 {
 	static _Thread_local int64_t	 last_trim;
-	struct wire_msg			*ans, *it;
-	size_t				 i, n = wire_list_len(msg, WK_ITEMS);
-	int64_t				 now = time(NULL);
 	uint64_t			 v;
 
-	if (n == 0 || n > skkd->conf.max_batch) {
-		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
-		    "verify: %zu items (1-%u allowed)", n, skkd->conf.max_batch);
-		return;
-	}
-	if ((ans = wire_msg_new(WIRE_VERIFY, wire_id(msg))) == NULL)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
-		    verify_item(c, wire_list_get(msg, WK_ITEMS, i), it, now) == -1)
-			goto fail;
-	}
 	atomic_fetch_add(&skkd->stats.verifications, n);
 	if (n == 1 && wire_get_uint(wire_list_get(ans, WK_ITEMS, 0),
 	    WK_VERDICT, &v) == 0)
@@ -301,7 +333,101 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		last_trim = now;
 		malloc_trim(0);
 	}
-	return;
+}
+
+static void
+vjob_free(struct vjob *j)
+{
+	wire_msg_free(j->req);
+	wire_msg_free(j->ans);
+	free(j);
+}
+
+static void
+verify_slice_cb(struct conn *c, void *arg)
+{
+	struct vjob	*j = arg;
+	uint64_t	 id = wire_id(j->req);
+
+	if (!conn_alive(c)) {
+		vjob_free(j);
+		return;
+	}
+	switch (verify_items(c, &j->peer, j->req, j->ans, &j->i, j->n,
+	    j->now)) {
+	case 1:
+		conn_yield(c, verify_slice_cb, j);
+		return;
+	case 0:
+		verify_reply(c, j->ans, j->n, j->now);
+		j->ans = NULL;
+		break;
+	default:
+		conn_reply_error(c, id, WERR_INTERNAL, "out of memory");
+		break;
+	}
+	vjob_free(j);
+}
+
+/*
+ * The rest of the batch goes on in later turns of the loop, on a copy of
+ * the request (dispatch_request frees msg on return). -1 out of memory.
+ */
+static int
+verify_defer(struct conn *c, const struct tls_peer *p,
+    const struct wire_msg *msg, struct wire_msg *ans, size_t i, size_t n,
+    int64_t now)
+{
+	struct vjob	*j;
+	uint8_t		*buf;
+	size_t		 len;
+	char		 err[160];
+
+	if (wire_encode(msg, &buf, &len) == -1)
+		return -1;
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->req = wire_decode(buf + WIRE_HDR_LEN, len - WIRE_HDR_LEN, err,
+	    sizeof(err))) == NULL) {
+		free(buf);
+		free(j);
+		return -1;
+	}
+	free(buf);
+	j->ans = ans;
+	j->peer = *p;
+	j->i = i;
+	j->n = n;
+	j->now = now;
+	conn_yield(c, verify_slice_cb, j);
+	return 0;
+}
+
+static void
+h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
+{
+	struct wire_msg			*ans;
+	size_t				 i = 0, n = wire_list_len(msg, WK_ITEMS);
+	int64_t				 now = time(NULL);
+
+	if (n == 0 || n > skkd->conf.max_batch) {
+		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
+		    "verify: %zu items (1-%u allowed)", n, skkd->conf.max_batch);
+		return;
+	}
+	if ((ans = wire_msg_new(WIRE_VERIFY, wire_id(msg))) == NULL)
+		goto fail;
+	/* Signature checks take turns with the loop's other clients. */
+	switch (verify_items(c, p, msg, ans, &i, n, now)) {
+	case 0:
+		verify_reply(c, ans, n, now);
+		return;
+	case 1:
+		if (verify_defer(c, p, msg, ans, i, n, now) == 0)
+			return;
+		break;
+	default:
+		break;
+	}
 fail:
 	wire_msg_free(ans);
 	conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
@@ -512,6 +638,10 @@ put_stats(struct wire_msg *ans, const struct store_stats *ss,
 	rc |= put_stat(ans, "requests", atomic_load(&s->requests));
 	rc |= put_stat(ans, "verifications", atomic_load(&s->verifications));
 	rc |= put_stat(ans, "bad_frames", atomic_load(&s->bad_frames));
+	rc |= put_stat(ans, "refused_per_address",
+	    atomic_load(&s->refused_addr));
+	rc |= put_stat(ans, "http_refused_per_address",
+	    atomic_load(&s->http_refused_addr));
 	return rc;
 }
 

@@ -35,6 +35,7 @@
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
+#include "peers.h"
 #include "server.h"
 #include "skkd.h"
 #include "web.h"
@@ -88,6 +89,7 @@ struct httpd {
 	pthread_mutex_t	 rate_mtx;
 	struct hrate	 rate[HTTP_RATE_SLOTS];
 	atomic_ullong	 admin_conns;
+	struct peers	*peers;		/* HTTPS connections per address */
 };
 
 /*
@@ -128,6 +130,7 @@ struct hconn {
 	char			*out;		/* answers the socket did not take */
 	size_t			 outoff, outlen;
 	uint8_t			 key[16];	/* the address, for the rate */
+	uint8_t			 pkey[PEERS_KEY_LEN];	/* counted, HTTPS */
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	TAILQ_ENTRY(hconn)	 entry;
 };
@@ -263,6 +266,10 @@ httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
 	pthread_mutex_init(&h->rate_mtx, NULL);
 	h->fd[HL_HTTPS] = h->fd[HL_ADMIN] = -1;
 	h->nw = server_nworkers(srv);
+	if ((h->peers = peers_new(c->http_max_connections)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if ((c->http_listen[0] && (h->fd[HL_HTTPS] = httpd_bind(c->http_listen,
 	    err, errlen)) == -1) || (c->metrics_listen[0] &&
 	    (h->fd[HL_ADMIN] = httpd_bind(c->metrics_listen, err,
@@ -306,6 +313,7 @@ httpd_free(struct httpd *h)
 		if (h->fd[k] != -1)
 			close(h->fd[k]);
 	free(h->w);
+	peers_free(h->peers);
 	pthread_mutex_destroy(&h->rate_mtx);
 	free(h);
 }
@@ -481,6 +489,24 @@ httpd_conn_take(struct httpd *h, enum hlisten kind)
 	return -1;
 }
 
+/*
+ * One address's share of the HTTPS places, taken before any TLS work so
+ * that a crowd from one address costs an accept and a close each. The
+ * metrics listener (an admin's address) is not counted.
+ */
+static int
+httpd_addr_take(struct httpd *h, enum hlisten kind, const struct sockaddr *sa,
+    uint8_t key[PEERS_KEY_LEN])
+{
+	peers_key(sa, key);
+	if (kind != HL_HTTPS || peers_take(h->peers, key,
+	    skkd->conf.http_max_connections_per_address) == 0)
+		return 0;
+	atomic_fetch_sub(httpd_count(h, kind), 1);
+	atomic_fetch_add(&skkd->stats.http_refused_addr, 1);
+	return -1;
+}
+
 static void
 hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -488,17 +514,22 @@ hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	struct hworker	*w = arg;
 	struct hconn	*c = NULL;
 	enum hlisten	 kind = l == w->l[HL_ADMIN] ? HL_ADMIN : HL_HTTPS;
+	uint8_t		 key[PEERS_KEY_LEN];
 	int		 on = 1;
 
-	if (httpd_conn_take(w->h, kind) == -1) {
+	if (httpd_conn_take(w->h, kind) == -1 ||
+	    httpd_addr_take(w->h, kind, sa, key) == -1) {
 		close(fd);
 		return;
 	}
 	if ((c = hconn_new(w, kind, fd)) == NULL) {
+		if (kind == HL_HTTPS)
+			peers_put(w->h->peers, key);
 		atomic_fetch_sub(httpd_count(w->h, kind), 1);
 		close(fd);
 		return;
 	}
+	memcpy(c->pkey, key, sizeof(key));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	httpd_addr_key(sa, c->key, c->addr, sizeof(c->addr));
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
@@ -541,6 +572,8 @@ hconn_close(struct hconn *c)
 	close(c->fd);
 	free(c->in);
 	free(c->out);
+	if (c->kind == HL_HTTPS)
+		peers_put(c->w->h->peers, c->pkey);
 	atomic_fetch_sub(httpd_count(c->w->h, c->kind), 1);
 	free(c);
 }
@@ -974,7 +1007,8 @@ hconn_answer(struct hconn *c, const struct http_req *req)
 	r.body = w->body;
 	c->nreq++;
 	hconn_route(c, req, &r);
-	keep = req->status == 0 && req->keep_alive &&
+	/* A client told to slow down is also told to reconnect later. */
+	keep = req->status == 0 && r.status != 429 && req->keep_alive &&
 	    c->nreq < skkd->conf.http_max_requests;
 	len = evbuffer_get_length(w->body);
 	if (hconn_headers(c, &r, len, keep) == -1 ||

@@ -209,6 +209,14 @@ render_connections(struct evbuffer *out)
 	    "skkd_http_refused_total %llu\n",
 	    load(&st->connections), load(&st->accepted), load(&st->refused),
 	    load(&st->http_connections), load(&st->http_refused));
+	evbuffer_add_printf(out,
+	    "# HELP skkd_refused_per_address_total Connections refused at "
+	    "accept: their address had max_connections_per_address "
+	    "(http_max_connections_per_address) open.\n"
+	    "# TYPE skkd_refused_per_address_total counter\n"
+	    "skkd_refused_per_address_total{port=\"companion\"} %llu\n"
+	    "skkd_refused_per_address_total{port=\"https\"} %llu\n",
+	    load(&st->refused_addr), load(&st->http_refused_addr));
 }
 
 static void

@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "metrics.h"
+#include "peers.h"
 #include "server.h"
 #include "skkd.h"
 #include "store.h"
@@ -48,6 +50,15 @@
 #define CONN_CLOSE_GRACE	5		/* seconds to flush a last answer */
 #define ACCEPT_PAUSE_USEC	250000		/* out of descriptors: retry */
 #define ACCEPT_WARN_EVERY	10		/* seconds between warnings */
+#define CONN_BIG_INPUT		(1u << 20)	/* its buffers are worth a trim */
+#define TRIM_DELAY_USEC		200000		/* batch the trims of a crowd */
+/*
+ * Event priorities of a worker loop: everything runs at the default
+ * (WORKER_PRIOS / 2); slices of long requests run below it, only in a
+ * turn where nothing else is ready.
+ */
+#define WORKER_PRIOS		3
+#define WORKER_PRIO_SLICE	2
 
 enum conn_state {
 	CONN_HANDSHAKE,		/* TLS handshake, under its absolute deadline */
@@ -64,7 +75,9 @@ struct worker {
 	struct evconnlistener	*listener;
 	struct event		*wake;		/* writer results arrived */
 	struct event		*resume;	/* re-enable accepting after EMFILE */
+	struct event		*trim;		/* give freed buffers back */
 	time_t			 warned;	/* last EMFILE warning */
+	time_t			 warned_addr;	/* last per-address refusal */
 	pthread_mutex_t		 mtx;
 	TAILQ_HEAD(, djob)	 done;		/* guarded by mtx */
 	struct store_rd		*rd;
@@ -80,6 +93,11 @@ struct conn {
 	struct event		*more;		/* frames left for the next turn */
 	unsigned		 refs;		/* 1 while open + 1 per job */
 	unsigned		 inflight;
+	int			 big;		/* held a large input buffer */
+	struct event		*slice;		/* conn_yield: the next turn */
+	void			(*slice_fn)(struct conn *, void *);
+	void			*slice_arg;
+	uint8_t			 pkey[PEERS_KEY_LEN];	/* counted address */
 	char			 addr[64];
 	void			*stage;		/* ops.c: a batch being staged */
 	void			(*stage_free)(void *);
@@ -91,6 +109,7 @@ struct server {
 	unsigned		 nworkers;
 	struct worker		*workers;
 	atomic_uint		 inflight;	/* jobs at the writer */
+	struct peers		*peers;		/* connections per address */
 };
 
 static void	conn_read_cb(struct bufferevent *, void *);
@@ -108,6 +127,9 @@ static void	worker_accept_cb(struct evconnlistener *, evutil_socket_t,
 		    struct sockaddr *, int, void *);
 static void	worker_accept_error_cb(struct evconnlistener *, void *);
 static void	worker_resume_cb(evutil_socket_t, short, void *);
+static void	worker_refused_addr(struct worker *, const struct sockaddr *);
+static void	worker_trim_cb(evutil_socket_t, short, void *);
+static void	conn_slice_cb(evutil_socket_t, short, void *);
 static void	job_done_cb(struct wjob *);
 
 /* Listening socket. */
@@ -146,8 +168,10 @@ worker_init(struct worker *w, struct server *srv, char *err, size_t errlen)
 	TAILQ_INIT(&w->conns);
 	pthread_mutex_init(&w->mtx, NULL);
 	if ((w->base = event_base_new()) == NULL ||
+	    event_base_priority_init(w->base, WORKER_PRIOS) == -1 ||
 	    (w->wake = event_new(w->base, -1, 0, worker_wake_cb, w)) == NULL ||
 	    (w->resume = evtimer_new(w->base, worker_resume_cb, w)) == NULL ||
+	    (w->trim = evtimer_new(w->base, worker_trim_cb, w)) == NULL ||
 	    (w->rd = store_rd_new(skkd->store)) == NULL ||
 	    (fd = dup(srv->fd)) == -1) {
 		snprintf(err, errlen, "cannot set up a worker: %s",
@@ -181,6 +205,11 @@ server_new(char *err, size_t errlen)
 		return NULL;
 	}
 	srv->nworkers = skkd->conf.workers;
+	srv->fd = -1;
+	if ((srv->peers = peers_new(skkd->conf.max_connections)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if ((srv->fd = server_bind(err, errlen)) == -1)
 		goto fail;
 	if ((srv->workers = calloc(srv->nworkers, sizeof(*srv->workers))) ==
@@ -233,8 +262,13 @@ worker_release(struct worker *w)
 {
 	struct conn	*c;
 
+	/*
+	 * Pointers are cleared as they are freed: the loop runs below, and
+	 * a worker_drain_cb still pending there looks at them.
+	 */
 	if (w->listener != NULL)
 		evconnlistener_free(w->listener);
+	w->listener = NULL;
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		conn_close(c);
 	/* The writer has stopped: finish what came back (nobody to answer). */
@@ -243,6 +277,10 @@ worker_release(struct worker *w)
 		event_free(w->wake);
 	if (w->resume != NULL)
 		event_free(w->resume);
+	w->resume = NULL;
+	if (w->trim != NULL)
+		event_free(w->trim);
+	w->trim = NULL;
 	store_rd_free(w->rd);
 	/*
 	 * A closed bufferevent with deferred callbacks still pending holds a
@@ -268,6 +306,7 @@ server_free(struct server *srv)
 	free(srv->workers);
 	if (srv->fd != -1)
 		close(srv->fd);
+	peers_free(srv->peers);
 	free(srv);
 }
 
@@ -314,6 +353,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct worker	*w = arg;
 	struct conn	*c;
+	uint8_t		 key[PEERS_KEY_LEN];
 	int		 on = 1;
 
 	if (atomic_fetch_add(&skkd->stats.connections, 1) >=
@@ -323,10 +363,21 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
+	/* Before any TLS work: a crowd from one address costs a close. */
+	peers_key(sa, key);
+	if (peers_take(w->srv->peers, key,
+	    skkd->conf.max_connections_per_address) == -1) {
+		atomic_fetch_sub(&skkd->stats.connections, 1);
+		atomic_fetch_add(&skkd->stats.refused_addr, 1);
+		close(fd);
+		worker_refused_addr(w, sa);
+		return;
+	}
 	atomic_fetch_add(&skkd->stats.accepted, 1);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		goto fail;
+	memcpy(c->pkey, key, sizeof(key));
 	c->w = w;
 	c->refs = 1;
 	c->state = CONN_HANDSHAKE;
@@ -342,11 +393,18 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		goto fail;
 	bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
 	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL ||
-	    (c->more = event_new(w->base, -1, 0, conn_more_cb, c)) == NULL) {
+	    (c->more = event_new(w->base, -1, 0, conn_more_cb, c)) == NULL ||
+	    (c->slice = evtimer_new(w->base, conn_slice_cb, c)) == NULL ||
+	    event_priority_set(c->slice, WORKER_PRIO_SLICE) == -1) {
 		if (c->timer != NULL)
 			event_free(c->timer);
+		if (c->more != NULL)
+			event_free(c->more);
+		if (c->slice != NULL)
+			event_free(c->slice);
 		bufferevent_free(c->bev);
 		free(c);
+		peers_put(w->srv->peers, key);
 		atomic_fetch_sub(&skkd->stats.connections, 1);
 		return;
 	}
@@ -361,7 +419,30 @@ fail:
 		SSL_free(c->ssl);
 	free(c);
 	close(fd);
+	peers_put(w->srv->peers, key);
 	atomic_fetch_sub(&skkd->stats.connections, 1);
+}
+
+/* Says, at most every ACCEPT_WARN_EVERY seconds, who is being refused. */
+static void
+worker_refused_addr(struct worker *w, const struct sockaddr *sa)
+{
+	time_t	now = time(NULL);
+	char	addr[64];
+
+	if (now - w->warned_addr < ACCEPT_WARN_EVERY)
+		return;
+	w->warned_addr = now;
+	conn_format_addr(sa, addr, sizeof(addr));
+	log_info("%s: refused: max_connections_per_address (%u) reached",
+	    addr, skkd->conf.max_connections_per_address);
+}
+
+/* A connection that held megabytes has gone: return them to the system. */
+static void
+worker_trim_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	malloc_trim(0);
 }
 
 /*
@@ -413,8 +494,10 @@ conn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 		log_debug("%s: handshake deadline passed", c->addr);
 		break;
 	case CONN_HELLO:
+		log_debug("%s: HELLO deadline passed", c->addr);
+		break;
 	case CONN_READY:
-		if (c->inflight > 0) {
+		if (c->inflight > 0 || c->slice_fn != NULL) {
 			/* A commit is on its way: wait for it. */
 			conn_arm(c, 1);
 			return;
@@ -437,7 +520,9 @@ conn_event_cb(struct bufferevent *bev, short events, void *arg)
 	if (events & BEV_EVENT_CONNECTED) {
 		metrics_handshake(1);
 		c->state = CONN_HELLO;
-		conn_arm(c, skkd->conf.idle_timeout);
+		/* HELLO comes first and at once; idle_timeout if shorter. */
+		conn_arm(c, skkd->conf.hello_timeout < skkd->conf.idle_timeout ?
+		    skkd->conf.hello_timeout : skkd->conf.idle_timeout);
 		return;
 	}
 	if (c->state == CONN_HANDSHAKE)
@@ -465,6 +550,41 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	conn_unref(c);
 }
 
+/*
+ * The length of the frame whose header is hdr, within the limit of this
+ * peer: max_frame, or WIRE_ANON_FRAME_MAX without a client certificate
+ * (the role is asked only of a frame longer than that). -1 when the
+ * connection has been failed.
+ */
+static int
+conn_frame_len(struct conn *c, const uint8_t hdr[WIRE_HDR_LEN],
+    uint32_t *len)
+{
+	struct tls_peer	 p;
+	size_t		 max = skkd->conf.max_frame;
+	int		 anon = 0;
+	char		 err[200];
+
+	*len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
+	    (uint32_t)hdr[2] << 8 | hdr[3];
+	if (*len > WIRE_ANON_FRAME_MAX && max > WIRE_ANON_FRAME_MAX) {
+		conn_peer(c, &p);
+		if ((anon = p.role == ROLE_NONE))
+			max = WIRE_ANON_FRAME_MAX;
+	}
+	if (*len != 0 && *len <= max)
+		return 0;
+	atomic_fetch_add(&skkd->stats.bad_frames, 1);
+	if (*len == 0) {
+		conn_fail(c, WERR_MALFORMED, "empty frame (length 0)");
+		return -1;
+	}
+	snprintf(err, sizeof(err), "frame length %u refused (limit %zu bytes%s)",
+	    (unsigned)*len, max, anon ? " without a client certificate" : "");
+	conn_fail(c, WERR_TOO_BIG, err);
+	return -1;
+}
+
 static void
 conn_read_frames(struct conn *c, struct bufferevent *bev)
 {
@@ -481,7 +601,8 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 			event_active(c->more, EV_READ, 0);
 			return;
 		}
-		if (c->inflight >= CONN_MAX_INFLIGHT ||
+		/* A request answered in slices holds the next ones back. */
+		if (c->slice_fn != NULL || c->inflight >= CONN_MAX_INFLIGHT ||
 		    evbuffer_get_length(bufferevent_get_output(bev)) >
 		    CONN_OUT_HIGH) {
 			bufferevent_disable(bev, EV_READ);
@@ -489,22 +610,10 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 		}
 		if (evbuffer_copyout(in, hdr, sizeof(hdr)) < (ssize_t)sizeof(hdr))
 			return;
-		if (wire_frame_len(hdr, (uint32_t)skkd->conf.max_frame,
-		    &len) == -1) {
-			len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-			    (uint32_t)hdr[2] << 8 | hdr[3];
-			atomic_fetch_add(&skkd->stats.bad_frames, 1);
-			if (len == 0) {
-				conn_fail(c, WERR_MALFORMED,
-				    "empty frame (length 0)");
-				return;
-			}
-			snprintf(err, sizeof(err), "frame length %u refused "
-			    "(limit %zu bytes)", (unsigned)len,
-			    skkd->conf.max_frame);
-			conn_fail(c, WERR_TOO_BIG, err);
+		if (conn_frame_len(c, hdr, &len) == -1)
 			return;
-		}
+		if (len >= CONN_BIG_INPUT)
+			c->big = 1;
 		if (evbuffer_get_length(in) < WIRE_HDR_LEN + (size_t)len)
 			return;
 		evbuffer_drain(in, WIRE_HDR_LEN);
@@ -553,7 +662,7 @@ conn_flow(struct conn *c)
 {
 	if (c->state != CONN_HELLO && c->state != CONN_READY)
 		return;
-	if (c->inflight >= CONN_MAX_INFLIGHT ||
+	if (c->slice_fn != NULL || c->inflight >= CONN_MAX_INFLIGHT ||
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) > CONN_OUT_HIGH)
 		return;
 	if (!(bufferevent_get_enabled(c->bev) & EV_READ)) {
@@ -571,6 +680,7 @@ conn_close(struct conn *c)
 		return;
 	c->state = CONN_CLOSED;
 	TAILQ_REMOVE(&c->w->conns, c, entry);
+	peers_put(c->w->srv->peers, c->pkey);
 	event_free(c->timer);
 	c->timer = NULL;
 	event_free(c->more);
@@ -582,14 +692,61 @@ conn_close(struct conn *c)
 		c->stage_free(c->stage);
 	c->stage = NULL;
 	atomic_fetch_sub(&skkd->stats.connections, 1);
+	/*
+	 * The megabytes a large frame took are free now but stay in this
+	 * thread's malloc arena; trim soon, once for a whole crowd.
+	 */
+	if (c->big && c->w->trim != NULL &&
+	    !evtimer_pending(c->w->trim, NULL)) {
+		struct timeval	tv = { 0, TRIM_DELAY_USEC };
+
+		evtimer_add(c->w->trim, &tv);
+	}
 	conn_unref(c);
 }
 
 static void
 conn_unref(struct conn *c)
 {
-	if (--c->refs == 0)
-		free(c);
+	if (--c->refs > 0)
+		return;
+	/* A pending slice holds a reference: it has run by now. */
+	if (c->slice != NULL)
+		event_free(c->slice);
+	free(c);
+}
+
+/* Slices: long requests share the loop with every other connection. */
+
+void
+conn_yield(struct conn *c, void (*fn)(struct conn *, void *), void *arg)
+{
+	/* A zero timeout runs after the loop has polled for I/O again. */
+	struct timeval	tv = { 0, 0 };
+
+	if (c->slice_fn == NULL)
+		c->refs++;
+	c->slice_fn = fn;
+	c->slice_arg = arg;
+	evtimer_add(c->slice, &tv);
+}
+
+static void
+conn_slice_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct conn	*c = arg;
+	void		(*fn)(struct conn *, void *) = c->slice_fn;
+
+	c->slice_fn = NULL;
+	fn(c, c->slice_arg);
+	/* Yielding again took a reference of its own. */
+	if (c->slice_fn == NULL && conn_alive(c)) {
+		if (!(bufferevent_get_enabled(c->bev) & EV_READ))
+			conn_flow(c);
+		else
+			event_active(c->more, EV_READ, 0);	/* held back */
+	}
+	conn_unref(c);
 }
 
 int
@@ -730,7 +887,8 @@ worker_drain_cb(evutil_socket_t fd, short ev, void *arg)
 
 	if (w->listener != NULL)
 		evconnlistener_disable(w->listener);
-	event_del(w->resume);
+	if (w->resume != NULL)
+		event_del(w->resume);
 }
 
 int

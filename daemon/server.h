@@ -70,6 +70,15 @@ void		 conn_set_stage(struct conn *, void *stage,
 int		 conn_alive(const struct conn *);
 /* Hands job to the writer; the connection is held until finish runs. */
 void		 conn_submit(struct conn *, struct djob *);
+/*
+ * Calls fn(c, arg) on the connection's loop once the loop has polled for
+ * I/O again, so that other connections are served meanwhile. Until fn
+ * returns without yielding again, no further request of c is handled
+ * (answers keep their order) and c stays in memory; fn must check
+ * conn_alive and only free arg when the connection has closed.
+ */
+void		 conn_yield(struct conn *, void (*fn)(struct conn *, void *),
+		    void *arg);
 /* Ends the connection after what is queued has been sent. */
 void		 conn_fail(struct conn *, enum wire_err, const char *why);
 

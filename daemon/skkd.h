@@ -28,6 +28,8 @@ struct skkd_stats {
 	atomic_ullong	requests;
 	atomic_ullong	verifications;
 	atomic_ullong	bad_frames;
+	atomic_ullong	refused_addr;	/* over max_connections_per_address */
+	atomic_ullong	http_refused_addr;	/* over http_..._per_address */
 };
 
 struct skkd {

@@ -15,6 +15,8 @@
 #define WIRE_HDR_LEN		4
 #define WIRE_MAX_FRAME_DEFAULT	(8u * 1024 * 1024)
 #define WIRE_MAX_BATCH_DEFAULT	10000
+/* The largest frame a peer without a client certificate may send. */
+#define WIRE_ANON_FRAME_MAX	(64u * 1024)
 #define WIRE_MAX_DEPTH		4	/* nesting of lists of maps */
 #define WIRE_MAX_ITEMS		(512u * 1024)	/* CBOR items per message:
 						   bounds decoding memory */

@@ -62,6 +62,9 @@ sed -i -e 's/^workers = .*/workers = 1/' -e 's/^map_size = .*/map_size = 8G/' \
 cat >>"$conf" <<CONF
 http_max_requests = 1000000
 http_rate = 1000000
+max_connections_per_address = 30000
+http_max_connections_per_address = 30000
+hello_timeout = 3600
 http_idle_timeout = 3600
 http_header_timeout = 3600
 CONF

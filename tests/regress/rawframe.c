@@ -12,7 +12,15 @@
  * STEP: verify:N  a VERIFY of N items, each NUMBER;
  *       issue:N   an ISSUE of N empty items (needs an admin certificate);
  *       len:HEX   a bare 4-byte header of that length, and no body;
- *       read      nothing sent, one more answer (or the close) read.
+ *       read      nothing sent, one more answer (or the close) read;
+ *       qr:N      a VERIFY of N items, each {QR: NUMBER} (NUMBER is then
+ *                 a QR text); qr:max, the most an anonymous caller may
+ *                 send: HELLO's COUNT, and what fits WIRE_ANON_FRAME_MAX;
+ *       part:HEX  a header of that length and all but the last byte of
+ *                 its body, no answer awaited (a frame held open);
+ *       hold:S    nothing sent or read for S seconds;
+ *       for:S     the previous step again and again for S seconds, then
+ *                 "for N requests E errors max MS" (slowest answer).
  */
 
 #include <sys/socket.h>
@@ -22,10 +30,12 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/ssl.h>
@@ -33,6 +43,9 @@
 #include "wire.h"
 
 #define RF_MAX_ANSWER	(64u * 1024 * 1024)
+
+static int	 quiet;		/* for:S: answers are counted, not printed */
+static uint64_t	 hello_count = WIRE_MAX_BATCH_DEFAULT;
 
 static SSL	*rf_connect(int, const char *, const char *, const char *);
 static int	 rf_send(SSL *, const uint8_t *, size_t);
@@ -100,7 +113,7 @@ rf_read(SSL *ssl, uint8_t *p, size_t len)
 	return 0;
 }
 
-/* Reads and prints one answer; -1 when the connection is over. */
+/* Reads and prints one answer: 0, 1 for an ERROR, -1 when it is over. */
 static int
 rf_answer(SSL *ssl)
 {
@@ -113,6 +126,7 @@ rf_answer(SSL *ssl)
 
 	if ((rc = rf_read(ssl, hdr, sizeof(hdr))) != 0) {
 		printf("%s\n", rc == 2 ? "timeout" : "closed");
+		fflush(stdout);
 		return -1;
 	}
 	if (wire_frame_len(hdr, RF_MAX_ANSWER, &len) == -1 ||
@@ -126,6 +140,11 @@ rf_answer(SSL *ssl)
 		printf("undecodable answer: %s\n", err);
 		return -1;
 	}
+	rc = wire_type(m) == WIRE_ERROR;
+	if (quiet) {
+		wire_msg_free(m);
+		return rc;
+	}
 	if (wire_type(m) == WIRE_ERROR) {
 		wire_get_uint(m, WK_ERR, &e);
 		wire_get_str(m, WK_ERRMSG, msg, sizeof(msg));
@@ -135,6 +154,7 @@ rf_answer(SSL *ssl)
 		wire_get_str(m, WK_ROLE, msg, sizeof(msg));
 		printf("%llu hello role=%s\n", (unsigned long long)wire_id(m),
 		    msg);
+		wire_get_uint(m, WK_COUNT, &hello_count);
 	} else {
 		if (wire_list_len(m, WK_ITEMS) > 0)
 			wire_get_uint(wire_list_get(m, WK_ITEMS, 0), WK_VERDICT,
@@ -145,7 +165,45 @@ rf_answer(SSL *ssl)
 	}
 	fflush(stdout);
 	wire_msg_free(m);
-	return 0;
+	return rc;
+}
+
+/* part:HEX: a frame held one byte short of its announced length. */
+static int
+rf_part(SSL *ssl, unsigned long v)
+{
+	uint8_t	hdr[WIRE_HDR_LEN], *body;
+	int	rc;
+
+	hdr[0] = v >> 24;
+	hdr[1] = v >> 16;
+	hdr[2] = v >> 8;
+	hdr[3] = v;
+	if (v == 0 || (body = calloc(1, v)) == NULL)
+		return -1;
+	/* A server that refuses at the header closes: that is no error. */
+	if ((rc = rf_send(ssl, hdr, sizeof(hdr))) == 0)
+		rf_send(ssl, body, v - 1);
+	free(body);
+	return rc;
+}
+
+/* qr:max: HELLO's COUNT, and no more than an anonymous frame holds. */
+static size_t
+rf_qr_max(const char *text)
+{
+	size_t	n = (WIRE_ANON_FRAME_MAX - 1024) / (strlen(text) + 8);
+
+	return hello_count < n ? (size_t)hello_count : n;
+}
+
+static double
+rf_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Builds and sends one step's frame; -1 on a bad step or a failed write. */
@@ -156,10 +214,12 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 	uint8_t		*out, hdr[WIRE_HDR_LEN];
 	size_t		 outlen, i, n;
 	unsigned long	 v;
-	int		 rc = 0, issue;
+	int		 rc = 0, issue, qr;
 
-	if (strcmp(step, "read") == 0)
+	if (strcmp(step, "read") == 0 || strncmp(step, "hold:", 5) == 0)
 		return 0;
+	if (strncmp(step, "part:", 5) == 0)
+		return rf_part(ssl, strtoul(step + 5, NULL, 16));
 	if (strncmp(step, "len:", 4) == 0) {
 		v = strtoul(step + 4, NULL, 16);
 		hdr[0] = v >> 24;
@@ -169,9 +229,12 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 		return rf_send(ssl, hdr, sizeof(hdr));
 	}
 	issue = strncmp(step, "issue:", 6) == 0;
-	if (!issue && strncmp(step, "verify:", 7) != 0)
+	qr = strncmp(step, "qr:", 3) == 0;
+	if (!issue && !qr && strncmp(step, "verify:", 7) != 0)
 		return -1;
 	n = strtoul(strchr(step, ':') + 1, NULL, 10);
+	if (qr && strcmp(step, "qr:max") == 0)
+		n = rf_qr_max(number);
 	if ((m = wire_msg_new(issue ? WIRE_ISSUE : WIRE_VERIFY, id)) == NULL)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
@@ -180,6 +243,8 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 		else if (issue)
 			rc = wire_put_bytes(it, WK_RECORD, (const uint8_t *)"",
 			    0) | wire_put_str(it, WK_NIK, "3171000000000000");
+		else if (qr)
+			rc = wire_put_str(it, WK_QR, number);
 		else
 			rc = wire_put_str(it, WK_NUMBER, number);
 	}
@@ -189,6 +254,32 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 	}
 	wire_msg_free(m);
 	return rc;
+}
+
+/* for:S: step again and again, each answer awaited, for S seconds. */
+static int
+rf_for(SSL *ssl, const char *step, const char *number, double secs)
+{
+	double		t0 = rf_now(), t, slowest = 0;
+	unsigned	n = 0, errs = 0;
+	uint64_t	id = 1000;
+	int		rc = 0;
+
+	quiet = 1;
+	while ((t = rf_now()) - t0 < secs) {
+		if (rf_step(ssl, step, number, id++) == -1 ||
+		    (rc = rf_answer(ssl)) == -1)
+			break;
+		errs += rc;
+		n++;
+		if (rf_now() - t > slowest)
+			slowest = rf_now() - t;
+	}
+	quiet = 0;
+	printf("for %u requests %u errors max %.0f ms\n", n, errs,
+	    slowest * 1000);
+	fflush(stdout);
+	return rc == -1 ? -1 : 0;
 }
 
 int
@@ -211,6 +302,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	signal(SIGPIPE, SIG_IGN);
 	if (argc < 4 || (cert == NULL) != (key == NULL)) {
 		fprintf(stderr, "usage: rawframe [-c cert -k key] PORT CAFILE "
 		    "NUMBER STEP...\n");
@@ -227,10 +319,21 @@ main(int argc, char **argv)
 	    rf_send(ssl, out, outlen) == -1 || rf_answer(ssl) == -1)
 		return 1;
 	for (i = 3; i < argc; i++) {
+		if (strncmp(argv[i], "for:", 4) == 0) {
+			if (i == 3 || rf_for(ssl, argv[i - 1], argv[2],
+			    atof(argv[i] + 4)) == -1)
+				return 1;
+			continue;
+		}
 		if (rf_step(ssl, argv[i], argv[2], i - 1) == -1) {
 			printf("cannot send step '%s'\n", argv[i]);
 			return 1;
 		}
+		if (strncmp(argv[i], "hold:", 5) == 0)
+			sleep(atoi(argv[i] + 5));
+		if (strncmp(argv[i], "part:", 5) == 0 ||
+		    strncmp(argv[i], "hold:", 5) == 0)
+			continue;
 		if (rf_answer(ssl) == -1)
 			return 0;
 	}

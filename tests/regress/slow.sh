@@ -22,6 +22,8 @@ cat >>"$T/a/skkd.conf" <<CONF
 http_header_timeout = $DL_HEAD
 http_idle_timeout = $DL_IDLE
 http_rate = 1000000
+max_connections_per_address = 1000
+http_max_connections_per_address = 1000
 CONF
 inst_start a || { echo "not ok 1 - skkd starts"; exit 1; }
 H=$(cat "$T/a.hport"); P=$(cat "$T/a.port")

@@ -56,6 +56,9 @@ http_header_timeout = $DL_HEAD
 http_idle_timeout = $DL_IDLE
 http_rate = 1000000
 http_max_requests = 1000000
+max_connections_per_address = 5000
+http_max_connections_per_address = 5000
+hello_timeout = $DL_IDLE
 CONF
 inst_start s || { echo "not ok 1 - skkd starts"; exit 1; }
 H=$(cat "$T/s.hport"); P=$(cat "$T/s.port")
@@ -117,6 +120,8 @@ inst_stop s
 inst_init f || { echo "not ok $((tapn + 1)) - skkd init"; exit 1; }
 # Only the flood's end may free descriptors, not a handshake deadline.
 sed -i 's/^handshake_timeout.*/handshake_timeout = 120/' "$T/f/skkd.conf"
+printf 'max_connections_per_address = 5000\nhttp_max_connections_per_address = 5000\n' \
+    >>"$T/f/skkd.conf"
 printf '#!/bin/sh\nulimit -n 256\nexec "%s" "$@"\n' "$SKKD" >"$T/skkd-256"
 chmod +x "$T/skkd-256"
 SKKD="$T/skkd-256" inst_start f || { echo "not ok $((tapn + 1)) - skkd starts"; exit 1; }

@@ -16,7 +16,8 @@
  * failed, then, when all are closed, LIMIT seconds later or on SIGTERM:
  *   MODE opened N failed F closed C open O min S median S max S
  * (close times in seconds, of the connections the server closed).
- * Usage: slowpoke [-t LIMIT] MODE HOST PORT N
+ * Usage: slowpoke [-t LIMIT] [-b SOURCE] MODE HOST PORT N
+ * (-b: connect from that local address, e.g. 127.0.0.2, another client)
  */
 
 #include <sys/resource.h>
@@ -68,6 +69,7 @@ static const char	*mode_names[] = { "tcp", "hs", "idle", "head",
 			    "frame" };
 static enum mode	 mode;
 static struct sockaddr_in sin_peer;
+static struct sockaddr_in sin_self;	/* family 0: the kernel chooses */
 static SSL_CTX		*ctx;
 static unsigned char	*hello;		/* the ClientHello, hs mode */
 static size_t		 hello_len;
@@ -187,6 +189,11 @@ conn_start(struct sconn *c, double t)
 		return;
 	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (sin_self.sin_family != 0 && bind(c->fd,
+	    (struct sockaddr *)&sin_self, sizeof(sin_self)) == -1) {
+		conn_fail(c);
+		return;
+	}
 	c->state = S_CONNECTING;
 	c->want = POLLOUT;
 	if (connect(c->fd, (struct sockaddr *)&sin_peer,
@@ -400,9 +407,14 @@ main(int argc, char **argv)
 	double		 limit = 120, end = 0;
 	int		 i, n, ch, live, ready = 0, failed;
 
-	while ((ch = getopt(argc, argv, "t:")) != -1)
+	while ((ch = getopt(argc, argv, "b:t:")) != -1)
 		if (ch == 't')
 			limit = atof(optarg);
+		else if (ch == 'b') {
+			sin_self.sin_family = AF_INET;
+			if (inet_pton(AF_INET, optarg, &sin_self.sin_addr) != 1)
+				return 2;
+		}
 	argc -= optind;
 	argv += optind;
 	for (i = 0; argc == 4 && i < (int)(sizeof(mode_names) /
@@ -411,7 +423,7 @@ main(int argc, char **argv)
 			break;
 	if (argc != 4 || i == sizeof(mode_names) / sizeof(*mode_names) ||
 	    (n = atoi(argv[3])) <= 0) {
-		fprintf(stderr, "usage: slowpoke [-t limit] tcp|hs|idle|head|"
+		fprintf(stderr, "usage: slowpoke [-t limit] [-b source] tcp|hs|idle|head|"
 		    "frame host port n\n");
 		return 2;
 	}
