@@ -93,6 +93,10 @@ static const struct conf_key conf_keys[] = {
 	    CONF_TIMEOUT_MAX, 0 },
 	{ "http_idle_timeout",	CONF_K_UINT,	F(http_idle_timeout), 1,
 	    CONF_TIMEOUT_MAX, 0 },
+	{ "anonymous_max_batch", CONF_K_UINT,	F(anonymous_max_batch), 1,
+	    CONF_BATCH_MAX, 0 },
+	{ "anonymous_rate",	CONF_K_UINT,	F(anonymous_rate), 1,
+	    CONF_BATCH_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -223,6 +227,8 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->http_rate = 50;
 	c->http_header_timeout = 10;
 	c->http_idle_timeout = 30;
+	c->anonymous_max_batch = 100;
+	c->anonymous_rate = 10;
 }
 
 static int

@@ -72,6 +72,10 @@ struct conf {
 	unsigned		http_rate;	/* per second per address */
 	unsigned		http_header_timeout;	/* seconds, absolute */
 	unsigned		http_idle_timeout;	/* seconds */
+
+	/* Callers without a client certificate on the companion port. */
+	unsigned		anonymous_max_batch;	/* items per VERIFY */
+	unsigned		anonymous_rate;	/* verifications/s per address */
 };
 
 /*

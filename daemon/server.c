@@ -38,6 +38,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "metrics.h"
+#include "rate.h"
 #include "server.h"
 #include "skkd.h"
 #include "store.h"
@@ -81,6 +82,7 @@ struct conn {
 	unsigned		 refs;		/* 1 while open + 1 per job */
 	unsigned		 inflight;
 	char			 addr[64];
+	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
 	void			*stage;		/* ops.c: a batch being staged */
 	void			(*stage_free)(void *);
 	TAILQ_ENTRY(conn)	 entry;
@@ -331,6 +333,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->refs = 1;
 	c->state = CONN_HANDSHAKE;
 	conn_format_addr(sa, c->addr, sizeof(c->addr));
+	rate_addr_key(sa, c->key);
 	/* SIGHUP may swap the context; old ones live until exit. */
 	if ((c->ssl = SSL_new(__atomic_load_n(&skkd->ssl_ctx,
 	    __ATOMIC_ACQUIRE))) == NULL)
@@ -657,6 +660,12 @@ struct store_rd *
 conn_reader(struct conn *c)
 {
 	return c->w->rd;
+}
+
+const uint8_t *
+conn_addr_key(const struct conn *c)
+{
+	return c->key;
 }
 
 void *
