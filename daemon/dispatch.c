@@ -112,13 +112,13 @@ dispatch_hello(struct conn *c, struct wire_msg *msg)
 		return -1;
 	}
 	conn_peer(c, &peer);
-	/* COUNT is what this caller may send, so skk splits its lists. */
 	snprintf(name, sizeof(name), "skkd %s %s", SKKD_VERSION,
 	    skkd->conf.issuer_name);
 	if ((ans = wire_msg_new(WIRE_HELLO, wire_id(msg))) != NULL &&
 	    (wire_put_uint(ans, WK_VERSION, WIRE_VERSION) == -1 ||
 	    wire_put_str(ans, WK_NAME, name) == -1 ||
 	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1 ||
+	    /* What this caller may send, so that skk splits its lists. */
 	    wire_put_uint(ans, WK_COUNT, dispatch_max_batch(&peer)) == -1)) {
 		wire_msg_free(ans);
 		ans = NULL;
@@ -254,7 +254,9 @@ struct verify_req {
 static int
 verify_req_read(const struct wire_msg *item, struct verify_req *vq)
 {
-	memset(vq, 0, sizeof(*vq));
+	/* Not memset: this runs for every item of every batch. */
+	vq->qr = vq->has_name = 0;
+	vq->name[0] = '\0';
 	if (wire_check_keys(item, WK_BIT(WK_NUMBER) | WK_BIT(WK_QR) |
 	    WK_BIT(WK_NAME), vq->text, sizeof(vq->text)) == -1)
 		return -1;
@@ -300,8 +302,9 @@ verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
 		verify_by_number(conn_reader(c), vq.text, now, &vr);
 	verify_redact(&vr, trusted ? CALLER_TRUSTED : vq.qr ? CALLER_QR :
 	    CALLER_ANONYMOUS, vq.has_name ? vq.name : NULL);
-	if (vr.number[0] != '\0' &&
-	    wire_put_str(ans, WK_NUMBER, vr.number) == -1)
+	/* A number item gets its text back as sent, even malformed. */
+	if ((!vq.qr || vr.number[0] != '\0') && wire_put_str(ans, WK_NUMBER,
+	    vq.qr ? vr.number : vq.text) == -1)
 		return -1;
 	return put_result(ans, &vr);
 }

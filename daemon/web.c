@@ -369,6 +369,7 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 {
 	const struct verdict_words	*w = &verdict_words[vr->verdict];
 	char				 id[200], en[200], t[21];
+	char				 why[CERT_ERR_MAX];
 
 	web_reason(vr, qr, id, en, sizeof(id));
 	web_page_begin(r->body, "Pemeriksaan SKK / SKK check");
@@ -380,7 +381,7 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 	evbuffer_add_printf(r->body, "</small></p></div>\n");
 	if (vr->found)
 		web_fields(r->body, vr);
-	else if (cert_check_number(vr->number, id, sizeof(id)) == 0) {
+	else if (cert_check_number(vr->number, why, sizeof(why)) == 0) {
 		/* Only a well-formed number is shown: never echo input. */
 		evbuffer_add_printf(r->body, "<dl>\n");
 		web_field(r->body, "Nomor sertifikat", "Certificate number",
