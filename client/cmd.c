@@ -55,8 +55,8 @@ static int	cmd_issue_qr(struct cmd_ctx *, const struct wire_msg *,
 static const struct cmd cmd_list[] = {
 	{ "help", cmd_help, "[COMMAND]",
 	  "list the commands, or show how to use one", 0 },
-	{ "verify", cmd_verify, "NUMBER|QR|- ... | --qr TEXT | --image FILE.png "
-	  "[--keys FILE] [--offline]",
+	{ "verify", cmd_verify, "NUMBER|QR|- ... | NUMBER --name NAME | "
+	  "--qr TEXT | --image FILE.png [--keys FILE] [--offline]",
 	  "check certificates by number or QR text (- reads stdin)", 0 },
 	{ "issue", cmd_issue, "--name NAME --nik NIK --job CODE --level N "
 	  "[--job-title T] [--job-title-en T] [--event E] [--organiser O] "
@@ -561,9 +561,10 @@ cmd_help(struct cmd_ctx *x, int argc, char **argv)
 /* --- verify ----------------------------------------------------------- */
 
 struct cmd_queries {
-	char	**v;
-	size_t	  n;
-	size_t	  size;
+	char		**v;
+	size_t		  n;
+	size_t		  size;
+	const char	 *name;		/* --name: compared by the server */
 };
 
 static int
@@ -624,12 +625,14 @@ cmd_read_items(struct cmd_ctx *x, struct cmd_queries *q)
 }
 
 static int
-cmd_put_query(struct wire_msg *m, const char *query)
+cmd_put_query(struct wire_msg *m, const char *query, const char *name)
 {
 	struct wire_msg	*it;
 	char		 number[CMD_LINE_MAX + 1];
 
 	if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
+		return -1;
+	if (name != NULL && wire_put_str(it, WK_NAME, name) == -1)
 		return -1;
 	if (cmd_is_qr(query))
 		return wire_put_str(it, WK_QR, query);
@@ -651,7 +654,7 @@ cmd_verify_send(struct cmd_ctx *x, const struct cmd_queries *q,
 	for (b->n = 0; b->first + b->n < q->n &&
 	    b->n < net_max_batch(x->net) && bytes < net_max_bytes(x->net);
 	    b->n++) {
-		if (cmd_put_query(m, q->v[b->first + b->n]) == -1)
+		if (cmd_put_query(m, q->v[b->first + b->n], q->name) == -1)
 			return cmd_oom(x, m);
 		bytes += strlen(q->v[b->first + b->n]) + 8;
 	}
@@ -713,10 +716,28 @@ cmd_verify_run(struct cmd_ctx *x, const struct cmd_queries *q)
 	return cmd_end(x, worst);
 }
 
+/* --name: one certificate, and a name the server can compare. */
+static int
+cmd_verify_name(struct cmd_ctx *x, const struct cmd_queries *q)
+{
+	if (q->name == NULL)
+		return 0;
+	if (q->n != 1)
+		return cmd_fail(x, EX_USAGE, "verify: --name compares the "
+		    "holder of one certificate, not %zu", q->n);
+	/* Spaces and case are the server's to forgive; only the size. */
+	if (q->name[0] == '\0' || strlen(q->name) > CERT_NAME_MAX)
+		return cmd_fail(x, EX_DATAERR, "verify: --name: 1 to %d "
+		    "bytes", CERT_NAME_MAX);
+	return 0;
+}
+
 static int
 cmd_verify(struct cmd_ctx *x, int argc, char **argv)
 {
-	struct cmd_queries	  q = { NULL, 0, 0 };
+	struct cmd_queries	  q = { NULL, 0, 0, NULL };
+	const struct cmd_opt	  opts[] = { { "name", &q.name },
+				    { NULL, NULL } };
 	char			**pos = NULL;
 	int			  npos, i, rc;
 
@@ -726,7 +747,7 @@ cmd_verify(struct cmd_ctx *x, int argc, char **argv)
 		return cmd_verify_qr(x, argc, argv);
 	if ((pos = calloc((size_t)argc + 1, sizeof *pos)) == NULL)
 		return cmd_fail(x, EX_OSERR, "out of memory");
-	rc = cmd_parse(x, argc, argv, NULL, pos, 1, argc, &npos);
+	rc = cmd_parse(x, argc, argv, opts, pos, 1, argc, &npos);
 	for (i = 0; rc == 0 && i < npos; i++) {
 		if (strcmp(pos[i], "-") == 0)
 			rc = cmd_read_items(x, &q);
@@ -736,6 +757,8 @@ cmd_verify(struct cmd_ctx *x, int argc, char **argv)
 	free(pos);
 	if (rc == 0 && q.n == 0)
 		rc = cmd_fail(x, EX_DATAERR, "verify: nothing to verify");
+	if (rc == 0)
+		rc = cmd_verify_name(x, &q);
 	if (rc == 0 && (rc = cmd_begin(x)) == 0)
 		rc = cmd_verify_run(x, &q);
 	cmd_queries_free(&q);

@@ -212,6 +212,8 @@ out_verify_json(struct output *o, const struct wire_msg *it,
 	if (!wire_has(it, WK_NAME))
 		return;
 	out_set_str(j, "name", out_get(it, WK_NAME, buf, sizeof buf));
+	if (wire_get_uint(it, WK_MATCH, &v) == 0)
+		json_object_set_new(j, "name_match", json_boolean(v == 1));
 	out_set_str(j, "job_code", out_get(it, WK_JOB, buf, sizeof buf));
 	out_set_str(j, "job_title", out_get(it, WK_DETAIL, buf, sizeof buf));
 	if (wire_get_uint(it, WK_LEVEL, &v) == 0)
@@ -240,7 +242,7 @@ out_verify_human(struct output *o, const struct wire_msg *it,
 {
 	char		 number[64], name[OUT_TEXT], job[16], title[OUT_TEXT];
 	char		 expires[16], q[OUT_TEXT];
-	uint64_t	 level = 0;
+	uint64_t	 level = 0, match;
 
 	out_get(it, WK_NUMBER, number, sizeof number);
 	snprintf(q, sizeof q, "%s", query);
@@ -259,6 +261,9 @@ out_verify_human(struct output *o, const struct wire_msg *it,
 	}
 	if (verdict != VERDICT_VALID)
 		out_reason_human(o->f, code);
+	if (wire_get_uint(it, WK_MATCH, &match) == 0)
+		fputs(match == 1 ? "  (name matches)" :
+		    "  (name does not match)", o->f);
 	fputc('\n', o->f);
 	/* The words a holder or employer must act on (PROTOCOL.md §1.6). */
 	if ((verdict == VERDICT_VALID || code == REASON_MISMATCH ||
@@ -271,6 +276,7 @@ int
 output_verify(struct output *o, const struct wire_msg *it, const char *query)
 {
 	uint64_t	verdict = VERDICT_UNKNOWN, code = REASON_UNAVAILABLE;
+	uint64_t	match;
 
 	if (wire_get_uint(it, WK_VERDICT, &verdict) == -1 || verdict > 2)
 		verdict = VERDICT_UNKNOWN;
@@ -281,6 +287,9 @@ output_verify(struct output *o, const struct wire_msg *it, const char *query)
 		out_verify_json(o, it, query, verdict, code);
 	else
 		out_verify_human(o, it, query, verdict, code);
+	/* A valid card with another person's name is no check passed. */
+	if (wire_get_uint(it, WK_MATCH, &match) == 0 && match != 1)
+		return VERDICT_NOT_VALID;
 	return (int)verdict;
 }
 

@@ -24,7 +24,8 @@ int		 output_end(struct output *);
 /*
  * One item of a VERIFY answer; query is what was asked (shown when the
  * server could not read a number from it). Returns the verdict (enum
- * cert_verdict); a missing or unknown verdict counts as UNKNOWN.
+ * cert_verdict); a missing or unknown verdict counts as UNKNOWN, and a
+ * name the server found not to match (MATCH 0) makes it NOT_VALID.
  */
 int		 output_verify(struct output *, const struct wire_msg *item,
 		    const char *query);

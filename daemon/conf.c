@@ -99,6 +99,10 @@ static const struct conf_key conf_keys[] = {
 	    F(http_max_connections_per_address), 1, CONF_CONN_MAX, 0 },
 	{ "hello_timeout",	CONF_K_UINT,	F(hello_timeout), 1,
 	    CONF_TIMEOUT_MAX, 0 },
+	{ "anonymous_max_batch", CONF_K_UINT,	F(anonymous_max_batch), 1,
+	    CONF_BATCH_MAX, 0 },
+	{ "anonymous_rate",	CONF_K_UINT,	F(anonymous_rate), 1,
+	    CONF_BATCH_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -232,6 +236,8 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->max_connections_per_address = 32;
 	c->http_max_connections_per_address = 256;
 	c->hello_timeout = 10;
+	c->anonymous_max_batch = 100;
+	c->anonymous_rate = 10;
 }
 
 static int

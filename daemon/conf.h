@@ -77,6 +77,9 @@ struct conf {
 	unsigned		max_connections_per_address;
 	unsigned		http_max_connections_per_address;
 	unsigned		hello_timeout;	/* seconds after the handshake */
+	/* Callers without a client certificate on the companion port. */
+	unsigned		anonymous_max_batch;	/* items per VERIFY */
+	unsigned		anonymous_rate;	/* verifications/s per address */
 };
 
 /*

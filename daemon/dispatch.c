@@ -7,6 +7,7 @@
  */
 
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "ops.h"
 #include "qr.h"
 #include "qrpay.h"
+#include "rate.h"
 #include "record.h"
 #include "skkd.h"
 #include "store.h"
@@ -69,6 +71,10 @@ static void	dispatch_timed(const struct handler *, struct conn *,
 /* The verdict of the request being handled on this thread, for metrics. */
 static _Thread_local int	req_verdict;
 
+/* Anonymous verifications per address, across the workers. */
+static struct rate		*anon_rate;
+static pthread_once_t		 anon_rate_once = PTHREAD_ONCE_INIT;
+
 static const struct handler handlers[] = {
 	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
 	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS) | WK_BIT(WK_BATCH) | WK_BIT(WK_MORE) |
@@ -86,6 +92,17 @@ static const struct handler handlers[] = {
 	{ WIRE_QR, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_FORMAT) | WK_BIT(WK_SIZE),
 	    h_qr },
 };
+
+/* Items one VERIFY may hold for this peer. */
+static unsigned
+dispatch_max_batch(const struct tls_peer *p)
+{
+	const struct conf	*c = &skkd->conf;
+
+	if (p->role == ROLE_NONE && c->anonymous_max_batch < c->max_batch)
+		return c->anonymous_max_batch;
+	return c->max_batch;
+}
 
 int
 dispatch_hello(struct conn *c, struct wire_msg *msg)
@@ -114,7 +131,8 @@ dispatch_hello(struct conn *c, struct wire_msg *msg)
 	    (wire_put_uint(ans, WK_VERSION, WIRE_VERSION) == -1 ||
 	    wire_put_str(ans, WK_NAME, name) == -1 ||
 	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1 ||
-	    wire_put_uint(ans, WK_COUNT, skkd->conf.max_batch) == -1)) {
+	    /* What this caller may send, so that skk splits its lists. */
+	    wire_put_uint(ans, WK_COUNT, dispatch_max_batch(&peer)) == -1)) {
 		wire_msg_free(ans);
 		ans = NULL;
 	}
@@ -232,51 +250,116 @@ put_result(struct wire_msg *ans, const struct verify_result *vr)
 		return -1;
 	if (put_verdict(ans, vr->verdict, vr->reason) == -1)
 		return -1;
+	if (vr->match != -1 && wire_put_uint(ans, WK_MATCH, vr->match) == -1)
+		return -1;
 	return vr->found ? put_public(ans, &vr->cert) : 0;
 }
 
-/* Live status of a number; the verdict is UNKNOWN when the store fails. */
-static int
-verify_number(struct conn *c, struct wire_msg *ans, const char *number,
-    int64_t now)
-{
-	struct verify_result	vr;
+/* One VERIFY item as read: a NUMBER or QR text, and a NAME to compare. */
+struct verify_req {
+	char		 text[QRPAY_URL_MAX + 1];
+	int		 qr;
+	char		 name[CERT_NAME_MAX + 1];
+	int		 has_name;
+};
 
-	verify_by_number(conn_reader(c), number, now, &vr);
-	if (wire_put_str(ans, WK_NUMBER, number) == -1)
+/* Fills vq from item; -1 with the reason in vq->text. */
+static int
+verify_req_read(const struct wire_msg *item, struct verify_req *vq)
+{
+	/* Not memset: this runs for every item of every batch. */
+	vq->qr = vq->has_name = 0;
+	vq->name[0] = '\0';
+	if (wire_check_keys(item, WK_BIT(WK_NUMBER) | WK_BIT(WK_QR) |
+	    WK_BIT(WK_NAME), vq->text, sizeof(vq->text)) == -1)
 		return -1;
-	return put_result(ans, &vr);
+	if (wire_has(item, WK_NAME)) {
+		if (wire_get_str(item, WK_NAME, vq->name,
+		    sizeof(vq->name)) == -1) {
+			snprintf(vq->text, sizeof(vq->text), "name: not text "
+			    "or longer than %d bytes", CERT_NAME_MAX);
+			return -1;
+		}
+		vq->has_name = 1;
+	}
+	if (wire_get_str(item, WK_NUMBER, vq->text, sizeof(vq->text)) == 0)
+		return 0;
+	if (wire_get_str(item, WK_QR, vq->text, sizeof(vq->text)) == 0) {
+		vq->qr = 1;
+		return 0;
+	}
+	snprintf(vq->text, sizeof(vq->text), "expected NUMBER or QR text");
+	return -1;
 }
 
-static int
-verify_qr(struct conn *c, struct wire_msg *ans, const char *text, int64_t now)
-{
-	struct verify_result	vr;
-
-	verify_by_qr(conn_reader(c), text, strlen(text), now, &vr);
-	if (vr.number[0] != '\0' &&
-	    wire_put_str(ans, WK_NUMBER, vr.number) == -1)
-		return -1;
-	return put_result(ans, &vr);
-}
-
+/*
+ * The live status of a number or QR; UNKNOWN when the store fails. Who
+ * may see what: a QR's holder name is in the QR, a reader or admin
+ * certificate sees it all, anyone else asking by number gets it masked.
+ */
 static int
 verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
-    int64_t now)
+    int trusted, int64_t now)
 {
-	char	text[QRPAY_URL_MAX + 1];
+	struct verify_result	vr;
+	struct verify_req	vq;
 
-	if (wire_check_keys(item, WK_BIT(WK_NUMBER) | WK_BIT(WK_QR), text,
-	    sizeof(text)) == 0) {
-		if (wire_get_str(item, WK_NUMBER, text, sizeof(text)) == 0)
-			return verify_number(c, ans, text, now);
-		if (wire_get_str(item, WK_QR, text, sizeof(text)) == 0)
-			return verify_qr(c, ans, text, now);
-		snprintf(text, sizeof(text), "expected NUMBER or QR text");
+	if (verify_req_read(item, &vq) == -1) {
+		if (wire_put_str(ans, WK_REASON, vq.text) == -1)
+			return -1;
+		return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
 	}
-	if (wire_put_str(ans, WK_REASON, text) == -1)
+	if (vq.qr)
+		verify_by_qr(conn_reader(c), vq.text, strlen(vq.text), now, &vr);
+	else
+		verify_by_number(conn_reader(c), vq.text, now, &vr);
+	verify_redact(&vr, trusted ? CALLER_TRUSTED : vq.qr ? CALLER_QR :
+	    CALLER_ANONYMOUS, vq.has_name ? vq.name : NULL);
+	/* A number item gets its text back as sent, even malformed. */
+	if ((!vq.qr || vr.number[0] != '\0') && wire_put_str(ans, WK_NUMBER,
+	    vq.qr ? vr.number : vq.text) == -1)
 		return -1;
-	return put_verdict(ans, VERDICT_NOT_VALID, REASON_MALFORMED);
+	return put_result(ans, &vr);
+}
+
+static void
+anon_rate_init(void)
+{
+	anon_rate = rate_new();
+}
+
+/*
+ * Anonymous callers: at most anonymous_max_batch items a request and
+ * anonymous_rate a second per address (burst: two full batches), so
+ * that sequential numbers cannot be read off by the thousand. 0, or -1
+ * after the refusal was sent.
+ */
+static int
+verify_anon_check(struct conn *c, uint64_t id, size_t n)
+{
+	const struct conf	*cf = &skkd->conf;
+	uint32_t		 wait;
+
+	if (n > cf->anonymous_max_batch) {
+		conn_reply_error(c, id, WERR_TOO_BIG, "verify: %zu items, "
+		    "but anonymous callers may send at most %u per request "
+		    "(anonymous_max_batch); a reader certificate lifts this "
+		    "limit", n, cf->anonymous_max_batch);
+		return -1;
+	}
+	pthread_once(&anon_rate_once, anon_rate_init);
+	if (anon_rate == NULL ||
+	    (wait = rate_take(anon_rate, conn_addr_key(c),
+	    cf->anonymous_rate, 2.0 * cf->anonymous_max_batch, (double)n,
+	    rate_now())) != 0) {
+		conn_reply_error(c, id, WERR_BUSY, "verify: too many "
+		    "anonymous verifications from your address (%u a second, "
+		    "anonymous_rate): try again in %u s; a reader certificate "
+		    "lifts this limit", cf->anonymous_rate,
+		    anon_rate == NULL ? 1 : wait);
+		return -1;
+	}
+	return 0;
 }
 
 static uint64_t
@@ -303,7 +386,7 @@ verify_items(struct conn *c, const struct tls_peer *p,
 	for (; *i < n; (*i)++) {
 		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
 		    verify_item(c, wire_list_get(msg, WK_ITEMS, *i), it,
-		    now) == -1)
+		    p->role != ROLE_NONE, now) == -1)
 			return -1;
 		if (*i + 1 < n && dispatch_usec() >= end) {
 			(*i)++;
@@ -414,6 +497,8 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 		    "verify: %zu items (1-%u allowed)", n, skkd->conf.max_batch);
 		return;
 	}
+	if (p->role == ROLE_NONE && verify_anon_check(c, wire_id(msg), n) == -1)
+		return;
 	if ((ans = wire_msg_new(WIRE_VERIFY, wire_id(msg))) == NULL)
 		goto fail;
 	/* Signature checks take turns with the loop's other clients. */

@@ -36,11 +36,11 @@
 #include "log.h"
 #include "metrics.h"
 #include "peers.h"
+#include "rate.h"
 #include "server.h"
 #include "skkd.h"
 #include "web.h"
 
-#define HTTP_RATE_SLOTS	4096		/* client addresses tracked */
 #define HTTP_RBUF	(4 * HTTP_HEAD_MAX)	/* one read, shared per worker */
 #define HTTP_OBUF_FLUSH	(64 * 1024)	/* send answers once this many wait */
 #define HTTP_ADMIN_CONNS 64		/* metrics_listen's own allowance */
@@ -51,13 +51,6 @@ enum hlisten {
 	HL_HTTPS = 0,
 	HL_ADMIN,
 	HL_MAX
-};
-
-/* A token bucket for one client address. */
-struct hrate {
-	uint8_t		key[16];
-	double		tokens;
-	uint64_t	last;		/* usec, monotonic */
 };
 
 /*
@@ -86,8 +79,7 @@ struct httpd {
 	struct hworker	*w;
 	/* Shared by the workers, so an address's limit does not depend on
 	 * which loop its connections land on. */
-	pthread_mutex_t	 rate_mtx;
-	struct hrate	 rate[HTTP_RATE_SLOTS];
+	struct rate	*rate;
 	atomic_ullong	 admin_conns;
 	struct peers	*peers;		/* HTTPS connections per address */
 };
@@ -129,8 +121,7 @@ struct hconn {
 	size_t			 inlen;
 	char			*out;		/* answers the socket did not take */
 	size_t			 outoff, outlen;
-	uint8_t			 key[16];	/* the address, for the rate */
-	uint8_t			 pkey[PEERS_KEY_LEN];	/* counted, HTTPS */
+	uint8_t			 key[RATE_KEY_LEN];	/* for the rate */
 	char			 addr[INET6_ADDRSTRLEN + 8];
 	TAILQ_ENTRY(hconn)	 entry;
 };
@@ -263,8 +254,11 @@ httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
 		return NULL;
 	}
 	h->ctx = ctx;
-	pthread_mutex_init(&h->rate_mtx, NULL);
 	h->fd[HL_HTTPS] = h->fd[HL_ADMIN] = -1;
+	if ((h->rate = rate_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	h->nw = server_nworkers(srv);
 	if ((h->peers = peers_new(c->http_max_connections)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -314,63 +308,38 @@ httpd_free(struct httpd *h)
 			close(h->fd[k]);
 	free(h->w);
 	peers_free(h->peers);
-	pthread_mutex_destroy(&h->rate_mtx);
+	rate_free(h->rate);
 	free(h);
 }
 
 /*
- * Rate limit: a token bucket per address, http_rate/s, burst 2x. A new
- * address evicts whoever hashed to its slot: the table stays small and
- * an evicted address only gets a fresh bucket.
+ * Rate limit: a token bucket per address (rate.c: IPv6 by /64),
+ * http_rate/s, burst 2x.
  */
 
 static void
-httpd_addr_key(const struct sockaddr *sa, uint8_t key[16], char *out,
-    size_t outlen)
+httpd_addr_key(const struct sockaddr *sa, uint8_t key[RATE_KEY_LEN],
+    char *out, size_t outlen)
 {
 	const struct sockaddr_in	*sin = (const void *)sa;
 	const struct sockaddr_in6	*sin6 = (const void *)sa;
 
-	memset(key, 0, 16);
-	if (sa->sa_family == AF_INET6) {
-		memcpy(key, &sin6->sin6_addr, 16);
+	rate_addr_key(sa, key);
+	if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &sin6->sin6_addr, out, outlen);
-	} else if (sa->sa_family == AF_INET) {
-		memcpy(key + 12, &sin->sin_addr, 4);
+	else if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &sin->sin_addr, out, outlen);
-	} else
+	else
 		snprintf(out, outlen, "?");
 }
 
 /* 0 if the address may make a request now, else seconds to wait. */
 static unsigned
-httpd_rate_take(struct httpd *h, const uint8_t key[16])
+httpd_rate_take(struct httpd *h, const uint8_t key[RATE_KEY_LEN])
 {
-	struct hrate	*r;
-	double		 rate = skkd->conf.http_rate, burst = 2 * rate;
-	uint64_t	 now = httpd_usec(), hash = 1469598103934665603ULL;
-	unsigned	 wait = 0;
-	int		 i;
+	double	rate = skkd->conf.http_rate;
 
-	for (i = 0; i < 16; i++)
-		hash = (hash ^ key[i]) * 1099511628211ULL;
-	pthread_mutex_lock(&h->rate_mtx);
-	r = &h->rate[hash % HTTP_RATE_SLOTS];
-	if (memcmp(r->key, key, 16) != 0 || r->last == 0) {
-		memcpy(r->key, key, 16);
-		r->tokens = burst;
-		r->last = now;
-	}
-	r->tokens += (double)(now - r->last) * rate / 1e6;
-	if (r->tokens > burst)
-		r->tokens = burst;
-	r->last = now;
-	if (r->tokens >= 1)
-		r->tokens -= 1;
-	else
-		wait = (unsigned)((1 - r->tokens) / rate) + 1;
-	pthread_mutex_unlock(&h->rate_mtx);
-	return wait;
+	return rate_take(h->rate, key, rate, 2 * rate, 1, rate_now());
 }
 
 /* Connections. */
@@ -498,7 +467,7 @@ static int
 httpd_addr_take(struct httpd *h, enum hlisten kind, const struct sockaddr *sa,
     uint8_t key[PEERS_KEY_LEN])
 {
-	peers_key(sa, key);
+	rate_addr_key(sa, key);
 	if (kind != HL_HTTPS || peers_take(h->peers, key,
 	    skkd->conf.http_max_connections_per_address) == 0)
 		return 0;
@@ -529,7 +498,6 @@ hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		close(fd);
 		return;
 	}
-	memcpy(c->pkey, key, sizeof(key));
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	httpd_addr_key(sa, c->key, c->addr, sizeof(c->addr));
 	TAILQ_INSERT_TAIL(&w->conns, c, entry);
@@ -573,7 +541,7 @@ hconn_close(struct hconn *c)
 	free(c->in);
 	free(c->out);
 	if (c->kind == HL_HTTPS)
-		peers_put(c->w->h->peers, c->pkey);
+		peers_put(c->w->h->peers, c->key);
 	atomic_fetch_sub(httpd_count(c->w->h, c->kind), 1);
 	free(c);
 }

@@ -60,25 +60,6 @@ peers_free(struct peers *p)
 	free(p);
 }
 
-void
-peers_key(const struct sockaddr *sa, uint8_t key[PEERS_KEY_LEN])
-{
-	static const uint8_t		 mapped[12] = { [10] = 0xff, [11] = 0xff };
-	const struct sockaddr_in	*sin = (const void *)sa;
-	const struct sockaddr_in6	*sin6 = (const void *)sa;
-
-	memset(key, 0, PEERS_KEY_LEN);
-	if (sa->sa_family == AF_INET) {
-		memcpy(key, mapped, sizeof(mapped));
-		memcpy(key + 12, &sin->sin_addr, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		memcpy(key, &sin6->sin6_addr, PEERS_KEY_LEN);
-		/* A v4-mapped address is one IPv4 host, not a /64. */
-		if (memcmp(key, mapped, sizeof(mapped)) != 0)
-			memset(key + 8, 0, 8);
-	}
-}
-
 static uint32_t
 peers_hash(const uint8_t key[PEERS_KEY_LEN])
 {

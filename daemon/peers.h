@@ -14,16 +14,16 @@
 
 #include <stdint.h>
 
-#define PEERS_KEY_LEN	16
+#include "rate.h"
+
+/* Keys are rate_addr_key()'s: one per IPv4 address or IPv6 /64. */
+#define PEERS_KEY_LEN	RATE_KEY_LEN
 
 struct peers;
 
 /* Room for the addresses of up to maxconns connections; NULL out of memory. */
 struct peers	*peers_new(unsigned maxconns);
 void		 peers_free(struct peers *);	/* NULL is a no-op */
-/* The address sa counts as (IPv6 cut to its /64), into key. */
-void		 peers_key(const struct sockaddr *sa,
-		    uint8_t key[PEERS_KEY_LEN]);
 /*
  * One more connection from key: 0, or -1 (nothing counted) when the
  * address already has cap open, or the table is full.

@@ -40,6 +40,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "peers.h"
+#include "rate.h"
 #include "server.h"
 #include "skkd.h"
 #include "store.h"
@@ -97,8 +98,8 @@ struct conn {
 	struct event		*slice;		/* conn_yield: the next turn */
 	void			(*slice_fn)(struct conn *, void *);
 	void			*slice_arg;
-	uint8_t			 pkey[PEERS_KEY_LEN];	/* counted address */
 	char			 addr[64];
+	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
 	void			*stage;		/* ops.c: a batch being staged */
 	void			(*stage_free)(void *);
 	TAILQ_ENTRY(conn)	 entry;
@@ -364,7 +365,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	/* Before any TLS work: a crowd from one address costs a close. */
-	peers_key(sa, key);
+	rate_addr_key(sa, key);
 	if (peers_take(w->srv->peers, key,
 	    skkd->conf.max_connections_per_address) == -1) {
 		atomic_fetch_sub(&skkd->stats.connections, 1);
@@ -377,7 +378,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		goto fail;
-	memcpy(c->pkey, key, sizeof(key));
+	memcpy(c->key, key, sizeof(key));
 	c->w = w;
 	c->refs = 1;
 	c->state = CONN_HANDSHAKE;
@@ -680,7 +681,7 @@ conn_close(struct conn *c)
 		return;
 	c->state = CONN_CLOSED;
 	TAILQ_REMOVE(&c->w->conns, c, entry);
-	peers_put(c->w->srv->peers, c->pkey);
+	peers_put(c->w->srv->peers, c->key);
 	event_free(c->timer);
 	c->timer = NULL;
 	event_free(c->more);
@@ -814,6 +815,12 @@ struct store_rd *
 conn_reader(struct conn *c)
 {
 	return c->w->rd;
+}
+
+const uint8_t *
+conn_addr_key(const struct conn *c)
+{
+	return c->key;
 }
 
 void *

@@ -60,6 +60,8 @@ void		 conn_reply_error(struct conn *, uint64_t id, enum wire_err,
 /* The peer's role, decided afresh from its certificate. */
 void		 conn_peer(struct conn *, struct tls_peer *);
 struct store_rd	*conn_reader(struct conn *);
+/* The peer's address as rate.c keys it (RATE_KEY_LEN bytes). */
+const uint8_t	*conn_addr_key(const struct conn *);
 /*
  * One opaque object a handler keeps between requests on a connection (a
  * batch being staged); stage_free runs on it when the connection closes.

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "privacy.h"
 #include "qrpay.h"
 #include "skkd.h"
 #include "store.h"
@@ -34,6 +35,7 @@ verify_by_number(struct store_rd *rd, const char *number, int64_t now,
 	int	rc;
 
 	memset(vr, 0, sizeof(*vr));
+	vr->match = -1;
 	snprintf(vr->number, sizeof(vr->number), "%s", number);
 	if (cert_check_number(number, vr->detail, sizeof(vr->detail)) == -1) {
 		verify_set(vr, VERDICT_NOT_VALID, REASON_MALFORMED);
@@ -163,6 +165,7 @@ verify_by_qr(struct store_rd *rd, const char *text, size_t len, int64_t now,
 	    sizeof(detail));
 	if (!qrpay_signed(e)) {
 		memset(vr, 0, sizeof(*vr));
+		vr->match = -1;
 		snprintf(vr->detail, sizeof(vr->detail), "%s", detail);
 		/* Never NOT_VALID when the signature could not be checked. */
 		verify_set(vr, e == QRPAY_INTERNAL ? VERDICT_UNKNOWN :
@@ -170,4 +173,46 @@ verify_by_qr(struct store_rd *rd, const char *text, size_t len, int64_t now,
 		return;
 	}
 	verify_issued(rd, text, len, &cl, e, now, vr);
+}
+
+/* Fields for the issuer's own eyes; `skk show` still has them. */
+static void
+verify_clear_private(struct cert *ct)
+{
+	ct->photo_ref[0] = '\0';
+	ct->lsp_regno[0] = '\0';
+	ct->blank_no[0] = '\0';
+	ct->organiser[0] = '\0';
+	ct->event[0] = '\0';
+	ct->assessed = 0;
+	ct->assess_place[0] = '\0';
+	ct->nunits = 0;
+	memset(ct->units, 0, sizeof(ct->units));
+}
+
+void
+verify_redact(struct verify_result *vr, enum verify_caller caller,
+    const char *name)
+{
+	char	masked[CERT_NAME_MAX + 1];
+	int	hide;
+
+	vr->match = -1;
+	if (!vr->found)
+		return;
+	verify_clear_private(&vr->cert);
+	hide = caller == CALLER_ANONYMOUS && vr->cert.status == CERT_PENDING;
+	if (hide) {
+		/* Not valid yet: nothing of the person until it is. */
+		memset(&vr->cert, 0, sizeof(vr->cert));
+		vr->found = 0;
+		return;
+	}
+	if (name != NULL)
+		vr->match = privacy_name_matches(name, vr->cert.name);
+	if (caller == CALLER_ANONYMOUS) {
+		privacy_mask_name(vr->cert.name, masked, sizeof(masked));
+		memcpy(vr->cert.name, masked, sizeof(masked));
+		vr->masked = 1;
+	}
 }

@@ -13,10 +13,20 @@
 
 struct store_rd;
 
+/* Who asks, which decides how much of the record an answer shows. */
+enum verify_caller {
+	CALLER_ANONYMOUS = 0,	/* by number, no client certificate */
+	CALLER_QR,		/* scanned the QR: it carries the name */
+	CALLER_TRUSTED		/* reader or admin client certificate */
+};
+
 struct verify_result {
 	enum cert_verdict	 verdict;
 	enum cert_reason	 reason;
 	int			 found;		/* cert holds the record */
+	int			 masked;	/* cert.name is masked */
+	int			 match;		/* given name: 1 same, 0 not,
+						   -1 none given or hidden */
 	struct cert		 cert;		/* nik_hmac cleared */
 	char			 number[CERT_NUMBER_LEN + 1];	/* claimed */
 	char			 detail[CERT_ERR_MAX];	/* why, or a note */
@@ -35,5 +45,14 @@ void	verify_by_number(struct store_rd *, const char *number, int64_t now,
  */
 void	verify_by_qr(struct store_rd *, const char *text, size_t len,
 	    int64_t now, struct verify_result *);
+/*
+ * Cuts a result down to what caller may see (DESIGN.md §3): never the
+ * organiser, event or other admin-only fields; for an anonymous caller
+ * the name masked (proto/privacy.h) and, for a pending certificate, no
+ * record at all (found becomes 0). name, if not NULL, is compared with
+ * the holder's name first and the answer put in match.
+ */
+void	verify_redact(struct verify_result *, enum verify_caller,
+	    const char *name);
 
 #endif

@@ -4,7 +4,9 @@
  * for a cheap phone held by an employer on site: one huge verdict first,
  * Bahasa Indonesia then English, no script. Every string that came from
  * a record or a request goes through web_html() on its way to a page;
- * the NIK never leaves the store (verify.c clears its HMAC).
+ * the NIK never leaves the store (verify.c clears its HMAC). Nobody here
+ * holds a client certificate: a check by number shows the name masked,
+ * a QR (which carries the name) shows it whole (verify_redact).
  */
 
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <event2/buffer.h>
 #include <jansson.h>
 
+#include "cert.h"
 #include "keys.h"
 #include "qrpay.h"
 #include "skkd.h"
@@ -313,18 +316,41 @@ web_field(struct evbuffer *b, const char *id, const char *en,
 	evbuffer_add_printf(b, "</dd>\n");
 }
 
-/* The public fields of DESIGN.md §3, and nothing else. */
+/* The holder's name, masked or whole, and whether a given name matched. */
 static void
-web_fields(struct evbuffer *b, const struct cert *ct)
+web_name(struct evbuffer *b, const struct verify_result *vr)
 {
-	char	d1[11], d2[11], lvl[8], job[CERT_TEXT_MAX + 16];
+	web_field(b, "Nama", "Name", vr->cert.name, NULL, NULL);
+	if (vr->masked)
+		evbuffer_add_printf(b, "<dd><small>Disamarkan: ketik nama "
+		    "untuk mencocokkan / Masked: type the name to compare"
+		    "</small></dd>\n");
+	if (vr->match == 1)
+		evbuffer_add_printf(b, "<dt>Nama yang diketik / Name typed"
+		    "</dt><dd id=\"match\">COCOK / MATCHES</dd>\n");
+	else if (vr->match == 0)
+		evbuffer_add_printf(b, "<dt>Nama yang diketik / Name typed"
+		    "</dt><dd id=\"match\">TIDAK COCOK / DOES NOT MATCH"
+		    "</dd>\n");
+}
+
+/*
+ * The public fields of DESIGN.md §3, and nothing else: no organiser or
+ * event (verify_redact has cleared them anyway).
+ */
+static void
+web_fields(struct evbuffer *b, const struct verify_result *vr)
+{
+	const struct cert	*ct = &vr->cert;
+	char			 d1[11], d2[11], lvl[8];
+	char			 job[CERT_TEXT_MAX + 16];
 
 	date_format(ct->issued, d1);
 	date_format(ct->expires, d2);
 	snprintf(lvl, sizeof(lvl), "%u", ct->jenjang);
 	snprintf(job, sizeof(job), "%s — %s", ct->job_code, ct->job_title_id);
 	evbuffer_add_printf(b, "<dl>\n");
-	web_field(b, "Nama", "Name", ct->name, NULL, NULL);
+	web_name(b, vr);
 	web_field(b, "Nomor sertifikat", "Certificate number", ct->number,
 	    NULL, NULL);
 	web_field(b, "Nomor registrasi LPJK", "LPJK number",
@@ -336,13 +362,24 @@ web_fields(struct evbuffer *b, const struct cert *ct)
 	    ct->subklasifikasi);
 	web_field(b, "Penerbit", "Issuer", ct->issuer_name, ", ",
 	    ct->issuer_licence);
-	web_field(b, "Penyelenggara", "Organiser", ct->organiser, "; ",
-	    ct->event);
 	web_field(b, "Tanggal terbit", "Issued", d1, NULL, NULL);
 	web_field(b, "Berlaku sampai", "Valid until", d2, NULL, NULL);
 	web_field(b, "Status", "Status", cert_status_name(ct->status), NULL,
 	    NULL);
 	evbuffer_add_printf(b, "</dl>\n");
+}
+
+/* Asks for the holder's name to compare with a masked one. */
+static void
+web_name_form(struct evbuffer *b, const char *number)
+{
+	evbuffer_add_printf(b, "<form method=\"get\" action=\"/\">"
+	    "<input type=\"hidden\" name=\"number\" value=\"");
+	web_html(b, number);
+	evbuffer_add_printf(b, "\"><label for=\"m\">Nama pemegang / "
+	    "Holder's name</label><input id=\"m\" name=\"name\" "
+	    "autocomplete=\"off\" required>"
+	    "<button type=\"submit\">Cocokkan / Compare</button></form>\n");
 }
 
 static void
@@ -351,6 +388,7 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 {
 	const struct verdict_words	*w = &verdict_words[vr->verdict];
 	char				 id[200], en[200], t[21];
+	char				 why[CERT_ERR_MAX];
 
 	web_reason(vr, qr, id, en, sizeof(id));
 	web_page_begin(r->body, "Pemeriksaan SKK / SKK check");
@@ -365,13 +403,16 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 		    "</strong><br><small>%s</small></p>\n", replace_words.id,
 		    replace_words.en);
 	if (vr->found)
-		web_fields(r->body, &vr->cert);
-	else if (vr->number[0] != '\0') {
+		web_fields(r->body, vr);
+	else if (cert_check_number(vr->number, why, sizeof(why)) == 0) {
+		/* Only a well-formed number is shown: never echo input. */
 		evbuffer_add_printf(r->body, "<dl>\n");
 		web_field(r->body, "Nomor sertifikat", "Certificate number",
 		    vr->number, NULL, NULL);
 		evbuffer_add_printf(r->body, "</dl>\n");
 	}
+	if (vr->masked)
+		web_name_form(r->body, vr->number);
 	web_iso_time(now, t);
 	evbuffer_add_printf(r->body, "<p><small>Diperiksa / Checked: %s"
 	    "</small></p>\n", t);
@@ -450,9 +491,10 @@ web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
 }
 
 static void
-web_json_cert(struct jbuf *j, const struct cert *ct)
+web_json_cert(struct jbuf *j, const struct verify_result *vr)
 {
-	char	d1[11], d2[11], lv[24];
+	const struct cert	*ct = &vr->cert;
+	char			 d1[11], d2[11], lv[24];
 
 	date_format(ct->issued, d1);
 	date_format(ct->expires, d2);
@@ -462,6 +504,15 @@ web_json_cert(struct jbuf *j, const struct cert *ct)
 	else
 		JB_LIT(j, ",\"lpjk_number\":null");
 	web_json_kv(j, ',', "name", ct->name);
+	if (vr->masked)
+		JB_LIT(j, ",\"name_masked\":true");
+	if (vr->match != -1) {
+		JB_LIT(j, ",\"name_match\":");
+		if (vr->match)
+			JB_LIT(j, "true");
+		else
+			JB_LIT(j, "false");
+	}
 	web_json_kv(j, ',', "job_code", ct->job_code);
 	web_json_kv(j, ',', "job_title", ct->job_title_id);
 	web_json_kv(j, ',', "job_title_en", ct->job_title_en);
@@ -470,8 +521,6 @@ web_json_cert(struct jbuf *j, const struct cert *ct)
 	web_json_kv(j, ',', "klasifikasi", ct->klasifikasi);
 	web_json_kv(j, ',', "subklasifikasi", ct->subklasifikasi);
 	web_json_kv(j, ',', "issuer", ct->issuer_name);
-	web_json_kv(j, ',', "organiser", ct->organiser);
-	web_json_kv(j, ',', "event", ct->event);
 	web_json_kv(j, ',', "issued", d1);
 	web_json_kv(j, ',', "expires", d2);
 	web_json_kv(j, ',', "status", cert_status_name(ct->status));
@@ -521,7 +570,7 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 	}
 	JB_LIT(&j, ",\"certificate\":");
 	if (vr->found)
-		web_json_cert(&j, &vr->cert);
+		web_json_cert(&j, vr);
 	else
 		JB_LIT(&j, "null");
 	web_json_kv(&j, ',', "checked_at", t);
@@ -597,20 +646,43 @@ web_norm_number(const char *in, char *out, size_t outlen)
 	out[k] = '\0';
 }
 
+/*
+ * The name to compare from ?name=: 1 and the name in out, 0 when absent
+ * or empty, -1 (after answering 400) when it cannot be a name.
+ */
+static int
+web_name_param(const struct http_req *req, char *out, size_t outlen,
+    int json, struct web_resp *r)
+{
+	if (http_query_get(req->query, "name", out, outlen) == 0)
+		return out[0] != '\0';
+	if (strncmp(req->query, "name=", 5) == 0 ||
+	    strstr(req->query, "&name=") != NULL) {
+		web_error(400, "bad name: at most 120 bytes", json ||
+		    req->want_json, r);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
     int json, struct web_resp *r)
 {
 	struct verify_result	*vr;
-	char			 number[64];
+	char			 number[64], name[CERT_NAME_MAX + 1];
 	int64_t			 now = time(NULL);
+	int			 given;
 
+	if ((given = web_name_param(req, name, sizeof(name), json, r)) == -1)
+		return;
 	if ((vr = malloc(sizeof(*vr))) == NULL) {
 		web_error(500, "out of memory", json || req->want_json, r);
 		return;
 	}
 	web_norm_number(text, number, sizeof(number));
 	verify_by_number(rd, number, now, vr);
+	verify_redact(vr, CALLER_ANONYMOUS, given ? name : NULL);
 	web_result(req, vr, 0, now, json, r);
 	free(vr);
 }
@@ -625,6 +697,9 @@ web_form(struct web_resp *r)
 	    "<label for=\"n\">Nomor sertifikat / Certificate number</label>"
 	    "<input id=\"n\" name=\"number\" inputmode=\"numeric\" "
 	    "placeholder=\"42101 8342 3 00000001 2026\" required>"
+	    "<label for=\"m\">Nama pemegang (untuk dicocokkan) / "
+	    "Holder's name (to compare)</label>"
+	    "<input id=\"m\" name=\"name\" autocomplete=\"off\">"
 	    "<button type=\"submit\">Periksa / Check</button></form>"
 	    "<p><small>Atau pindai kode QR pada kartu dengan kamera ponsel."
 	    "<br>Or scan the QR code on the card with a phone camera."
@@ -674,6 +749,7 @@ web_check_qr(const struct http_req *req, const char *text, struct store_rd *rd,
 		return;
 	}
 	verify_by_qr(rd, text, strlen(text), now, vr);
+	verify_redact(vr, CALLER_QR, NULL);
 	web_result(req, vr, 1, now, json, r);
 	free(vr);
 }

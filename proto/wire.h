@@ -23,7 +23,7 @@
 
 enum wire_type {
 	WIRE_HELLO = 1,		/* c→s: VERSION; s→c: VERSION, NAME, ROLE */
-	WIRE_VERIFY,		/* c→s: ITEMS [{NUMBER}|{QR}]; s→c: ITEMS [{VERDICT, CODE, NUMBER, NAME, JOB, LEVEL, EXPIRES, ...}] */
+	WIRE_VERIFY,		/* c→s: ITEMS [{NUMBER, NAME?}|{QR, NAME?}]; s→c: ITEMS [{VERDICT, CODE, NUMBER, NAME, MATCH?, JOB, LEVEL, EXPIRES, ...}] */
 	WIRE_ISSUE,		/* c→s: ITEMS [{RECORD, NIK, IDEM?}]; s→c: ITEMS [{NUMBER, URL, STATUS}] (admin) */
 	WIRE_SET_STATUS,	/* c→s: NUMBER, STATUS, REASON; s→c: NUMBER, STATUS (admin) */
 	WIRE_RECORD_LPJK,	/* c→s: NUMBER, LPJK; s→c: NUMBER, STATUS (admin) */
@@ -50,6 +50,7 @@ enum wire_key {
 	WK_FORMAT,		/* QR: text "png" or "svg" */
 	WK_IMAGE,		/* QR: bytes of the image */
 	WK_SIZE,		/* QR: uint PNG pixels per module */
+	WK_MATCH,		/* VERIFY: uint 1 = the NAME given is the holder's */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -717,7 +717,8 @@ test_main_usage(void **state)
 
 	assert_int_equal(RUN("", "verify"), EX_USAGE);
 	assert_string_equal(err, "skk: verify: missing argument\n"
-	    "usage: skk [-c FILE] [--json] verify NUMBER|QR|- ... | --qr TEXT | "
+	    "usage: skk [-c FILE] [--json] verify NUMBER|QR|- ... | "
+	    "NUMBER --name NAME | --qr TEXT | "
 	    "--image FILE.png [--keys FILE] [--offline]\n");
 	DONE();
 

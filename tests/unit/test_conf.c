@@ -137,7 +137,9 @@ test_full(void **state)
 	    "max_frame = 64K\n"
 	    "max_batch = 200\n"
 	    "handshake_timeout = 5\n"
-	    "idle_timeout = 60\n", c), 0);
+	    "idle_timeout = 60\n"
+	    "anonymous_max_batch = 20\n"
+	    "anonymous_rate = 3\n", c), 0);
 	assert_string_equal(c->path, f->file);
 	assert_string_equal(c->dir, f->dir);
 	assert_string_equal(c->listen, "[::1]:9443");
@@ -164,6 +166,8 @@ test_full(void **state)
 	assert_int_equal(c->max_batch, 200);
 	assert_int_equal(c->handshake_timeout, 5);
 	assert_int_equal(c->idle_timeout, 60);
+	assert_int_equal(c->anonymous_max_batch, 20);
+	assert_int_equal(c->anonymous_rate, 3);
 	free(c);
 }
 
@@ -198,6 +202,8 @@ test_defaults(void **state)
 	assert_int_equal(c->max_batch, 10000);
 	assert_int_equal(c->handshake_timeout, 10);
 	assert_int_equal(c->idle_timeout, 300);
+	assert_int_equal(c->anonymous_max_batch, 100);
+	assert_int_equal(c->anonymous_rate, 10);
 	free(c);
 }
 
