@@ -75,6 +75,8 @@ load_keys(struct skkd *s)
 	if (s->conf.http_listen[0] != '\0' && (https_ctx = tls_https_ctx(
 	    s->conf.http_cert, s->conf.http_key, err, sizeof(err))) == NULL)
 		die(EX_CONFIG, "", err);
+	if (tls_revoked_set(s->conf.revoked_clients, err, sizeof(err)) == -1)
+		die(EX_CONFIG, "", err);
 	s->kbli = strtoul(s->conf.kbli, NULL, 10);
 	s->kbji = strtoul(s->conf.kbji, NULL, 10);
 }
@@ -132,7 +134,9 @@ reload(struct skkd *s)
 		log_warnx("SIGHUP: keeping the old signing keys: %s", err);
 	else
 		log_info("SIGHUP: %zu signing keys", s->keyring.n);
-	tls_revoked_reload();
+	if (tls_revoked_reload(err, sizeof(err)) == -1)
+		log_warnx("SIGHUP: keeping the old revoked client "
+		    "certificates: %s", err);
 	notify_ready("serving");
 }
 
@@ -232,7 +236,6 @@ main(int argc, char *argv[])
 		printf("skkd: configuration '%s' OK\n", path);
 		return 0;
 	}
-	tls_revoked_set(s.conf.revoked_clients);
 	serve(&s);
 	keys_release(&s);
 	tls_revoked_free();
