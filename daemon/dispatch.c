@@ -450,7 +450,8 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct wire_msg			*ans, *it;
 	size_t				 i;
 
-	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL)
+	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL ||
+	    wire_put_str(ans, WK_HOST, skkd->conf.public_host) == -1)
 		goto fail;
 	for (i = 0; i < skkd->keyring.n; i++) {
 		k = &skkd->keyring.k[i];

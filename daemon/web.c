@@ -232,6 +232,8 @@ static const struct reason_words reason_words[REASON_MAX] = {
 	    "Status cannot be checked now", 0 },
 	[REASON_UNAVAILABLE] = { "Status tidak dapat diperiksa sekarang",
 	    "Status cannot be checked now", 0 },
+	[REASON_OTHER_SITE] = { "Mengarah ke situs lain",
+	    "Points to another site", 0 },
 };
 
 static const struct reason_words bad_number_words = {
@@ -722,7 +724,9 @@ route_api_keys(const struct http_req *req, const char *rest,
 		    "valid_to", web_json_time(keys_window_end(&kr->k[i])));
 		json_array_append_new(keys, k);
 	}
-	web_json_send(json_pack("{s:o}", "keys", keys), r);
+	/* A verifier needs the host too: a QR must point at its issuer. */
+	web_json_send(json_pack("{s:s, s:o}", "host", skkd->conf.public_host,
+	    "keys", keys), r);
 	r->cache = "public, max-age=3600";
 }
 

@@ -63,6 +63,7 @@ enum cert_reason {
 	REASON_NOT_YET_VALID,
 	REASON_STALE,		/* offline data too old: UNKNOWN */
 	REASON_UNAVAILABLE,	/* server could not answer: UNKNOWN */
+	REASON_OTHER_SITE,	/* QR host is not its issuer's: phishing */
 	REASON_MAX
 };
 

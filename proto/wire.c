@@ -164,7 +164,8 @@ static const char *wire_key_names[WK_MAX] = {
 	"kid", "from", "to", "count", "job", "level", "expires",
 	"prev", "next", "issued", "detail", "stats", "role",
 	[WK_BATCH] = "batch", [WK_MORE] = "more", [WK_DRYRUN] = "dryrun",
-	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size"
+	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size",
+	[WK_HOST] = "host"
 };
 
 static void
