@@ -269,6 +269,15 @@ output_verify(struct output *o, const struct wire_msg *it, const char *query)
 	if (wire_get_uint(it, WK_VERDICT, &verdict) == -1 || verdict > 2)
 		verdict = VERDICT_UNKNOWN;
 	wire_get_uint(it, WK_CODE, &code);
+	return output_verify_as(o, it, query, verdict, code);
+}
+
+int
+output_verify_as(struct output *o, const struct wire_msg *it,
+    const char *query, uint64_t verdict, uint64_t code)
+{
+	if (verdict > 2)
+		verdict = VERDICT_UNKNOWN;
 	o->verify = 1;
 	o->counts[verdict]++;
 	if (o->json)
