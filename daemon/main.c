@@ -22,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "secmem.h"
 #include "server.h"
 #include "sign.h"
 #include "skkd.h"
@@ -63,6 +64,10 @@ load_keys(struct skkd *s)
 {
 	char		 err[512];
 
+	if (secmem_init(err, sizeof(err)) == -1)
+		die(EX_OSERR, "", err);
+	if ((s->nik_secret = secmem_alloc(SKKD_NIK_SECRET_LEN)) == NULL)
+		die(EX_OSERR, "nik_secret", "cannot map memory for it");
 	if (keys_load(s, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "signing keys", err);
 	if (conf_read_secret(s->conf.nik_secret, s->nik_secret, err,
@@ -205,6 +210,7 @@ main(int argc, char *argv[])
 	char			 err[512];
 	int			 ch, test = 0, verbose = 0;
 
+	secmem_wipe_frees();
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-' &&
@@ -241,7 +247,7 @@ main(int argc, char *argv[])
 	tls_revoked_free();
 	tls_ctx_free(s.ssl_ctx);
 	tls_ctx_free(https_ctx);
-	explicit_bzero(s.nik_secret, sizeof(s.nik_secret));
+	secmem_release(s.nik_secret, SKKD_NIK_SECRET_LEN);
 	log_info("stopped");
 	return 0;
 }

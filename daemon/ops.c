@@ -101,7 +101,7 @@ static void	op_finish(struct djob *);
 int
 ops_nik_hmac(const char *nik, uint8_t out[CERT_HMAC_LEN])
 {
-	return sign_hmac_sha256(skkd->nik_secret, sizeof(skkd->nik_secret),
+	return sign_hmac_sha256(skkd->nik_secret, SKKD_NIK_SECRET_LEN,
 	    (const uint8_t *)nik, strlen(nik), out);
 }
 
