@@ -10,11 +10,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -74,20 +76,33 @@ tls_use_key(SSL_CTX *ctx, const char *what, const char *path, char *err,
 	struct stat	 st;
 	EVP_PKEY	*pkey;
 	FILE		*f;
-	int		 rc = -1;
+	int		 fd, rc = -1;
 
-	if ((f = fopen(path, "re")) == NULL) {
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s '%s': %s", what, path,
 		    strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode))
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s '%s': not a regular file", what,
 		    path);
-	else if (st.st_mode & 077)
+		close(fd);
+		return -1;
+	}
+	if (st.st_mode & 077) {
 		snprintf(err, errlen, "%s '%s': mode %04o, expected 0600",
 		    what, path, (unsigned)(st.st_mode & 07777));
-	else if ((pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+		close(fd);
+		return -1;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s '%s': %s", what, path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
 		tls_ssl_error(err, errlen, what, path);
 	else {
 		if (SSL_CTX_use_PrivateKey(ctx, pkey) != 1 ||

@@ -130,4 +130,20 @@ mv "$A/revoked-clients.away" "$A/revoked-clients"
 inst_start a && pass "with the file back, skkd starts" || fail "with the file back, skkd starts"
 run_expect 77 "and the admin is still revoked" "$SKK" -c "$T/a/gone.conf" find --nik "$NIK1"
 
+# --- the TLS key's mode is the mode of what is read ----------------------
+
+# A FIFO of mode 0600 passed a check by name; whatever was then written
+# into it became the key. The descriptor read must be a regular file.
+mkfifo -m 600 "$T/a/fifo.key"
+sed "s|^tls_key = .*|tls_key = $T/a/fifo.key|" "$T/a/skkd.conf" >"$T/a/fifo.conf"
+timeout 10 "$SKKD" -t -c "$T/a/fifo.conf" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 78 ] && pass "tls_key naming a FIFO: refused (78)" ||
+    fail "tls_key naming a FIFO: refused ($rc, expected 78)"
+out_has "not a regular file" "the refusal says it is not a regular file"
+chmod 644 "$T/a/tls/server.key"
+run_expect 78 "tls_key of mode 0644: refused" "$SKKD" -t -c "$T/a/skkd.conf"
+out_has "mode 0644, expected 0600" "the refusal names the mode"
+chmod 600 "$T/a/tls/server.key"
+
 echo "1..$tapn"
