@@ -7,14 +7,18 @@
  * the answer to output.c.
  */
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "cohort.h"
@@ -49,6 +53,8 @@ static int	cmd_stats(struct cmd_ctx *, int, char **);
 static int	cmd_qr(struct cmd_ctx *, int, char **);
 static int	cmd_verify_qr(struct cmd_ctx *, int, char **);
 static int	cmd_qrcheck_wanted(int, char **);
+static int	cmd_call(struct cmd_ctx *, struct wire_msg *,
+		    struct wire_msg **, const char *);
 static int	cmd_issue_qr(struct cmd_ctx *, const struct wire_msg *,
 		    const char *);
 
@@ -322,6 +328,95 @@ cmd_is_qr(const char *s)
 			return 0;
 	}
 	return n >= 40;
+}
+
+FILE *
+cmd_create_private(const char *path)
+{
+	FILE	*f;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1)
+		return NULL;
+	/* An older file of the same name may have had a wider mode. */
+	if (fchmod(fd, 0600) == -1 || (f = fdopen(fd, "wb")) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+int
+cmd_private_dir(struct cmd_ctx *x, const char *dir)
+{
+	struct stat	st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
+		    dir, strerror(errno));
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+		return cmd_fail(x, EX_CANTCREAT, "'%s': not a directory", dir);
+	/* The files are 0600 whatever the directory: their names show. */
+	if (st.st_mode & 077)
+		fprintf(x->err, "skk: warning: '%s' is mode %04o: others can "
+		    "list the files written there (each is 0600); chmod 700 "
+		    "it\n", dir, (unsigned)(st.st_mode & 07777));
+	return 0;
+}
+
+/* The host a query names, or "" (a number, a bare payload). */
+static void
+cmd_query_host(const char *query, char *host, size_t hostlen)
+{
+	if (qrpay_url_host(query, strlen(query), host, hostlen) != 1)
+		host[0] = '\0';
+}
+
+int
+cmd_fetch_host(struct cmd_ctx *x, char *const *queries, size_t n)
+{
+	struct wire_msg	*m, *a;
+	char		 host[sizeof x->host];
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < n; i++) {
+		cmd_query_host(queries[i], host, sizeof host);
+		if (host[0] != '\0')
+			break;
+	}
+	if (i == n)
+		return 0;
+	if ((m = net_request(x->net, WIRE_KEYS)) == NULL)
+		return cmd_fail(x, EX_OSERR, "out of memory");
+	if ((rc = cmd_call(x, m, &a, NULL)) != 0)
+		return rc;
+	/* A server from before HOST: the rule cannot be applied. */
+	if (wire_get_str(a, WK_HOST, x->host, sizeof x->host) == -1)
+		x->host[0] = '\0';
+	wire_msg_free(a);
+	return 0;
+}
+
+void
+cmd_host_rule(const struct cmd_ctx *x, const char *query, uint64_t *verdict,
+    uint64_t *code)
+{
+	char	host[sizeof x->host];
+
+	/* Without a good signature there is no issuer to compare with. */
+	if (*verdict == VERDICT_NOT_VALID && (*code == REASON_BAD_SIGNATURE ||
+	    *code == REASON_UNKNOWN_KEY || *code == REASON_MALFORMED))
+		return;
+	cmd_query_host(query, host, sizeof host);
+	if (host[0] == '\0' || x->host[0] == '\0' ||
+	    qrpay_host_equal(host, x->host))
+		return;
+	*verdict = VERDICT_NOT_VALID;
+	*code = REASON_OTHER_SITE;
 }
 
 /*
@@ -671,9 +766,11 @@ static int
 cmd_verify_recv(struct cmd_ctx *x, const struct cmd_queries *q,
     const struct cmd_batch *b, int *worst)
 {
-	struct wire_msg	*a;
-	size_t		 i;
-	int		 rc, v;
+	const struct wire_msg	*it;
+	struct wire_msg		*a;
+	uint64_t		 verdict, code;
+	size_t			 i;
+	int			 rc, v;
 
 	if ((a = net_recv(x->net, b->id)) == NULL)
 		return cmd_net_fail(x);
@@ -682,8 +779,14 @@ cmd_verify_recv(struct cmd_ctx *x, const struct cmd_queries *q,
 		rc = cmd_fail(x, EX_PROTOCOL, "server answered %zu items for "
 		    "%zu", wire_list_len(a, WK_ITEMS), b->n);
 	for (i = 0; rc == 0 && i < b->n; i++) {
-		v = output_verify(x->o, wire_list_get(a, WK_ITEMS, i),
-		    q->v[b->first + i]);
+		it = wire_list_get(a, WK_ITEMS, i);
+		verdict = VERDICT_UNKNOWN;
+		code = REASON_UNAVAILABLE;
+		wire_get_uint(it, WK_VERDICT, &verdict);
+		wire_get_uint(it, WK_CODE, &code);
+		cmd_host_rule(x, q->v[b->first + i], &verdict, &code);
+		v = output_verify_as(x->o, it, q->v[b->first + i], verdict,
+		    code);
 		/* NOT VALID outranks UNKNOWN, which outranks VALID. */
 		if (v == VERDICT_NOT_VALID ||
 		    (v == VERDICT_UNKNOWN && *worst == VERDICT_VALID))
@@ -700,6 +803,8 @@ cmd_verify_run(struct cmd_ctx *x, const struct cmd_queries *q)
 	size_t			 nb = 0, i, next = 0;
 	int			 rc = 0, worst = VERDICT_VALID;
 
+	if ((rc = cmd_fetch_host(x, q->v, q->n)) != 0)
+		return rc;
 	if ((b = calloc(q->n, sizeof *b)) == NULL)
 		return cmd_fail(x, EX_OSERR, "out of memory");
 	/* All requests first, then all answers: one round trip in all. */
@@ -1207,7 +1312,7 @@ cmd_qr_write(struct cmd_ctx *x, const struct wire_msg *a, const char *path)
 
 	if (wire_get_bytes(a, WK_IMAGE, &img, &len) == -1 || len == 0)
 		return cmd_fail(x, EX_PROTOCOL, "qr: the server sent no image");
-	if ((f = fopen(path, "wb")) == NULL)
+	if ((f = cmd_create_private(path)) == NULL)
 		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
 		    path, strerror(errno));
 	bad = fwrite(img, 1, len, f) != len;
@@ -1370,6 +1475,12 @@ cmd_issue_qr(struct cmd_ctx *x, const struct wire_msg *it, const char *dir)
 	if (wire_get_str(it, WK_NUMBER, number, sizeof number) == -1)
 		return cmd_fail(x, EX_PROTOCOL, "issue: no number in the "
 		    "answer");
+	/* It becomes a file name: a rogue server's "../x" must not. */
+	if (cert_check_number(number, NULL, 0) == -1)
+		return cmd_fail(x, EX_PROTOCOL, "issue: the server sent a "
+		    "malformed number '%s'", number);
+	if ((rc = cmd_private_dir(x, dir)) != 0)
+		return rc;
 	if (snprintf(path, sizeof path, "%s/%s.png", dir, number) >=
 	    (int)sizeof path)
 		return cmd_fail(x, EX_USAGE, "issue: '%s': path too long", dir);
@@ -1390,6 +1501,7 @@ cmd_issue_qr(struct cmd_ctx *x, const struct wire_msg *it, const char *dir)
 struct cmd_qrcheck {
 	const char	*qr, *image, *keys, *offline;
 	char		 text[QRPAY_URL_MAX + 1];
+	char		 host[256];	/* of the keys file, or "" */
 	struct keyring	 kr;
 	int		 has_conf;
 };
@@ -1427,7 +1539,9 @@ cmd_qrcheck_keys(struct cmd_ctx *x, struct cmd_qrcheck *k)
 	if (keys == NULL)
 		return cmd_fail(x, EX_CONFIG, "verify: no keys: use --keys "
 		    "FILE (from 'skk keys --save') or public_key in skk.conf");
-	if (offline_load_keys(keys, &k->kr, why, sizeof why) == -1)
+	if (offline_load_keys(keys, &k->kr, why, sizeof why) == -1 ||
+	    offline_load_host(keys, k->host, sizeof k->host, why,
+	    sizeof why) == -1)
 		return cmd_fail(x, EX_CONFIG, "verify: %s", why);
 	return 0;
 }
@@ -1447,10 +1561,16 @@ static int
 cmd_qrcheck_online(struct cmd_ctx *x, struct cmd_qrcheck *k,
     const struct offline_result *r)
 {
-	struct wire_msg	*m, *a, *it;
-	char		 note[512], at[32];
-	int		 rc, v;
+	struct wire_msg		*m, *a, *it;
+	const struct wire_msg	*ans;
+	char			*text = k->text;
+	char			 note[512], at[32];
+	uint64_t		 verdict = VERDICT_UNKNOWN;
+	uint64_t		 code = REASON_UNAVAILABLE;
+	int			 rc, v;
 
+	if ((rc = cmd_fetch_host(x, &text, 1)) != 0)
+		return rc;
 	if ((m = cmd_request(x, WIRE_VERIFY)) == NULL ||
 	    (it = wire_put_item(m, WK_ITEMS)) == NULL ||
 	    wire_put_str(it, WK_QR, k->text) == -1)
@@ -1462,7 +1582,11 @@ cmd_qrcheck_online(struct cmd_ctx *x, struct cmd_qrcheck *k,
 		return cmd_fail(x, EX_PROTOCOL, "verify: server answered %zu "
 		    "items for 1", wire_list_len(a, WK_ITEMS));
 	}
-	v = output_verify(x->o, wire_list_get(a, WK_ITEMS, 0), k->text);
+	ans = wire_list_get(a, WK_ITEMS, 0);
+	wire_get_uint(ans, WK_VERDICT, &verdict);
+	wire_get_uint(ans, WK_CODE, &code);
+	cmd_host_rule(x, k->text, &verdict, &code);
+	v = output_verify_as(x->o, ans, k->text, verdict, code);
 	wire_msg_free(a);
 	cmd_now(at);
 	if (r->signed_ok)
@@ -1495,6 +1619,10 @@ cmd_qrcheck_offline(struct cmd_ctx *x, const struct offline_result *r,
 		    "checked (%s%s): suspension or revocation cannot be seen",
 		    why == NULL ? "offline" : "server not reachable: ",
 		    why == NULL ? "" : why);
+	else if (r->reason == REASON_OTHER_SITE)
+		snprintf(note, sizeof note, "(checked offline: the QR does "
+		    "not point to the site of the issuer whose key signed "
+		    "it)");
 	else
 		snprintf(note, sizeof note, "(checked offline: a signature "
 		    "or date fault is certain without the server)");
@@ -1512,6 +1640,7 @@ cmd_qrcheck_run(struct cmd_ctx *x, struct cmd_qrcheck *k)
 	if ((rc = cmd_qrcheck_keys(x, k)) != 0)
 		return rc;
 	offline_verify(&k->kr, k->text, (int64_t)time(NULL), &r);
+	offline_host_rule(&r, k->text, k->host);
 	if ((x->o = output_new(x->out, x->json)) == NULL)
 		return cmd_fail(x, EX_OSERR, "out of memory");
 	if (k->offline != NULL || !k->has_conf)

@@ -32,6 +32,7 @@ struct cmd_ctx {
 	struct skkconf		 conf;
 	struct net		*net;		/* once connected */
 	struct output		*o;		/* once connected */
+	char			 host[256];	/* the server's public host */
 };
 
 struct cmd {
@@ -71,6 +72,27 @@ int		 cmd_normalize_number(const char *in, char *out, size_t outlen);
 
 /* A QR text: an http(s):// URL in any case, or >= 40 base32 characters. */
 int		 cmd_is_qr(const char *);
+
+/*
+ * Output files hold personal data: cmd_create_private opens path for
+ * writing, mode 0600 (also when it existed), NULL with errno on failure;
+ * cmd_private_dir creates dir 0700, or takes an existing one with a
+ * warning if others may list it (0 or the exit status, said on stderr).
+ */
+FILE		*cmd_create_private(const char *path);
+int		 cmd_private_dir(struct cmd_ctx *, const char *dir);
+
+/*
+ * The host rule (PROTOCOL.md 1.5) for queries answered by the server:
+ * cmd_fetch_host asks for the server's public host (KEYS) when one of
+ * the n queries is a URL naming a host; cmd_host_rule then turns the
+ * verdict on a query whose host is another into NOT VALID, "points to
+ * another site", unless the signature itself failed.
+ */
+int		 cmd_fetch_host(struct cmd_ctx *, char *const *queries,
+		    size_t n);
+void		 cmd_host_rule(const struct cmd_ctx *, const char *query,
+		    uint64_t *verdict, uint64_t *code);
 
 /*
  * The exit status for a wire error code, and the message for an ERROR

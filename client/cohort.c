@@ -66,6 +66,7 @@ struct cohort {
 	int			 status;	/* a fatal status from a callback */
 	char			 batch[2 * 32 + 1];
 	size_t			 chunk;		/* rows per ISSUE frame */
+	int			 keep;		/* --keep-columns */
 };
 
 
@@ -135,16 +136,19 @@ cohort_net_fail(struct cmd_ctx *x)
 	return cmd_fail(x, net_status(x->net), "%s", net_error(x->net));
 }
 
-/* Options: --csv FILE, --out PATH; --dry-run, --no-qr (issue), --json. */
+/*
+ * Options: --csv FILE, --out PATH; --dry-run, --no-qr, --keep-columns
+ * (issue), --json.
+ */
 static int
 cohort_args(struct cmd_ctx *x, int argc, char **argv, const char **csv,
-    const char **out, int *dry, int *noqr)
+    const char **out, int *dry, int *noqr, int *keep)
 {
 	int	i;
 
 	*csv = *out = NULL;
 	if (dry != NULL)
-		*dry = *noqr = 0;
+		*dry = *noqr = *keep = 0;
 	for (i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "--csv=", 6) == 0)
 			*csv = argv[i] + 6;
@@ -158,6 +162,9 @@ cohort_args(struct cmd_ctx *x, int argc, char **argv, const char **csv,
 			*dry = 1;
 		else if (strcmp(argv[i], "--no-qr") == 0 && noqr != NULL)
 			*noqr = 1;
+		else if (strcmp(argv[i], "--keep-columns") == 0 &&
+		    keep != NULL)
+			*keep = 1;
 		else if (strcmp(argv[i], "--json") == 0)
 			x->json = 1;
 		else
@@ -196,8 +203,10 @@ cohort_free_fields(char **f, size_t n)
 
 	if (f == NULL)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		explicit_bzero(f[i], strlen(f[i]));
 		free(f[i]);
+	}
 	free(f);
 }
 
@@ -524,13 +533,18 @@ cohort_release(struct cohort *co)
 {
 	size_t	i;
 
+	/* Rows and the file carry NIKs: nothing of them stays in the heap. */
 	for (i = 0; i < co->n; i++) {
 		cohort_free_fields(co->rows[i].f, co->ncols);
 		free(co->rows[i].rec);
 		free(co->rows[i].url);
 	}
+	if (co->rows != NULL)
+		explicit_bzero(co->rows, co->cap * sizeof(*co->rows));
 	free(co->rows);
 	cohort_free_fields(co->header, co->ncols);
+	if (co->buf != NULL)
+		explicit_bzero(co->buf, co->len);
 	free(co->buf);
 }
 
@@ -716,23 +730,40 @@ cohort_send(struct cohort *co, int dry)
 
 /* --- issue: results ----------------------------------------------------- */
 
+/*
+ * Whether input column k goes into issued.csv: never the NIK or the
+ * number (the answer's comes last), and a column skk does not know only
+ * with --keep-columns: a sheet's phone or address column stays home.
+ */
+static int
+cohort_copies(const struct cohort *co, size_t k)
+{
+	size_t	c;
+
+	if ((int)k == co->col[COL_NIK] || (int)k == co->col[COL_NUMBER])
+		return 0;
+	for (c = 0; c < COL_MAX; c++)
+		if (co->col[c] == (int)k)
+			return 1;
+	return co->keep;
+}
+
 static int
 cohort_write_issued(struct cohort *co, const char *dir)
 {
 	char		 path[4096];
 	FILE		*f;
 	size_t		 i, k;
-	int		 numcol = co->col[COL_NUMBER];
+	int		 rc;
 
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-		return cmd_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
-		    dir, strerror(errno));
+	if ((rc = cmd_private_dir(co->x, dir)) != 0)
+		return rc;
 	snprintf(path, sizeof path, "%s/issued.csv", dir);
-	if ((f = fopen(path, "w")) == NULL)
+	if ((f = cmd_create_private(path)) == NULL)
 		return cmd_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
 		    path, strerror(errno));
 	for (k = 0; k < co->ncols; k++) {
-		if ((int)k == co->col[COL_NIK] || (int)k == numcol)
+		if (!cohort_copies(co, k))
 			continue;
 		cohort_csv_field(f, co->header[k]);
 		fputc(',', f);
@@ -740,7 +771,7 @@ cohort_write_issued(struct cohort *co, const char *dir)
 	fputs("number,qr_url,status\n", f);
 	for (i = 0; i < co->n; i++) {
 		for (k = 0; k < co->ncols; k++) {
-			if ((int)k == co->col[COL_NIK] || (int)k == numcol)
+			if (!cohort_copies(co, k))
 				continue;
 			cohort_csv_field(f, co->rows[i].f[k]);
 			fputc(',', f);
@@ -794,12 +825,19 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 		wire_msg_free(a);
 		return cmd_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
 	}
+	/* The server's number becomes a file name: "../x" must not. */
+	if (cert_check_number(co->rows[i].out_number, NULL, 0) == -1) {
+		wire_msg_free(a);
+		return cmd_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
+		    "malformed number '%s'", co->rows[i].out_number);
+	}
 	k = (size_t)snprintf(path, sizeof path, "%s/%s.png", dir,
 	    co->rows[i].out_number);
 	for (k = strlen(dir) + 1; k < strlen(path); k++)
 		if (path[k] == ' ')
 			path[k] = '_';
-	if ((f = fopen(path, "wb")) == NULL || fwrite(png, 1, len, f) != len)
+	if ((f = cmd_create_private(path)) == NULL ||
+	    fwrite(png, 1, len, f) != len)
 		rc = cmd_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);
 	if (f != NULL && fclose(f) == EOF && rc == 0)
 		rc = cmd_fail(co->x, EX_IOERR, "cannot write '%s'", path);
@@ -868,7 +906,7 @@ cohort_issue(struct cmd_ctx *x, int argc, char **argv)
 	memset(&co, 0, sizeof co);
 	co.x = x;
 	if ((rc = cohort_args(x, argc, argv, &co.path, &out, &dry,
-	    &nopng)) != 0)
+	    &nopng, &co.keep)) != 0)
 		return rc;
 	if ((rc = cohort_load(&co)) == 0 && (rc = cmd_connect(x, 1)) == 0 &&
 	    (rc = cohort_send(&co, dry)) == 0) {
@@ -900,29 +938,60 @@ struct crew {
 	FILE		 *out;
 };
 
+/*
+ * The header names the column to check; without one nothing is guessed
+ * (column 0 of "nik,nama,nomor_skk" is a NIK). Names compare without
+ * case; a number column wins over a QR column.
+ */
+static const char *const crew_number_cols[] = { "number", "nomor_skk",
+	"no_skk" };
+static const char *const crew_qr_cols[] = { "qr", "qr_url" };
+
 static int
-crew_pick(struct crew *cw, char **fields, size_t n)
+crew_find(char **fields, size_t n, const char *const *names, size_t nn)
 {
-	size_t	i;
-	char	norm[128];
+	size_t	i, k;
+	char	f[64];
 
 	for (i = 0; i < n; i++) {
-		if (strcasecmp(fields[i], "number") == 0) {
-			cw->col = (int)i;
-			return 1;
-		}
+		snprintf(f, sizeof f, "%s", fields[i]);
+		cohort_trim(f);
+		for (k = 0; k < nn; k++)
+			if (strcasecmp(f, names[k]) == 0)
+				return (int)i;
 	}
-	for (i = 0; i < n; i++) {
-		if (strcasecmp(fields[i], "qr") == 0 ||
-		    strcasecmp(fields[i], "qr_url") == 0) {
-			cw->col = (int)i;
-			return 1;
-		}
+	return -1;
+}
+
+static int
+crew_pick(struct crew *cw, size_t line, char **fields, size_t n)
+{
+	cw->col = crew_find(fields, n, crew_number_cols,
+	    sizeof crew_number_cols / sizeof crew_number_cols[0]);
+	if (cw->col == -1)
+		cw->col = crew_find(fields, n, crew_qr_cols,
+		    sizeof crew_qr_cols / sizeof crew_qr_cols[0]);
+	if (cw->col != -1)
+		return 0;
+	cmd_fail(cw->x, EX_DATAERR, "%s:%zu: the header names no column to "
+	    "check: give one named number, nomor_skk or no_skk (certificate "
+	    "numbers), or qr or qr_url (QR texts)", cw->path, line);
+	return (cw->status = EX_DATAERR);
+}
+
+/* Sixteen digits, blanks and dashes aside: a NIK, never sent. */
+static int
+crew_is_nik(const char *s)
+{
+	size_t	digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != ' ' && *s != '-' && *s != '.' && *s != '\t')
+			return 0;
 	}
-	cw->col = 0;
-	/* A first row that is itself a number or a QR text is data. */
-	cmd_normalize_number(fields[0], norm, sizeof norm);
-	return !(cmd_is_qr(fields[0]) || cert_check_number(norm, NULL, 0) == 0);
+	return digits == CERT_NIK_LEN;
 }
 
 static int
@@ -932,10 +1001,17 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 	char		**nq;
 	size_t		 *nl;
 
-	if (cw->col == -1 && crew_pick(cw, fields, n))
-		return 0;
+	if (cw->col == -1)
+		return crew_pick(cw, line, fields, n);
 	if ((size_t)cw->col >= n || fields[cw->col][0] == '\0')
 		return 0;
+	cohort_trim(fields[cw->col]);
+	if (!cmd_is_qr(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
+		cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, not "
+		    "a certificate number; nothing sent", cw->path, line,
+		    cw->col + 1);
+		return (cw->status = EX_DATAERR);
+	}
 	if (cw->n == cw->cap) {
 		cw->cap = cw->cap ? cw->cap * 2 : 256;
 		if ((nq = reallocarray(cw->q, cw->cap, sizeof *nq)) == NULL)
@@ -945,7 +1021,6 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 			return (cw->status = EX_OSERR);
 		cw->lines = nl;
 	}
-	cohort_trim(fields[cw->col]);
 	if ((cw->q[cw->n] = strdup(fields[cw->col])) == NULL)
 		return (cw->status = EX_OSERR);
 	cw->lines[cw->n++] = line;
@@ -1041,10 +1116,12 @@ crew_recv(struct crew *cw, size_t first, size_t n, uint64_t id)
 		wire_get_uint(it, WK_CODE, &code);
 		if (code >= REASON_MAX)
 			code = REASON_UNAVAILABLE;
+		cmd_host_rule(cw->x, cw->q[first + i], &v, &code);
 		cw->counts[v]++;
 		cw->reasons[code]++;
 		if (cw->x->json)
-			output_verify(cw->x->o, it, cw->q[first + i]);
+			output_verify_as(cw->x->o, it, cw->q[first + i], v,
+			    code);
 		else
 			crew_line(cw, it, cw->q[first + i], v, code);
 	}
@@ -1060,6 +1137,8 @@ crew_run(struct crew *cw)
 	size_t		 longest = 0;
 	int		 rc = 0;
 
+	if ((rc = cmd_fetch_host(cw->x, cw->q, cw->n)) != 0)
+		return rc;
 	/* Equal requests, each within the daemon's frame for this peer. */
 	for (i = 0; i < cw->n; i++)
 		if (strlen(cw->q[i]) > longest)
@@ -1125,12 +1204,15 @@ crew_load(struct crew *cw)
 	if ((rc = cohort_read(cw->x, cw->path, &buf, &len)) != 0)
 		return rc;
 	rc = csv_parse(buf, len, NULL, crew_row_cb, cw, NULL, &e);
+	explicit_bzero(buf, len);	/* other columns may hold NIKs */
 	free(buf);
+	if (cw->status == EX_DATAERR)
+		return cw->status;	/* said by the callback */
+	if (cw->status != 0)
+		return cmd_fail(cw->x, cw->status, "out of memory");
 	if (rc == -1)
 		return cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%zu: %s",
 		    cw->path, e.line, e.col, e.msg);
-	if (cw->status != 0)
-		return cmd_fail(cw->x, cw->status, "out of memory");
 	if (cw->n == 0)
 		return cmd_fail(cw->x, EX_DATAERR, "%s: nothing to verify",
 		    cw->path);
@@ -1162,9 +1244,10 @@ cohort_verify(struct cmd_ctx *x, int argc, char **argv)
 	cw.x = x;
 	cw.col = -1;
 	cw.out = x->out;
-	if ((rc = cohort_args(x, argc, argv, &cw.path, &out, NULL, NULL)) != 0)
+	if ((rc = cohort_args(x, argc, argv, &cw.path, &out, NULL, NULL,
+	    NULL)) != 0)
 		return rc;
-	if (out != NULL && (cw.out = fopen(out, "w")) == NULL)
+	if (out != NULL && (cw.out = cmd_create_private(out)) == NULL)
 		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
 		    out, strerror(errno));
 	if ((rc = crew_load(&cw)) == 0 && (rc = cmd_connect(x, 0)) == 0 &&

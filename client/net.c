@@ -483,6 +483,7 @@ net_send(struct net *n, const struct wire_msg *m)
 		return net_fail(n, EX_SOFTWARE, "cannot encode %s request",
 		    wire_type_name(wire_type(m)));
 	r = net_write(n, buf, len);
+	explicit_bzero(buf, len);	/* ISSUE and FIND frames carry NIKs */
 	free(buf);
 	return r;
 }

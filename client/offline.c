@@ -20,6 +20,75 @@
 #include "offline.h"
 
 #define OFFLINE_LINE_MAX	512
+#define OFFLINE_HOST_MAX	256
+
+/* A host as a keys file may hold it: no blanks, nothing unprintable. */
+static int
+offline_host_ok(const char *h)
+{
+	if (*h == '\0')
+		return 0;
+	for (; *h != '\0'; h++)
+		if (!isgraph((unsigned char)*h))
+			return 0;
+	return 1;
+}
+
+int
+offline_load_host(const char *path, char *host, size_t hostlen, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	char	 line[OFFLINE_LINE_MAX], *p;
+	size_t	 lineno = 0, n;
+	int	 found = 0;
+
+	host[0] = '\0';
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (found == 0 && fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		if (strncmp(line, "host ", 5) != 0)
+			continue;
+		for (p = line + 5; *p == ' '; p++)
+			;
+		n = strcspn(p, " \t\r\n");
+		p[n] = '\0';
+		if (!offline_host_ok(p) || n >= hostlen) {
+			snprintf(err, errlen, "%s:%zu: host: expected "
+			    "HOST[:PORT]", path, lineno);
+			found = -1;
+		} else {
+			memcpy(host, p, n + 1);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+void
+offline_host_rule(struct offline_result *r, const char *text,
+    const char *issuer_host)
+{
+	char	host[OFFLINE_HOST_MAX];
+	int	rc;
+
+	if (!r->signed_ok || issuer_host[0] == '\0' ||
+	    (rc = qrpay_url_host(text, strlen(text), host, sizeof host)) == 0)
+		return;
+	if (rc == -1)
+		snprintf(host, sizeof host, "(a host too long)");
+	else if (qrpay_host_equal(host, issuer_host))
+		return;
+	r->verdict = VERDICT_NOT_VALID;
+	r->reason = REASON_OTHER_SITE;
+	snprintf(r->detail, sizeof r->detail, "the QR names '%.80s'; the "
+	    "issuer whose key signed it is at '%.80s'", host, issuer_host);
+}
 
 static int
 offline_unhex(const char *s, uint8_t *out, size_t len)
@@ -118,7 +187,7 @@ offline_load_text(FILE *f, const char *path, struct keyring *kr, char *err,
 		lineno++;
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
-		if (*p == '\0' || *p == '#')
+		if (*p == '\0' || *p == '#' || strncmp(p, "host ", 5) == 0)
 			continue;
 		if ((why = offline_parse_line(p, kr)) != NULL) {
 			snprintf(err, errlen, "%s:%zu: %s", path, lineno, why);
@@ -195,6 +264,7 @@ offline_save_keys(const char *path, const struct wire_msg *a, char *err,
     size_t errlen)
 {
 	FILE	*f;
+	char	 host[OFFLINE_HOST_MAX];
 	size_t	 i, n = wire_list_len(a, WK_ITEMS);
 	int	 bad = 0;
 
@@ -208,8 +278,13 @@ offline_save_keys(const char *path, const struct wire_msg *a, char *err,
 		return -1;
 	}
 	fprintf(f, "# skk keys: the QR signing keys of an skkd instance, for "
-	    "skk verify --keys\n# algorithm kid public-key valid-from "
-	    "valid-to compromised-at (UTC, - = open/never)\n");
+	    "skk verify --keys\n");
+	if (wire_get_str(a, WK_HOST, host, sizeof host) == 0 &&
+	    offline_host_ok(host))
+		fprintf(f, "# the only host its QR URLs may name\nhost %s\n",
+		    host);
+	fprintf(f, "# algorithm kid public-key valid-from valid-to "
+	    "compromised-at (UTC, - = open/never)\n");
 	for (i = 0; i < n && !bad; i++)
 		bad = offline_write_key(f, wire_list_get(a, WK_ITEMS, i));
 	if (bad || fchmod(fileno(f), 0644) == -1 || fclose(f) == EOF) {

@@ -276,11 +276,21 @@ int
 output_verify(struct output *o, const struct wire_msg *it, const char *query)
 {
 	uint64_t	verdict = VERDICT_UNKNOWN, code = REASON_UNAVAILABLE;
-	uint64_t	match;
 
 	if (wire_get_uint(it, WK_VERDICT, &verdict) == -1 || verdict > 2)
 		verdict = VERDICT_UNKNOWN;
 	wire_get_uint(it, WK_CODE, &code);
+	return output_verify_as(o, it, query, verdict, code);
+}
+
+int
+output_verify_as(struct output *o, const struct wire_msg *it,
+    const char *query, uint64_t verdict, uint64_t code)
+{
+	uint64_t	match;
+
+	if (verdict > 2)
+		verdict = VERDICT_UNKNOWN;
 	o->verify = 1;
 	o->counts[verdict]++;
 	if (o->json)

@@ -29,6 +29,9 @@ int		 output_end(struct output *);
  */
 int		 output_verify(struct output *, const struct wire_msg *item,
 		    const char *query);
+/* The same with the verdict and reason decided by the caller. */
+int		 output_verify_as(struct output *, const struct wire_msg *item,
+		    const char *query, uint64_t verdict, uint64_t code);
 /* One item of an ISSUE answer: number, status, QR URL. */
 void		 output_issue(struct output *, const struct wire_msg *item);
 /* SET_STATUS and RECORD_LPJK answers: number and status. */

@@ -662,7 +662,8 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	size_t				 i;
 	int64_t				 comp;
 
-	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL)
+	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL ||
+	    wire_put_str(ans, WK_HOST, skkd->conf.public_host) == -1)
 		goto fail;
 	for (i = 0; i < skkd->keyring.n; i++) {
 		k = &skkd->keyring.k[i];

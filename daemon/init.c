@@ -34,7 +34,7 @@
 enum init_file {
 	F_SIGNING, F_SIGNING_PUB, F_NIK,
 	F_CA_CRT, F_CA_KEY, F_SRV_CRT, F_SRV_KEY,
-	F_CCA_CRT, F_CCA_KEY, F_ADM_CRT, F_ADM_KEY,
+	F_CCA_CRT, F_CCA_KEY, F_ADM_CRT, F_ADM_KEY, F_REVOKED,
 	F_SKKD_CONF, F_SKK_CONF,
 	F_MAX
 };
@@ -42,7 +42,7 @@ static const char *init_names[F_MAX] = {
 	"keys/signing.pem", "keys/signing.pub", "keys/nik.secret",
 	"tls/ca.crt", "tls/ca.key", "tls/server.crt", "tls/server.key",
 	"tls/client-ca.crt", "tls/client-ca.key", "tls/admin.crt",
-	"tls/admin.key", "skkd.conf", "skk.conf"
+	"tls/admin.key", "tls/revoked-clients", "skkd.conf", "skk.conf"
 };
 
 struct init {
@@ -73,6 +73,7 @@ static int	init_create(struct init *, char *, size_t);
 static int	init_mkdir(const char *, char *, size_t);
 static int	init_signing_key(struct init *, char *, size_t);
 static int	init_nik_secret(const struct init *, char *, size_t);
+static int	init_revoked(const struct init *, char *, size_t);
 static int	init_pki(const struct init *, char *, size_t);
 static int	init_skkd_conf(const struct init *, char *, size_t);
 static int	init_skk_conf(const struct init *, char *, size_t);
@@ -410,7 +411,21 @@ init_pki(const struct init *in, char *err, size_t errlen)
 	    pki_issue_client(p[F_CCA_CRT], p[F_CCA_KEY], "admin",
 	    PKI_ROLE_ADMIN, p[F_ADM_CRT], p[F_ADM_KEY], err, errlen) == -1)
 		return -1;
-	return 0;
+	return init_revoked(in, err, errlen);
+}
+
+/* Empty but present: skkd refuses to start without it (fail closed). */
+static int
+init_revoked(const struct init *in, char *err, size_t errlen)
+{
+	FILE	*f;
+
+	if ((f = init_fopen(in->path[F_REVOKED], 0644, err, errlen)) == NULL)
+		return -1;
+	fprintf(f, "# Serials (hex) of revoked client certificates, one a "
+	    "line;\n# appended by `skkd revoke-client`. skkd refuses to "
+	    "start without this file.\n");
+	return init_fclose(f, in->path[F_REVOKED], err, errlen);
 }
 
 static int
@@ -441,6 +456,8 @@ init_skkd_conf(const struct init *in, char *err, size_t errlen)
 	    "# CA of client certificates; their subject OU is the role\n"
 	    "# (admin or reader).\n"
 	    "client_ca = tls/client-ca.crt\n"
+	    "# Serials of revoked client certificates; must exist.\n"
+	    "revoked_clients = tls/revoked-clients\n"
 	    "# host[:port] in the QR URLs (HTTPS://HOST/V/...).\n"
 	    "public_host = %s%s\n", in->listen, in->kid, in->host,
 	    init_http_port(in->http_listen));

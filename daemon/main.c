@@ -22,6 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "secmem.h"
 #include "server.h"
 #include "sign.h"
 #include "skkd.h"
@@ -64,6 +65,10 @@ load_keys(struct skkd *s)
 {
 	char		 err[512];
 
+	if (secmem_init(err, sizeof(err)) == -1)
+		die(EX_OSERR, "", err);
+	if ((s->nik_secret = secmem_alloc(SKKD_NIK_SECRET_LEN)) == NULL)
+		die(EX_OSERR, "nik_secret", "cannot map memory for it");
 	if (keys_load(s, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "signing keys", err);
 	if (conf_read_secret(s->conf.nik_secret, s->nik_secret, err,
@@ -75,6 +80,8 @@ load_keys(struct skkd *s)
 		die(EX_CONFIG, "", err);
 	if (s->conf.http_listen[0] != '\0' && (https_ctx = tls_https_ctx(
 	    s->conf.http_cert, s->conf.http_key, err, sizeof(err))) == NULL)
+		die(EX_CONFIG, "", err);
+	if (tls_revoked_set(s->conf.revoked_clients, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "", err);
 	s->kbli = strtoul(s->conf.kbli, NULL, 10);
 	s->kbji = strtoul(s->conf.kbji, NULL, 10);
@@ -133,7 +140,9 @@ reload(struct skkd *s)
 		log_warnx("SIGHUP: keeping the old signing keys: %s", err);
 	else
 		log_info("SIGHUP: %zu signing keys", s->keyring.n);
-	tls_revoked_reload();
+	if (tls_revoked_reload(err, sizeof(err)) == -1)
+		log_warnx("SIGHUP: keeping the old revoked client "
+		    "certificates: %s", err);
 	notify_ready("serving");
 }
 
@@ -202,6 +211,7 @@ main(int argc, char *argv[])
 	char			 err[512];
 	int			 ch, test = 0, verbose = 0;
 
+	secmem_wipe_frees();
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-' &&
@@ -233,13 +243,12 @@ main(int argc, char *argv[])
 		printf("skkd: configuration '%s' OK\n", path);
 		return 0;
 	}
-	tls_revoked_set(s.conf.revoked_clients);
 	serve(&s);
 	keys_release(&s);
 	tls_revoked_free();
 	tls_ctx_free(s.ssl_ctx);
 	tls_ctx_free(https_ctx);
-	explicit_bzero(s.nik_secret, sizeof(s.nik_secret));
+	secmem_release(s.nik_secret, SKKD_NIK_SECRET_LEN);
 	log_info("stopped");
 	return 0;
 }

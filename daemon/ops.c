@@ -101,7 +101,7 @@ static void	op_finish(struct djob *);
 int
 ops_nik_hmac(const char *nik, uint8_t out[CERT_HMAC_LEN])
 {
-	return sign_hmac_sha256(skkd->nik_secret, sizeof(skkd->nik_secret),
+	return sign_hmac_sha256(skkd->nik_secret, SKKD_NIK_SECRET_LEN,
 	    (const uint8_t *)nik, strlen(nik), out);
 }
 
@@ -957,6 +957,8 @@ op_start(struct conn *c, const struct wire_msg *msg,
 		conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
 		return;
 	}
+	/* Never answer with stack bytes should a check forget its reason. */
+	snprintf(err, sizeof(err), "request refused");
 	if (prepare(j, msg, err, sizeof(err)) == -1) {
 		conn_reply_error(c, wire_id(msg), WERR_INVALID, "%s: %s",
 		    wire_type_name(type), err);
@@ -1097,8 +1099,10 @@ renew_prepare(struct op_job *j, const struct wire_msg *msg, char *err,
 	if (!wire_has(msg, WK_RECORD))
 		return 0;
 	j->has_over = 1;
-	if (wire_get_bytes(msg, WK_RECORD, &rec, &len) == -1)
+	if (wire_get_bytes(msg, WK_RECORD, &rec, &len) == -1) {
+		snprintf(err, errlen, "record: not a byte string");
 		return -1;
+	}
 	return record_decode(rec, len, &j->over, err, errlen);
 }
 

@@ -118,6 +118,7 @@ static void	conn_read_frames(struct conn *, struct bufferevent *);
 static void	conn_write_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_timer_cb(evutil_socket_t, short, void *);
+static void	conn_drain_wiped(struct evbuffer *, size_t);
 static void	conn_more_cb(evutil_socket_t, short, void *);
 static void	conn_close(struct conn *);
 static void	conn_unref(struct conn *);
@@ -620,7 +621,7 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 		evbuffer_drain(in, WIRE_HDR_LEN);
 		msg = wire_decode(evbuffer_pullup(in, len), len, err,
 		    sizeof(err));
-		evbuffer_drain(in, len);
+		conn_drain_wiped(in, len);
 		if (msg == NULL) {
 			atomic_fetch_add(&skkd->stats.bad_frames, 1);
 			conn_fail(c, WERR_MALFORMED, err);
@@ -634,6 +635,29 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 		} else
 			dispatch_request(c, msg);
 	}
+}
+
+/*
+ * Drains a frame after wiping its bytes: a chain that stays in use keeps
+ * drained bytes until they are overwritten, and frames carry NIKs.
+ */
+static void
+conn_drain_wiped(struct evbuffer *in, size_t len)
+{
+	struct evbuffer_iovec	 v[8];
+	int			 i, n;
+
+	while (len > 0 && (n = evbuffer_peek(in, (ev_ssize_t)len, NULL, v,
+	    8)) > 0) {
+		for (i = 0; i < n && i < 8 && len > 0; i++) {
+			if (v[i].iov_len > len)
+				v[i].iov_len = len;
+			explicit_bzero(v[i].iov_base, v[i].iov_len);
+			evbuffer_drain(in, v[i].iov_len);
+			len -= v[i].iov_len;
+		}
+	}
+	evbuffer_drain(in, len);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include "sign.h"
 
 #define SKKD_VERSION	"0.1"
+#define SKKD_NIK_SECRET_LEN	32
 
 struct store;
 struct writer;
@@ -36,7 +37,7 @@ struct skkd {
 	struct conf		 conf;
 	struct sign_key		*signkey;	/* signs new QR payloads */
 	struct keyring		 keyring;	/* verifies QR payloads */
-	uint8_t			 nik_secret[32];
+	uint8_t			*nik_secret;	/* secmem_alloc'd */
 	unsigned		 kbli, kbji;
 	struct store		*store;
 	struct writer		*writer;

@@ -10,22 +10,27 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "log.h"
 #include "tls.h"
 
 #define TLS_OLD_MAX	64
 
 static int	tls_verify_cb(int, X509_STORE_CTX *);
-static int	tls_check_key_mode(const char *, char *, size_t);
+static int	tls_use_key(SSL_CTX *, const char *, const char *, char *,
+		    size_t);
 static void	tls_ssl_error(char *, size_t, const char *, const char *);
 
 /* Contexts replaced by tls_ctx_reload, freed with the last one. */
@@ -40,6 +45,7 @@ static struct {
 	off_t		 size;
 	char		**serials;	/* upper-case hex */
 	size_t		 n;
+	int		 failing;	/* the file could not be read */
 } revoked = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int
@@ -59,21 +65,55 @@ tls_ssl_error(char *err, size_t errlen, const char *what, const char *path)
 	ERR_clear_error();
 }
 
+/*
+ * Opens the key once and checks the mode of that descriptor, so the file
+ * whose mode is checked is the file whose key is used.
+ */
 static int
-tls_check_key_mode(const char *path, char *err, size_t errlen)
+tls_use_key(SSL_CTX *ctx, const char *what, const char *path, char *err,
+    size_t errlen)
 {
-	struct stat	st;
+	struct stat	 st;
+	EVP_PKEY	*pkey;
+	FILE		*f;
+	int		 fd, rc = -1;
 
-	if (stat(path, &st) == -1) {
-		snprintf(err, errlen, "tls_key '%s': %s", path, strerror(errno));
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s '%s': %s", what, path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s '%s': not a regular file", what,
+		    path);
+		close(fd);
 		return -1;
 	}
 	if (st.st_mode & 077) {
-		snprintf(err, errlen, "tls_key '%s': mode %04o, expected 0600",
-		    path, (unsigned)(st.st_mode & 07777));
+		snprintf(err, errlen, "%s '%s': mode %04o, expected 0600",
+		    what, path, (unsigned)(st.st_mode & 07777));
+		close(fd);
 		return -1;
 	}
-	return 0;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s '%s': %s", what, path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if ((pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL)) == NULL)
+		tls_ssl_error(err, errlen, what, path);
+	else {
+		if (SSL_CTX_use_PrivateKey(ctx, pkey) != 1 ||
+		    SSL_CTX_check_private_key(ctx) != 1)
+			tls_ssl_error(err, errlen, what, path);
+		else
+			rc = 0;
+		EVP_PKEY_free(pkey);
+	}
+	fclose(f);
+	return rc;
 }
 
 SSL_CTX *
@@ -83,25 +123,22 @@ tls_server_ctx(const char *cert, const char *key, const char *client_ca,
 	SSL_CTX			*ctx;
 	STACK_OF(X509_NAME)	*names;
 
-	if (tls_check_key_mode(key, err, errlen) == -1)
-		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		snprintf(err, errlen, "cannot create TLS context");
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
 	SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+	/* Requests carry NIKs: wipe the plaintext once it is read. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CLEANSE_PLAINTEXT);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
 		tls_ssl_error(err, errlen, "tls_cert", cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
-		tls_ssl_error(err, errlen, "tls_key", key);
+	if (tls_use_key(ctx, "tls_key", key, err, errlen) == -1)
 		goto fail;
-	}
 	if (SSL_CTX_load_verify_locations(ctx, client_ca, NULL) != 1 ||
 	    (names = SSL_load_client_CA_file(client_ca)) == NULL) {
 		tls_ssl_error(err, errlen, "client_ca", client_ca);
@@ -134,8 +171,6 @@ tls_https_ctx(const char *cert, const char *key, char *err, size_t errlen)
 {
 	SSL_CTX	*ctx;
 
-	if (tls_check_key_mode(key, err, errlen) == -1)
-		return NULL;
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
 		snprintf(err, errlen, "cannot create TLS context");
 		return NULL;
@@ -157,11 +192,8 @@ tls_https_ctx(const char *cert, const char *key, char *err, size_t errlen)
 		tls_ssl_error(err, errlen, "http_cert", cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1) {
-		tls_ssl_error(err, errlen, "http_key", key);
+	if (tls_use_key(ctx, "http_key", key, err, errlen) == -1)
 		goto fail;
-	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"skkd-www",
 	    8);
@@ -215,36 +247,73 @@ tls_https_reload(SSL_CTX **slot, const char *cert, const char *key,
 	    errlen);
 }
 
-/* Revoked client certificates. */
+/*
+ * Revoked client certificates. A configured file that is missing or
+ * unreadable never means "nothing is revoked": start-up refuses it, and
+ * later the list in hand is kept (and the log says why) until the file
+ * can be read again.
+ */
 
 static int
-revoked_read(const char *path, char ***out, size_t *n)
+revoked_add(char ***v, size_t *cnt, const char *serial)
+{
+	char	**nv;
+
+	if ((nv = reallocarray(*v, *cnt + 1, sizeof(**v))) == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*cnt] = strdup(serial)) == NULL)
+		return -1;
+	(*cnt)++;
+	return 0;
+}
+
+static void
+revoked_free_list(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The serials of path into *out; -1 with err if it cannot all be read. */
+static int
+revoked_read(const char *path, char ***out, size_t *n, char *err,
+    size_t errlen)
 {
 	FILE	*f;
-	char	 line[128], *p, *e, **v = NULL, **nv;
+	char	 line[128], *p, *e, **v = NULL;
 	size_t	 cnt = 0;
+	int	 bad = 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "revoked_clients '%s': %s%s", path,
+		    strerror(errno), errno == ENOENT ? " (an empty file "
+		    "revokes nothing; a missing one is refused)" : "");
+		return -1;
+	}
+	while (!bad && fgets(line, sizeof(line), f) != NULL) {
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
 		for (e = p; isxdigit((unsigned char)*e); e++)
 			*e = toupper((unsigned char)*e);
 		*e = '\0';
-		if (*p == '\0')
-			continue;
-		if ((nv = reallocarray(v, cnt + 1, sizeof(*v))) == NULL ||
-		    (nv[cnt] = strdup(p)) == NULL) {
-			v = nv != NULL ? nv : v;
-			break;
-		}
-		v = nv;
-		cnt++;
+		if (*p != '\0' && revoked_add(&v, &cnt, p) == -1)
+			bad = ENOMEM;
 	}
+	if (!bad && ferror(f))
+		bad = errno != 0 ? errno : EIO;
 	fclose(f);
+	if (bad) {
+		snprintf(err, errlen, "revoked_clients '%s': %s", path,
+		    strerror(bad));
+		revoked_free_list(v, cnt);
+		return -1;
+	}
 	*out = v;
 	*n = cnt;
 	return 0;
@@ -253,18 +322,18 @@ revoked_read(const char *path, char ***out, size_t *n)
 static void
 revoked_free(void)
 {
-	size_t	i;
-
-	for (i = 0; i < revoked.n; i++)
-		free(revoked.serials[i]);
-	free(revoked.serials);
+	revoked_free_list(revoked.serials, revoked.n);
 	revoked.serials = NULL;
 	revoked.n = 0;
 }
 
-/* Under the lock; force ignores the once-a-second limit. */
-static void
-revoked_refresh(int force)
+/*
+ * Under the lock; force ignores the once-a-second limit and the file's
+ * unchanged stat. -1 with err when the file cannot be read: the list in
+ * hand stays.
+ */
+static int
+revoked_refresh(int force, char *err, size_t errlen)
 {
 	struct stat	 st;
 	time_t		 now = time(NULL);
@@ -272,48 +341,63 @@ revoked_refresh(int force)
 	size_t		 n;
 
 	if (revoked.path[0] == '\0' || (!force && now == revoked.checked))
-		return;
+		return 0;
 	revoked.checked = now;
 	if (stat(revoked.path, &st) == -1)
-		memset(&st, 0, sizeof(st));
+		return revoked_read(revoked.path, &v, &n, err, errlen);
 	if (!force && st.st_mtim.tv_sec == revoked.mtime.tv_sec &&
 	    st.st_mtim.tv_nsec == revoked.mtime.tv_nsec &&
 	    st.st_size == revoked.size)
-		return;
-	if (revoked_read(revoked.path, &v, &n) == -1)
-		return;		/* keep the list we have */
+		return 0;
+	if (revoked_read(revoked.path, &v, &n, err, errlen) == -1)
+		return -1;
 	revoked_free();
 	revoked.serials = v;
 	revoked.n = n;
 	revoked.mtime = st.st_mtim;
 	revoked.size = st.st_size;
+	return 0;
 }
 
-void
-tls_revoked_set(const char *path)
+int
+tls_revoked_set(const char *path, char *err, size_t errlen)
 {
+	int	rc;
+
 	pthread_mutex_lock(&revoked.lock);
 	snprintf(revoked.path, sizeof(revoked.path), "%s", path);
-	revoked_refresh(1);
+	rc = revoked_refresh(1, err, errlen);
 	pthread_mutex_unlock(&revoked.lock);
+	return rc;
 }
 
-void
-tls_revoked_reload(void)
+int
+tls_revoked_reload(char *err, size_t errlen)
 {
+	int	rc;
+
 	pthread_mutex_lock(&revoked.lock);
-	revoked_refresh(1);
+	rc = revoked_refresh(1, err, errlen);
+	revoked.failing = rc == -1;
 	pthread_mutex_unlock(&revoked.lock);
+	return rc;
 }
 
 int
 tls_revoked(const char *serial)
 {
+	char	err[PATH_MAX + 64];
 	size_t	i;
 	int	found = 0;
 
 	pthread_mutex_lock(&revoked.lock);
-	revoked_refresh(0);
+	if (revoked_refresh(0, err, sizeof(err)) == -1) {
+		if (!revoked.failing)	/* once, not once a second */
+			log_warnx("keeping the %zu revoked client "
+			    "certificates known: %s", revoked.n, err);
+		revoked.failing = 1;
+	} else
+		revoked.failing = 0;
 	for (i = 0; i < revoked.n && !found; i++)
 		found = strcasecmp(revoked.serials[i], serial) == 0;
 	pthread_mutex_unlock(&revoked.lock);

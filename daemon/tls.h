@@ -49,9 +49,12 @@ int		 tls_https_reload(SSL_CTX **slot, const char *cert,
  * Revoked client certificates: a file of hex serials, one a line. The
  * file is looked at (stat) at most once a second and re-read when it
  * changed, so a revocation reaches even resumed sessions promptly.
+ * A file that cannot be read fails closed: tls_revoked_set (start-up)
+ * and tls_revoked_reload (SIGHUP) return -1 with err, and the serials
+ * already known stay revoked.
  */
-void		 tls_revoked_set(const char *path);
-void		 tls_revoked_reload(void);	/* SIGHUP: re-read now */
+int		 tls_revoked_set(const char *path, char *err, size_t errlen);
+int		 tls_revoked_reload(char *err, size_t errlen);
 int		 tls_revoked(const char *serial);
 void		 tls_revoked_free(void);
 

@@ -831,7 +831,9 @@ route_api_keys(const struct http_req *req, const char *rest,
 		    &kr->k[i].compromised_at, __ATOMIC_RELAXED)));
 		json_array_append_new(keys, k);
 	}
-	web_json_send(json_pack("{s:o}", "keys", keys), r);
+	/* A verifier needs the host too: a QR must point at its issuer. */
+	web_json_send(json_pack("{s:s, s:o}", "host", skkd->conf.public_host,
+	    "keys", keys), r);
 	r->cache = "public, max-age=3600";
 }
 

@@ -58,7 +58,7 @@ static const char *const reason_names[REASON_MAX] = {
 	"ok", "unknown_number", "revoked", "suspended", "expired", "pending",
 	"replaced", "bad_signature", "unknown_key", "malformed",
 	"not_yet_valid", "stale", "unavailable", "mismatch", "reprinted",
-	"key_compromised", "other_site"
+	"key_compromised", "points_to_another_site"
 };
 
 static const char *const status_names[CERT_STATUS_MAX] = {
@@ -216,6 +216,63 @@ name_check_space(const unsigned char *s, size_t len, char *err,
 	return 0;
 }
 
+/*
+ * Characters that change how a name renders without showing themselves:
+ * Unicode general category Cf (format: bidirectional embeddings,
+ * overrides and isolates, zero-width space and joiners, soft hyphen, word
+ * joiner, BOM, tags...) and the other Default_Ignorable_Code_Points
+ * (combining grapheme joiner, Hangul fillers, variation selectors).
+ * "Siti\u202e..." can render as another name; none belongs in one.
+ * Unicode 15.1; sorted, inclusive ranges.
+ */
+static const uint32_t name_invisible[][2] = {
+	{ 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x0600, 0x0605 },
+	{ 0x061c, 0x061c }, { 0x06dd, 0x06dd }, { 0x070f, 0x070f },
+	{ 0x0890, 0x0891 }, { 0x08e2, 0x08e2 }, { 0x115f, 0x1160 },
+	{ 0x17b4, 0x17b5 }, { 0x180b, 0x180f }, { 0x200b, 0x200f },
+	{ 0x202a, 0x202e }, { 0x2060, 0x206f }, { 0x3164, 0x3164 },
+	{ 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 },
+	{ 0xfff0, 0xfffb }, { 0x110bd, 0x110bd }, { 0x110cd, 0x110cd },
+	{ 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a },
+	{ 0xe0000, 0xe0fff }
+};
+
+static int
+is_invisible_cp(uint32_t cp)
+{
+	size_t	lo = 0, hi = sizeof(name_invisible) /
+		    sizeof(name_invisible[0]), mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < name_invisible[mid][0])
+			hi = mid;
+		else if (cp > name_invisible[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* s is known to be valid UTF-8 here. */
+static int
+name_check_invisible(const unsigned char *s, size_t len, char *err,
+    size_t errlen)
+{
+	size_t		i, n;
+	uint32_t	cp = 0;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_next(s + i, len - i, &cp);
+		if (is_invisible_cp(cp))
+			return cert_fail(err, errlen, "name: invisible or "
+			    "direction-changing character U+%04X at byte %zu",
+			    (unsigned)cp, i);
+	}
+	return 0;
+}
+
 int
 cert_check_name(const char *s, char *err, size_t errlen)
 {
@@ -224,7 +281,9 @@ cert_check_name(const char *s, char *err, size_t errlen)
 	len = strnlen(s, CERT_NAME_MAX + 1);
 	if (len == 0)
 		return cert_fail(err, errlen, "name: empty");
-	if (text_check("name", s, len, CERT_NAME_MAX, err, errlen) == -1)
+	if (text_check("name", s, len, CERT_NAME_MAX, err, errlen) == -1 ||
+	    name_check_invisible((const unsigned char *)s, len, err,
+	    errlen) == -1)
 		return -1;
 	return name_check_space((const unsigned char *)s, len, err, errlen);
 }

@@ -76,8 +76,14 @@ csv_put(struct csv_state *st, const unsigned char *b, size_t n)
 		cap = st->fbcap ? st->fbcap * 2 : 1024;
 		while (cap < st->fblen + n + 1)
 			cap *= 2;
-		if ((nb = realloc(st->fb, cap)) == NULL)
+		/* Not realloc: rows carry NIKs, and no copy may be left. */
+		if ((nb = malloc(cap)) == NULL)
 			return csv_fail(st, st->line, st->col, "out of memory");
+		if (st->fb != NULL) {
+			memcpy(nb, st->fb, st->fblen);
+			explicit_bzero(st->fb, st->fbcap);
+			free(st->fb);
+		}
 		st->fb = nb;
 		st->fbcap = cap;
 	}
@@ -304,6 +310,8 @@ csv_parse(const char *buf, size_t len, const struct csv_opts *o,
 	if (sep != NULL)
 		*sep = st.sep;
 	rc = csv_run(&st, fn, arg);
+	if (st.fb != NULL)
+		explicit_bzero(st.fb, st.fbcap);
 	free(st.fb);
 	free(st.offs);
 	return rc;

@@ -729,6 +729,49 @@ qrpay_find_base32(const char *text, size_t len, size_t *off, size_t *blen,
 	return QRPAY_OK;
 }
 
+int
+qrpay_url_host(const char *text, size_t len, char *host, size_t hostlen)
+{
+	size_t		start = 0, end = len;
+	const char	*slash;
+
+	while (start < end && qrpay_is_space(text[start]))
+		start++;
+	if (qrpay_has_prefix(text + start, end - start, "https://"))
+		start += 8;
+	else if (qrpay_has_prefix(text + start, end - start, "http://"))
+		start += 7;
+	else
+		return 0;
+	if ((slash = memchr(text + start, '/', end - start)) != NULL)
+		end = (size_t)(slash - text);
+	/* Userinfo and all: whatever precedes the path is compared. */
+	if (end - start >= hostlen)
+		return -1;
+	memcpy(host, text + start, end - start);
+	host[end - start] = '\0';
+	return 1;
+}
+
+/* The length of h without a ":443" suffix, HTTPS's default port. */
+static size_t
+qrpay_host_len(const char *h)
+{
+	size_t	n = strlen(h);
+
+	if (n > 4 && strcmp(h + n - 4, ":443") == 0)
+		n -= 4;
+	return n;
+}
+
+int
+qrpay_host_equal(const char *a, const char *b)
+{
+	size_t	n = qrpay_host_len(a);
+
+	return n > 0 && n == qrpay_host_len(b) && strncasecmp(a, b, n) == 0;
+}
+
 /* Text to COSE bytes: out holds QRPAY_MAX_BYTES. */
 static enum qrpay_err
 qrpay_text_bytes(const char *text, size_t len, uint8_t *out, size_t *outlen,

@@ -83,6 +83,19 @@ int		 qrpay_signed(enum qrpay_err);
 enum qrpay_err	 qrpay_bytes(const char *text, size_t len,
 		    uint8_t out[QRPAY_MAX_BYTES], size_t *outlen);
 
+/*
+ * The host of a QR URL (everything between "://" and the path, port
+ * included): 1 with it in host, 0 for a bare payload, which names no
+ * host, -1 if it does not fit in hostlen.
+ */
+int		 qrpay_url_host(const char *text, size_t len, char *host,
+		    size_t hostlen);
+/*
+ * Whether a QR URL's host is an issuer's host (PROTOCOL.md 1.5): ASCII
+ * case ignored, ":443" the same as no port. Empty hosts never match.
+ */
+int		 qrpay_host_equal(const char *a, const char *b);
+
 /* Decodes COSE bytes without verifying: kid and claims (for fuzzing/tools). */
 enum qrpay_err	 qrpay_decode(const uint8_t *cose, size_t len,
 		    struct qr_claims *claims, char *detail, size_t detlen);

@@ -54,6 +54,7 @@ struct wire_msg {
 /* Blocks are freed with the root; nothing in them is freed before. */
 struct wire_block {
 	struct wire_block	*next;
+	size_t			 size;		/* bytes after the header */
 };
 
 struct wire_arena {
@@ -67,6 +68,7 @@ struct wire_arena {
 struct wire_root {
 	struct wire_msg		 msg;
 	struct wire_arena	 arena;
+	size_t			 roomsize;	/* bytes in room */
 	uint64_t		 room[];
 };
 
@@ -165,7 +167,7 @@ static const char *wire_key_names[WK_MAX] = {
 	"prev", "next", "issued", "detail", "stats", "role",
 	[WK_BATCH] = "batch", [WK_MORE] = "more", [WK_DRYRUN] = "dryrun",
 	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size",
-	[WK_MATCH] = "match"
+	[WK_MATCH] = "match", [WK_HOST] = "host"
 };
 
 static void
@@ -215,6 +217,7 @@ arena_grow(struct wire_arena *a, size_t size)
 	if ((b = malloc(sizeof(*b) + bsize)) == NULL)
 		return NULL;
 	b->next = a->blocks;
+	b->size = bsize;
 	a->blocks = b;
 	p = (uint8_t *)(b + 1);
 	if (bsize == size)
@@ -250,6 +253,7 @@ wire_root_new(size_t room)
 	    room)) == NULL)
 		return NULL;
 	memset(r, 0, sizeof(*r));
+	r->roomsize = room;
 	r->msg.arena = &r->arena;
 	r->arena.cur = (uint8_t *)r->room;
 	r->arena.left = room;
@@ -274,7 +278,11 @@ wire_msg_new(enum wire_type type, uint64_t id)
 	return m;
 }
 
-/* A child belongs to its root: freeing one alone does nothing. */
+/*
+ * A child belongs to its root: freeing one alone does nothing. The
+ * arena is wiped first: ISSUE and FIND carry NIKs, and freed memory keeps
+ * its bytes.
+ */
 void
 wire_msg_free(struct wire_msg *m)
 {
@@ -289,8 +297,10 @@ wire_msg_free(struct wire_msg *m)
 		return;
 	for (b = r->arena.blocks; b != NULL; b = next) {
 		next = b->next;
+		explicit_bzero(b + 1, b->size);
 		free(b);
 	}
+	explicit_bzero(r->room, r->roomsize);
 	free(r);
 }
 

@@ -30,7 +30,7 @@ enum wire_type {
 	WIRE_RENEW,		/* c→s: NUMBER, RECORD?, REASON?; s→c: NUMBER (new), URL, STATUS, PREV (admin) */
 	WIRE_SHOW,		/* c→s: NUMBER; s→c: RECORD, STATUS, URL, EVENTS [{...}] (admin) */
 	WIRE_FIND,		/* c→s: NIK; s→c: ITEMS [{NUMBER, STATUS, NAME, JOB}] (admin) */
-	WIRE_KEYS,		/* c→s: -; s→c: ITEMS [{KID, KEY, FROM, TO, TIME?}]; TIME: compromised at */
+	WIRE_KEYS,		/* c→s: -; s→c: HOST, ITEMS [{KID, KEY, FROM, TO, TIME?}]; TIME: compromised at */
 	WIRE_STATS,		/* c→s: -; s→c: ITEMS [{NAME, COUNT}] */
 	WIRE_QR,		/* c→s: NUMBER, FORMAT ("png"|"svg"), SIZE? (png pixels per module); s→c: NUMBER, URL, IMAGE (admin) */
 	WIRE_ERROR = 127	/* s→c: ERR, ERRMSG (id of the failed request, 0 if none) */
@@ -51,6 +51,7 @@ enum wire_key {
 	WK_IMAGE,		/* QR: bytes of the image */
 	WK_SIZE,		/* QR: uint PNG pixels per module */
 	WK_MATCH,		/* VERIFY: uint 1 = the NAME given is the holder's */
+	WK_HOST,		/* KEYS answer: text public host of the QR URLs */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -159,8 +159,8 @@ case "$(verdict 6)" in not_valid/bad_signature|not_valid/malformed) pass "row 5 
 printf 'number\n%s\n%s\n' "$V1" "$V2" >"$T/crew-ok.csv"
 run_expect 0 "all valid: exit 0" sk a verify --csv "$T/crew-ok.csv"
 printf '%s\n%s\n' "$V1" "$V2" >"$T/crew-bare.csv"
-run_expect 0 "a bare column of numbers, no header" sk a verify --csv "$T/crew-bare.csv"
-out_has "2 valid, 0 not valid" "both rows counted"
+run_expect 65 "a bare column of numbers, no header: refused" sk a verify --csv "$T/crew-bare.csv"
+out_has "the header names no column to check" "the refusal names the header rule"
 run_expect 0 "crew check --json" sk a verify --csv "$T/crew-ok.csv" --json
 out_has '"verdict": "valid"' "json has verdicts"
 printf 'number\n"open\n' >"$T/broken.csv"

@@ -12,6 +12,7 @@
  * STEP: verify:N  a VERIFY of N items, each NUMBER;
  *       issue:N   an ISSUE of N empty items (needs an admin certificate);
  *       len:HEX   a bare 4-byte header of that length, and no body;
+ *       renew-text a RENEW of NUMBER whose RECORD is text, not bytes;
  *       read      nothing sent, one more answer (or the close) read;
  *       qr:N      a VERIFY of N items, each {QR: NUMBER} (NUMBER is then
  *                 a QR text); qr:max, the most an anonymous caller may
@@ -51,6 +52,7 @@ static SSL	*rf_connect(int, const char *, const char *, const char *);
 static int	 rf_send(SSL *, const uint8_t *, size_t);
 static int	 rf_read(SSL *, uint8_t *, size_t);
 static int	 rf_answer(SSL *);
+static int	 rf_renew_text(SSL *, const char *, uint64_t);
 static int	 rf_step(SSL *, const char *, const char *, uint64_t);
 
 static SSL *
@@ -206,6 +208,26 @@ rf_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A RENEW whose RECORD is a text string: the wrong kind of value. */
+static int
+rf_renew_text(SSL *ssl, const char *number, uint64_t id)
+{
+	struct wire_msg	*m;
+	uint8_t		*out;
+	size_t		 outlen;
+	int		 rc = -1;
+
+	if ((m = wire_msg_new(WIRE_RENEW, id)) != NULL &&
+	    wire_put_str(m, WK_NUMBER, number) == 0 &&
+	    wire_put_str(m, WK_RECORD, "not a record") == 0 &&
+	    wire_encode(m, &out, &outlen) == 0) {
+		rc = rf_send(ssl, out, outlen);
+		free(out);
+	}
+	wire_msg_free(m);
+	return rc;
+}
+
 /* Builds and sends one step's frame; -1 on a bad step or a failed write. */
 static int
 rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
@@ -228,6 +250,8 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 		hdr[3] = v;
 		return rf_send(ssl, hdr, sizeof(hdr));
 	}
+	if (strcmp(step, "renew-text") == 0)
+		return rf_renew_text(ssl, number, id);
 	issue = strncmp(step, "issue:", 6) == 0;
 	qr = strncmp(step, "qr:", 3) == 0;
 	if (!issue && !qr && strncmp(step, "verify:", 7) != 0)

@@ -46,6 +46,16 @@ line 3 "3 error too_big verify: 51 items (1-50 allowed)" \
     "verify of 51 items in one frame: ERROR too_big naming the limit, same ID"
 line 4 "4 verify items=1 verdict=0" "the same connection then answers a verify"
 
+# A RENEW whose RECORD is text: the answer names the field (it was
+# uninitialised stack bytes), and the connection goes on.
+"$T/rawframe" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
+    renew-text renew-text verify:1 >"$T/out" 2>"$T/err"
+line 2 "2 error invalid renew: record: not a byte string" \
+    "a RENEW with a text RECORD: ERROR invalid naming the record"
+line 3 "3 error invalid renew: record: not a byte string" \
+    "the same answer again (not whatever the stack held)"
+line 4 "4 verify items=1 verdict=0" "the connection then answers a verify"
+
 before=$(certs)
 "$T/rawframe" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
     issue:51 issue:50 verify:1 >"$T/out" 2>"$T/err"

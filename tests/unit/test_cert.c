@@ -103,6 +103,9 @@ test_names_accepted(void **state)
 		"Sukarno", "Siti Nur'aini", "I Gusti Ngurah Rai",
 		"Dr. H. Andi, S.T.", "Zoë Ṣaputra", "Nguyễn Thị Minh",
 		"Nyoman O’Brien", "Ahmad bin Abdul-Rahman", "A",
+		/* Next to the refused ranges, but visible. */
+		"Budi\xe2\x80\x90Santoso", "Jose\xcc\x81", "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",
+		"\xe2\x80\x98" "Ani\xe2\x80\x99",
 	};
 	char	err[CERT_ERR_MAX], name[CERT_NAME_MAX + 2];
 	size_t	i;
@@ -141,6 +144,35 @@ test_names_rejected(void **state)
 		{ "Bud\xc2\x85i", "name: control character at byte 3" },
 		{ "Bud\xc2\x9fi", "name: control character at byte 3" },
 		{ "Siti Nu\xc0\xaf", "name: invalid UTF-8 at byte 7" },
+		/* Renders as "Siti Nur" + "ini'a" reversed: another name. */
+		{ "Siti Nur\xe2\x80\xae" "ini'a", "name: invisible or "
+		    "direction-changing character U+202E at byte 8" },
+		{ "\xe2\x80\xaa" "Budi", "name: invisible or "
+		    "direction-changing character U+202A at byte 0" },
+		{ "Bu\xe2\x81\xa6" "di", "name: invisible or "
+		    "direction-changing character U+2066 at byte 2" },
+		{ "Bu\xe2\x81\xa9" "di", "name: invisible or "
+		    "direction-changing character U+2069 at byte 2" },
+		{ "Bu\xe2\x80\x8b" "di", "name: invisible or "
+		    "direction-changing character U+200B at byte 2" },
+		{ "Bu\xe2\x80\x8d" "di", "name: invisible or "
+		    "direction-changing character U+200D at byte 2" },
+		{ "Bu\xe2\x80\x8f" "di", "name: invisible or "
+		    "direction-changing character U+200F at byte 2" },
+		{ "Bu\xe2\x81\xa0" "di", "name: invisible or "
+		    "direction-changing character U+2060 at byte 2" },
+		{ "Bu\xe2\x81\xa4" "di", "name: invisible or "
+		    "direction-changing character U+2064 at byte 2" },
+		{ "\xef\xbb\xbf" "Budi", "name: invisible or "
+		    "direction-changing character U+FEFF at byte 0" },
+		{ "Bu\xc2\xad" "di", "name: invisible or "
+		    "direction-changing character U+00AD at byte 2" },
+		{ "Bu\xe1\xa0\x8e" "di", "name: invisible or "
+		    "direction-changing character U+180E at byte 2" },
+		{ "Bu\xcd\x8f" "di", "name: invisible or "
+		    "direction-changing character U+034F at byte 2" },
+		{ "Budi\xf3\xa0\x80\x81", "name: invisible or "
+		    "direction-changing character U+E0001 at byte 4" },
 		{ "Siti\xe0\x80\xaf", "name: invalid UTF-8 at byte 4" },
 		{ "Siti\xf0\x80\x80\xaf", "name: invalid UTF-8 at byte 4" },
 		{ "Siti\xed\xa0\x80", "name: invalid UTF-8 at byte 4" },
@@ -579,7 +611,8 @@ test_names(void **state)
 		"ok", "unknown_number", "revoked", "suspended", "expired",
 		"pending", "replaced", "bad_signature", "unknown_key",
 		"malformed", "not_yet_valid", "stale", "unavailable",
-		"mismatch", "reprinted", "key_compromised", "other_site",
+		"mismatch", "reprinted", "key_compromised",
+		"points_to_another_site",
 	};
 	static const char *const statuses[] = {
 		"pending", "active", "suspended", "revoked", "replaced",

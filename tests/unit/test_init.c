@@ -53,6 +53,7 @@ static const struct {
 	{ "tls/server.crt", 0644 }, { "tls/server.key", 0600 },
 	{ "tls/client-ca.crt", 0644 }, { "tls/client-ca.key", 0600 },
 	{ "tls/admin.crt", 0644 }, { "tls/admin.key", 0600 },
+	{ "tls/revoked-clients", 0644 },
 };
 #define NLAYOUT	(sizeof(layout) / sizeof(layout[0]))
 

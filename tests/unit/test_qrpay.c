@@ -834,6 +834,38 @@ test_size_budget(void **state)
 	QRcode_free(qr);
 }
 
+/* The host a QR URL names, and when it is the issuer's (PROTOCOL.md 1.5). */
+static void
+test_url_host(void **state)
+{
+	char	h[64];
+
+	assert_int_equal(qrpay_url_host("HTTPS://SKK.EXAMPLE.ID:8443/V/AB", 32,
+	    h, sizeof(h)), 1);
+	assert_string_equal(h, "SKK.EXAMPLE.ID:8443");
+	assert_int_equal(qrpay_url_host(" http://skk.example.id/v/AB", 27, h,
+	    sizeof(h)), 1);
+	assert_string_equal(h, "skk.example.id");
+	/* The userinfo trick: the browser goes to evil.example. */
+	assert_int_equal(qrpay_url_host("https://skk.example.id@evil.example/V/A",
+	    39, h, sizeof(h)), 1);
+	assert_string_equal(h, "skk.example.id@evil.example");
+	assert_int_equal(qrpay_url_host("2KCE3IQBE4CEQIP6GHP2CVFCMGQ", 27, h,
+	    sizeof(h)), 0);
+	assert_int_equal(qrpay_url_host("https://a-very-long-host.example/V/A",
+	    36, h, 8), -1);
+
+	assert_true(qrpay_host_equal("SKK.EXAMPLE.ID:8443", "skk.example.id:8443"));
+	assert_true(qrpay_host_equal("SKK.EXAMPLE.ID", "skk.example.id:443"));
+	assert_true(qrpay_host_equal("skk.example.id:443", "SKK.EXAMPLE.ID"));
+	assert_false(qrpay_host_equal("SKK.EXAMPLE.ID", "skk.example.id:8443"));
+	assert_false(qrpay_host_equal("SKK.EXAMPLE.ID.EVIL.ID", "skk.example.id"));
+	assert_false(qrpay_host_equal("SKK-EXAMPLE.ID", "skk.example.id"));
+	assert_false(qrpay_host_equal("skk.example.id@evil.example",
+	    "skk.example.id"));
+	assert_false(qrpay_host_equal("", ""));
+}
+
 int
 main(void)
 {
@@ -850,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_sign_refusals),
 		cmocka_unit_test(test_from_cert),
 		cmocka_unit_test(test_size_budget),
+		cmocka_unit_test(test_url_host),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

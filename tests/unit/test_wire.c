@@ -837,6 +837,30 @@ test_names(void **state)
 	assert_string_equal(wire_err_name(WERR_MAX), "unknown");
 }
 
+/*
+ * PROTOCOL.md 3.3 lists every key the codec accepts, no more: its rows
+ * are 0 to WK_MAX - 1 in order (3.2 says keys are those of the table).
+ */
+static void
+test_doc_keys(void **state)
+{
+	FILE		*f;
+	char		 line[512];
+	unsigned	 k;
+	int		 in = 0, next = 0;
+
+	if ((f = fopen("proto/PROTOCOL.md", "r")) == NULL)
+		skip();
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "### ", 4) == 0)
+			in = strncmp(line, "### 3.3 ", 8) == 0;
+		if (in && sscanf(line, "| %u | ", &k) == 1)
+			assert_int_equal(k, next++);
+	}
+	fclose(f);
+	assert_int_equal(next, WK_MAX);
+}
+
 int
 main(void)
 {
@@ -859,6 +883,7 @@ main(void)
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_check_keys),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_doc_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
