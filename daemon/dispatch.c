@@ -330,7 +330,8 @@ anon_rate_init(void)
 
 /*
  * Anonymous callers: at most anonymous_max_batch items a request and
- * anonymous_rate a second per address (burst: two full batches), so
+ * anonymous_rate a second per address (burst: two full batches,
+ * or two seconds' worth if that is more), so
  * that sequential numbers cannot be read off by the thousand. 0, or -1
  * after the refusal was sent.
  */
@@ -350,7 +351,9 @@ verify_anon_check(struct conn *c, uint64_t id, size_t n)
 	pthread_once(&anon_rate_once, anon_rate_init);
 	if (anon_rate == NULL ||
 	    (wait = rate_take(anon_rate, conn_addr_key(c),
-	    cf->anonymous_rate, 2.0 * cf->anonymous_max_batch, (double)n,
+	    cf->anonymous_rate, 2.0 * (cf->anonymous_rate >
+	    cf->anonymous_max_batch ? cf->anonymous_rate :
+	    cf->anonymous_max_batch), (double)n,
 	    rate_now())) != 0) {
 		conn_reply_error(c, id, WERR_BUSY, "verify: too many "
 		    "anonymous verifications from your address (%u a second, "

@@ -116,7 +116,8 @@ run_expect 0 "skk (which says HELLO at once) is unaffected" sk a stats
 
 # 3. A 429 ends the connection.
 inst_init b || { echo "not ok $((tapn + 1)) - skkd init b"; exit 1; }
-echo "http_rate = 1" >>"$T/b/skkd.conf"
+# Part 6 sends 300 anonymous QR codes: more than anonymous_rate's burst.
+printf 'http_rate = 1\nanonymous_rate = 1000\n' >>"$T/b/skkd.conf"
 inst_start b || { echo "not ok $((tapn + 1)) - skkd b starts"; exit 1; }
 HB=$(cat "$T/b.hport"); PB=$(cat "$T/b.port"); CAB=$T/b/tls/ca.crt
 U="https://localhost:$HB/healthz"
@@ -195,7 +196,8 @@ else
 	    fail "anonymous big frames take no memory ($((r0 / 1024)) -> $((r1 / 1024)) -> $((r2 / 1024)) MiB)"
 fi
 
-# 6. An anonymous skk splits a long QR list to fit its 64 KiB frames.
+# 6. An anonymous skk splits a long QR list to fit its 64 KiB frames
+# (and anonymous_max_batch).
 grep -v -e '^cert' -e '^key' "$T/b/skk.conf" >"$T/b/anon.conf"
 for i in $(seq 300); do echo "$URL"; done >"$T/qrs"
 "$SKK" -c "$T/b/anon.conf" verify - <"$T/qrs" >"$T/out" 2>"$T/err"
