@@ -293,7 +293,13 @@ for c in 1 2 3 4; do
 	done) &
 	eval "load$c=\$!"
 done
-sleep 0.5
+# The backup starts once the load has stored something (a sanitized
+# client on a busy machine can take seconds to issue its first).
+i=0
+while [ $i -lt 300 ] && ! sk a show "42101 8342 3 00000005 2026" >/dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
 run_expect 0 "backup while 4 clients issue" "$SKKD" backup -c "$T/a/skkd.conf" "$T/backup"
 wait "$load1" "$load2" "$load3" "$load4"
 run_expect 73 "backup refuses an existing destination" "$SKKD" backup -c "$T/a/skkd.conf" "$T/backup"
