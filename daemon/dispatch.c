@@ -365,15 +365,6 @@ verify_anon_check(struct conn *c, uint64_t id, size_t n)
 	return 0;
 }
 
-static uint64_t
-dispatch_usec(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /*
  * Answers items *i.. of msg into ans until all are done (0) or the slice's
  * time is spent (1, *i the next item); -1 out of memory.
@@ -384,14 +375,14 @@ verify_items(struct conn *c, const struct tls_peer *p,
     int64_t now)
 {
 	struct wire_msg	*it;
-	uint64_t	 end = dispatch_usec() + VERIFY_SLICE_USEC;
+	uint64_t	 end = rate_now() + VERIFY_SLICE_USEC;
 
 	for (; *i < n; (*i)++) {
 		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
 		    verify_item(c, wire_list_get(msg, WK_ITEMS, *i), it,
 		    p->role != ROLE_NONE, now) == -1)
 			return -1;
-		if (*i + 1 < n && dispatch_usec() >= end) {
+		if (*i + 1 < n && rate_now() >= end) {
 			(*i)++;
 			return 1;
 		}

@@ -23,10 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$top/proto" -o "$T/rawframe" \
-    "$top/tests/regress/rawframe.c" "$top/proto/wire.c" "$top/proto/utf8.c" \
-    $(pkg-config --cflags --libs libcbor openssl) 2>"$T/cc.err" ||
-    { sed 's/^/# /' "$T/cc.err"; echo "not ok 1 - build rawframe"; echo "1..1"; exit 1; }
+build_rawframe
 ${CC:-cc} -O2 -o "$T/slowpoke" "$top/tests/stress/slowpoke.c" -lssl -lcrypto ||
     { echo "not ok 1 - build slowpoke"; echo "1..1"; exit 1; }
 ulimit -n 4096 2>/dev/null

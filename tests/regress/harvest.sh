@@ -12,10 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$top/proto" -o "$T/rawframe" \
-    "$top/tests/regress/rawframe.c" "$top/proto/wire.c" "$top/proto/utf8.c" \
-    $(pkg-config --cflags --libs libcbor openssl) 2>"$T/cc.err" ||
-    { sed 's/^/# /' "$T/cc.err"; echo "not ok 1 - build rawframe"; echo "1..1"; exit 1; }
+build_rawframe
 
 inst_init h --issuer "LSP Uji Panen" || { echo "not ok 1 - skkd init"; exit 1; }
 inst_start h || { echo "not ok 1 - skkd starts"; exit 1; }

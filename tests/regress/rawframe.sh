@@ -13,10 +13,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # Built from source, not against the build's libskkproto.a, which a
 # sanitizer build compiles with flags this link would lack.
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$top/proto" -o "$T/rawframe" \
-    "$top/tests/regress/rawframe.c" "$top/proto/wire.c" "$top/proto/utf8.c" \
-    $(pkg-config --cflags --libs libcbor openssl) 2>"$T/cc.err" ||
-    { sed 's/^/# /' "$T/cc.err"; echo "not ok 1 - build rawframe"; echo "1..1"; exit 1; }
+build_rawframe
 
 NIK=3515014107900003
 inst_init a || { echo "not ok 1 - skkd init"; exit 1; }

@@ -27,9 +27,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v wrk >/dev/null || { echo "not ok 1 - wrk is missing (make deps)"; exit 1; }
 ${CC:-cc} -O2 -o "$T/slowpoke" "$top/tests/stress/slowpoke.c" -lssl -lcrypto ||
     { echo "not ok 1 - build slowpoke"; exit 1; }
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$top/proto" -o "$T/rawframe" \
-    "$top/tests/regress/rawframe.c" "$top/proto/wire.c" "$top/proto/utf8.c" \
-    $(pkg-config --cflags --libs libcbor openssl) || { echo "not ok 1 - build rawframe"; exit 1; }
+build_rawframe
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # wrk_parse FILE: "requests/s p50 p99 non2xx errors" (ms), from wrk --latency.
