@@ -3,7 +3,7 @@
 #ifndef DAEMON_DISPATCH_H
 #define DAEMON_DISPATCH_H
 
-#include "server.h"
+#include "conn.h"
 #include "wire.h"
 
 /*

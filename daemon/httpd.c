@@ -1,8 +1,8 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * HTTP connections on the worker loops. Each listening socket is dup'd
- * into every worker, like the companion port, so a connection lives and
- * dies on one loop. Answers are computed at once, so pipelined requests
+ * HTTP connections on the worker pool's loops (pool.c), where a
+ * connection lives and dies on the loop that accepted it; TLS through
+ * tls.c. Answers are computed at once, so pipelined requests
  * are answered in order simply by handling them in order. Deadlines are
  * absolute: a slow client cannot keep a head open by trickling bytes.
  */
@@ -26,26 +26,21 @@
 
 #include <event2/buffer.h>
 #include <event2/event.h>
-#include <event2/listener.h>
-
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 #include "httpd.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "peers.h"
+#include "pool.h"
 #include "rate.h"
-#include "server.h"
 #include "skkd.h"
+#include "tls.h"
 #include "web.h"
 
 #define HTTP_RBUF	(4 * HTTP_HEAD_MAX)	/* one read, shared per worker */
 #define HTTP_OBUF_FLUSH	(64 * 1024)	/* send answers once this many wait */
 #define HTTP_ADMIN_CONNS 64		/* metrics_listen's own allowance */
-#define HTTP_ACCEPT_PAUSE_USEC 250000	/* out of descriptors: retry */
-#define HTTP_ACCEPT_WARN_EVERY 10	/* seconds between warnings */
 
 enum hlisten {
 	HL_HTTPS = 0,
@@ -62,9 +57,6 @@ struct hworker {
 	struct httpd		*h;
 	struct event_base	*base;
 	struct store_rd		*rd;
-	struct evconnlistener	*l[HL_MAX];
-	struct event		*resume;	/* re-enable accepting after EMFILE */
-	time_t			 warned;	/* last EMFILE warning */
 	struct evbuffer		*body;		/* an answer's body */
 	char			 rbuf[HTTP_RBUF];
 	char			*obuf;
@@ -126,14 +118,12 @@ struct hconn {
 	TAILQ_ENTRY(hconn)	 entry;
 };
 
-static void	hconn_accept_cb(struct evconnlistener *, evutil_socket_t,
-		    struct sockaddr *, int, void *);
+static void	hconn_accept(void *, unsigned, unsigned, int,
+		    struct sockaddr *, int);
 static void	hconn_io_cb(evutil_socket_t, short, void *);
 static void	hconn_timer_cb(evutil_socket_t, short, void *);
 static void	hconn_run(struct hconn *);
 static void	hconn_answer(struct hconn *, const struct http_req *);
-static void	hworker_accept_error_cb(struct evconnlistener *, void *);
-static void	hworker_resume_cb(evutil_socket_t, short, void *);
 static void	hconn_close(struct hconn *);
 
 static uint64_t
@@ -146,102 +136,22 @@ httpd_usec(void)
 }
 
 static int
-httpd_bind(const char *text, char *err, size_t errlen)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	char			 why[256];
-	int			 fd, on = 1;
-
-	if (conf_parse_hostport(text, &ss, &len, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "listen %s: %s", text, why);
-		return -1;
-	}
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd == -1) {
-		snprintf(err, errlen, "listen %s: %s", text, strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
-	    listen(fd, 1024) == -1) {
-		snprintf(err, errlen, "listen %s: %s", text, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-httpd_worker_init(struct httpd *h, struct hworker *w, struct server *srv,
+httpd_worker_init(struct httpd *h, struct hworker *w, struct pool *pool,
     unsigned i, char *err, size_t errlen)
 {
-	int	k, fd;
-
 	w->h = h;
-	w->base = server_base(srv, i);
-	w->rd = server_reader(srv, i);
+	w->base = pool_base(pool, i);
+	w->rd = pool_reader(pool, i);
 	TAILQ_INIT(&w->conns);
-	if ((w->resume = evtimer_new(w->base, hworker_resume_cb, w)) == NULL ||
-	    (w->body = evbuffer_new()) == NULL) {
+	if ((w->body = evbuffer_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
-	}
-	for (k = 0; k < HL_MAX; k++) {
-		if (h->fd[k] == -1)
-			continue;
-		if ((fd = dup(h->fd[k])) == -1) {
-			snprintf(err, errlen, "dup: %s", strerror(errno));
-			return -1;
-		}
-		/* Backlog 0: the socket already listens with 1024; -1
-		 * would make libevent listen() again with 128. */
-		w->l[k] = evconnlistener_new(w->base, hconn_accept_cb, w,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
-		if (w->l[k] == NULL) {
-			close(fd);
-			snprintf(err, errlen, "cannot listen: %s",
-			    strerror(errno));
-			return -1;
-		}
-		evconnlistener_set_error_cb(w->l[k], hworker_accept_error_cb);
 	}
 	return 0;
 }
 
-/* Out of descriptors: pause this worker's accepting for a moment. */
-static void
-hworker_accept_error_cb(struct evconnlistener *l, void *arg)
-{
-	struct hworker	*w = arg;
-	struct timeval	 tv = { 0, HTTP_ACCEPT_PAUSE_USEC };
-	time_t		 now = time(NULL);
-	int		 k;
-
-	if (now - w->warned >= HTTP_ACCEPT_WARN_EVERY) {
-		log_warn("https accept");
-		w->warned = now;
-	}
-	for (k = 0; k < HL_MAX; k++)
-		if (w->l[k] != NULL)
-			evconnlistener_disable(w->l[k]);
-	evtimer_add(w->resume, &tv);
-}
-
-static void
-hworker_resume_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct hworker	*w = arg;
-	int		 k;
-
-	for (k = 0; k < HL_MAX; k++)
-		if (w->l[k] != NULL)
-			evconnlistener_enable(w->l[k]);
-}
-
 struct httpd *
-httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
+httpd_start(struct pool *pool, SSL_CTX **ctx, char *err, size_t errlen)
 {
 	const struct conf	*c = &skkd->conf;
 	struct httpd		*h;
@@ -259,14 +169,14 @@ httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	h->nw = server_nworkers(srv);
+	h->nw = pool_nworkers(pool);
 	if ((h->peers = peers_new(c->http_max_connections)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if ((c->http_listen[0] && (h->fd[HL_HTTPS] = httpd_bind(c->http_listen,
+	if ((c->http_listen[0] && (h->fd[HL_HTTPS] = pool_bind(c->http_listen,
 	    err, errlen)) == -1) || (c->metrics_listen[0] &&
-	    (h->fd[HL_ADMIN] = httpd_bind(c->metrics_listen, err,
+	    (h->fd[HL_ADMIN] = pool_bind(c->metrics_listen, err,
 	    errlen)) == -1))
 		goto fail;
 	if ((h->w = calloc(h->nw, sizeof(*h->w))) == NULL) {
@@ -274,8 +184,11 @@ httpd_start(struct server *srv, SSL_CTX **ctx, char *err, size_t errlen)
 		goto fail;
 	}
 	for (i = 0; i < h->nw; i++)
-		if (httpd_worker_init(h, &h->w[i], srv, i, err, errlen) == -1)
+		if (httpd_worker_init(h, &h->w[i], pool, i, err, errlen) == -1)
 			goto fail;
+	if (pool_listen(pool, "https accept", h->fd, HL_MAX, hconn_accept, h,
+	    err, errlen) == -1)
+		goto fail;
 	return h;
 fail:
 	httpd_free(h);
@@ -292,11 +205,6 @@ httpd_free(struct httpd *h)
 	if (h == NULL)
 		return;
 	for (i = 0; h->w != NULL && i < h->nw; i++) {
-		for (k = 0; k < HL_MAX; k++)
-			if (h->w[i].l[k] != NULL)
-				evconnlistener_free(h->w[i].l[k]);
-		if (h->w[i].resume != NULL)
-			event_free(h->w[i].resume);
 		while ((c = TAILQ_FIRST(&h->w[i].conns)) != NULL)
 			hconn_close(c);
 		if (h->w[i].body != NULL)
@@ -343,14 +251,6 @@ httpd_rate_take(struct httpd *h, const uint8_t key[RATE_KEY_LEN])
 }
 
 /* Connections. */
-
-enum hio {
-	HIO_OK,
-	HIO_WANT_READ,
-	HIO_WANT_WRITE,
-	HIO_EOF,
-	HIO_ERR
-};
 
 static void
 hconn_timer_set(struct hconn *c, uint64_t now)
@@ -415,10 +315,10 @@ hconn_new(struct hworker *w, enum hlisten kind, evutil_socket_t fd)
 	    (c->timer = evtimer_new(w->base, hconn_timer_cb, c)) == NULL)
 		goto fail;
 	if (kind == HL_HTTPS) {
-		c->ssl = SSL_new(__atomic_load_n(w->h->ctx, __ATOMIC_ACQUIRE));
-		if (c->ssl == NULL || SSL_set_fd(c->ssl, fd) != 1)
+		c->ssl = tls_accept(__atomic_load_n(w->h->ctx, __ATOMIC_ACQUIRE),
+		    fd);
+		if (c->ssl == NULL)
 			goto fail;
-		SSL_set_accept_state(c->ssl);
 	}
 	return c;
 fail:
@@ -428,7 +328,6 @@ fail:
 		event_free(c->wev);
 	if (c->timer != NULL)
 		event_free(c->timer);
-	SSL_free(c->ssl);
 	free(c);
 	return NULL;
 }
@@ -477,12 +376,12 @@ httpd_addr_take(struct httpd *h, enum hlisten kind, const struct sockaddr *sa,
 }
 
 static void
-hconn_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+hconn_accept(void *arg, unsigned i, unsigned which, int fd,
+    struct sockaddr *sa, int salen)
 {
-	struct hworker	*w = arg;
+	struct hworker	*w = &((struct httpd *)arg)->w[i];
 	struct hconn	*c = NULL;
-	enum hlisten	 kind = l == w->l[HL_ADMIN] ? HL_ADMIN : HL_HTTPS;
+	enum hlisten	 kind = which == HL_ADMIN ? HL_ADMIN : HL_HTTPS;
 	uint8_t		 key[PEERS_KEY_LEN];
 	int		 on = 1;
 
@@ -523,12 +422,7 @@ hconn_close(struct hconn *c)
 	event_free(c->rev);
 	event_free(c->wev);
 	event_free(c->timer);
-	if (c->ssl != NULL) {
-		if (c->state != HC_HANDSHAKE && !c->failed)
-			SSL_shutdown(c->ssl);	/* best effort, never waits */
-		SSL_free(c->ssl);
-		ERR_clear_error();
-	}
+	tls_close(c->ssl, c->state != HC_HANDSHAKE && !c->failed);
 	/*
 	 * Bytes the client sent that were never read would make close()
 	 * reset the connection, and a reset can destroy the last answer
@@ -564,94 +458,67 @@ hconn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 	hconn_close(c);
 }
 
-static enum hio
-hconn_ssl_why(struct hconn *c, int r)
+/* A failed session must not send close_notify. */
+static enum tls_io
+hconn_tls(struct hconn *c, enum tls_io rc)
 {
-	switch (SSL_get_error(c->ssl, r)) {
-	case SSL_ERROR_WANT_READ:
-		return HIO_WANT_READ;
-	case SSL_ERROR_WANT_WRITE:
-		return HIO_WANT_WRITE;
-	case SSL_ERROR_ZERO_RETURN:
-		return HIO_EOF;
-	case SSL_ERROR_SYSCALL:
-		if (errno == EAGAIN || errno == EINTR)
-			return HIO_WANT_READ;
-		/* FALLTHROUGH */
-	default:
-		c->failed = 1;	/* it must not send close_notify */
-		return HIO_ERR;
-	}
+	if (rc == TLS_IO_ERR)
+		c->failed = 1;
+	return rc;
 }
 
 /* The plain admin listener and TLS, behind one pair of calls. */
-static enum hio
+static enum tls_io
 hconn_recv(struct hconn *c, char *buf, size_t len, size_t *got)
 {
 	ssize_t	n;
-	int	r;
 
 	*got = 0;
-	if (c->ssl == NULL) {
-		if ((n = read(c->fd, buf, len)) > 0) {
-			*got = (size_t)n;
-			return HIO_OK;
-		}
-		if (n == 0)
-			return HIO_EOF;
-		return errno == EAGAIN || errno == EINTR ? HIO_WANT_READ :
-		    HIO_ERR;
+	if (c->ssl != NULL)
+		return hconn_tls(c, tls_read(c->ssl, buf, len, got));
+	if ((n = read(c->fd, buf, len)) > 0) {
+		*got = (size_t)n;
+		return TLS_IO_OK;
 	}
-	ERR_clear_error();
-	if ((r = SSL_read(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) >
-	    0) {
-		*got = (size_t)r;
-		return HIO_OK;
-	}
-	return hconn_ssl_why(c, r);
+	if (n == 0)
+		return TLS_IO_EOF;
+	return errno == EAGAIN || errno == EINTR ? TLS_IO_WANT_READ :
+	    TLS_IO_ERR;
 }
 
-static enum hio
+static enum tls_io
 hconn_send(struct hconn *c, const char *buf, size_t len, size_t *put)
 {
 	ssize_t	n;
-	int	r;
 
 	*put = 0;
-	if (c->ssl == NULL) {
-		if ((n = send(c->fd, buf, len, MSG_NOSIGNAL)) >= 0) {
-			*put = (size_t)n;
-			return HIO_OK;
-		}
-		return errno == EAGAIN || errno == EINTR ? HIO_WANT_WRITE :
-		    HIO_ERR;
+	if (c->ssl != NULL)
+		return hconn_tls(c, tls_write(c->ssl, buf, len, put));
+	if ((n = send(c->fd, buf, len, MSG_NOSIGNAL)) >= 0) {
+		*put = (size_t)n;
+		return TLS_IO_OK;
 	}
-	ERR_clear_error();
-	if ((r = SSL_write(c->ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) >
-	    0) {
-		*put = (size_t)r;
-		return HIO_OK;
-	}
-	return hconn_ssl_why(c, r);
+	return errno == EAGAIN || errno == EINTR ? TLS_IO_WANT_WRITE :
+	    TLS_IO_ERR;
 }
 
-/* Sends the answers waiting in the connection; HIO_OK once all are gone. */
-static enum hio
+/* Sends the answers waiting in the connection; TLS_IO_OK once all are gone. */
+static enum tls_io
 hconn_flush(struct hconn *c)
 {
-	enum hio	rc;
+	enum tls_io	rc;
 	size_t		n;
 
 	while (c->outoff < c->outlen) {
 		if ((rc = hconn_send(c, c->out + c->outoff,
-		    c->outlen - c->outoff, &n)) != HIO_OK)
+		    c->outlen - c->outoff, &n)) != TLS_IO_OK)
 			return rc;
 		c->outoff += n;
 	}
 	free(c->out);
 	c->out = NULL;
 	c->outoff = c->outlen = 0;
-	return HIO_OK;
+	return TLS_IO_OK;
 }
 
 /*
@@ -663,7 +530,7 @@ static int
 hconn_push(struct hconn *c)
 {
 	struct hworker	*w = c->w;
-	enum hio	 rc = HIO_OK;
+	enum tls_io	 rc = TLS_IO_OK;
 	size_t		 off = 0, n;
 	char		*p;
 
@@ -671,9 +538,9 @@ hconn_push(struct hconn *c)
 		return 0;
 	if (c->outlen == 0)
 		while (off < w->olen && (rc = hconn_send(c, w->obuf + off,
-		    w->olen - off, &n)) == HIO_OK)
+		    w->olen - off, &n)) == TLS_IO_OK)
 			off += n;
-	if (rc == HIO_ERR || rc == HIO_EOF) {
+	if (rc == TLS_IO_ERR || rc == TLS_IO_EOF) {
 		w->olen = 0;
 		c->failed = 1;
 		return -1;
@@ -749,7 +616,7 @@ static void
 hconn_read(struct hconn *c)
 {
 	struct hworker	*w = c->w;
-	enum hio	 rc;
+	enum tls_io	 rc;
 	size_t		 len, got, used;
 
 again:
@@ -760,7 +627,7 @@ again:
 		c->in = NULL;
 		c->inlen = 0;
 	}
-	rc = c->peer_eof ? HIO_EOF : HIO_OK;
+	rc = c->peer_eof ? TLS_IO_EOF : TLS_IO_OK;
 	got = 0;
 	if (len < sizeof(w->rbuf) && !c->peer_eof) {
 		rc = hconn_recv(c, w->rbuf + len, sizeof(w->rbuf) - len, &got);
@@ -783,11 +650,11 @@ again:
 			hconn_arm(c, skkd->conf.http_header_timeout);
 		}
 	}
-	if (c->failed || hconn_push(c) == -1 || rc == HIO_ERR) {
+	if (c->failed || hconn_push(c) == -1 || rc == TLS_IO_ERR) {
 		hconn_close(c);
 		return;
 	}
-	if (rc == HIO_EOF) {
+	if (rc == TLS_IO_EOF) {
 		/*
 		 * A client that half-closes after its requests still gets
 		 * every answer: those waiting to be sent, then those to
@@ -800,7 +667,7 @@ again:
 			return;
 		}
 	}
-	if (c->outlen > 0 || rc == HIO_WANT_WRITE) {
+	if (c->outlen > 0 || rc == TLS_IO_WANT_WRITE) {
 		hconn_watch(c, 1);
 		return;
 	}
@@ -810,7 +677,7 @@ again:
 	}
 	hconn_watch(c, 0);
 	/* Records OpenSSL already holds raise no event: take them now. */
-	if (got > 0 && c->ssl != NULL && SSL_has_pending(c->ssl))
+	if (got > 0 && c->ssl != NULL && tls_pending(c->ssl))
 		goto again;
 }
 
@@ -821,15 +688,12 @@ again:
 static void
 hconn_run(struct hconn *c)
 {
-	enum hio	rc;
-	int		r;
+	enum tls_io	rc;
 
 	if (c->state == HC_HANDSHAKE) {
-		ERR_clear_error();
-		if ((r = SSL_do_handshake(c->ssl)) != 1) {
-			if ((rc = hconn_ssl_why(c, r)) == HIO_WANT_READ ||
-			    rc == HIO_WANT_WRITE) {
-				hconn_watch(c, rc == HIO_WANT_WRITE);
+		if ((rc = hconn_tls(c, tls_handshake(c->ssl))) != TLS_IO_OK) {
+			if (rc == TLS_IO_WANT_READ || rc == TLS_IO_WANT_WRITE) {
+				hconn_watch(c, rc == TLS_IO_WANT_WRITE);
 				return;
 			}
 			metrics_handshake(0);
@@ -841,12 +705,12 @@ hconn_run(struct hconn *c)
 		hconn_arm(c, skkd->conf.http_idle_timeout);
 	}
 	if (c->outlen > 0) {
-		if ((rc = hconn_flush(c)) == HIO_WANT_WRITE ||
-		    (rc == HIO_WANT_READ && !c->peer_eof)) {
-			hconn_watch(c, rc == HIO_WANT_WRITE);
+		if ((rc = hconn_flush(c)) == TLS_IO_WANT_WRITE ||
+		    (rc == TLS_IO_WANT_READ && !c->peer_eof)) {
+			hconn_watch(c, rc == TLS_IO_WANT_WRITE);
 			return;
 		}
-		if (rc != HIO_OK || c->state == HC_CLOSING) {
+		if (rc != TLS_IO_OK || c->state == HC_CLOSING) {
 			hconn_close(c);
 			return;
 		}

@@ -15,6 +15,8 @@
 
 #include "admin.h"
 #include "conf.h"
+#include "conn.h"
+#include "dispatch.h"
 #include "hex.h"
 #include "httpd.h"
 #include "init.h"
@@ -22,8 +24,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "pool.h"
 #include "secmem.h"
-#include "server.h"
 #include "sign.h"
 #include "skkd.h"
 #include "store.h"
@@ -167,21 +169,26 @@ wait_for_stop(const sigset_t *set)
 static void
 serve(struct skkd *s)
 {
-	struct server	*srv;
-	struct httpd	*http;
-	sigset_t	 set;
-	char		 err[512], kid[2 * SIGN_KID_LEN + 1];
+	static const struct conn_handlers handlers = {
+		dispatch_hello, dispatch_request
+	};
+	struct pool		*pool;
+	struct conn_port	*port;
+	struct httpd		*http;
+	sigset_t		 set;
+	char			 err[512], kid[2 * SIGN_KID_LEN + 1];
 
 	block_signals(&set);
 	metrics_set_stats(&s->stats);
 	open_store(s);
-	if ((srv = server_new(err, sizeof(err))) == NULL)
+	if ((pool = pool_new(s->conf.workers, err, sizeof(err))) == NULL ||
+	    (port = conn_port_new(pool, &handlers, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "", err);
-	if ((http = httpd_start(srv, &https_ctx, err, sizeof(err))) == NULL)
+	if ((http = httpd_start(pool, &https_ctx, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "", err);
-	if (notify_watchdog_start(server_base(srv, 0)) == -1)
+	if (notify_watchdog_start(pool_base(pool, 0)) == -1)
 		die(EX_OSERR, "watchdog", "cannot start the timer");
-	server_run(srv);
+	pool_run(pool);
 	hex_encode(sign_key_kid(s->signkey), SIGN_KID_LEN, kid);
 	log_info("https on %s, metrics on %s", s->conf.http_listen[0] ?
 	    s->conf.http_listen : "(off)", s->conf.metrics_listen[0] ?
@@ -193,13 +200,14 @@ serve(struct skkd *s)
 	    s->conf.listen, s->conf.workers, kid);
 	wait_for_stop(&set);
 	notify_stopping();
-	if (server_drain(srv, s->conf.shutdown_timeout) == -1)
+	if (conn_port_drain(port, s->conf.shutdown_timeout) == -1)
 		log_warnx("shutdown_timeout passed with requests in flight");
-	server_stop(srv);
+	pool_stop(pool);
 	notify_watchdog_stop();
 	writer_stop(s->writer);
 	httpd_free(http);
-	server_free(srv);
+	conn_port_free(port);
+	pool_free(pool);
 	store_close(s->store);
 }
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "cert.h"
-#include "server.h"
+#include "conn.h"
 
 void	ops_issue(struct conn *, const struct wire_msg *,
 	    const struct tls_peer *);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -492,4 +493,106 @@ tls_peer_get(SSL *ssl, struct tls_peer *p)
 	if ((p->role = tls_role_of(x)) == ROLE_NONE)
 		snprintf(p->why, sizeof(p->why),
 		    "client certificate names no role");
+}
+
+/* Sessions on accepted sockets. */
+
+SSL *
+tls_accept(SSL_CTX *ctx, int fd)
+{
+	SSL	*ssl;
+
+	if ((ssl = SSL_new(ctx)) == NULL)
+		return NULL;
+	if (fd != -1 && SSL_set_fd(ssl, fd) != 1) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	SSL_set_accept_state(ssl);
+	return ssl;
+}
+
+void
+tls_close(SSL *ssl, int notify)
+{
+	if (ssl == NULL)
+		return;
+	if (notify)
+		SSL_shutdown(ssl);
+	SSL_free(ssl);
+	ERR_clear_error();
+}
+
+int
+tls_error_text(unsigned long e, char *buf, size_t len)
+{
+	if (ERR_GET_LIB(e) == 0)
+		return -1;
+	ERR_error_string_n(e, buf, len);
+	return 0;
+}
+
+static enum tls_io
+tls_io_why(SSL *ssl, int r)
+{
+	switch (SSL_get_error(ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return TLS_IO_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return TLS_IO_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return TLS_IO_EOF;
+	case SSL_ERROR_SYSCALL:
+		if (errno == EAGAIN || errno == EINTR)
+			return TLS_IO_WANT_READ;
+		/* FALLTHROUGH */
+	default:
+		return TLS_IO_ERR;
+	}
+}
+
+enum tls_io
+tls_handshake(SSL *ssl)
+{
+	int	r;
+
+	ERR_clear_error();
+	if ((r = SSL_do_handshake(ssl)) == 1)
+		return TLS_IO_OK;
+	return tls_io_why(ssl, r);
+}
+
+enum tls_io
+tls_read(SSL *ssl, char *buf, size_t len, size_t *got)
+{
+	int	r;
+
+	*got = 0;
+	ERR_clear_error();
+	if ((r = SSL_read(ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) > 0) {
+		*got = (size_t)r;
+		return TLS_IO_OK;
+	}
+	return tls_io_why(ssl, r);
+}
+
+enum tls_io
+tls_write(SSL *ssl, const char *buf, size_t len, size_t *put)
+{
+	int	r;
+
+	*put = 0;
+	ERR_clear_error();
+	if ((r = SSL_write(ssl, buf, len > INT_MAX ? INT_MAX : (int)len)) >
+	    0) {
+		*put = (size_t)r;
+		return TLS_IO_OK;
+	}
+	return tls_io_why(ssl, r);
+}
+
+int
+tls_pending(SSL *ssl)
+{
+	return SSL_has_pending(ssl);
 }

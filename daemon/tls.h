@@ -1,8 +1,9 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * TLS for the companion port: the only daemon module that touches
- * SSL_CTX. Clients without a certificate may verify; the role comes from
- * a certificate signed by the instance's client CA.
+ * TLS for both ports: the only daemon module that calls OpenSSL's SSL
+ * layer (contexts, sessions, raw I/O; conn.c hands its sessions to
+ * bufferevent_openssl). Clients without a certificate may verify; the
+ * role comes from a certificate signed by the instance's client CA.
  */
 #ifndef DAEMON_TLS_H
 #define DAEMON_TLS_H
@@ -73,5 +74,36 @@ SSL_CTX		*tls_https_ctx(const char *cert, const char *key, char *err,
  */
 void		 tls_peer_get(SSL *, struct tls_peer *);
 const char	*tls_role_name(enum tls_role);
+
+/*
+ * Sessions on accepted sockets. tls_accept makes the server side of a
+ * session on fd (-1: a bufferevent sets it); NULL out of memory.
+ * tls_close sends close_notify first when notify is set (best effort,
+ * never waits), then frees.
+ */
+SSL		*tls_accept(SSL_CTX *, int fd);
+void		 tls_close(SSL *, int notify);
+/* OpenSSL's reason for error e, if it has one: 0, or -1 (a bare
+ * socket error). */
+int		 tls_error_text(unsigned long e, char *buf, size_t len);
+
+/*
+ * Raw I/O on a non-blocking socket (the HTTPS port drives its sockets
+ * itself): what a step came to. TLS_IO_ERR means the session failed and
+ * must end without close_notify.
+ */
+enum tls_io {
+	TLS_IO_OK,
+	TLS_IO_WANT_READ,
+	TLS_IO_WANT_WRITE,
+	TLS_IO_EOF,
+	TLS_IO_ERR
+};
+
+enum tls_io	 tls_handshake(SSL *);
+enum tls_io	 tls_read(SSL *, char *buf, size_t len, size_t *got);
+enum tls_io	 tls_write(SSL *, const char *buf, size_t len, size_t *put);
+/* Records already decrypted that raise no event on the socket. */
+int		 tls_pending(SSL *);
 
 #endif

@@ -1,11 +1,14 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * Listeners, worker event loops and companion-protocol connections.
- * Each worker thread runs one event loop that owns its connections; write
- * jobs go to the writer thread and come back to the loop that sent them.
+ * The companion port and its connections, on the worker pool's loops
+ * (pool.h). The port owns its listening socket and its connections; a
+ * connection hands each decoded request to the handlers the port was
+ * given (dispatch.c's, passed in by main.c, so this module never calls
+ * up) and sends their answers. Write jobs go to the writer thread and
+ * come back to the loop that sent them.
  */
-#ifndef DAEMON_SERVER_H
-#define DAEMON_SERVER_H
+#ifndef DAEMON_CONN_H
+#define DAEMON_CONN_H
 
 #include <stdint.h>
 #include <sys/queue.h>
@@ -15,7 +18,8 @@
 #include "writer.h"
 
 struct conn;
-struct server;
+struct conn_port;
+struct pool;
 
 /*
  * A write request on its way through the writer thread. finish runs on
@@ -30,28 +34,29 @@ struct djob {
 	TAILQ_ENTRY(djob)	 entry;
 };
 
-/* Binds the listener (clear error if the port is taken); 0 or -1. */
-struct server	*server_new(char *err, size_t errlen);
-/* Runs the workers until server_stop(); returns when they have exited. */
-void		 server_run(struct server *);
-void		 server_stop(struct server *);	/* any thread */
 /*
- * Graceful stop, before server_stop: no new connections; waits up to
+ * The request handlers: hello answers the HELLO (-1 when the connection
+ * must close); request handles each later one. Both own msg.
+ */
+struct conn_handlers {
+	int	(*hello)(struct conn *, struct wire_msg *msg);
+	void	(*request)(struct conn *, struct wire_msg *msg);
+};
+
+/*
+ * Binds listen (clear error if the port is taken) and accepts on every
+ * loop of the pool, before pool_run. NULL with a reason in err.
+ */
+struct conn_port *conn_port_new(struct pool *, const struct conn_handlers *,
+		    char *err, size_t errlen);
+/*
+ * Graceful stop, before pool_stop: no new connections; waits up to
  * timeout seconds for the jobs at the writer to be answered. 0, or -1
  * when some were still pending.
  */
-int		 server_drain(struct server *, unsigned timeout);
-void		 server_free(struct server *);
-
-/*
- * For other listeners (HTTPS, metrics) that run on the same worker loops:
- * the number of workers, worker i's event base and its LMDB reader (use
- * them only from that worker's thread). Valid between server_new and
- * server_free; listeners must be added before server_run.
- */
-unsigned	 server_nworkers(const struct server *);
-struct event_base *server_base(const struct server *, unsigned i);
-struct store_rd	*server_reader(const struct server *, unsigned i);
+int		 conn_port_drain(struct conn_port *, unsigned timeout);
+/* After pool_stop and writer_stop, before pool_free; NULL is a no-op. */
+void		 conn_port_free(struct conn_port *);
 
 /* Encodes, queues and frees msg. */
 void		 conn_reply(struct conn *, struct wire_msg *msg);

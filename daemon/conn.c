@@ -1,13 +1,13 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The companion port: one listening socket shared by the worker threads,
- * each running its own event loop over TLS connections (libevent with
- * bufferevent_openssl). A connection reads length-prefixed frames, hands
- * decoded requests to dispatch, and writes answers; write requests make a
- * round trip through the writer thread and come back through the worker's
- * wake event. Deadlines are absolute: the handshake must finish within
- * handshake_timeout, and a complete request must arrive within
- * idle_timeout of the previous one, however the bytes trickle in.
+ * The companion port: TLS connections on the worker pool's loops
+ * (libevent with bufferevent_openssl). A connection reads length-prefixed
+ * frames, hands decoded requests to the port's handlers, and writes
+ * answers; write requests make a round trip through the writer thread and
+ * come back through the worker's wake event. Deadlines are absolute: the
+ * handshake must finish within handshake_timeout, and a complete request
+ * must arrive within idle_timeout of the previous one, however the bytes
+ * trickle in.
  */
 
 #include <sys/socket.h>
@@ -31,17 +31,13 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/listener.h>
-#include <event2/thread.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
-#include "dispatch.h"
+#include "conn.h"
 #include "log.h"
 #include "metrics.h"
 #include "peers.h"
+#include "pool.h"
 #include "rate.h"
-#include "server.h"
 #include "skkd.h"
 #include "store.h"
 
@@ -49,17 +45,9 @@
 #define CONN_OUT_HIGH		(4u << 20)	/* stop reading above this */
 #define CONN_FRAMES_PER_TURN	8		/* then let other connections run */
 #define CONN_CLOSE_GRACE	5		/* seconds to flush a last answer */
-#define ACCEPT_PAUSE_USEC	250000		/* out of descriptors: retry */
-#define ACCEPT_WARN_EVERY	10		/* seconds between warnings */
+#define REFUSED_WARN_EVERY	10		/* seconds between warnings */
 #define CONN_BIG_INPUT		(1u << 20)	/* its buffers are worth a trim */
 #define TRIM_DELAY_USEC		200000		/* batch the trims of a crowd */
-/*
- * Event priorities of a worker loop: everything runs at the default
- * (WORKER_PRIOS / 2); slices of long requests run below it, only in a
- * turn where nothing else is ready.
- */
-#define WORKER_PRIOS		3
-#define WORKER_PRIO_SLICE	2
 
 enum conn_state {
 	CONN_HANDSHAKE,		/* TLS handshake, under its absolute deadline */
@@ -69,15 +57,12 @@ enum conn_state {
 	CONN_CLOSED		/* socket gone; memory kept for pending jobs */
 };
 
+/* The port's share of one worker loop. */
 struct worker {
-	struct server		*srv;
-	pthread_t		 thread;
+	struct conn_port	*port;
 	struct event_base	*base;
-	struct evconnlistener	*listener;
 	struct event		*wake;		/* writer results arrived */
-	struct event		*resume;	/* re-enable accepting after EMFILE */
 	struct event		*trim;		/* give freed buffers back */
-	time_t			 warned;	/* last EMFILE warning */
 	time_t			 warned_addr;	/* last per-address refusal */
 	pthread_mutex_t		 mtx;
 	TAILQ_HEAD(, djob)	 done;		/* guarded by mtx */
@@ -105,8 +90,11 @@ struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 };
 
-struct server {
+struct conn_port {
+	struct pool		*pool;
+	struct conn_handlers	 h;
 	int			 fd;
+	int			 set;		/* the pool's listening set */
 	unsigned		 nworkers;
 	struct worker		*workers;
 	atomic_uint		 inflight;	/* jobs at the writer */
@@ -125,138 +113,67 @@ static void	conn_unref(struct conn *);
 static void	conn_arm(struct conn *, unsigned);
 static void	conn_flow(struct conn *);
 static void	worker_wake_cb(evutil_socket_t, short, void *);
-static void	worker_accept_cb(struct evconnlistener *, evutil_socket_t,
-		    struct sockaddr *, int, void *);
-static void	worker_accept_error_cb(struct evconnlistener *, void *);
-static void	worker_resume_cb(evutil_socket_t, short, void *);
+static void	conn_accept(void *, unsigned, unsigned, int,
+		    struct sockaddr *, int);
 static void	worker_refused_addr(struct worker *, const struct sockaddr *);
 static void	worker_trim_cb(evutil_socket_t, short, void *);
 static void	conn_slice_cb(evutil_socket_t, short, void *);
 static void	job_done_cb(struct wjob *);
 
-/* Listening socket. */
+/* The port. */
 
 static int
-server_bind(char *err, size_t errlen)
+worker_init(struct worker *w, struct conn_port *port, unsigned i,
+    char *err, size_t errlen)
 {
-	const struct conf	*c = &skkd->conf;
-	int			 fd, on = 1;
-
-	fd = socket(c->listen_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		snprintf(err, errlen, "listen %s: %s", c->listen,
-		    strerror(errno));
-		return -1;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (bind(fd, (const struct sockaddr *)&c->listen_addr,
-	    c->listen_len) == -1 || listen(fd, 1024) == -1) {
-		snprintf(err, errlen, "listen %s: %s", c->listen,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int
-worker_init(struct worker *w, struct server *srv, char *err, size_t errlen)
-{
-	int	fd;
-
-	w->srv = srv;
+	w->port = port;
+	w->base = pool_base(port->pool, i);
+	w->rd = pool_reader(port->pool, i);
 	TAILQ_INIT(&w->done);
 	TAILQ_INIT(&w->conns);
 	pthread_mutex_init(&w->mtx, NULL);
-	if ((w->base = event_base_new()) == NULL ||
-	    event_base_priority_init(w->base, WORKER_PRIOS) == -1 ||
-	    (w->wake = event_new(w->base, -1, 0, worker_wake_cb, w)) == NULL ||
-	    (w->resume = evtimer_new(w->base, worker_resume_cb, w)) == NULL ||
-	    (w->trim = evtimer_new(w->base, worker_trim_cb, w)) == NULL ||
-	    (w->rd = store_rd_new(skkd->store)) == NULL ||
-	    (fd = dup(srv->fd)) == -1) {
+	if ((w->wake = event_new(w->base, -1, 0, worker_wake_cb, w)) == NULL ||
+	    (w->trim = evtimer_new(w->base, worker_trim_cb, w)) == NULL) {
 		snprintf(err, errlen, "cannot set up a worker: %s",
 		    strerror(errno));
 		return -1;
 	}
-	/* Backlog 0: already listening; -1 would listen(128) again. */
-	w->listener = evconnlistener_new(w->base, worker_accept_cb, w,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
-	if (w->listener == NULL) {
-		close(fd);
-		snprintf(err, errlen, "cannot listen: %s", strerror(errno));
-		return -1;
-	}
-	evconnlistener_set_error_cb(w->listener, worker_accept_error_cb);
 	return 0;
 }
 
-struct server *
-server_new(char *err, size_t errlen)
+struct conn_port *
+conn_port_new(struct pool *pool, const struct conn_handlers *h, char *err,
+    size_t errlen)
 {
-	struct server	*srv;
-	unsigned	 i;
+	struct conn_port	*port;
+	unsigned		 i;
 
-	if (evthread_use_pthreads() == -1) {
-		snprintf(err, errlen, "libevent without thread support");
-		return NULL;
-	}
-	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+	if ((port = calloc(1, sizeof(*port))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	srv->nworkers = skkd->conf.workers;
-	srv->fd = -1;
-	if ((srv->peers = peers_new(skkd->conf.max_connections)) == NULL) {
+	port->pool = pool;
+	port->h = *h;
+	port->nworkers = pool_nworkers(pool);
+	port->fd = -1;
+	if ((port->peers = peers_new(skkd->conf.max_connections)) == NULL ||
+	    (port->workers = calloc(port->nworkers,
+	    sizeof(*port->workers))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if ((srv->fd = server_bind(err, errlen)) == -1)
+	if ((port->fd = pool_bind(skkd->conf.listen, err, errlen)) == -1)
 		goto fail;
-	if ((srv->workers = calloc(srv->nworkers, sizeof(*srv->workers))) ==
-	    NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	for (i = 0; i < srv->nworkers; i++)
-		if (worker_init(&srv->workers[i], srv, err, errlen) == -1)
+	for (i = 0; i < port->nworkers; i++)
+		if (worker_init(&port->workers[i], port, i, err, errlen) == -1)
 			goto fail;
-	return srv;
+	if ((port->set = pool_listen(pool, "accept", &port->fd, 1,
+	    conn_accept, port, err, errlen)) == -1)
+		goto fail;
+	return port;
 fail:
-	server_free(srv);
+	conn_port_free(port);
 	return NULL;
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct worker	*w = arg;
-
-	event_base_dispatch(w->base);
-	return NULL;
-}
-
-void
-server_run(struct server *srv)
-{
-	unsigned	i;
-
-	for (i = 0; i < srv->nworkers; i++)
-		if (pthread_create(&srv->workers[i].thread, NULL, worker_main,
-		    &srv->workers[i]) != 0)
-			fatal("pthread_create");
-}
-
-void
-server_stop(struct server *srv)
-{
-	unsigned	i;
-
-	for (i = 0; i < srv->nworkers; i++)
-		event_base_loopbreak(srv->workers[i].base);
-	for (i = 0; i < srv->nworkers; i++)
-		pthread_join(srv->workers[i].thread, NULL);
 }
 
 static void
@@ -264,70 +181,34 @@ worker_release(struct worker *w)
 {
 	struct conn	*c;
 
-	/*
-	 * Pointers are cleared as they are freed: the loop runs below, and
-	 * a worker_drain_cb still pending there looks at them.
-	 */
-	if (w->listener != NULL)
-		evconnlistener_free(w->listener);
-	w->listener = NULL;
+	if (w->port == NULL)
+		return;		/* never set up */
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL)
 		conn_close(c);
 	/* The writer has stopped: finish what came back (nobody to answer). */
 	worker_wake_cb(-1, 0, w);
 	if (w->wake != NULL)
 		event_free(w->wake);
-	if (w->resume != NULL)
-		event_free(w->resume);
-	w->resume = NULL;
 	if (w->trim != NULL)
 		event_free(w->trim);
 	w->trim = NULL;
-	store_rd_free(w->rd);
-	/*
-	 * A closed bufferevent with deferred callbacks still pending holds a
-	 * reference until they run; run them so it is freed.
-	 */
-	if (w->base != NULL) {
-		event_base_loop(w->base, EVLOOP_NONBLOCK);
-		event_base_loop(w->base, EVLOOP_NONBLOCK);
-		event_base_free(w->base);
-	}
 	pthread_mutex_destroy(&w->mtx);
 }
 
 void
-server_free(struct server *srv)
+conn_port_free(struct conn_port *port)
 {
 	unsigned	i;
 
-	if (srv == NULL)
+	if (port == NULL)
 		return;
-	for (i = 0; srv->workers != NULL && i < srv->nworkers; i++)
-		worker_release(&srv->workers[i]);
-	free(srv->workers);
-	if (srv->fd != -1)
-		close(srv->fd);
-	peers_free(srv->peers);
-	free(srv);
-}
-
-unsigned
-server_nworkers(const struct server *srv)
-{
-	return srv->nworkers;
-}
-
-struct event_base *
-server_base(const struct server *srv, unsigned i)
-{
-	return srv->workers[i].base;
-}
-
-struct store_rd *
-server_reader(const struct server *srv, unsigned i)
-{
-	return srv->workers[i].rd;
+	for (i = 0; port->workers != NULL && i < port->nworkers; i++)
+		worker_release(&port->workers[i]);
+	free(port->workers);
+	if (port->fd != -1)
+		close(port->fd);
+	peers_free(port->peers);
+	free(port);
 }
 
 /* Accepting. */
@@ -350,10 +231,10 @@ conn_format_addr(const struct sockaddr *sa, char *out, size_t len)
 }
 
 static void
-worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
-    struct sockaddr *sa, int salen, void *arg)
+conn_accept(void *arg, unsigned i, unsigned which, int fd,
+    struct sockaddr *sa, int salen)
 {
-	struct worker	*w = arg;
+	struct worker	*w = &((struct conn_port *)arg)->workers[i];
 	struct conn	*c;
 	uint8_t		 key[PEERS_KEY_LEN];
 	int		 on = 1;
@@ -367,7 +248,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	/* Before any TLS work: a crowd from one address costs a close. */
 	rate_addr_key(sa, key);
-	if (peers_take(w->srv->peers, key,
+	if (peers_take(w->port->peers, key,
 	    skkd->conf.max_connections_per_address) == -1) {
 		atomic_fetch_sub(&skkd->stats.connections, 1);
 		atomic_fetch_add(&skkd->stats.refused_addr, 1);
@@ -385,8 +266,8 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	c->state = CONN_HANDSHAKE;
 	conn_format_addr(sa, c->addr, sizeof(c->addr));
 	/* SIGHUP may swap the context; old ones live until exit. */
-	if ((c->ssl = SSL_new(__atomic_load_n(&skkd->ssl_ctx,
-	    __ATOMIC_ACQUIRE))) == NULL)
+	if ((c->ssl = tls_accept(__atomic_load_n(&skkd->ssl_ctx,
+	    __ATOMIC_ACQUIRE), -1)) == NULL)
 		goto fail;
 	c->bev = bufferevent_openssl_socket_new(w->base, fd, c->ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE |
@@ -397,7 +278,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	if ((c->timer = evtimer_new(w->base, conn_timer_cb, c)) == NULL ||
 	    (c->more = event_new(w->base, -1, 0, conn_more_cb, c)) == NULL ||
 	    (c->slice = evtimer_new(w->base, conn_slice_cb, c)) == NULL ||
-	    event_priority_set(c->slice, WORKER_PRIO_SLICE) == -1) {
+	    event_priority_set(c->slice, POOL_PRIO_SLICE) == -1) {
 		if (c->timer != NULL)
 			event_free(c->timer);
 		if (c->more != NULL)
@@ -406,7 +287,7 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 			event_free(c->slice);
 		bufferevent_free(c->bev);
 		free(c);
-		peers_put(w->srv->peers, key);
+		peers_put(w->port->peers, key);
 		atomic_fetch_sub(&skkd->stats.connections, 1);
 		return;
 	}
@@ -417,22 +298,22 @@ worker_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	return;
 fail:
 	log_warnx("%s: cannot set up a connection", c ? c->addr : "?");
-	if (c != NULL && c->ssl != NULL)
-		SSL_free(c->ssl);
+	if (c != NULL)
+		tls_close(c->ssl, 0);
 	free(c);
 	close(fd);
-	peers_put(w->srv->peers, key);
+	peers_put(w->port->peers, key);
 	atomic_fetch_sub(&skkd->stats.connections, 1);
 }
 
-/* Says, at most every ACCEPT_WARN_EVERY seconds, who is being refused. */
+/* Says, at most every REFUSED_WARN_EVERY seconds, who is being refused. */
 static void
 worker_refused_addr(struct worker *w, const struct sockaddr *sa)
 {
 	time_t	now = time(NULL);
 	char	addr[64];
 
-	if (now - w->warned_addr < ACCEPT_WARN_EVERY)
+	if (now - w->warned_addr < REFUSED_WARN_EVERY)
 		return;
 	w->warned_addr = now;
 	conn_format_addr(sa, addr, sizeof(addr));
@@ -445,34 +326,6 @@ static void
 worker_trim_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	malloc_trim(0);
-}
-
-/*
- * Out of descriptors: pause accepting instead of spinning. The pause is
- * short so that service resumes soon after descriptors are freed; the
- * warning is rate-limited since it repeats at each retry.
- */
-static void
-worker_accept_error_cb(struct evconnlistener *l, void *arg)
-{
-	struct worker	*w = arg;
-	struct timeval	 tv = { 0, ACCEPT_PAUSE_USEC };
-	time_t		 now = time(NULL);
-
-	if (now - w->warned >= ACCEPT_WARN_EVERY) {
-		log_warn("accept");
-		w->warned = now;
-	}
-	evconnlistener_disable(l);
-	evtimer_add(w->resume, &tv);
-}
-
-static void
-worker_resume_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct worker	*w = arg;
-
-	evconnlistener_enable(w->listener);
 }
 
 /* Connections. */
@@ -531,12 +384,9 @@ conn_event_cb(struct bufferevent *bev, short events, void *arg)
 		metrics_handshake(0);
 	if (events & BEV_EVENT_ERROR) {
 		/* Only OpenSSL's own reasons; a bare socket error has none. */
-		while ((e = bufferevent_get_openssl_error(bev)) != 0) {
-			if (ERR_GET_LIB(e) == 0)
-				continue;
-			ERR_error_string_n(e, buf, sizeof(buf));
-			log_info("%s: TLS error: %s", c->addr, buf);
-		}
+		while ((e = bufferevent_get_openssl_error(bev)) != 0)
+			if (tls_error_text(e, buf, sizeof(buf)) == 0)
+				log_info("%s: TLS error: %s", c->addr, buf);
 	}
 	conn_close(c);
 }
@@ -630,10 +480,10 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 		conn_arm(c, skkd->conf.idle_timeout);
 		atomic_fetch_add(&skkd->stats.requests, 1);
 		if (c->state == CONN_HELLO) {
-			if (dispatch_hello(c, msg) == 0)
+			if (c->w->port->h.hello(c, msg) == 0)
 				c->state = CONN_READY;
 		} else
-			dispatch_request(c, msg);
+			c->w->port->h.request(c, msg);
 	}
 }
 
@@ -705,7 +555,7 @@ conn_close(struct conn *c)
 		return;
 	c->state = CONN_CLOSED;
 	TAILQ_REMOVE(&c->w->conns, c, entry);
-	peers_put(c->w->srv->peers, c->key);
+	peers_put(c->w->port->peers, c->key);
 	event_free(c->timer);
 	c->timer = NULL;
 	event_free(c->more);
@@ -870,7 +720,7 @@ conn_submit(struct conn *c, struct djob *j)
 	j->wj.arg = j;
 	c->refs++;
 	c->inflight++;
-	atomic_fetch_add(&c->w->srv->inflight, 1);
+	atomic_fetch_add(&c->w->port->inflight, 1);
 	writer_submit(skkd->writer, &j->wj);
 }
 
@@ -906,34 +756,20 @@ worker_wake_cb(evutil_socket_t fd, short ev, void *arg)
 		j->finish(j);	/* answers if alive, frees j */
 		conn_flow(c);
 		conn_unref(c);
-		atomic_fetch_sub(&w->srv->inflight, 1);
+		atomic_fetch_sub(&w->port->inflight, 1);
 	}
 }
 
-/* On the worker's own loop: no new connections from now on. */
-static void
-worker_drain_cb(evutil_socket_t fd, short ev, void *arg)
-{
-	struct worker	*w = arg;
-
-	if (w->listener != NULL)
-		evconnlistener_disable(w->listener);
-	if (w->resume != NULL)
-		event_del(w->resume);
-}
-
 int
-server_drain(struct server *srv, unsigned timeout)
+conn_port_drain(struct conn_port *port, unsigned timeout)
 {
 	struct timespec	pause = { 0, 20 * 1000 * 1000 };
 	unsigned	i, n = timeout * 50;
 
-	for (i = 0; i < srv->nworkers; i++)
-		event_base_once(srv->workers[i].base, -1, EV_TIMEOUT,
-		    worker_drain_cb, &srv->workers[i], NULL);
-	for (i = 0; i < n && atomic_load(&srv->inflight) != 0; i++)
+	pool_close_set(port->pool, port->set);
+	for (i = 0; i < n && atomic_load(&port->inflight) != 0; i++)
 		nanosleep(&pause, NULL);
-	if (atomic_load(&srv->inflight) != 0)
+	if (atomic_load(&port->inflight) != 0)
 		return -1;
 	/*
 	 * Clients hang up once answered: give the last answers up to 2 s
