@@ -68,6 +68,7 @@ static int	init_check_digits(const char *, const char *, size_t);
 static int	init_check_host(const char *);
 static int	init_check_listen(const char *, const char *);
 static int	init_set_paths(struct init *);
+static int	init_check_parent(const char *);
 static int	init_check_free(const struct init *);
 static int	init_create(struct init *, char *, size_t);
 static int	init_mkdir(const char *, char *, size_t);
@@ -284,6 +285,35 @@ init_set_paths(struct init *in)
 	return 0;
 }
 
+/* DIR is made, but not its parents: a missing one is named at once. */
+static int
+init_check_parent(const char *dir)
+{
+	char		 parent[PATH_MAX];
+	const char	*why;
+	struct stat	 st;
+	size_t		 n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (n == 0)
+		return 0;		/* the working directory */
+	snprintf(parent, sizeof(parent), "%.*s", (int)n, dir);
+	if (stat(parent, &st) == -1 && (errno == ENOENT || errno == ENOTDIR))
+		why = "does not exist";
+	else if (stat(parent, &st) == 0 && !S_ISDIR(st.st_mode))
+		why = "is not a directory";
+	else
+		return 0;	/* there, or mkdir will say what is wrong */
+	fprintf(stderr, "skkd init: cannot create '%s': its parent '%s' %s\n",
+	    dir, parent, why);
+	return -1;
+}
+
 /*
  * Any one of these means someone's instance (or a half of one) is there;
  * init then stops before changing anything, and cleanup after a failure
@@ -297,6 +327,9 @@ init_check_free(const struct init *in)
 	struct stat	 st;
 	size_t		 i;
 
+	if (stat(in->dir, &st) == -1 && errno == ENOENT &&
+	    init_check_parent(in->dir) == -1)
+		return INIT_EX_CANTCREAT;
 	if (stat(in->dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "skkd init: '%s' is not a directory\n",
 		    in->dir);

@@ -45,6 +45,8 @@ usage(void)
 	    "       skkd init DIR [--host NAME] [--listen ADDR:PORT] "
 	    "[--issuer NAME]\n"
 	    "                     [--licence L] [--kbli N] [--kbji N]\n"
+	    "                     [--http-listen ADDR:PORT|none]\n"
+	    "                     [--metrics-listen ADDR:PORT|none]\n"
 	    "       skkd rotate-key | check -c FILE\n"
 	    "       skkd retire-key -c FILE KID --compromised-at TIME\n"
 	    "       skkd add-client -c FILE NAME --role admin|reader\n"

@@ -148,6 +148,26 @@ run_expect 78 "skkd -t refuses a broken config" "$SKKD" -t -c "$T/a/broken.conf"
 out_has "broken.conf:$line" "the error names the line"
 run_expect 0 "skkd -t accepts the good config" "$SKKD" -t -c "$T/a/skkd.conf"
 
+# First contact: the usage lists every option skkd.8's synopsis has and
+# ends its last line; init under a missing parent says so in one line.
+man8="$(dirname "$0")/../../daemon/skkd.8"
+opts=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/s/.*Fl \([^ ]*\).*/-\1/p' "$man8" | sort -u)
+for args in "" "--bogus" "-c"; do
+	run_expect 64 "skkd $args prints the usage" "$SKKD" $args
+	missing=
+	for o in $opts; do grep -qF -- "$o" "$T/err" || missing="$missing $o"; done
+	[ -z "$missing" ] && [ -n "$opts" ] && pass "skkd $args: usage lists every option of skkd.8" ||
+	    fail "skkd $args: usage lists every option of skkd.8 (missing:$missing)"
+	[ "$(tail -c 1 "$T/err" | od -An -tx1 | tr -d ' ')" = 0a ] &&
+	    pass "skkd $args: usage ends with a newline" ||
+	    fail "skkd $args: usage ends with a newline"
+done
+run_expect 73 "skkd init under a missing parent fails" "$SKKD" init "$T/nowhere/inst"
+[ "$(wc -l <"$T/err")" -eq 1 ] && grep -qF "'$T/nowhere' does not exist" "$T/err" &&
+    pass "it says so in one line naming the parent" ||
+    fail "it says so in one line naming the parent"
+[ ! -e "$T/nowhere" ] && pass "and makes nothing" || fail "and makes nothing"
+
 inst_stop a
 if grep -q -e "$NIK" -e "$NIK2" "$T"/a.log*; then
 	fail "after everything, no log line holds a NIK"
