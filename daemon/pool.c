@@ -191,6 +191,21 @@ pool_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	pl->set->fn(pl->set->arg, pl->w->i, k, fd, sa, salen);
 }
 
+static void
+pool_set_enable(struct plisten *pl, int on)
+{
+	unsigned	k;
+
+	for (k = 0; k < POOL_SET_MAX; k++) {
+		if (pl->l[k] == NULL)
+			continue;
+		if (on)
+			evconnlistener_enable(pl->l[k]);
+		else
+			evconnlistener_disable(pl->l[k]);
+	}
+}
+
 /*
  * Out of descriptors: pause the set instead of spinning. The pause is
  * short so that service resumes soon after descriptors are freed; the
@@ -202,27 +217,19 @@ pool_accept_error_cb(struct evconnlistener *l, void *arg)
 	struct plisten	*pl = arg;
 	struct timeval	 tv = { 0, ACCEPT_PAUSE_USEC };
 	time_t		 now = time(NULL);
-	unsigned	 k;
 
 	if (now - pl->warned >= ACCEPT_WARN_EVERY) {
 		log_warn("%s", pl->set->what);
 		pl->warned = now;
 	}
-	for (k = 0; k < POOL_SET_MAX; k++)
-		if (pl->l[k] != NULL)
-			evconnlistener_disable(pl->l[k]);
+	pool_set_enable(pl, 0);
 	evtimer_add(pl->resume, &tv);
 }
 
 static void
 pool_resume_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct plisten	*pl = arg;
-	unsigned	 k;
-
-	for (k = 0; k < POOL_SET_MAX; k++)
-		if (pl->l[k] != NULL)
-			evconnlistener_enable(pl->l[k]);
+	pool_set_enable(arg, 1);
 }
 
 /* On the worker's own loop: no new connections on this set from now. */
@@ -230,11 +237,8 @@ static void
 pool_close_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct plisten	*pl = arg;
-	unsigned	 k;
 
-	for (k = 0; k < POOL_SET_MAX; k++)
-		if (pl->l[k] != NULL)
-			evconnlistener_disable(pl->l[k]);
+	pool_set_enable(pl, 0);
 	if (pl->resume != NULL)
 		event_del(pl->resume);
 }
@@ -286,13 +290,20 @@ pool_release(struct pworker *w)
 	struct plisten	*pl;
 	unsigned	 s, k;
 
+	/*
+	 * Pointers are cleared as they are freed: the loop runs below, and
+	 * a pool_close_cb still pending there looks at them.
+	 */
 	for (s = 0; s < POOL_SETS; s++) {
 		pl = &w->ls[s];
-		for (k = 0; k < POOL_SET_MAX; k++)
+		for (k = 0; k < POOL_SET_MAX; k++) {
 			if (pl->l[k] != NULL)
 				evconnlistener_free(pl->l[k]);
+			pl->l[k] = NULL;
+		}
 		if (pl->resume != NULL)
 			event_free(pl->resume);
+		pl->resume = NULL;
 	}
 	store_rd_free(w->rd);
 	/*
