@@ -13,7 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "change.h"
 #include "dispatch.h"
+#include "issue.h"
 #include "keys.h"
 #include "log.h"
 #include "metrics.h"
@@ -77,14 +79,10 @@ static pthread_once_t		 anon_rate_once = PTHREAD_ONCE_INIT;
 
 static const struct handler handlers[] = {
 	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
-	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS) | WK_BIT(WK_BATCH) | WK_BIT(WK_MORE) |
-	    WK_BIT(WK_DRYRUN) | WK_BIT(WK_COUNT), ops_issue },
-	{ WIRE_SET_STATUS, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_STATUS) |
-	    WK_BIT(WK_REASON), ops_set_status },
-	{ WIRE_RECORD_LPJK, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_LPJK),
-	    ops_record_lpjk },
-	{ WIRE_RENEW, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_RECORD) |
-	    WK_BIT(WK_REASON), ops_renew },
+	{ WIRE_ISSUE, 1, ISSUE_KEYS, issue_request },
+	{ WIRE_SET_STATUS, 1, CHANGE_STATUS_KEYS, change_status },
+	{ WIRE_RECORD_LPJK, 1, CHANGE_LPJK_KEYS, change_lpjk },
+	{ WIRE_RENEW, 1, CHANGE_RENEW_KEYS, change_renew },
 	{ WIRE_SHOW, 1, WK_BIT(WK_NUMBER), h_show },
 	{ WIRE_FIND, 1, WK_BIT(WK_NIK), h_find },
 	{ WIRE_KEYS, 0, 0, h_keys },
