@@ -11,7 +11,10 @@
 
 #include "server.h"
 
-/* The fields of each request besides TYPE and ID (PROTOCOL.md). */
+/*
+ * The fields each request may hold besides TYPE and ID (PROTOCOL.md):
+ * its end-of-message check, which dispatch.c makes before the role check.
+ */
 #define CHANGE_STATUS_KEYS	(WK_BIT(WK_NUMBER) | WK_BIT(WK_STATUS) | \
 				    WK_BIT(WK_REASON))
 #define CHANGE_LPJK_KEYS	(WK_BIT(WK_NUMBER) | WK_BIT(WK_LPJK))

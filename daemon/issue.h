@@ -16,7 +16,10 @@
 
 #define ISSUE_IDEM_MAX	64	/* bytes of an idempotency key or batch id */
 
-/* The fields of an ISSUE request besides TYPE and ID (PROTOCOL.md). */
+/*
+ * The fields an ISSUE request may hold besides TYPE and ID (PROTOCOL.md):
+ * its end-of-message check, which dispatch.c makes before the role check.
+ */
 #define ISSUE_KEYS	(WK_BIT(WK_ITEMS) | WK_BIT(WK_BATCH) | \
 			    WK_BIT(WK_MORE) | WK_BIT(WK_DRYRUN) | \
 			    WK_BIT(WK_COUNT))
