@@ -1,9 +1,10 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
  * Companion-protocol handlers. Reads (verify, show, find, keys, stats)
- * answer at once from the worker's LMDB reader; writes are checked on the
- * loop, then run on the writer thread (ops.c) and answered after commit.
- * Roles are re-checked on every request, resumed sessions included.
+ * answer at once from the worker's LMDB reader; writes (issue.c, change.c)
+ * are checked on the loop, then run on the writer thread and answered
+ * after the commit. Roles are re-checked on every request, resumed
+ * sessions included.
  */
 
 #include <malloc.h>
@@ -13,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "change.h"
 #include "dispatch.h"
+#include "issue.h"
 #include "keys.h"
 #include "log.h"
 #include "metrics.h"
@@ -77,14 +80,10 @@ static pthread_once_t		 anon_rate_once = PTHREAD_ONCE_INIT;
 
 static const struct handler handlers[] = {
 	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
-	{ WIRE_ISSUE, 1, WK_BIT(WK_ITEMS) | WK_BIT(WK_BATCH) | WK_BIT(WK_MORE) |
-	    WK_BIT(WK_DRYRUN) | WK_BIT(WK_COUNT), ops_issue },
-	{ WIRE_SET_STATUS, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_STATUS) |
-	    WK_BIT(WK_REASON), ops_set_status },
-	{ WIRE_RECORD_LPJK, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_LPJK),
-	    ops_record_lpjk },
-	{ WIRE_RENEW, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_RECORD) |
-	    WK_BIT(WK_REASON), ops_renew },
+	{ WIRE_ISSUE, 1, ISSUE_KEYS, issue_request },
+	{ WIRE_SET_STATUS, 1, CHANGE_STATUS_KEYS, change_status },
+	{ WIRE_RECORD_LPJK, 1, CHANGE_LPJK_KEYS, change_lpjk },
+	{ WIRE_RENEW, 1, CHANGE_RENEW_KEYS, change_renew },
 	{ WIRE_SHOW, 1, WK_BIT(WK_NUMBER), h_show },
 	{ WIRE_FIND, 1, WK_BIT(WK_NIK), h_find },
 	{ WIRE_KEYS, 0, 0, h_keys },
@@ -485,15 +484,16 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct wire_msg			*ans;
 	size_t				 i = 0, n = wire_list_len(msg, WK_ITEMS);
 	int64_t				 now = time(NULL);
+	uint64_t			 id = wire_id(msg);
 
 	if (n == 0 || n > skkd->conf.max_batch) {
-		conn_reply_error(c, wire_id(msg), n ? WERR_TOO_BIG : WERR_INVALID,
+		conn_reply_error(c, id, n ? WERR_TOO_BIG : WERR_INVALID,
 		    "verify: %zu items (1-%u allowed)", n, skkd->conf.max_batch);
 		return;
 	}
-	if (p->role == ROLE_NONE && verify_anon_check(c, wire_id(msg), n) == -1)
+	if (p->role == ROLE_NONE && verify_anon_check(c, id, n) == -1)
 		return;
-	if ((ans = wire_msg_new(WIRE_VERIFY, wire_id(msg))) == NULL)
+	if ((ans = wire_msg_new(WIRE_VERIFY, id)) == NULL)
 		goto fail;
 	/* Signature checks take turns with the loop's other clients. */
 	switch (verify_items(c, p, msg, ans, &i, n, now)) {
@@ -509,7 +509,7 @@ h_verify(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	}
 fail:
 	wire_msg_free(ans);
-	conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+	conn_reply_error(c, id, WERR_INTERNAL, "out of memory");
 }
 
 /* Admin reads. */
@@ -565,15 +565,16 @@ h_show(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	size_t			 qrlen = 0, nev = 0;
 	char			 number[CERT_NUMBER_LEN + 1];
 	int			 rc;
+	uint64_t		 id = wire_id(msg);
 
 	if (wire_get_str(msg, WK_NUMBER, number, sizeof(number)) == -1) {
-		conn_reply_error(c, wire_id(msg), WERR_INVALID,
+		conn_reply_error(c, id, WERR_INVALID,
 		    "show: number missing or too long");
 		return;
 	}
 	rc = store_get_cert(conn_reader(c), number, &ct, &qr, &qrlen);
 	if (rc == STORE_NOTFOUND) {
-		conn_reply_error(c, wire_id(msg), WERR_NOT_FOUND,
+		conn_reply_error(c, id, WERR_NOT_FOUND,
 		    "no certificate '%s'", number);
 		return;
 	}
@@ -581,11 +582,11 @@ h_show(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	    (ev = calloc(SHOW_MAX_EVENTS, sizeof(*ev))) == NULL ||
 	    store_get_events(conn_reader(c), number, ev, SHOW_MAX_EVENTS,
 	    &nev) != STORE_OK ||
-	    (ans = wire_msg_new(WIRE_SHOW, wire_id(msg))) == NULL ||
+	    (ans = wire_msg_new(WIRE_SHOW, id)) == NULL ||
 	    put_show(ans, &ct, qr, qrlen, ev,
 	    nev < SHOW_MAX_EVENTS ? nev : SHOW_MAX_EVENTS) == -1) {
 		wire_msg_free(ans);
-		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		conn_reply_error(c, id, WERR_INTERNAL,
 		    "show: cannot read the store");
 	} else
 		conn_reply(c, ans);
@@ -624,10 +625,11 @@ h_find(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct wire_msg	*ans = NULL;
 	size_t		 n = 0;
 	int		 rc;
+	uint64_t	 id = wire_id(msg);
 
 	if (wire_get_str(msg, WK_NIK, nik, sizeof(nik)) == -1 ||
 	    cert_check_nik(nik, err, sizeof(err)) == -1) {
-		conn_reply_error(c, wire_id(msg), WERR_INVALID, "find: %s",
+		conn_reply_error(c, id, WERR_INVALID, "find: %s",
 		    wire_has(msg, WK_NIK) ? err : "nik missing");
 		return;
 	}
@@ -636,10 +638,10 @@ h_find(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	if (rc == -1 ||
 	    (numbers = calloc(FIND_MAX, sizeof(*numbers))) == NULL ||
 	    store_find_nik(conn_reader(c), hmac, numbers, FIND_MAX, &n) < 0 ||
-	    (ans = wire_msg_new(WIRE_FIND, wire_id(msg))) == NULL ||
+	    (ans = wire_msg_new(WIRE_FIND, id)) == NULL ||
 	    put_found(c, ans, numbers, n < FIND_MAX ? n : FIND_MAX) == -1) {
 		wire_msg_free(ans);
-		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		conn_reply_error(c, id, WERR_INTERNAL,
 		    "find: cannot read the store");
 	} else
 		conn_reply(c, ans);
@@ -655,8 +657,9 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct wire_msg			*ans, *it;
 	size_t				 i;
 	int64_t				 comp;
+	uint64_t			 id = wire_id(msg);
 
-	if ((ans = wire_msg_new(WIRE_KEYS, wire_id(msg))) == NULL ||
+	if ((ans = wire_msg_new(WIRE_KEYS, id)) == NULL ||
 	    wire_put_str(ans, WK_HOST, skkd->conf.public_host) == -1)
 		goto fail;
 	for (i = 0; i < skkd->keyring.n; i++) {
@@ -679,7 +682,7 @@ h_keys(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	return;
 fail:
 	wire_msg_free(ans);
-	conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+	conn_reply_error(c, id, WERR_INTERNAL, "out of memory");
 }
 
 static int
@@ -731,18 +734,19 @@ h_stats(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 	struct store_stats	 ss;
 	struct writer_stats	 ws;
 	struct wire_msg		*ans;
+	uint64_t		 id = wire_id(msg);
 
 	memset(&ss, 0, sizeof(ss));
 	writer_get_stats(skkd->writer, &ws);
 	if (store_stats(conn_reader(c), &ss) != STORE_OK ||
-	    (ans = wire_msg_new(WIRE_STATS, wire_id(msg))) == NULL) {
-		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+	    (ans = wire_msg_new(WIRE_STATS, id)) == NULL) {
+		conn_reply_error(c, id, WERR_INTERNAL,
 		    "stats: cannot read the store");
 		return;
 	}
 	if (put_stats(ans, &ss, &ws) != 0) {
 		wire_msg_free(ans);
-		conn_reply_error(c, wire_id(msg), WERR_INTERNAL, "out of memory");
+		conn_reply_error(c, id, WERR_INTERNAL, "out of memory");
 		return;
 	}
 	conn_reply(c, ans);
@@ -759,20 +763,30 @@ qr_image(const char *url, const char *format, uint64_t size, uint8_t **img,
 	return qr_render_png(url, (unsigned)size, img, len);
 }
 
+/* A QR request as read. */
+struct qr_req {
+	uint64_t	 id;
+	char		 number[CERT_NUMBER_LEN + 1];
+	char		 format[8];		/* "png" or "svg" */
+	uint64_t	 size;			/* PNG pixels per module */
+};
+
+/* 0, or -1 with the whole answer's text in *why. */
 static int
-qr_args(const struct wire_msg *msg, char *number, size_t numlen,
-    char *format, size_t fmtlen, uint64_t *size, const char **why)
+qr_req_read(const struct wire_msg *msg, struct qr_req *rq, const char **why)
 {
-	*size = QR_MODULE_DEFAULT;
+	rq->id = wire_id(msg);
+	rq->size = QR_MODULE_DEFAULT;
 	*why = NULL;
-	if (wire_get_str(msg, WK_NUMBER, number, numlen) == -1)
+	if (wire_get_str(msg, WK_NUMBER, rq->number, sizeof(rq->number)) == -1)
 		*why = "qr: number missing or too long";
-	else if (wire_get_str(msg, WK_FORMAT, format, fmtlen) == -1 ||
-	    (strcmp(format, "png") != 0 && strcmp(format, "svg") != 0))
+	else if (wire_get_str(msg, WK_FORMAT, rq->format,
+	    sizeof(rq->format)) == -1 || (strcmp(rq->format, "png") != 0 &&
+	    strcmp(rq->format, "svg") != 0))
 		*why = "qr: format must be png or svg";
 	else if (wire_has(msg, WK_SIZE) &&
-	    (wire_get_uint(msg, WK_SIZE, size) == -1 ||
-	    *size < QR_MODULE_MIN || *size > QR_MODULE_MAX))
+	    (wire_get_uint(msg, WK_SIZE, &rq->size) == -1 ||
+	    rq->size < QR_MODULE_MIN || rq->size > QR_MODULE_MAX))
 		*why = "qr: size must be 1 to 40 pixels per module";
 	return *why != NULL ? -1 : 0;
 }
@@ -780,35 +794,33 @@ qr_args(const struct wire_msg *msg, char *number, size_t numlen,
 static void
 h_qr(struct conn *c, const struct wire_msg *msg, const struct tls_peer *p)
 {
+	struct qr_req	 rq;
 	struct cert	 ct;
 	struct wire_msg	*ans = NULL;
 	uint8_t		*qr = NULL, *img = NULL;
 	size_t		 qrlen = 0, imglen = 0;
-	uint64_t	 size;
-	char		 number[CERT_NUMBER_LEN + 1], format[8];
 	char		 url[QRPAY_URL_MAX];
 	const char	*why;
 	int		 rc;
 
-	if (qr_args(msg, number, sizeof(number), format, sizeof(format),
-	    &size, &why) == -1) {
-		conn_reply_error(c, wire_id(msg), WERR_INVALID, "%s", why);
+	if (qr_req_read(msg, &rq, &why) == -1) {
+		conn_reply_error(c, rq.id, WERR_INVALID, "%s", why);
 		return;
 	}
-	rc = store_get_cert(conn_reader(c), number, &ct, &qr, &qrlen);
+	rc = store_get_cert(conn_reader(c), rq.number, &ct, &qr, &qrlen);
 	if (rc == STORE_NOTFOUND || (rc == STORE_OK && qr == NULL)) {
-		conn_reply_error(c, wire_id(msg), WERR_NOT_FOUND,
-		    "no certificate '%s'", number);
+		conn_reply_error(c, rq.id, WERR_NOT_FOUND,
+		    "no certificate '%s'", rq.number);
 	} else if (rc != STORE_OK ||
 	    qrpay_url(skkd->conf.public_host, qr, qrlen, url,
 	    sizeof(url)) == -1 ||
-	    qr_image(url, format, size, &img, &imglen) == -1 ||
-	    (ans = wire_msg_new(WIRE_QR, wire_id(msg))) == NULL ||
+	    qr_image(url, rq.format, rq.size, &img, &imglen) == -1 ||
+	    (ans = wire_msg_new(WIRE_QR, rq.id)) == NULL ||
 	    wire_put_str(ans, WK_NUMBER, ct.number) == -1 ||
 	    wire_put_str(ans, WK_URL, url) == -1 ||
 	    wire_put_bytes(ans, WK_IMAGE, img, imglen) == -1) {
 		wire_msg_free(ans);
-		conn_reply_error(c, wire_id(msg), WERR_INTERNAL,
+		conn_reply_error(c, rq.id, WERR_INTERNAL,
 		    "qr: cannot render the image");
 	} else
 		conn_reply(c, ans);
