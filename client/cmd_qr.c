@@ -83,6 +83,18 @@ cmd_qr_write(struct cmd_ctx *x, const struct wire_msg *a, const char *path)
 	return 0;
 }
 
+int
+cmd_qr_path(char *path, size_t len, const char *dir, const char *number)
+{
+	size_t	n = (size_t)snprintf(path, len, "%s/%s.png", dir, number);
+	size_t	k;
+
+	for (k = strlen(dir) + 1; k < strlen(path); k++)
+		if (path[k] == ' ')
+			path[k] = '_';
+	return n >= len ? -1 : 0;
+}
+
 static int
 cmd_qr_terminal(struct cmd_ctx *x, const struct wire_msg *a)
 {

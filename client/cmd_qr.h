@@ -22,5 +22,11 @@ int	cmd_qr_fetch(struct cmd_ctx *, const char *number, const char *format,
 /* Writes the answer's image to path, mode 0600; 0 or the exit status. */
 int	cmd_qr_write(struct cmd_ctx *, const struct wire_msg *a,
 	    const char *path);
+/*
+ * The file of number's image in dir: "DIR/<number, blanks as _>.png" in
+ * path. 0, or -1 when it did not fit (path holds what did).
+ */
+int	cmd_qr_path(char *path, size_t len, const char *dir,
+	    const char *number);
 
 #endif

@@ -191,7 +191,7 @@ static int
 cmd_issue_qr(struct cmd_ctx *x, const struct wire_msg *it, const char *dir)
 {
 	struct wire_msg	*a;
-	char		 number[64], path[PATH_MAX], *p;
+	char		 number[64], path[PATH_MAX];
 	int		 rc;
 
 	if (wire_get_str(it, WK_NUMBER, number, sizeof number) == -1)
@@ -203,13 +203,9 @@ cmd_issue_qr(struct cmd_ctx *x, const struct wire_msg *it, const char *dir)
 		    "malformed number '%s'", number);
 	if ((rc = session_private_dir(x, dir)) != 0)
 		return rc;
-	if (snprintf(path, sizeof path, "%s/%s.png", dir, number) >=
-	    (int)sizeof path)
+	if (cmd_qr_path(path, sizeof path, dir, number) == -1)
 		return session_fail(x, EX_USAGE, "issue: '%s': path too long",
 		    dir);
-	for (p = path + strlen(dir) + 1; *p != '\0'; p++)
-		if (*p == ' ')
-			*p = '_';
 	if ((rc = cmd_qr_fetch(x, number, "png", 0, &a)) != 0)
 		return rc;
 	rc = cmd_qr_write(x, a, path);

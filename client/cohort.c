@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cert.h"
+#include "cmd_qr.h"
 #include "cohort.h"
 #include "csv.h"
 #include "hex.h"
@@ -100,39 +101,6 @@ cohort_bad(struct cohort *co, size_t line, const char *fmt, ...)
 	co->errors++;
 }
 
-static char **
-cohort_copy_fields(char **fields, size_t n, size_t ncols)
-{
-	char	**f;
-	size_t	  i;
-
-	if ((f = calloc(ncols, sizeof(*f))) == NULL)
-		return NULL;
-	for (i = 0; i < ncols; i++) {
-		if ((f[i] = strdup(i < n ? fields[i] : "")) == NULL) {
-			while (i > 0)
-				free(f[--i]);
-			free(f);
-			return NULL;
-		}
-	}
-	return f;
-}
-
-static void
-cohort_free_fields(char **f, size_t n)
-{
-	size_t	i;
-
-	if (f == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		explicit_bzero(f[i], strlen(f[i]));
-		free(f[i]);
-	}
-	free(f);
-}
-
 /* --- issue: reading and checking --------------------------------------- */
 
 static int
@@ -142,7 +110,7 @@ cohort_header(struct cohort *co, size_t line, char **fields, size_t n)
 
 	for (k = 0; k < COL_MAX; k++)
 		co->col[k] = -1;
-	if ((co->header = cohort_copy_fields(fields, n, n)) == NULL)
+	if ((co->header = sheet_copy_fields(fields, n, n)) == NULL)
 		return (co->status = EX_OSERR);
 	co->ncols = n;
 	for (i = 0; i < n; i++) {
@@ -313,7 +281,7 @@ cohort_row_cb(void *arg, size_t line, char **fields, size_t n)
 	r = &co->rows[co->n];
 	memset(r, 0, sizeof *r);
 	r->line = line;
-	if ((r->f = cohort_copy_fields(fields, n, co->ncols)) == NULL)
+	if ((r->f = sheet_copy_fields(fields, n, co->ncols)) == NULL)
 		return (co->status = EX_OSERR);
 	co->n++;
 	for (i = 0; i < co->ncols; i++)
@@ -422,14 +390,14 @@ cohort_release(struct cohort *co)
 
 	/* Rows and the file carry NIKs: nothing of them stays in the heap. */
 	for (i = 0; i < co->n; i++) {
-		cohort_free_fields(co->rows[i].f, co->ncols);
+		sheet_free_fields(co->rows[i].f, co->ncols);
 		free(co->rows[i].rec);
 		free(co->rows[i].url);
 	}
 	if (co->rows != NULL)
 		explicit_bzero(co->rows, co->cap * sizeof(*co->rows));
 	free(co->rows);
-	cohort_free_fields(co->header, co->ncols);
+	sheet_free_fields(co->header, co->ncols);
 	if (co->buf != NULL)
 		explicit_bzero(co->buf, co->len);
 	free(co->buf);
@@ -698,7 +666,7 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 {
 	struct wire_msg	*a;
 	const uint8_t	*png;
-	size_t		 len, k;
+	size_t		 len;
 	char		 path[4096], msg[640];
 	FILE		*f;
 	int		 rc = 0;
@@ -718,11 +686,7 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 		return session_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
 		    "malformed number '%s'", co->rows[i].out_number);
 	}
-	k = (size_t)snprintf(path, sizeof path, "%s/%s.png", dir,
-	    co->rows[i].out_number);
-	for (k = strlen(dir) + 1; k < strlen(path); k++)
-		if (path[k] == ' ')
-			path[k] = '_';
+	cmd_qr_path(path, sizeof path, dir, co->rows[i].out_number);
 	if ((f = session_create_private(path)) == NULL ||
 	    fwrite(png, 1, len, f) != len)
 		rc = session_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);

@@ -42,6 +42,39 @@ sheet_read(struct cmd_ctx *x, const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+char **
+sheet_copy_fields(char **fields, size_t n, size_t ncols)
+{
+	char	**f;
+	size_t	  i;
+
+	if ((f = calloc(ncols, sizeof(*f))) == NULL)
+		return NULL;
+	for (i = 0; i < ncols; i++) {
+		if ((f[i] = strdup(i < n ? fields[i] : "")) == NULL) {
+			while (i > 0)
+				free(f[--i]);
+			free(f);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+void
+sheet_free_fields(char **f, size_t n)
+{
+	size_t	i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		explicit_bzero(f[i], strlen(f[i]));
+		free(f[i]);
+	}
+	free(f);
+}
+
 void
 sheet_trim(char *s)
 {

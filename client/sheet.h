@@ -20,6 +20,13 @@
  */
 int	sheet_read(struct cmd_ctx *, const char *path, char **buf,
 	    size_t *len);
+/*
+ * A row's n fields copied into ncols strings ("" past n); NULL when out
+ * of memory. sheet_free_fields wipes them (they may hold NIKs) and frees
+ * them; NULL is a no-op.
+ */
+char	**sheet_copy_fields(char **fields, size_t n, size_t ncols);
+void	 sheet_free_fields(char **f, size_t ncols);
 /* Removes blanks and tabs around s, in place. */
 void	sheet_trim(char *s);
 /*
