@@ -32,7 +32,7 @@ struct cmd_args;
 
 /* One form of a command: its options, arguments and handler. */
 struct cmd_form {
-	const char		*when[3];	/* options that choose it; none: always */
+	const char		*when[3];	/* chosen by; none: always */
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
 	const struct cmd_opt	*opts;		/* NULL: none */
 	int			 minpos;
@@ -43,7 +43,7 @@ struct cmd_form {
 /* What args_parse found; values point into argv. */
 struct cmd_args {
 	const struct cmd_form	 *form;
-	const char		 *val[ARGS_MAX];	/* by option; "" for a flag */
+	const char		 *val[ARGS_MAX];	/* by option */
 	char			**pos;
 	int			  npos;
 };

@@ -119,10 +119,10 @@ cmd_unknown(struct cmd_ctx *x, const char *name)
 		}
 	}
 	if (best <= 2)
-		return session_fail(x, EX_USAGE, "unknown command '%s': did you "
-		    "mean '%s'? (see 'skk help')", name, cmd_list[at].name);
-	return session_fail(x, EX_USAGE, "unknown command '%s' (see 'skk help')",
-	    name);
+		return session_fail(x, EX_USAGE, "unknown command '%s': did "
+		    "you mean '%s'? (see 'skk help')", name, cmd_list[at].name);
+	return session_fail(x, EX_USAGE, "unknown command '%s' (see 'skk "
+	    "help')", name);
 }
 
 /* --- split numbers ---------------------------------------------------- */

@@ -1,12 +1,12 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * "skk issue --csv": a whole cohort from a CSV file. The file is read whole, parsed with
- * proto/csv.c and every row checked with proto/cert.c before anything is
- * sent: a bad spreadsheet costs no connection and issues nothing. The
- * rows then go as one batch (BATCH = SHA-256 of the file, IDEM = batch
- * and line per row) in pipelined chunks; the daemon commits the batch in
- * one transaction, so a re-run after a crash finds every row issued or
- * none.
+ * "skk issue --csv": a whole cohort from a CSV file. The file is read
+ * whole, parsed with proto/csv.c and every row checked with proto/cert.c
+ * before anything is sent: a bad spreadsheet costs no connection and
+ * issues nothing. The rows then go as one batch (BATCH = SHA-256 of the
+ * file, IDEM = batch and line per row) in pipelined chunks; the daemon
+ * commits the batch in one transaction, so a re-run after a crash finds
+ * every row issued or none.
  */
 
 #include <errno.h>
@@ -30,9 +30,9 @@
 #include "sheet.h"
 #include "sign.h"
 
-#define COHORT_CHUNK		2000		/* rows per ISSUE frame */
-#define COHORT_PROGRESS_MIN	300		/* rows before a progress bar */
-#define COHORT_QR_WINDOW	256		/* QR image requests in flight */
+#define COHORT_CHUNK		2000	/* rows per ISSUE frame */
+#define COHORT_PROGRESS_MIN	300	/* rows before a progress bar */
+#define COHORT_QR_WINDOW	256	/* QR image requests in flight */
 
 enum cohort_col {
 	COL_NAME, COL_NIK, COL_JOB, COL_LEVEL, COL_TITLE, COL_EVENT,
@@ -500,8 +500,9 @@ cohort_take_items(struct cohort *co, const struct wire_msg *a, size_t first,
 	size_t			 i;
 
 	if (wire_list_len(a, WK_ITEMS) != n)
-		return session_fail(co->x, EX_PROTOCOL, "issue: server answered "
-		    "%zu items for %zu", wire_list_len(a, WK_ITEMS), n);
+		return session_fail(co->x, EX_PROTOCOL, "issue: server "
+		    "answered %zu items for %zu", wire_list_len(a, WK_ITEMS),
+		    n);
 	for (i = 0; i < n; i++) {
 		it = wire_list_get(a, WK_ITEMS, i);
 		r = &co->rows[first + i];
@@ -615,8 +616,8 @@ cohort_write_issued(struct cohort *co, const char *dir)
 		return rc;
 	snprintf(path, sizeof path, "%s/issued.csv", dir);
 	if ((f = session_create_private(path)) == NULL)
-		return session_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
-		    path, strerror(errno));
+		return session_fail(co->x, EX_CANTCREAT, "cannot create "
+		    "'%s': %s", path, strerror(errno));
 	for (k = 0; k < co->ncols; k++) {
 		if (!cohort_copies(co, k))
 			continue;
@@ -689,7 +690,8 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 	cmd_qr_path(path, sizeof path, dir, co->rows[i].out_number);
 	if ((f = session_create_private(path)) == NULL ||
 	    fwrite(png, 1, len, f) != len)
-		rc = session_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);
+		rc = session_fail(co->x, EX_CANTCREAT, "cannot write '%s'",
+		    path);
 	if (f != NULL && fclose(f) == EOF && rc == 0)
 		rc = session_fail(co->x, EX_IOERR, "cannot write '%s'", path);
 	wire_msg_free(a);

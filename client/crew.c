@@ -111,8 +111,8 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 		return 0;
 	sheet_trim(fields[cw->col]);
 	if (!cmd_is_qr(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
-		session_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, not "
-		    "a certificate number; nothing sent", cw->path, line,
+		session_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, "
+		    "not a certificate number; nothing sent", cw->path, line,
 		    cw->col + 1);
 		return (cw->status = EX_DATAERR);
 	}
