@@ -1,18 +1,17 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * CSV cohorts and crews. A cohort file is read whole, parsed with
- * proto/csv.c and every row checked with proto/cert.c before anything is
- * sent: a bad spreadsheet costs no connection and issues nothing. The
- * rows then go as one batch (BATCH = SHA-256 of the file, IDEM = batch
- * and line per row) in pipelined chunks; the daemon commits the batch in
- * one transaction, so a re-run after a crash finds every row issued or
- * none.
+ * "skk issue --csv": a whole cohort from a CSV file. The file is read
+ * whole, parsed with proto/csv.c and every row checked with proto/cert.c
+ * before anything is sent: a bad spreadsheet costs no connection and
+ * issues nothing. The rows then go as one batch (BATCH = SHA-256 of the
+ * file, IDEM = batch and line per row) in pipelined chunks; the daemon
+ * commits the batch in one transaction, so a re-run after a crash finds
+ * every row issued or none.
  */
-
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +20,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cert.h"
+#include "cmd_qr.h"
 #include "cohort.h"
-#include "hex.h"
 #include "csv.h"
+#include "hex.h"
+#include "number.h"
 #include "record.h"
+#include "sheet.h"
 #include "sign.h"
+
+#define COHORT_CHUNK		2000	/* rows per ISSUE frame */
+#define COHORT_PROGRESS_MIN	300	/* rows before a progress bar */
+#define COHORT_QR_WINDOW	256	/* QR image requests in flight */
 
 enum cohort_col {
 	COL_NAME, COL_NIK, COL_JOB, COL_LEVEL, COL_TITLE, COL_EVENT,
@@ -69,6 +76,16 @@ struct cohort {
 	int			 keep;		/* --keep-columns */
 };
 
+static int	cohort_issue(struct cmd_ctx *, struct cmd_args *);
+
+static const struct cmd_opt cohort_opts[] = {
+	{ "--csv", 0, NULL }, { "--out", 0, NULL }, { "--dry-run", 1, NULL },
+	{ "--no-qr", 1, NULL }, { "--keep-columns", 1, NULL },
+	{ NULL, 0, NULL }
+};
+
+const struct cmd_form cohort_issue_form = { { "--csv" }, cohort_issue,
+	cohort_opts, 0, 0, ARGS_CSV };
 
 /* A row problem: "FILE:LINE: column: reason"; counts it. */
 static void __attribute__((format(printf, 3, 4)))
@@ -84,168 +101,6 @@ cohort_bad(struct cohort *co, size_t line, const char *fmt, ...)
 	co->errors++;
 }
 
-int
-cohort_wanted(int argc, char **argv)
-{
-	int	i;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "--csv") == 0 ||
-		    strncmp(argv[i], "--csv=", 6) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* --- common ------------------------------------------------------------ */
-
-static int
-cohort_read(struct cmd_ctx *x, const char *path, char **buf, size_t *len)
-{
-	FILE		*f;
-	struct stat	 sb;
-	size_t		 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return cmd_fail(x, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
-	if (fstat(fileno(f), &sb) == -1 || sb.st_size > COHORT_FILE_MAX) {
-		fclose(f);
-		return cmd_fail(x, EX_DATAERR, "'%s': larger than %u bytes",
-		    path, COHORT_FILE_MAX);
-	}
-	if ((*buf = malloc((size_t)sb.st_size + 1)) == NULL) {
-		fclose(f);
-		return cmd_fail(x, EX_OSERR, "out of memory");
-	}
-	n = fread(*buf, 1, (size_t)sb.st_size, f);
-	fclose(f);
-	if (n != (size_t)sb.st_size) {
-		free(*buf);
-		return cmd_fail(x, EX_IOERR, "cannot read '%s'", path);
-	}
-	*len = n;
-	return 0;
-}
-
-static int
-cohort_net_fail(struct cmd_ctx *x)
-{
-	return cmd_fail(x, net_status(x->net), "%s", net_error(x->net));
-}
-
-/*
- * Options: --csv FILE, --out PATH; --dry-run, --no-qr, --keep-columns
- * (issue), --json.
- */
-static int
-cohort_args(struct cmd_ctx *x, int argc, char **argv, const char **csv,
-    const char **out, int *dry, int *noqr, int *keep)
-{
-	int	i;
-
-	*csv = *out = NULL;
-	if (dry != NULL)
-		*dry = *noqr = *keep = 0;
-	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--csv=", 6) == 0)
-			*csv = argv[i] + 6;
-		else if (strncmp(argv[i], "--out=", 6) == 0)
-			*out = argv[i] + 6;
-		else if (strcmp(argv[i], "--csv") == 0 && i + 1 < argc)
-			*csv = argv[++i];
-		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-			*out = argv[++i];
-		else if (strcmp(argv[i], "--dry-run") == 0 && dry != NULL)
-			*dry = 1;
-		else if (strcmp(argv[i], "--no-qr") == 0 && noqr != NULL)
-			*noqr = 1;
-		else if (strcmp(argv[i], "--keep-columns") == 0 &&
-		    keep != NULL)
-			*keep = 1;
-		else if (strcmp(argv[i], "--json") == 0)
-			x->json = 1;
-		else
-			return cmd_fail(x, EX_USAGE, "%s: unexpected "
-			    "argument '%s' with --csv", x->cmd->name, argv[i]);
-	}
-	if (*csv == NULL)
-		return cmd_fail(x, EX_USAGE, "%s: --csv needs a FILE",
-		    x->cmd->name);
-	return 0;
-}
-
-static char **
-cohort_copy_fields(char **fields, size_t n, size_t ncols)
-{
-	char	**f;
-	size_t	  i;
-
-	if ((f = calloc(ncols, sizeof(*f))) == NULL)
-		return NULL;
-	for (i = 0; i < ncols; i++) {
-		if ((f[i] = strdup(i < n ? fields[i] : "")) == NULL) {
-			while (i > 0)
-				free(f[--i]);
-			free(f);
-			return NULL;
-		}
-	}
-	return f;
-}
-
-static void
-cohort_free_fields(char **f, size_t n)
-{
-	size_t	i;
-
-	if (f == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		explicit_bzero(f[i], strlen(f[i]));
-		free(f[i]);
-	}
-	free(f);
-}
-
-static void
-cohort_trim(char *s)
-{
-	size_t	len = strlen(s), k = 0;
-
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		s[--len] = '\0';
-	while (s[k] == ' ' || s[k] == '\t')
-		k++;
-	memmove(s, s + k, len - k + 1);
-}
-
-void
-cohort_csv_field(FILE *f, const char *s)
-{
-	const char	*p;
-	int		 formula, quote;
-
-	formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r';
-	quote = formula || strpbrk(s, ",;\"\r\n") != NULL;
-	if (!quote) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	if (formula)
-		fputc('\'', f);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 /* --- issue: reading and checking --------------------------------------- */
 
 static int
@@ -255,11 +110,11 @@ cohort_header(struct cohort *co, size_t line, char **fields, size_t n)
 
 	for (k = 0; k < COL_MAX; k++)
 		co->col[k] = -1;
-	if ((co->header = cohort_copy_fields(fields, n, n)) == NULL)
+	if ((co->header = sheet_copy_fields(fields, n, n)) == NULL)
 		return (co->status = EX_OSERR);
 	co->ncols = n;
 	for (i = 0; i < n; i++) {
-		cohort_trim(co->header[i]);
+		sheet_trim(co->header[i]);
 		for (k = 0; k < COL_MAX; k++) {
 			if (strcasecmp(co->header[i], cohort_cols[k]) != 0)
 				continue;
@@ -426,11 +281,11 @@ cohort_row_cb(void *arg, size_t line, char **fields, size_t n)
 	r = &co->rows[co->n];
 	memset(r, 0, sizeof *r);
 	r->line = line;
-	if ((r->f = cohort_copy_fields(fields, n, co->ncols)) == NULL)
+	if ((r->f = sheet_copy_fields(fields, n, co->ncols)) == NULL)
 		return (co->status = EX_OSERR);
 	co->n++;
 	for (i = 0; i < co->ncols; i++)
-		cohort_trim(r->f[i]);
+		sheet_trim(r->f[i]);
 	cohort_fill(co, r, r->f);
 	return 0;
 }
@@ -507,21 +362,21 @@ cohort_load(struct cohort *co)
 	struct csv_error	e;
 	int			rc;
 
-	if ((rc = cohort_read(co->x, co->path, &co->buf, &co->len)) != 0)
+	if ((rc = sheet_read(co->x, co->path, &co->buf, &co->len)) != 0)
 		return rc;
 	rc = csv_parse(co->buf, co->len, NULL, cohort_row_cb, co, NULL, &e);
 	if (rc == -1)
-		return cmd_fail(co->x, EX_DATAERR, "%s:%zu:%zu: %s",
+		return session_fail(co->x, EX_DATAERR, "%s:%zu:%zu: %s",
 		    co->path, e.line, e.col, e.msg);
 	if (co->status != 0)
-		return co->status == EX_OSERR ? cmd_fail(co->x, EX_OSERR,
+		return co->status == EX_OSERR ? session_fail(co->x, EX_OSERR,
 		    "out of memory") : co->status;
 	if (co->header == NULL || co->n == 0)
-		return cmd_fail(co->x, EX_DATAERR, "%s: no rows", co->path);
+		return session_fail(co->x, EX_DATAERR, "%s: no rows", co->path);
 	if (cohort_dups(co) == -1)
-		return cmd_fail(co->x, EX_OSERR, "out of memory");
+		return session_fail(co->x, EX_OSERR, "out of memory");
 	if (co->errors > 0)
-		return cmd_fail(co->x, EX_DATAERR, "%s: %zu problem%s; "
+		return session_fail(co->x, EX_DATAERR, "%s: %zu problem%s; "
 		    "nothing issued", co->path, co->errors,
 		    co->errors == 1 ? "" : "s");
 	cohort_batch_id(co);
@@ -535,14 +390,14 @@ cohort_release(struct cohort *co)
 
 	/* Rows and the file carry NIKs: nothing of them stays in the heap. */
 	for (i = 0; i < co->n; i++) {
-		cohort_free_fields(co->rows[i].f, co->ncols);
+		sheet_free_fields(co->rows[i].f, co->ncols);
 		free(co->rows[i].rec);
 		free(co->rows[i].url);
 	}
 	if (co->rows != NULL)
 		explicit_bzero(co->rows, co->cap * sizeof(*co->rows));
 	free(co->rows);
-	cohort_free_fields(co->header, co->ncols);
+	sheet_free_fields(co->header, co->ncols);
 	if (co->buf != NULL)
 		explicit_bzero(co->buf, co->len);
 	free(co->buf);
@@ -604,10 +459,10 @@ cohort_send_chunk(struct cohort *co, size_t first, int dry, uint64_t *id)
 	*id = wire_id(m);
 	rc = net_send(co->x->net, m);
 	wire_msg_free(m);
-	return rc == -1 ? cohort_net_fail(co->x) : 0;
+	return rc == -1 ? session_net_fail(co->x) : 0;
 oom:
 	wire_msg_free(m);
-	return cmd_fail(co->x, EX_OSERR, "out of memory");
+	return session_fail(co->x, EX_OSERR, "out of memory");
 }
 
 /* An ERROR: every problem the daemon listed, by line. */
@@ -620,7 +475,7 @@ cohort_refused(struct cohort *co, const struct wire_msg *a)
 	size_t			 i, n = wire_list_len(a, WK_ITEMS);
 	int			 rc;
 
-	rc = cmd_wire_error(a, "issue", NULL, msg, sizeof msg);
+	rc = session_wire_error(a, "issue", NULL, msg, sizeof msg);
 	for (i = 0; i < n; i++) {
 		it = wire_list_get(a, WK_ITEMS, i);
 		if (wire_get_uint(it, WK_COUNT, &idx) == -1 || idx >= co->n ||
@@ -629,9 +484,9 @@ cohort_refused(struct cohort *co, const struct wire_msg *a)
 		cohort_bad(co, co->rows[idx].line, "%s", msg);
 	}
 	if (n > 0)
-		return cmd_fail(co->x, rc, "%s: %zu problem%s; nothing "
+		return session_fail(co->x, rc, "%s: %zu problem%s; nothing "
 		    "issued", co->path, n, n == 1 ? "" : "s");
-	return cmd_fail(co->x, rc, "%s; nothing issued", msg);
+	return session_fail(co->x, rc, "%s; nothing issued", msg);
 }
 
 /* One chunk's answer: the items of rows first to first + n. */
@@ -645,8 +500,9 @@ cohort_take_items(struct cohort *co, const struct wire_msg *a, size_t first,
 	size_t			 i;
 
 	if (wire_list_len(a, WK_ITEMS) != n)
-		return cmd_fail(co->x, EX_PROTOCOL, "issue: server answered "
-		    "%zu items for %zu", wire_list_len(a, WK_ITEMS), n);
+		return session_fail(co->x, EX_PROTOCOL, "issue: server "
+		    "answered %zu items for %zu", wire_list_len(a, WK_ITEMS),
+		    n);
 	for (i = 0; i < n; i++) {
 		it = wire_list_get(a, WK_ITEMS, i);
 		r = &co->rows[first + i];
@@ -679,7 +535,7 @@ cohort_recv(struct cohort *co, const uint64_t *ids, size_t nchunks, int dry)
 		if ((a = net_recv(co->x->net, ids[i])) == NULL) {
 			if (refusal != NULL)
 				break;
-			return cohort_net_fail(co->x);
+			return session_net_fail(co->x);
 		}
 		if (wire_type(a) == WIRE_ERROR) {
 			if (refusal == NULL || (!wire_has(refusal, WK_ITEMS) &&
@@ -689,7 +545,7 @@ cohort_recv(struct cohort *co, const uint64_t *ids, size_t nchunks, int dry)
 				a = NULL;
 			}
 		} else if (wire_type(a) != WIRE_ISSUE)
-			rc = cmd_fail(co->x, EX_PROTOCOL, "unexpected %s "
+			rc = session_fail(co->x, EX_PROTOCOL, "unexpected %s "
 			    "answer", wire_type_name(wire_type(a)));
 		else if (!dry && refusal == NULL)
 			rc = cohort_take_items(co, a, i * co->chunk,
@@ -716,7 +572,7 @@ cohort_send(struct cohort *co, int dry)
 	    net_max_batch(co->x->net);
 	nchunks = (co->n + co->chunk - 1) / co->chunk;
 	if ((ids = calloc(nchunks, sizeof *ids)) == NULL)
-		return cmd_fail(co->x, EX_OSERR, "out of memory");
+		return session_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < nchunks; i++) {
 		rc = cohort_send_chunk(co, i * co->chunk, dry, &ids[i]);
 		cohort_progress(co, i + 1 == nchunks ? co->n :
@@ -756,16 +612,16 @@ cohort_write_issued(struct cohort *co, const char *dir)
 	size_t		 i, k;
 	int		 rc;
 
-	if ((rc = cmd_private_dir(co->x, dir)) != 0)
+	if ((rc = session_private_dir(co->x, dir)) != 0)
 		return rc;
 	snprintf(path, sizeof path, "%s/issued.csv", dir);
-	if ((f = cmd_create_private(path)) == NULL)
-		return cmd_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
-		    path, strerror(errno));
+	if ((f = session_create_private(path)) == NULL)
+		return session_fail(co->x, EX_CANTCREAT, "cannot create "
+		    "'%s': %s", path, strerror(errno));
 	for (k = 0; k < co->ncols; k++) {
 		if (!cohort_copies(co, k))
 			continue;
-		cohort_csv_field(f, co->header[k]);
+		sheet_field(f, co->header[k]);
 		fputc(',', f);
 	}
 	fputs("number,qr_url,status\n", f);
@@ -773,16 +629,16 @@ cohort_write_issued(struct cohort *co, const char *dir)
 		for (k = 0; k < co->ncols; k++) {
 			if (!cohort_copies(co, k))
 				continue;
-			cohort_csv_field(f, co->rows[i].f[k]);
+			sheet_field(f, co->rows[i].f[k]);
 			fputc(',', f);
 		}
-		cohort_csv_field(f, co->rows[i].out_number);
+		sheet_field(f, co->rows[i].out_number);
 		fputc(',', f);
-		cohort_csv_field(f, co->rows[i].url ? co->rows[i].url : "");
+		sheet_field(f, co->rows[i].url ? co->rows[i].url : "");
 		fprintf(f, ",%s\n", cert_status_name(co->rows[i].status));
 	}
 	if (fclose(f) == EOF)
-		return cmd_fail(co->x, EX_IOERR, "cannot write '%s'", path);
+		return session_fail(co->x, EX_IOERR, "cannot write '%s'", path);
 	return 0;
 }
 
@@ -797,12 +653,12 @@ cohort_png_send(struct cohort *co, size_t i, uint64_t *id)
 	    wire_put_str(m, WK_NUMBER, co->rows[i].out_number) == -1 ||
 	    wire_put_str(m, WK_FORMAT, "png") == -1) {
 		wire_msg_free(m);
-		return cmd_fail(co->x, EX_OSERR, "out of memory");
+		return session_fail(co->x, EX_OSERR, "out of memory");
 	}
 	*id = wire_id(m);
 	rc = net_send(co->x->net, m);
 	wire_msg_free(m);
-	return rc == -1 ? cohort_net_fail(co->x) : 0;
+	return rc == -1 ? session_net_fail(co->x) : 0;
 }
 
 /* DIR/<number, blanks as _>.png from the answer to request id. */
@@ -811,36 +667,33 @@ cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
 {
 	struct wire_msg	*a;
 	const uint8_t	*png;
-	size_t		 len, k;
+	size_t		 len;
 	char		 path[4096], msg[640];
 	FILE		*f;
 	int		 rc = 0;
 
 	if ((a = net_recv(co->x->net, id)) == NULL)
-		return cohort_net_fail(co->x);
+		return session_net_fail(co->x);
 	if (wire_type(a) == WIRE_ERROR || wire_get_bytes(a, WK_IMAGE, &png,
 	    &len) == -1) {
-		rc = cmd_wire_error(a, "qr", co->rows[i].out_number, msg,
+		rc = session_wire_error(a, "qr", co->rows[i].out_number, msg,
 		    sizeof msg);
 		wire_msg_free(a);
-		return cmd_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
+		return session_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
 	}
 	/* The server's number becomes a file name: "../x" must not. */
 	if (cert_check_number(co->rows[i].out_number, NULL, 0) == -1) {
 		wire_msg_free(a);
-		return cmd_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
+		return session_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
 		    "malformed number '%s'", co->rows[i].out_number);
 	}
-	k = (size_t)snprintf(path, sizeof path, "%s/%s.png", dir,
-	    co->rows[i].out_number);
-	for (k = strlen(dir) + 1; k < strlen(path); k++)
-		if (path[k] == ' ')
-			path[k] = '_';
-	if ((f = cmd_create_private(path)) == NULL ||
+	cmd_qr_path(path, sizeof path, dir, co->rows[i].out_number);
+	if ((f = session_create_private(path)) == NULL ||
 	    fwrite(png, 1, len, f) != len)
-		rc = cmd_fail(co->x, EX_CANTCREAT, "cannot write '%s'", path);
+		rc = session_fail(co->x, EX_CANTCREAT, "cannot write '%s'",
+		    path);
 	if (f != NULL && fclose(f) == EOF && rc == 0)
-		rc = cmd_fail(co->x, EX_IOERR, "cannot write '%s'", path);
+		rc = session_fail(co->x, EX_IOERR, "cannot write '%s'", path);
 	wire_msg_free(a);
 	return rc;
 }
@@ -854,7 +707,7 @@ cohort_write_pngs(struct cohort *co, const char *dir)
 	int		 rc = 0;
 
 	if ((ids = calloc(co->n, sizeof *ids)) == NULL)
-		return cmd_fail(co->x, EX_OSERR, "out of memory");
+		return session_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < co->n; i++) {
 		rc = cohort_png_send(co, i, &ids[i]);
 		if (rc == 0 && i >= COHORT_QR_WINDOW)
@@ -896,19 +749,22 @@ cohort_report(struct cohort *co, int dry)
 	fputc('\n', co->x->err);
 }
 
-int
-cohort_issue(struct cmd_ctx *x, int argc, char **argv)
+static int
+cohort_issue(struct cmd_ctx *x, struct cmd_args *a)
 {
 	struct cohort	 co;
-	const char	*out;
-	int		 dry, nopng, rc;
+	const char	*out = args_get(a, "--out");
+	int		 dry = args_get(a, "--dry-run") != NULL;
+	int		 nopng = args_get(a, "--no-qr") != NULL;
+	int		 rc;
 
 	memset(&co, 0, sizeof co);
 	co.x = x;
-	if ((rc = cohort_args(x, argc, argv, &co.path, &out, &dry,
-	    &nopng, &co.keep)) != 0)
-		return rc;
-	if ((rc = cohort_load(&co)) == 0 && (rc = cmd_connect(x, 1)) == 0 &&
+	co.keep = args_get(a, "--keep-columns") != NULL;
+	if ((co.path = args_get(a, "--csv")) == NULL)
+		return session_fail(x, EX_USAGE, "issue: --csv needs a FILE");
+	if ((rc = cohort_load(&co)) == 0 &&
+	    (rc = session_connect(x, 1)) == 0 &&
 	    (rc = cohort_send(&co, dry)) == 0) {
 		cohort_report(&co, dry);
 		if (out != NULL && !dry)
@@ -917,347 +773,9 @@ cohort_issue(struct cmd_ctx *x, int argc, char **argv)
 			rc = cohort_write_pngs(&co, out);
 		if (rc == 0 && (output_end(x->o) == -1 ||
 		    fflush(x->out) == EOF))
-			rc = cmd_fail(x, EX_IOERR, "cannot write the output");
+			rc = session_fail(x, EX_IOERR, "cannot write the "
+			    "output");
 	}
 	cohort_release(&co);
-	return rc;
-}
-
-/* --- verify ------------------------------------------------------------- */
-
-struct crew {
-	struct cmd_ctx	 *x;
-	const char	 *path;
-	char		**q;		/* queries */
-	size_t		 *lines;
-	size_t		  n, cap;
-	int		  col;		/* -1 until the first row is seen */
-	int		  status;
-	size_t		  counts[3];
-	size_t		  reasons[REASON_MAX];
-	FILE		 *out;
-};
-
-/*
- * The header names the column to check; without one nothing is guessed
- * (column 0 of "nik,nama,nomor_skk" is a NIK). Names compare without
- * case; a number column wins over a QR column.
- */
-static const char *const crew_number_cols[] = { "number", "nomor_skk",
-	"no_skk" };
-static const char *const crew_qr_cols[] = { "qr", "qr_url" };
-
-static int
-crew_find(char **fields, size_t n, const char *const *names, size_t nn)
-{
-	size_t	i, k;
-	char	f[64];
-
-	for (i = 0; i < n; i++) {
-		snprintf(f, sizeof f, "%s", fields[i]);
-		cohort_trim(f);
-		for (k = 0; k < nn; k++)
-			if (strcasecmp(f, names[k]) == 0)
-				return (int)i;
-	}
-	return -1;
-}
-
-static int
-crew_pick(struct crew *cw, size_t line, char **fields, size_t n)
-{
-	cw->col = crew_find(fields, n, crew_number_cols,
-	    sizeof crew_number_cols / sizeof crew_number_cols[0]);
-	if (cw->col == -1)
-		cw->col = crew_find(fields, n, crew_qr_cols,
-		    sizeof crew_qr_cols / sizeof crew_qr_cols[0]);
-	if (cw->col != -1)
-		return 0;
-	cmd_fail(cw->x, EX_DATAERR, "%s:%zu: the header names no column to "
-	    "check: give one named number, nomor_skk or no_skk (certificate "
-	    "numbers), or qr or qr_url (QR texts)", cw->path, line);
-	return (cw->status = EX_DATAERR);
-}
-
-/* Sixteen digits, blanks and dashes aside: a NIK, never sent. */
-static int
-crew_is_nik(const char *s)
-{
-	size_t	digits = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (*s != ' ' && *s != '-' && *s != '.' && *s != '\t')
-			return 0;
-	}
-	return digits == CERT_NIK_LEN;
-}
-
-static int
-crew_row_cb(void *arg, size_t line, char **fields, size_t n)
-{
-	struct crew	*cw = arg;
-	char		**nq;
-	size_t		 *nl;
-
-	if (cw->col == -1)
-		return crew_pick(cw, line, fields, n);
-	if ((size_t)cw->col >= n || fields[cw->col][0] == '\0')
-		return 0;
-	cohort_trim(fields[cw->col]);
-	if (!cmd_is_qr(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
-		cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, not "
-		    "a certificate number; nothing sent", cw->path, line,
-		    cw->col + 1);
-		return (cw->status = EX_DATAERR);
-	}
-	if (cw->n == cw->cap) {
-		cw->cap = cw->cap ? cw->cap * 2 : 256;
-		if ((nq = reallocarray(cw->q, cw->cap, sizeof *nq)) == NULL)
-			return (cw->status = EX_OSERR);
-		cw->q = nq;
-		if ((nl = reallocarray(cw->lines, cw->cap, sizeof *nl)) == NULL)
-			return (cw->status = EX_OSERR);
-		cw->lines = nl;
-	}
-	if ((cw->q[cw->n] = strdup(fields[cw->col])) == NULL)
-		return (cw->status = EX_OSERR);
-	cw->lines[cw->n++] = line;
-	return 0;
-}
-
-static int
-crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
-{
-	struct wire_msg	*m, *it;
-	char		 number[CMD_LINE_MAX + 1];
-	size_t		 i;
-	int		 rc;
-
-	if ((m = net_request(cw->x->net, WIRE_VERIFY)) == NULL)
-		return cmd_fail(cw->x, EX_OSERR, "out of memory");
-	for (i = first; i < first + n; i++) {
-		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
-			break;
-		if (cmd_is_qr(cw->q[i])) {
-			if (wire_put_str(it, WK_QR, cw->q[i]) == -1)
-				break;
-			continue;
-		}
-		cmd_normalize_number(cw->q[i], number, sizeof number);
-		if (wire_put_str(it, WK_NUMBER, number) == -1)
-			break;
-	}
-	if (i < first + n) {
-		wire_msg_free(m);
-		return cmd_fail(cw->x, EX_OSERR, "out of memory");
-	}
-	*id = wire_id(m);
-	rc = net_send(cw->x->net, m);
-	wire_msg_free(m);
-	return rc == -1 ? cohort_net_fail(cw->x) : 0;
-}
-
-static void
-crew_line(struct crew *cw, const struct wire_msg *it, const char *query,
-    uint64_t verdict, uint64_t code)
-{
-	char		 buf[512];
-	uint64_t	 level;
-	FILE		*f = cw->out;
-
-	if (wire_get_str(it, WK_NUMBER, buf, sizeof buf) == -1)
-		snprintf(buf, sizeof buf, "%s", query);
-	cohort_csv_field(f, buf);
-	fputc(',', f);
-	if (wire_get_str(it, WK_NAME, buf, sizeof buf) == -1)
-		buf[0] = '\0';
-	cohort_csv_field(f, buf);
-	fputc(',', f);
-	if (wire_get_str(it, WK_JOB, buf, sizeof buf) == -1)
-		buf[0] = '\0';
-	cohort_csv_field(f, buf);
-	fputc(',', f);
-	if (wire_get_uint(it, WK_LEVEL, &level) == 0)
-		fprintf(f, "%llu", (unsigned long long)level);
-	if (wire_get_str(it, WK_EXPIRES, buf, sizeof buf) == -1)
-		buf[0] = '\0';
-	fprintf(f, ",%s,%s,", output_verdict_key((unsigned)verdict),
-	    cert_reason_name((enum cert_reason)code));
-	cohort_csv_field(f, buf);
-	fputc('\n', f);
-}
-
-static int
-crew_recv(struct crew *cw, size_t first, size_t n, uint64_t id)
-{
-	const struct wire_msg	*it;
-	struct wire_msg		*a;
-	uint64_t		 v, code;
-	char			 msg[640];
-	size_t			 i;
-	int			 rc = 0;
-
-	if ((a = net_recv(cw->x->net, id)) == NULL)
-		return cohort_net_fail(cw->x);
-	if (wire_type(a) == WIRE_ERROR) {
-		rc = cmd_wire_error(a, "verify", NULL, msg, sizeof msg);
-		rc = cmd_fail(cw->x, rc, "%s", msg);
-	} else if (wire_list_len(a, WK_ITEMS) != n)
-		rc = cmd_fail(cw->x, EX_PROTOCOL, "server answered %zu "
-		    "items for %zu", wire_list_len(a, WK_ITEMS), n);
-	for (i = 0; rc == 0 && i < n; i++) {
-		it = wire_list_get(a, WK_ITEMS, i);
-		v = VERDICT_UNKNOWN;
-		code = REASON_UNAVAILABLE;
-		if (wire_get_uint(it, WK_VERDICT, &v) == -1 || v > 2)
-			v = VERDICT_UNKNOWN;
-		wire_get_uint(it, WK_CODE, &code);
-		if (code >= REASON_MAX)
-			code = REASON_UNAVAILABLE;
-		cmd_host_rule(cw->x, cw->q[first + i], &v, &code);
-		cw->counts[v]++;
-		cw->reasons[code]++;
-		if (cw->x->json)
-			output_verify_as(cw->x->o, it, cw->q[first + i], v,
-			    code);
-		else
-			crew_line(cw, it, cw->q[first + i], v, code);
-	}
-	wire_msg_free(a);
-	return rc;
-}
-
-static int
-crew_run(struct crew *cw)
-{
-	uint64_t	*ids;
-	size_t		 per = net_max_batch(cw->x->net), nb, i, first, n;
-	size_t		 longest = 0;
-	int		 rc = 0;
-
-	if ((rc = cmd_fetch_host(cw->x, cw->q, cw->n)) != 0)
-		return rc;
-	/* Equal requests, each within the daemon's frame for this peer. */
-	for (i = 0; i < cw->n; i++)
-		if (strlen(cw->q[i]) > longest)
-			longest = strlen(cw->q[i]);
-	if (per > net_max_bytes(cw->x->net) / (longest + 8))
-		per = net_max_bytes(cw->x->net) / (longest + 8);
-	if (per == 0)
-		per = 1;
-	nb = (cw->n + per - 1) / per;
-
-	if ((ids = calloc(nb, sizeof *ids)) == NULL)
-		return cmd_fail(cw->x, EX_OSERR, "out of memory");
-	for (i = 0; rc == 0 && i < nb; i++) {
-		first = i * per;
-		n = cw->n - first < per ? cw->n - first : per;
-		rc = crew_send(cw, first, n, &ids[i]);
-	}
-	if (rc == 0 && !cw->x->json)
-		fputs("number,name,job,level,verdict,reason,expires\n",
-		    cw->out);
-	for (i = 0; rc == 0 && i < nb; i++) {
-		first = i * per;
-		n = cw->n - first < per ? cw->n - first : per;
-		rc = crew_recv(cw, first, n, ids[i]);
-	}
-	free(ids);
-	return rc;
-}
-
-/* "38 valid, 2 not valid: 1 expired, 1 revoked" */
-static void
-crew_summary(struct crew *cw)
-{
-	FILE		*f = cw->x->err;
-	const char	*p;
-	size_t		 r;
-	int		 first = 1;
-
-	fprintf(f, "%zu valid, %zu not valid", cw->counts[VERDICT_VALID],
-	    cw->counts[VERDICT_NOT_VALID]);
-	for (r = REASON_OK + 1; r < REASON_MAX; r++) {
-		if (cw->reasons[r] == 0 || r == REASON_STALE ||
-		    r == REASON_UNAVAILABLE)
-			continue;
-		fprintf(f, "%s%zu ", first ? ": " : ", ", cw->reasons[r]);
-		for (p = cert_reason_name((enum cert_reason)r); *p != '\0'; p++)
-			fputc(*p == '_' ? ' ' : *p, f);
-		first = 0;
-	}
-	if (cw->counts[VERDICT_UNKNOWN] > 0)
-		fprintf(f, "; %zu unknown", cw->counts[VERDICT_UNKNOWN]);
-	fputc('\n', f);
-}
-
-static int
-crew_load(struct crew *cw)
-{
-	struct csv_error	 e;
-	char			*buf;
-	size_t			 len;
-	int			 rc;
-
-	if ((rc = cohort_read(cw->x, cw->path, &buf, &len)) != 0)
-		return rc;
-	rc = csv_parse(buf, len, NULL, crew_row_cb, cw, NULL, &e);
-	explicit_bzero(buf, len);	/* other columns may hold NIKs */
-	free(buf);
-	if (cw->status == EX_DATAERR)
-		return cw->status;	/* said by the callback */
-	if (cw->status != 0)
-		return cmd_fail(cw->x, cw->status, "out of memory");
-	if (rc == -1)
-		return cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%zu: %s",
-		    cw->path, e.line, e.col, e.msg);
-	if (cw->n == 0)
-		return cmd_fail(cw->x, EX_DATAERR, "%s: nothing to verify",
-		    cw->path);
-	return 0;
-}
-
-static int
-crew_finish(struct crew *cw)
-{
-	if (output_end(cw->x->o) == -1 || fflush(cw->out) == EOF ||
-	    ferror(cw->out))
-		return cmd_fail(cw->x, EX_IOERR, "cannot write the output");
-	crew_summary(cw);
-	if (cw->counts[VERDICT_NOT_VALID] > 0)
-		return VERDICT_NOT_VALID;
-	return cw->counts[VERDICT_UNKNOWN] > 0 ? VERDICT_UNKNOWN :
-	    VERDICT_VALID;
-}
-
-int
-cohort_verify(struct cmd_ctx *x, int argc, char **argv)
-{
-	struct crew	 cw;
-	const char	*out;
-	size_t		 i;
-	int		 rc;
-
-	memset(&cw, 0, sizeof cw);
-	cw.x = x;
-	cw.col = -1;
-	cw.out = x->out;
-	if ((rc = cohort_args(x, argc, argv, &cw.path, &out, NULL, NULL,
-	    NULL)) != 0)
-		return rc;
-	if (out != NULL && (cw.out = cmd_create_private(out)) == NULL)
-		return cmd_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
-		    out, strerror(errno));
-	if ((rc = crew_load(&cw)) == 0 && (rc = cmd_connect(x, 0)) == 0 &&
-	    (rc = crew_run(&cw)) == 0)
-		rc = crew_finish(&cw);
-	if (out != NULL && fclose(cw.out) == EOF && rc == 0)
-		rc = cmd_fail(x, EX_IOERR, "cannot write '%s'", out);
-	for (i = 0; i < cw.n; i++)
-		free(cw.q[i]);
-	free(cw.q);
-	free(cw.lines);
 	return rc;
 }

@@ -1,31 +1,15 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * Whole cohorts and whole crews from CSV files: "skk issue --csv" checks
- * every row locally, then issues the file as one batch (one transaction,
- * idempotent per row); "skk verify --csv" checks a column of numbers or
- * QR texts over one connection and writes a CSV of verdicts.
+ * Whole cohorts from CSV files: "skk issue --csv" checks every row
+ * locally, then issues the file as one batch (one transaction,
+ * idempotent per row), and can write issued.csv and the QR images.
  */
 #ifndef CLIENT_COHORT_H
 #define CLIENT_COHORT_H
 
-#include "cmd.h"
+#include "args.h"
 
-#define COHORT_CHUNK		2000		/* rows per ISSUE frame */
-#define COHORT_FILE_MAX		(512u * 1024 * 1024)
-#define COHORT_PROGRESS_MIN	300		/* rows before a progress bar */
-#define COHORT_QR_WINDOW	256		/* QR image requests in flight */
-
-/* Whether argv asks for the CSV form (has --csv). */
-int	cohort_wanted(int argc, char **argv);
-
-/* The commands; exit status as cmd_main documents. */
-int	cohort_issue(struct cmd_ctx *, int argc, char **argv);
-int	cohort_verify(struct cmd_ctx *, int argc, char **argv);
-
-/*
- * Writes field to f as one CSV field: quoted when needed, and with a
- * leading "'" when a spreadsheet would read it as a formula.
- */
-void	cohort_csv_field(FILE *f, const char *field);
+/* issue's form chosen by --csv; cmd.c's table lists it. */
+extern const struct cmd_form	cohort_issue_form;
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * skk, the companion client of skkd: verify certificates, and with an
  * admin certificate issue and manage them. See skk(1). Everything but
- * main() lives in cmd.c so that the unit tests can run it.
+ * main() starts at cmd_main (cmd.c) so that the unit tests can run it.
  */
 
 #include <stdio.h>

@@ -3,9 +3,10 @@
  * Offline verification. The keys file is written by "skk keys --save"
  * one key a line so an administrator can read, diff and mail it; the PEM
  * of skkd init is accepted too because it is what a fresh instance has.
- * The verdict rules follow DESIGN.md: what a signature proves offline is
- * certain (bad signature, unknown key, expired: NOT VALID), what it cannot
- * prove (that the certificate was not revoked since) is UNKNOWN.
+ * The verdict rule (proto/PROTOCOL.md 1.6, skk(1)): what a signature
+ * proves offline is certain (bad signature, unknown key, expired: NOT
+ * VALID), what it cannot prove (that the certificate was not revoked
+ * since) is UNKNOWN.
  */
 
 #include <ctype.h>

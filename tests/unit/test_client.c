@@ -594,17 +594,17 @@ test_output_lists(void **state)
 static void
 test_wire_exit(void **state)
 {
-	assert_int_equal(cmd_wire_exit(WERR_NOT_AUTHORISED), EX_NOPERM);
-	assert_int_equal(cmd_wire_exit(WERR_INVALID), EX_DATAERR);
-	assert_int_equal(cmd_wire_exit(WERR_NOT_FOUND), EX_DATAERR);
-	assert_int_equal(cmd_wire_exit(WERR_CONFLICT), EX_DATAERR);
-	assert_int_equal(cmd_wire_exit(WERR_TOO_BIG), EX_DATAERR);
-	assert_int_equal(cmd_wire_exit(WERR_STORE_FULL), EX_TEMPFAIL);
-	assert_int_equal(cmd_wire_exit(WERR_BUSY), EX_TEMPFAIL);
-	assert_int_equal(cmd_wire_exit(WERR_INTERNAL), EX_SOFTWARE);
-	assert_int_equal(cmd_wire_exit(WERR_MALFORMED), EX_PROTOCOL);
-	assert_int_equal(cmd_wire_exit(WERR_VERSION), EX_PROTOCOL);
-	assert_int_equal(cmd_wire_exit(999), EX_PROTOCOL);
+	assert_int_equal(session_wire_exit(WERR_NOT_AUTHORISED), EX_NOPERM);
+	assert_int_equal(session_wire_exit(WERR_INVALID), EX_DATAERR);
+	assert_int_equal(session_wire_exit(WERR_NOT_FOUND), EX_DATAERR);
+	assert_int_equal(session_wire_exit(WERR_CONFLICT), EX_DATAERR);
+	assert_int_equal(session_wire_exit(WERR_TOO_BIG), EX_DATAERR);
+	assert_int_equal(session_wire_exit(WERR_STORE_FULL), EX_TEMPFAIL);
+	assert_int_equal(session_wire_exit(WERR_BUSY), EX_TEMPFAIL);
+	assert_int_equal(session_wire_exit(WERR_INTERNAL), EX_SOFTWARE);
+	assert_int_equal(session_wire_exit(WERR_MALFORMED), EX_PROTOCOL);
+	assert_int_equal(session_wire_exit(WERR_VERSION), EX_PROTOCOL);
+	assert_int_equal(session_wire_exit(999), EX_PROTOCOL);
 }
 
 static struct wire_msg *
@@ -625,25 +625,25 @@ test_wire_error(void **state)
 	char		 msg[256];
 
 	a = error_answer(WERR_INVALID, "item 0: nik: 15 digits, expected 16");
-	assert_int_equal(cmd_wire_error(a, "issue", NULL, msg, sizeof msg),
+	assert_int_equal(session_wire_error(a, "issue", NULL, msg, sizeof msg),
 	    EX_DATAERR);
 	assert_string_equal(msg, "issue: item 0: nik: 15 digits, expected 16");
 	wire_msg_free(a);
 
 	a = error_answer(WERR_NOT_AUTHORISED, "whatever");
-	assert_int_equal(cmd_wire_error(a, "revoke", NUM, msg, sizeof msg),
+	assert_int_equal(session_wire_error(a, "revoke", NUM, msg, sizeof msg),
 	    EX_NOPERM);
 	assert_string_equal(msg, "not authorised: admin certificate required");
 	wire_msg_free(a);
 
 	a = error_answer(WERR_NOT_FOUND, "not found");
-	assert_int_equal(cmd_wire_error(a, "show", NUM, msg, sizeof msg),
+	assert_int_equal(session_wire_error(a, "show", NUM, msg, sizeof msg),
 	    EX_DATAERR);
 	assert_string_equal(msg, "no certificate '" NUM "'");
 	wire_msg_free(a);
 
 	a = error_answer(WERR_STORE_FULL, NULL);
-	assert_int_equal(cmd_wire_error(a, "issue", NULL, msg, sizeof msg),
+	assert_int_equal(session_wire_error(a, "issue", NULL, msg, sizeof msg),
 	    EX_TEMPFAIL);
 	assert_string_equal(msg, "issue: store_full");
 	wire_msg_free(a);
