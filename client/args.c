@@ -99,7 +99,8 @@ args_find(const struct cmd_opt *opts, const char *s, size_t len, int flag)
 {
 	int	i;
 
-	for (i = 0; opts != NULL && opts[i].name != NULL; i++) {
+	for (i = 0; opts != NULL && opts[i].name != NULL && i < ARGS_MAX;
+	    i++) {
 		if (opts[i].flag == flag && strlen(opts[i].name) == len &&
 		    strncmp(opts[i].name, s, len) == 0)
 			return i;

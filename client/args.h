@@ -34,7 +34,7 @@ struct cmd_args;
 struct cmd_form {
 	const char		*when[3];	/* chosen by; none: always */
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
-	const struct cmd_opt	*opts;		/* NULL: none */
+	const struct cmd_opt	*opts;		/* up to ARGS_MAX, or NULL */
 	int			 minpos;
 	int			 maxpos;	/* -1: no limit */
 	enum args_style		 style;
