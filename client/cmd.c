@@ -265,71 +265,6 @@ cmd_join_numbers(int argc, char *const *argv, int *outc)
 	return v;
 }
 
-int
-cmd_normalize_number(const char *in, char *out, size_t outlen)
-{
-	char	 groups[5][9];
-	size_t	 g = 0, len, total = 0;
-	const char *p = in;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	len = strlen(p);
-	while (len > 0 && isspace((unsigned char)p[len - 1]))
-		len--;
-	snprintf(out, outlen, "%.*s", (int)len, p);
-	if (len == 22 && cmd_all_digits(out, 22)) {
-		snprintf(out, outlen, "%.5s %.4s %.1s %.8s %.4s", p, p + 5,
-		    p + 9, p + 10, p + 18);
-		return 0;
-	}
-	while (g < 5 && total < len) {
-		size_t	n = strcspn(p, " \t");
-
-		if (n != cmd_groups[g] || n > len - total)
-			return -1;
-		memcpy(groups[g], p, n);
-		groups[g][n] = '\0';
-		if (!cmd_all_digits(groups[g], n))
-			return -1;
-		g++;
-		total += n;
-		p += n;
-		while (total < len && (*p == ' ' || *p == '\t')) {
-			p++;
-			total++;
-		}
-	}
-	if (g != 5 || total != len)
-		return -1;
-	snprintf(out, outlen, "%s %s %s %s %s", groups[0], groups[1],
-	    groups[2], groups[3], groups[4]);
-	return 0;
-}
-
-static int
-cmd_is_base32(int ch)
-{
-	ch = toupper(ch);
-	return (ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '7') ||
-	    ch == '=';
-}
-
-int
-cmd_is_qr(const char *s)
-{
-	size_t	n = 0;
-
-	if (strncasecmp(s, "https://", 8) == 0 ||
-	    strncasecmp(s, "http://", 7) == 0)
-		return 1;
-	for (; s[n] != '\0'; n++) {
-		if (!cmd_is_base32((unsigned char)s[n]))
-			return 0;
-	}
-	return n >= 40;
-}
-
 FILE *
 cmd_create_private(const char *path)
 {
@@ -479,7 +414,7 @@ cmd_number_arg(struct cmd_ctx *x, const char *arg, char *out, size_t outlen)
 {
 	char	why[CERT_ERR_MAX];
 
-	cmd_normalize_number(arg, out, outlen);
+	cert_normalize_number(arg, out, outlen);
 	if (cert_check_number(out, why, sizeof why) == -1)
 		return cmd_fail(x, EX_DATAERR, "%s: %s", x->cmd->name, why);
 	return 0;
@@ -729,9 +664,9 @@ cmd_put_query(struct wire_msg *m, const char *query, const char *name)
 		return -1;
 	if (name != NULL && wire_put_str(it, WK_NAME, name) == -1)
 		return -1;
-	if (cmd_is_qr(query))
+	if (qrpay_is_qr_text(query))
 		return wire_put_str(it, WK_QR, query);
-	cmd_normalize_number(query, number, sizeof number);
+	cert_normalize_number(query, number, sizeof number);
 	return wire_put_str(it, WK_NUMBER, number);
 }
 
@@ -951,7 +886,7 @@ cmd_fill_cert(const struct cmd_fields *f, struct cert *c, char *why,
 		return -1;
 	}
 	if (f->number != NULL) {
-		cmd_normalize_number(f->number, number, sizeof number);
+		cert_normalize_number(f->number, number, sizeof number);
 		if (cert_check_number(number, why, whylen) == -1)
 			return -1;
 		snprintf(c->number, sizeof c->number, "%.*s",

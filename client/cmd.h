@@ -64,16 +64,6 @@ char		**cmd_join_numbers(int argc, char *const *argv, int *outc);
 void		 cmd_argv_free(char **);
 
 /*
- * Writes the canonical form "KBLI KBJI J SEQ YEAR" of a number written
- * with any blanks between the groups or none at all. 0, or -1 (out gets
- * the text with surrounding blanks removed) when it has not that shape.
- */
-int		 cmd_normalize_number(const char *in, char *out, size_t outlen);
-
-/* A QR text: an http(s):// URL in any case, or >= 40 base32 characters. */
-int		 cmd_is_qr(const char *);
-
-/*
  * Output files hold personal data: cmd_create_private opens path for
  * writing, mode 0600 (also when it existed), NULL with errno on failure;
  * cmd_private_dir creates dir 0700, or takes an existing one with a

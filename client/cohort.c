@@ -24,6 +24,7 @@
 #include "cohort.h"
 #include "hex.h"
 #include "csv.h"
+#include "qrpay.h"
 #include "record.h"
 #include "sign.h"
 
@@ -334,7 +335,7 @@ cohort_identity(struct cohort *co, struct cohort_row *r, char **f,
 		cohort_bad(co, r->line, "level: '%s' is not a jenjang from 1 "
 		    "to 9", level), bad = 1;
 	if (number[0] != '\0') {
-		cmd_normalize_number(number, norm, sizeof norm);
+		cert_normalize_number(number, norm, sizeof norm);
 		if (cert_check_number(norm, why, sizeof why) == -1)
 			cohort_bad(co, r->line, "%s", why), bad = 1;
 		else
@@ -1006,7 +1007,7 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 	if ((size_t)cw->col >= n || fields[cw->col][0] == '\0')
 		return 0;
 	cohort_trim(fields[cw->col]);
-	if (!cmd_is_qr(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
+	if (!qrpay_is_qr_text(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
 		cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, not "
 		    "a certificate number; nothing sent", cw->path, line,
 		    cw->col + 1);
@@ -1040,12 +1041,12 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 	for (i = first; i < first + n; i++) {
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
 			break;
-		if (cmd_is_qr(cw->q[i])) {
+		if (qrpay_is_qr_text(cw->q[i])) {
 			if (wire_put_str(it, WK_QR, cw->q[i]) == -1)
 				break;
 			continue;
 		}
-		cmd_normalize_number(cw->q[i], number, sizeof number);
+		cert_normalize_number(cw->q[i], number, sizeof number);
 		if (wire_put_str(it, WK_NUMBER, number) == -1)
 			break;
 	}

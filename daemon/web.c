@@ -616,37 +616,6 @@ web_handle(const struct http_req *req, struct store_rd *rd,
 }
 
 /*
- * A number as people type it: with spaces, hyphens or dots, or as 22
- * digits in a row; out gets the official spaced form when it fits.
- */
-static void
-web_norm_number(const char *in, char *out, size_t outlen)
-{
-	static const int	 group[] = { 5, 4, 1, 8, 4 };
-	char			 d[32];
-	size_t			 n = 0, i, g, k = 0;
-
-	for (i = 0; in[i] != '\0' && n < sizeof(d) - 1; i++) {
-		if (in[i] >= '0' && in[i] <= '9')
-			d[n++] = in[i];
-		else if (strchr(" -.", in[i]) == NULL)
-			break;
-	}
-	if (in[i] != '\0' || n != 22) {
-		snprintf(out, outlen, "%s", in);
-		return;
-	}
-	for (g = 0, i = 0; g < 5 && k + 2 < outlen; g++) {
-		if (g > 0)
-			out[k++] = ' ';
-		memcpy(out + k, d + i, group[g]);
-		k += group[g];
-		i += group[g];
-	}
-	out[k] = '\0';
-}
-
-/*
  * The name to compare from ?name=: 1 and the name in out, 0 when absent
  * or empty, -1 (after answering 400) when it cannot be a name.
  */
@@ -680,7 +649,7 @@ web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
 		web_error(500, "out of memory", json || req->want_json, r);
 		return;
 	}
-	web_norm_number(text, number, sizeof(number));
+	cert_normalize_number(text, number, sizeof(number));
 	verify_by_number(rd, number, now, vr);
 	verify_redact(vr, CALLER_ANONYMOUS, given ? name : NULL);
 	web_result(req, vr, 0, now, json, r);

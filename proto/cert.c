@@ -550,6 +550,56 @@ cert_format_number(char *out, unsigned kbli, unsigned kbji, unsigned jenjang,
 	    (unsigned)(seq % 100000000), (unsigned)year % 10000);
 }
 
+static int
+number_is_sep(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '-' || ch == '.';
+}
+
+static int
+number_is_space(char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+/* The 22 digits of s[0..len) into d, separators only between groups. */
+static int
+number_digits(const char *s, size_t len, char d[CERT_NUMBER_DIGITS])
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (n == CERT_NUMBER_DIGITS)
+				return -1;
+			d[n++] = s[i];
+		} else if (!number_is_sep(s[i]) ||
+		    (n != 5 && n != 9 && n != 10 && n != 18))
+			return -1;
+	}
+	return n == CERT_NUMBER_DIGITS ? 0 : -1;
+}
+
+int
+cert_normalize_number(const char *in, char *out, size_t outlen)
+{
+	char	d[CERT_NUMBER_DIGITS];
+	size_t	len;
+
+	while (number_is_space(*in))
+		in++;
+	len = strlen(in);
+	while (len > 0 && number_is_space(in[len - 1]))
+		len--;
+	if (number_digits(in, len, d) == -1) {
+		snprintf(out, outlen, "%.*s", (int)len, in);
+		return -1;
+	}
+	snprintf(out, outlen, "%.5s %.4s %.1s %.8s %.4s", d, d + 5, d + 9,
+	    d + 10, d + 18);
+	return 0;
+}
+
 int64_t
 cert_number_seq(const char *s)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define CERT_NUMBER_LEN	26	/* "42101 8342 3 00000123 2025" */
+#define CERT_NUMBER_DIGITS 22	/* the same without its four spaces */
 #define CERT_NAME_MAX	120	/* bytes of UTF-8 */
 #define CERT_TEXT_MAX	120	/* titles, issuer, organiser, event, place */
 #define CERT_SHORT_MAX	40	/* registration numbers, licences, classes */
@@ -123,6 +124,15 @@ int		 cert_check_job_code(const char *, char *err, size_t errlen);
 int		 cert_check_text(const char *field, const char *, size_t max,
 		    char *err, size_t errlen);
 
+/*
+ * A number as people type or paste it, in the official spaced form: white
+ * space around it is dropped, and the five groups (5, 4, 1, 8, 4 digits)
+ * may be run together or separated by runs of spaces, tabs, hyphens or
+ * dots; a separator inside a group is an error. 0 with the spaced form in
+ * out, or -1 with the input, trimmed, in out (for the caller's message).
+ */
+int		 cert_normalize_number(const char *in, char *out,
+		    size_t outlen);
 /* Formats "KBLI KBJI J SEQ YEAR" into out (CERT_NUMBER_LEN + 1 bytes). */
 void		 cert_format_number(char *out, unsigned kbli, unsigned kbji,
 		    unsigned jenjang, uint32_t seq, int year);

@@ -690,6 +690,28 @@ qrpay_has_prefix(const char *text, size_t len, const char *prefix)
 	return len >= n && strncasecmp(text, prefix, n) == 0;
 }
 
+static int
+qrpay_is_base32(int ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= '2' && ch <= '7') || ch == '=';
+}
+
+int
+qrpay_is_qr_text(const char *s)
+{
+	size_t	n;
+
+	if (qrpay_has_prefix(s, strlen(s), "https://") ||
+	    qrpay_has_prefix(s, strlen(s), "http://"))
+		return 1;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (!qrpay_is_base32((unsigned char)s[n]))
+			return 0;
+	}
+	return n >= QRPAY_BARE_MIN;
+}
+
 /*
  * Finds the base32 part of a URL or bare payload: [*off, *off + *blen).
  * Surrounding white space and one trailing slash are ignored.

@@ -866,6 +866,28 @@ test_url_host(void **state)
 	assert_false(qrpay_host_equal("", ""));
 }
 
+/* What the clients send as QR text rather than as a number. */
+static void
+test_is_qr_text(void **state)
+{
+	assert_true(qrpay_is_qr_text("HTTPS://LOCALHOST:8443/V/2KCE3IQBE4"));
+	assert_true(qrpay_is_qr_text("https://x/v/abc"));
+	assert_true(qrpay_is_qr_text("Http://x/V/abc"));
+	assert_true(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3"));
+	assert_true(qrpay_is_qr_text(
+	    "2kce3iqbe4ceq3hvxtzddewx62qfqr5daqnhi4a3aa"));
+	assert_false(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A"));
+	assert_false(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3 1"));
+	assert_false(qrpay_is_qr_text("42101 8342 3 00000123 2025"));
+	assert_false(qrpay_is_qr_text("4210183423000001232025"));
+	assert_false(qrpay_is_qr_text("ftp://x/V/ABC"));
+	assert_false(qrpay_is_qr_text("-"));
+	assert_false(qrpay_is_qr_text(""));
+}
+
 int
 main(void)
 {
@@ -883,6 +905,7 @@ main(void)
 		cmocka_unit_test(test_from_cert),
 		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_url_host),
+		cmocka_unit_test(test_is_qr_text),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
