@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cert.h"
+#include "hex.h"
 #include "offline.h"
 
 #define OFFLINE_LINE_MAX	512
@@ -93,19 +94,7 @@ offline_host_rule(struct offline_result *r, const char *text,
 static int
 offline_unhex(const char *s, uint8_t *out, size_t len)
 {
-	size_t		i;
-	unsigned	v;
-
-	if (strlen(s) != 2 * len)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[2 * i]) ||
-		    !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
+	return hex_decode(s, strlen(s), out, len) == (ssize_t)len ? 0 : -1;
 }
 
 /* "-" (open, 0) or YYYY-MM-DDTHH:MM:SSZ. */

@@ -50,19 +50,8 @@ keys_kid_hex(const uint8_t kid[SIGN_KID_LEN], char out[KIDHEX])
 static int
 kid_parse(const char *hex, uint8_t kid[SIGN_KID_LEN])
 {
-	unsigned	v;
-	int		i;
-
-	if (strlen(hex) != 2 * SIGN_KID_LEN)
-		return -1;
-	for (i = 0; i < SIGN_KID_LEN; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) ||
-		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
-		    sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		kid[i] = v;
-	}
-	return 0;
+	return hex_decode(hex, strlen(hex), kid, SIGN_KID_LEN) ==
+	    SIGN_KID_LEN ? 0 : -1;
 }
 
 /* Loads the private key of e and checks it is the key the index names. */

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "hex.h"
 #include "sign.h"
 
 struct rfc8032_vector {
@@ -49,15 +50,10 @@ static const struct rfc8032_vector rfc8032[] = {
 static size_t
 unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t	n = strlen(hex) / 2, i;
-	unsigned int v;
+	ssize_t	n = hex_decode(hex, strlen(hex), out, max);
 
-	assert_true(n <= max);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-	return n;
+	assert_true(n >= 0);
+	return (size_t)n;
 }
 
 static struct sign_key *
