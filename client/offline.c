@@ -190,12 +190,32 @@ offline_load_text(FILE *f, const char *path, struct keyring *kr, char *err,
 	return 0;
 }
 
+/* A PEM public key file (what skkd init writes as keys/signing.pub). */
+static int
+offline_load_pem(FILE *f, const char *path, struct keyring *kr, char *err,
+    size_t errlen)
+{
+	struct sign_key	*k;
+	char		 pem[4096];
+	size_t		 n;
+
+	rewind(f);
+	n = fread(pem, 1, sizeof pem, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if ((k = sign_key_from_pem(pem, n, 0, path, err, errlen)) == NULL)
+		return -1;
+	return keyring_add(kr, k, 0, 0);
+}
+
 int
 offline_load_keys(const char *path, struct keyring *kr, char *err,
     size_t errlen)
 {
 	FILE		*f;
-	struct sign_key	*k;
 	char		 head[16] = "";
 	int		 rc;
 
@@ -207,10 +227,9 @@ offline_load_keys(const char *path, struct keyring *kr, char *err,
 	}
 	if (fgets(head, sizeof head, f) != NULL &&
 	    strncmp(head, "-----BEGIN", 10) == 0) {
+		rc = offline_load_pem(f, path, kr, err, errlen);
 		fclose(f);
-		if ((k = sign_key_load_public(path, err, errlen)) == NULL)
-			return -1;
-		return keyring_add(kr, k, 0, 0);
+		return rc;
 	}
 	rewind(f);
 	rc = offline_load_text(f, path, kr, err, errlen);
