@@ -122,10 +122,15 @@ $(B)/tests/powercut.so $(B)/tests/fullhs.so:
 helpers: $(HELPERS)
 unit: $(UNIT_BIN) $(REPLAY_BIN) $(HELPERS)
 
-# Installs the Debian packages only when something is missing.
+# Installs the Debian packages only when something is missing: a package
+# counts when dpkg says "installed" (not merely known, or config-files
+# left behind), a tool when it is on PATH. Nothing missing: no apt-get.
 deps:
 	@missing=""; \
-	for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PKGS); do \
+		[ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || \
+		    missing="$$missing $$p"; \
+	done; \
 	for t in $(TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
