@@ -14,6 +14,7 @@
 #include "cert.h"
 #include "errf.h"
 #include "utf8.h"
+#include "wire.h"
 
 enum text_fault {
 	TEXT_OK = 0,
@@ -841,4 +842,72 @@ cert_fill_job(struct cert *c)
 		c->jenjang = j->jenjang;
 	if (c->kualifikasi == CERT_OPERATOR)
 		c->kualifikasi = j->kualifikasi;
+}
+
+const struct cert_field_desc cert_public[] = {
+	{ CF_NUMBER, "number", "Nomor sertifikat", "Certificate number",
+	    NULL, 0, 0 },	/* the wire sends it with every item */
+	{ CF_LPJK, "lpjk_number", "Nomor registrasi LPJK", "LPJK number",
+	    NULL, WK_LPJK, CF_OPTIONAL },
+	{ CF_NAME, "name", "Nama", "Name", NULL, WK_NAME, 0 },
+	{ CF_JOB_CODE, "job_code", "Jabatan kerja", "Job", NULL, WK_JOB, 0 },
+	{ CF_JOB_TITLE, "job_title", NULL, NULL, " — ", WK_DETAIL,
+	    CF_JOINED },
+	{ CF_JOB_TITLE_EN, "job_title_en", NULL, NULL, " / ", 0, CF_JOINED },
+	{ CF_JENJANG, "jenjang", "Jenjang KKNI", "Level", NULL, WK_LEVEL,
+	    CF_JSON_NUMBER | CF_WIRE_UINT },
+	{ CF_KLASIFIKASI, "klasifikasi", "Klasifikasi", "Classification",
+	    NULL, 0, 0 },
+	{ CF_SUBKLASIFIKASI, "subklasifikasi", NULL, NULL, " / ", 0,
+	    CF_JOINED },
+	{ CF_ISSUER, "issuer", "Penerbit", "Issuer", NULL, 0, 0 },
+	{ CF_LICENCE, NULL, NULL, NULL, ", ", 0, CF_JOINED },
+	{ CF_ISSUED, "issued", "Tanggal terbit", "Issued", NULL, WK_ISSUED,
+	    0 },
+	{ CF_EXPIRES, "expires", "Berlaku sampai", "Valid until", NULL,
+	    WK_EXPIRES, 0 },
+	{ CF_STATUS, "status", "Status", "Status", NULL, WK_STATUS,
+	    CF_WIRE_UINT },
+};
+const size_t cert_npublic = sizeof(cert_public) / sizeof(cert_public[0]);
+
+static const char *
+cert_field_str(const struct cert *c, enum cert_field f)
+{
+	switch (f) {
+	case CF_NUMBER:		return c->number;
+	case CF_LPJK:		return c->lpjk_regno;
+	case CF_NAME:		return c->name;
+	case CF_JOB_CODE:	return c->job_code;
+	case CF_JOB_TITLE:	return c->job_title_id;
+	case CF_JOB_TITLE_EN:	return c->job_title_en;
+	case CF_KLASIFIKASI:	return c->klasifikasi;
+	case CF_SUBKLASIFIKASI:	return c->subklasifikasi;
+	case CF_ISSUER:		return c->issuer_name;
+	case CF_LICENCE:	return c->issuer_licence;
+	case CF_STATUS:		return cert_status_name(c->status);
+	default:		return NULL;
+	}
+}
+
+const char *
+cert_field_text(const struct cert *c, enum cert_field f,
+    char buf[CERT_FIELD_BUF])
+{
+	const char	*s;
+
+	if ((s = cert_field_str(c, f)) != NULL)
+		return s;
+	if (f == CF_ISSUED || f == CF_EXPIRES) {
+		date_format(f == CF_ISSUED ? c->issued : c->expires, buf);
+		return buf;
+	}
+	snprintf(buf, CERT_FIELD_BUF, "%u", c->jenjang);
+	return buf;
+}
+
+uint64_t
+cert_field_uint(const struct cert *c, enum cert_field f)
+{
+	return f == CF_STATUS ? c->status : c->jenjang;
 }

@@ -161,6 +161,42 @@ int		 date_parse(const char *, int32_t *days);
 void		 date_format(int32_t days, char out[11]);
 int32_t		 date_today(int64_t now);
 
+/*
+ * The public fields of a certificate: all that any check may show of it,
+ * in this one table (never the NIK or its HMAC, the organiser, the event,
+ * the place, the BNSP blank number or the history). daemon/web.c's page
+ * and JSON show every field; a VERIFY answer (PROTOCOL.md) carries those
+ * with a wire key (the client has the job table for the rest).
+ */
+enum cert_field {
+	CF_NUMBER, CF_LPJK, CF_NAME, CF_JOB_CODE, CF_JOB_TITLE,
+	CF_JOB_TITLE_EN, CF_JENJANG, CF_KLASIFIKASI, CF_SUBKLASIFIKASI,
+	CF_ISSUER, CF_LICENCE, CF_ISSUED, CF_EXPIRES, CF_STATUS
+};
+#define CF_JOINED	0x01	/* the page shows it after the field above */
+#define CF_OPTIONAL	0x02	/* may be empty: JSON null, not sent, "not recorded" */
+#define CF_JSON_NUMBER	0x04	/* a JSON number, not a string */
+#define CF_WIRE_UINT	0x08	/* a uint on the wire (cert_field_uint) */
+#define CERT_FIELD_BUF	16	/* room for a formatted date or number */
+
+struct cert_field_desc {
+	enum cert_field	 id;
+	const char	*json;		/* JSON key; NULL: not in the JSON */
+	const char	*label_id;	/* page row label, Indonesian */
+	const char	*label_en;	/* and English */
+	const char	*sep;		/* CF_JOINED: between it and the above */
+	int		 wire;		/* enum wire_key; 0: not on the wire */
+	unsigned	 flags;
+};
+extern const struct cert_field_desc	cert_public[];
+extern const size_t			cert_npublic;
+
+/* A field as text: dates YYYY-MM-DD, status by name; may use buf. */
+const char	*cert_field_text(const struct cert *, enum cert_field,
+		    char buf[CERT_FIELD_BUF]);
+/* CF_WIRE_UINT fields as numbers: the jenjang, the status code. */
+uint64_t	 cert_field_uint(const struct cert *, enum cert_field);
+
 /* Built-in job table (DESIGN.md §2 heavy-equipment codes); NULL if absent. */
 struct job_info {
 	const char	*code;
