@@ -70,7 +70,7 @@ static const char *const qual_names[CERT_QUAL_MAX] = {
 };
 
 /*
- * DESIGN.md §2: each operator code at jenjang 3 has a "Pemula" (junior)
+ * Each operator code at jenjang 3 has a "Pemula" (junior)
  * variant at jenjang 2. All are Mekanikal / Alat Berat.
  */
 static const struct job_info job_table[] = {

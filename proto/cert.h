@@ -1,7 +1,8 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The certificate record (DESIGN.md §2), its validation and the verdict
- * a check gives. Pure: no I/O, no allocation.
+ * The certificate record (the number's form: PROTOCOL.md §1.3), its
+ * validation and the verdict a check gives, the one list of its public
+ * fields. Pure: no I/O, no allocation.
  */
 #ifndef PROTO_CERT_H
 #define PROTO_CERT_H
@@ -197,7 +198,7 @@ const char	*cert_field_text(const struct cert *, enum cert_field,
 /* CF_WIRE_UINT fields as numbers: the jenjang, the status code. */
 uint64_t	 cert_field_uint(const struct cert *, enum cert_field);
 
-/* Built-in job table (DESIGN.md §2 heavy-equipment codes); NULL if absent. */
+/* Built-in job table (heavy-equipment operator codes); NULL if absent. */
 struct job_info {
 	const char	*code;
 	const char	*title_id;

@@ -1,6 +1,6 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The signed QR payload (DESIGN.md §4, PROTOCOL.md): COSE_Sign1 (RFC 9052)
+ * The signed QR payload (PROTOCOL.md §1): COSE_Sign1 (RFC 9052)
  * with EdDSA over a CWT claims map (RFC 8392), base32 in an upper-case URL
  * HTTPS://HOST/V/<BASE32>.
  */

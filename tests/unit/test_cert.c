@@ -31,7 +31,7 @@ day_of(const char *s)
 	return d;
 }
 
-/* A complete, valid record: the DESIGN.md §2 example. */
+/* A complete, valid record: a Bulldozer operator at jenjang 3. */
 static void
 cert_sample(struct cert *c)
 {

@@ -789,7 +789,10 @@ test_from_cert(void **state)
 	free(cert);
 }
 
-/* DESIGN.md §4: 40-character name, 30-character host, QR version <= 12 M. */
+/*
+ * The size budget (PROTOCOL.md §1.5): with a 40-character name and a
+ * 30-character host the URL fits QR version <= 12 at level M.
+ */
 static void
 test_size_budget(void **state)
 {
