@@ -498,13 +498,20 @@ web_json_str(struct jbuf *j, const char *s)
 	JB_LIT(j, "\"");
 }
 
-/* SEP (',' or '{') "KEY": "V" */
+/* SEP (',' or '{') "KEY": and the value is next */
 static void
-web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
+web_json_key(struct jbuf *j, char sep, const char *key)
 {
 	jb_put(j, &sep, 1);
 	web_json_str(j, key);
 	JB_LIT(j, ":");
+}
+
+/* SEP "KEY": "V" */
+static void
+web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
+{
+	web_json_key(j, sep, key);
 	web_json_str(j, v);
 }
 
@@ -520,16 +527,6 @@ web_json_name(struct jbuf *j, const struct verify_result *vr)
 		JB_LIT(j, ",\"name_match\":false");
 }
 
-/* SEP "KEY": V, V already JSON (a number, null). */
-static void
-web_json_raw(struct jbuf *j, char sep, const char *key, const char *v)
-{
-	jb_put(j, &sep, 1);
-	web_json_str(j, key);
-	JB_LIT(j, ":");
-	jb_put(j, v, strlen(v));
-}
-
 /* The public fields (cert_public) that have a JSON key. */
 static void
 web_json_cert(struct jbuf *j, const struct verify_result *vr)
@@ -542,12 +539,13 @@ web_json_cert(struct jbuf *j, const struct verify_result *vr)
 		if (f->json == NULL)
 			continue;
 		v = cert_field_text(&vr->cert, f->id, buf);
-		if (f->flags & CF_JSON_NUMBER)
-			web_json_raw(j, sep, f->json, v);
-		else if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
-			web_json_raw(j, sep, f->json, "null");
+		web_json_key(j, sep, f->json);
+		if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
+			JB_LIT(j, "null");
+		else if (f->flags & CF_JSON_NUMBER)
+			jb_put(j, v, strlen(v));
 		else
-			web_json_kv(j, sep, f->json, v);
+			web_json_str(j, v);
 		if (f->id == CF_NAME)
 			web_json_name(j, vr);
 		sep = ',';
