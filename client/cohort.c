@@ -1007,7 +1007,8 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 	if ((size_t)cw->col >= n || fields[cw->col][0] == '\0')
 		return 0;
 	cohort_trim(fields[cw->col]);
-	if (!qrpay_is_qr_text(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
+	if (!qrpay_is_qr_text(fields[cw->col]) &&
+	    crew_is_nik(fields[cw->col])) {
 		cmd_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, not "
 		    "a certificate number; nothing sent", cw->path, line,
 		    cw->col + 1);
