@@ -3,6 +3,7 @@
 # make            build/skkd, build/skk, build/libskkproto.a
 # make run        set up (packages, ./var instance) and run skkd in the foreground
 # make test       set up, then every unit, fuzz-replay and regress test
+# make test T=store   one test (a unit suite or a regress script by name)
 # make SANITIZE=address,undefined test
 # make fuzz [FUZZ_SECONDS=N] [FUZZ=wire]   libFuzzer harnesses (clang)
 # make bench     cohort issuance, crew check, and skkd against nginx
@@ -57,7 +58,7 @@ CLIENT_LIB := $(filter-out $(B)/client/main.o,$(CLIENT_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/replay_%)
 
-.PHONY: all deps run test unit fuzz bench bench-nginx stress install uninstall lint-man clean
+.PHONY: all deps run test unit helpers fuzz bench bench-nginx stress install uninstall lint-man clean
 all: $(B)/skkd $(B)/skk
 
 $(B)/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h)
@@ -89,17 +90,47 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# The forger of tests/regress/forgery.sh: signs any claims with a key.
-$(B)/tests/forge: tests/regress/forge.c $(B)/libskkproto.a
+# Helper programs the test scripts run, built with the same warnings and
+# sanitizers as the programs under test; the scripts find them next to
+# the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
+HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
+	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so
+BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
+	   $(B)/tests/fullhs.so
+
+# The forger of forgery.sh signs any claims with a key file.
+$(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
+$(B)/tests/rawframe: tests/regress/rawframe.c $(B)/libskkproto.a
+$(B)/tests/rogue: tests/regress/rogue.c $(B)/libskkproto.a
+$(B)/tests/memscan: tests/regress/memscan.c
+$(B)/tests/slowpoke: tests/stress/slowpoke.c
+$(B)/tests/idle: tests/bench/idle.c
+$(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a
+$(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
+    $(B)/client/skkconf.o $(B)/libskkproto.a
+$(filter-out %.so,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)
 
-unit: $(UNIT_BIN) $(REPLAY_BIN) $(B)/tests/forge
+# LD_PRELOAD shims: powercut (stress/crash.sh), fullhs (bench/nginx.sh).
+$(B)/tests/powercut.so: tests/stress/powercut.c
+$(B)/tests/fullhs.so: tests/bench/fullhs.c
+$(B)/tests/powercut.so $(B)/tests/fullhs.so:
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -fPIC $(LDFLAGS) -o $@ $^ -ldl -lpthread
 
-# Installs the Debian packages only when something is missing.
+helpers: $(HELPERS)
+unit: $(UNIT_BIN) $(REPLAY_BIN) $(HELPERS)
+
+# Installs the Debian packages only when something is missing: a package
+# counts when dpkg says "installed" (not merely known, or config-files
+# left behind), a tool when it is on PATH. Nothing missing: no apt-get.
 deps:
 	@missing=""; \
-	for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PKGS); do \
+		[ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || \
+		    missing="$$missing $$p"; \
+	done; \
 	for t in $(TOOLS); do command -v $${t%%:*} >/dev/null 2>&1 || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -117,28 +148,29 @@ run: deps
 	@test -f var/skkd.conf || $(B)/skkd init var
 	exec $(B)/skkd -c var/skkd.conf
 
+# T=NAME (or T="NAME ...") runs only those tests: see tests/run.
 test: deps
 	@$(MAKE) --no-print-directory all unit
-	@B=$(B) sh tests/run
+	@B=$(B) sh tests/run $(T)
 
 # Benchmarks against a real daemon (-O2 build); not part of make test.
 bench: deps
 	@# a sanitized build leaves symlinks here; measure the real thing
 	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
-	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all
+	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all $(BENCH_HELPERS)
 	@B=build bash tests/bench/run
 	@B=build bash tests/bench/nginx.sh
 
 # Only the side-by-side with nginx (tests/bench/nginx.sh; BENCH_SECONDS=N).
 bench-nginx: deps
 	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
-	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all
+	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all $(BENCH_HELPERS)
 	@B=build bash tests/bench/nginx.sh
 
 # Long reliability runs (tests/stress: crash durability, slow clients,
 # full store, testssl.sh scan); not part of make test. Fails on any "not ok".
 stress: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all helpers
 	@rc=0; for t in tests/stress/*.sh; do echo "== $$t"; \
 		SKKD=$(CURDIR)/$(B)/skkd SKK=$(CURDIR)/$(B)/skk bash $$t >$(B)/stress.out 2>&1; \
 		cat $(B)/stress.out; grep -q '^not ok' $(B)/stress.out && rc=1; \

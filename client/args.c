@@ -13,7 +13,6 @@
 
 #include "args.h"
 #include "cert.h"
-#include "number.h"
 
 int
 args_usage(struct cmd_ctx *x, const struct cmd *c)
@@ -41,7 +40,7 @@ args_number(struct cmd_ctx *x, const char *arg, char *out, size_t outlen)
 {
 	char	why[CERT_ERR_MAX];
 
-	cmd_normalize_number(arg, out, outlen);
+	cert_normalize_number(arg, out, outlen);
 	if (cert_check_number(out, why, sizeof why) == -1)
 		return session_fail(x, EX_DATAERR, "%s: %s", x->cmd->name, why);
 	return 0;

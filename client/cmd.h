@@ -11,7 +11,6 @@
 
 #include <stdio.h>
 
-#include "number.h"
 #include "session.h"
 
 /*

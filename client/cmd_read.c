@@ -14,8 +14,8 @@
 
 #include "cert.h"
 #include "cmd_read.h"
-#include "number.h"
 #include "offline.h"
+#include "qrpay.h"
 
 /* One VERIFY request in flight. */
 struct cmd_batch {
@@ -127,9 +127,9 @@ cmd_put_query(struct wire_msg *m, const char *query, const char *name)
 		return -1;
 	if (name != NULL && wire_put_str(it, WK_NAME, name) == -1)
 		return -1;
-	if (cmd_is_qr(query))
+	if (qrpay_is_qr_text(query))
 		return wire_put_str(it, WK_QR, query);
-	cmd_normalize_number(query, number, sizeof number);
+	cert_normalize_number(query, number, sizeof number);
 	return wire_put_str(it, WK_NUMBER, number);
 }
 

@@ -14,7 +14,6 @@
 #include "cert.h"
 #include "cmd_qr.h"
 #include "cmd_write.h"
-#include "number.h"
 #include "record.h"
 
 /* Options shared by issue and renew, as given. */
@@ -157,7 +156,7 @@ cmd_fill_cert(const struct cmd_fields *f, struct cert *c, char *why,
 		return -1;
 	}
 	if (f->number != NULL) {
-		cmd_normalize_number(f->number, number, sizeof number);
+		cert_normalize_number(f->number, number, sizeof number);
 		if (cert_check_number(number, why, whylen) == -1)
 			return -1;
 		snprintf(c->number, sizeof c->number, "%.*s",

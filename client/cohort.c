@@ -25,7 +25,6 @@
 #include "cohort.h"
 #include "csv.h"
 #include "hex.h"
-#include "number.h"
 #include "record.h"
 #include "sheet.h"
 #include "sign.h"
@@ -189,7 +188,7 @@ cohort_identity(struct cohort *co, struct cohort_row *r, char **f,
 		cohort_bad(co, r->line, "level: '%s' is not a jenjang from 1 "
 		    "to 9", level), bad = 1;
 	if (number[0] != '\0') {
-		cmd_normalize_number(number, norm, sizeof norm);
+		cert_normalize_number(number, norm, sizeof norm);
 		if (cert_check_number(norm, why, sizeof why) == -1)
 			cohort_bad(co, r->line, "%s", why), bad = 1;
 		else

@@ -17,7 +17,7 @@
 #include "cert.h"
 #include "crew.h"
 #include "csv.h"
-#include "number.h"
+#include "qrpay.h"
 #include "sheet.h"
 
 struct crew {
@@ -110,7 +110,7 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 	if ((size_t)cw->col >= n || fields[cw->col][0] == '\0')
 		return 0;
 	sheet_trim(fields[cw->col]);
-	if (!cmd_is_qr(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
+	if (!qrpay_is_qr_text(fields[cw->col]) && crew_is_nik(fields[cw->col])) {
 		session_fail(cw->x, EX_DATAERR, "%s:%zu:%d: 16 digits: a NIK, "
 		    "not a certificate number; nothing sent", cw->path, line,
 		    cw->col + 1);
@@ -144,12 +144,12 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 	for (i = first; i < first + n; i++) {
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
 			break;
-		if (cmd_is_qr(cw->q[i])) {
+		if (qrpay_is_qr_text(cw->q[i])) {
 			if (wire_put_str(it, WK_QR, cw->q[i]) == -1)
 				break;
 			continue;
 		}
-		cmd_normalize_number(cw->q[i], number, sizeof number);
+		cert_normalize_number(cw->q[i], number, sizeof number);
 		if (wire_put_str(it, WK_NUMBER, number) == -1)
 			break;
 	}

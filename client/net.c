@@ -27,6 +27,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "errf.h"
 #include "net.h"
 #include "hex.h"
 #include "sign.h"
@@ -67,7 +68,7 @@ net_fail(struct net *n, int status, const char *fmt, ...)
 		return -1;	/* the first failure is the one to report */
 	n->status = status;
 	va_start(ap, fmt);
-	vsnprintf(n->err, sizeof n->err, fmt, ap);
+	verrf(n->err, sizeof n->err, fmt, ap);
 	va_end(ap);
 	return -1;
 }

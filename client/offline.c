@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "cert.h"
+#include "hex.h"
 #include "offline.h"
 
 #define OFFLINE_LINE_MAX	512
@@ -94,19 +95,7 @@ offline_host_rule(struct offline_result *r, const char *text,
 static int
 offline_unhex(const char *s, uint8_t *out, size_t len)
 {
-	size_t		i;
-	unsigned	v;
-
-	if (strlen(s) != 2 * len)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (!isxdigit((unsigned char)s[2 * i]) ||
-		    !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
+	return hex_decode(s, strlen(s), out, len) == (ssize_t)len ? 0 : -1;
 }
 
 /* "-" (open, 0) or YYYY-MM-DDTHH:MM:SSZ. */
@@ -202,12 +191,32 @@ offline_load_text(FILE *f, const char *path, struct keyring *kr, char *err,
 	return 0;
 }
 
+/* A PEM public key file (what skkd init writes as keys/signing.pub). */
+static int
+offline_load_pem(FILE *f, const char *path, struct keyring *kr, char *err,
+    size_t errlen)
+{
+	struct sign_key	*k;
+	char		 pem[4096];
+	size_t		 n;
+
+	rewind(f);
+	n = fread(pem, 1, sizeof pem, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if ((k = sign_key_from_pem(pem, n, 0, path, err, errlen)) == NULL)
+		return -1;
+	return keyring_add(kr, k, 0, 0);
+}
+
 int
 offline_load_keys(const char *path, struct keyring *kr, char *err,
     size_t errlen)
 {
 	FILE		*f;
-	struct sign_key	*k;
 	char		 head[16] = "";
 	int		 rc;
 
@@ -219,10 +228,9 @@ offline_load_keys(const char *path, struct keyring *kr, char *err,
 	}
 	if (fgets(head, sizeof head, f) != NULL &&
 	    strncmp(head, "-----BEGIN", 10) == 0) {
+		rc = offline_load_pem(f, path, kr, err, errlen);
 		fclose(f);
-		if ((k = sign_key_load_public(path, err, errlen)) == NULL)
-			return -1;
-		return keyring_add(kr, k, 0, 0);
+		return rc;
 	}
 	rewind(f);
 	rc = offline_load_text(f, path, kr, err, errlen);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errf.h"
 #include "kv.h"
 #include "skkconf.h"
 
@@ -57,18 +58,6 @@ static const struct skkconf_key skkconf_keys[] = {
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
 
-static void __attribute__((format(printf, 3, 4)))
-skkconf_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Relative paths are relative to the directory of the file. */
 static int
 skkconf_path(const char *dir, const char *value, char *out, size_t outlen,
@@ -77,7 +66,7 @@ skkconf_path(const char *dir, const char *value, char *out, size_t outlen,
 	int	n;
 
 	if (*value == '\0') {
-		skkconf_err(err, errlen, "empty path");
+		errf(err, errlen, "empty path");
 		return -1;
 	}
 	if (*value == '/' || dir == NULL || *dir == '\0')
@@ -85,7 +74,7 @@ skkconf_path(const char *dir, const char *value, char *out, size_t outlen,
 	else
 		n = snprintf(out, outlen, "%s/%s", dir, value);
 	if (n < 0 || (size_t)n >= outlen) {
-		skkconf_err(err, errlen, "path too long");
+		errf(err, errlen, "path too long");
 		return -1;
 	}
 	return 0;
@@ -131,7 +120,7 @@ skkconf_split_hostport(const char *text, char *host, size_t hostlen,
 	strcpy(port, colon + 1);
 	return 0;
 bad:
-	skkconf_err(err, errlen, "'%s': expected HOST:PORT or [ADDRESS]:PORT",
+	errf(err, errlen, "'%s': expected HOST:PORT or [ADDRESS]:PORT",
 	    text);
 	return -1;
 }
@@ -143,7 +132,7 @@ skkconf_set_server(struct skkconf_state *st, const char *v, char *err,
 	struct skkconf	*c = st->c;
 
 	if (strlen(v) >= sizeof c->server) {
-		skkconf_err(err, errlen, "server: too long");
+		errf(err, errlen, "server: too long");
 		return -1;
 	}
 	if (skkconf_split_hostport(v, c->host, sizeof c->host, c->port,
@@ -152,7 +141,7 @@ skkconf_set_server(struct skkconf_state *st, const char *v, char *err,
 		char	tmp[256];
 
 		snprintf(tmp, sizeof tmp, "server: %s", err);
-		skkconf_err(err, errlen, "%s", tmp);
+		errf(err, errlen, "%s", tmp);
 		return -1;
 	}
 	strcpy(c->server, v);
@@ -164,7 +153,7 @@ skkconf_set_server_name(struct skkconf_state *st, const char *v, char *err,
     size_t errlen)
 {
 	if (*v == '\0' || strlen(v) >= sizeof st->c->server_name) {
-		skkconf_err(err, errlen, "server_name: expected a host name");
+		errf(err, errlen, "server_name: expected a host name");
 		return -1;
 	}
 	strcpy(st->c->server_name, v);
@@ -178,7 +167,7 @@ skkconf_set_file(struct skkconf_state *st, const char *key, const char *v,
 	char	why[64];
 
 	if (skkconf_path(st->dir, v, out, PATH_MAX, why, sizeof why) == -1) {
-		skkconf_err(err, errlen, "%s: %s", key, why);
+		errf(err, errlen, "%s: %s", key, why);
 		return -1;
 	}
 	return 0;
@@ -243,7 +232,7 @@ skkconf_set_pin(struct skkconf_state *st, const char *v, char *err,
 	st->c->has_pin = 1;
 	return 0;
 bad:
-	skkconf_err(err, errlen, "pin: expected sha256:<64 hex digits>");
+	errf(err, errlen, "pin: expected sha256:<64 hex digits>");
 	return -1;
 }
 
@@ -258,13 +247,13 @@ skkconf_kv_cb(const char *key, const char *value, void *arg, char *err,
 		if (strcmp(key, skkconf_keys[i].name) != 0)
 			continue;
 		if (st->seen & (1u << i)) {
-			skkconf_err(err, errlen, "duplicate key '%s'", key);
+			errf(err, errlen, "duplicate key '%s'", key);
 			return -1;
 		}
 		st->seen |= 1u << i;
 		return skkconf_keys[i].set(st, value, err, errlen);
 	}
-	skkconf_err(err, errlen, "unknown key '%s'", key);
+	errf(err, errlen, "unknown key '%s'", key);
 	return -1;
 }
 
@@ -278,19 +267,19 @@ skkconf_parse(struct skkconf *c, const char *buf, size_t len,
 	memset(c, 0, sizeof *c);
 	snprintf(c->path, sizeof c->path, "%s", name);
 	if (kv_parse(buf, len, skkconf_kv_cb, &st, why, sizeof why) == -1) {
-		skkconf_err(err, errlen, "%s:%s", name, why);
+		errf(err, errlen, "%s:%s", name, why);
 		return -1;
 	}
 	if (c->server[0] == '\0') {
-		skkconf_err(err, errlen, "%s: missing 'server'", name);
+		errf(err, errlen, "%s: missing 'server'", name);
 		return -1;
 	}
 	if (c->ca[0] == '\0') {
-		skkconf_err(err, errlen, "%s: missing 'ca'", name);
+		errf(err, errlen, "%s: missing 'ca'", name);
 		return -1;
 	}
 	if ((c->cert[0] == '\0') != (c->key[0] == '\0')) {
-		skkconf_err(err, errlen, "%s: 'cert' and 'key' go together",
+		errf(err, errlen, "%s: 'cert' and 'key' go together",
 		    name);
 		return -1;
 	}
@@ -325,18 +314,18 @@ skkconf_read(const char *path, size_t *len, char *err, size_t errlen)
 	size_t	 n;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		skkconf_err(err, errlen, "cannot open '%s': %s", path,
+		errf(err, errlen, "cannot open '%s': %s", path,
 		    strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(SKKCONF_FILE_MAX + 1)) == NULL) {
-		skkconf_err(err, errlen, "%s: out of memory", path);
+		errf(err, errlen, "%s: out of memory", path);
 		fclose(f);
 		return NULL;
 	}
 	n = fread(buf, 1, SKKCONF_FILE_MAX + 1, f);
 	if (ferror(f) || n > SKKCONF_FILE_MAX) {
-		skkconf_err(err, errlen, ferror(f) ? "cannot read '%s'" :
+		errf(err, errlen, ferror(f) ? "cannot read '%s'" :
 		    "'%s': file too large", path);
 		free(buf);
 		fclose(f);

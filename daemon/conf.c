@@ -139,7 +139,6 @@ static int	conf_split_hostport(const char *, char *, size_t, char *,
 static int	conf_parse_port(const char *, unsigned *);
 static int	conf_resolve_host(const char *, unsigned,
 		    struct sockaddr_storage *, socklen_t *);
-static int	conf_hex_decode(const char *, size_t, uint8_t *);
 
 int
 conf_load(const char *path, struct conf *c, char *err, size_t errlen)
@@ -690,28 +689,12 @@ conf_read_secret(const char *path, uint8_t out[32], char *err, size_t errlen)
 	len = (size_t)r;
 	if (len > 0 && buf[len - 1] == '\n')
 		len--;
-	if (len != 64 || conf_hex_decode(buf, 32, out) == -1) {
+	if (hex_decode(buf, len, out, 32) != 32) {
 		explicit_bzero(buf, sizeof(buf));
 		snprintf(err, errlen, "'%s': expected 64 hex digits", path);
 		return -1;
 	}
 	explicit_bzero(buf, sizeof(buf));
-	return 0;
-}
-
-static int
-conf_hex_decode(const char *hex, size_t n, uint8_t *out)
-{
-	size_t	 i;
-	int	 hi, lo;
-
-	for (i = 0; i < n; i++) {
-		hi = hex_digit(hex[2 * i]);
-		lo = hex_digit(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }
 

@@ -210,25 +210,26 @@ dispatch_timed(const struct handler *h, struct conn *c,
 
 /* Verification. */
 
-/* The public fields of a known certificate (DESIGN.md §3). */
+/* The public fields of a known certificate that travel (cert_public). */
 static int
 put_public(struct wire_msg *m, const struct cert *ct)
 {
-	char	d1[11], d2[11];
+	const struct cert_field_desc	*f;
+	char				 buf[CERT_FIELD_BUF];
+	const char			*v;
+	int				 rc = 0;
 
-	date_format(ct->issued, d1);
-	date_format(ct->expires, d2);
-	if (wire_put_str(m, WK_NAME, ct->name) == -1 ||
-	    wire_put_str(m, WK_JOB, ct->job_code) == -1 ||
-	    wire_put_str(m, WK_DETAIL, ct->job_title_id) == -1 ||
-	    wire_put_uint(m, WK_LEVEL, ct->jenjang) == -1 ||
-	    wire_put_str(m, WK_ISSUED, d1) == -1 ||
-	    wire_put_str(m, WK_EXPIRES, d2) == -1 ||
-	    wire_put_uint(m, WK_STATUS, ct->status) == -1)
-		return -1;
-	if (ct->lpjk_regno[0] && wire_put_str(m, WK_LPJK, ct->lpjk_regno) == -1)
-		return -1;
-	return 0;
+	for (f = cert_public; f < cert_public + cert_npublic && rc == 0; f++) {
+		if (f->wire == 0)
+			continue;
+		v = cert_field_text(ct, f->id, buf);
+		if (f->flags & CF_WIRE_UINT)
+			rc = wire_put_uint(m, f->wire, cert_field_uint(ct,
+			    f->id));
+		else if (v[0] != '\0' || !(f->flags & CF_OPTIONAL))
+			rc = wire_put_str(m, f->wire, v);
+	}
+	return rc;
 }
 
 static int

@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "pki.h"
 #include "init.h"
+#include "keyfile.h"
 #include "hex.h"
 
 #define INIT_EX_USAGE	64
@@ -392,8 +393,8 @@ init_signing_key(struct init *in, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot generate the signing key");
 		return -1;
 	}
-	if (sign_key_save_private(k, in->path[F_SIGNING], err, errlen) == 0 &&
-	    sign_key_save_public(k, in->path[F_SIGNING_PUB], err,
+	if (keyfile_save_private(k, in->path[F_SIGNING], err, errlen) == 0 &&
+	    keyfile_save_public(k, in->path[F_SIGNING_PUB], err,
 	    errlen) == 0) {
 		if (chmod(in->path[F_SIGNING_PUB], 0644) == -1)
 			snprintf(err, errlen, "'%s': %s",

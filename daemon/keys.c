@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "keyfile.h"
 #include "keys.h"
 #include "hex.h"
 #include "skkd.h"
@@ -50,19 +51,8 @@ keys_kid_hex(const uint8_t kid[SIGN_KID_LEN], char out[KIDHEX])
 static int
 kid_parse(const char *hex, uint8_t kid[SIGN_KID_LEN])
 {
-	unsigned	v;
-	int		i;
-
-	if (strlen(hex) != 2 * SIGN_KID_LEN)
-		return -1;
-	for (i = 0; i < SIGN_KID_LEN; i++) {
-		if (!isxdigit((unsigned char)hex[2 * i]) ||
-		    !isxdigit((unsigned char)hex[2 * i + 1]) ||
-		    sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		kid[i] = v;
-	}
-	return 0;
+	return hex_decode(hex, strlen(hex), kid, SIGN_KID_LEN) ==
+	    SIGN_KID_LEN ? 0 : -1;
 }
 
 /* Loads the private key of e and checks it is the key the index names. */
@@ -77,7 +67,7 @@ keys_load_entry(const struct conf *c, const struct keys_entry *e, char *err,
 		snprintf(err, errlen, "%s: path too long", e->file);
 		return NULL;
 	}
-	if ((k = sign_key_load_private(path, err, errlen)) == NULL)
+	if ((k = keyfile_load_private(path, err, errlen)) == NULL)
 		return NULL;
 	if (memcmp(sign_key_kid(k), e->kid, SIGN_KID_LEN) != 0) {
 		keys_kid_hex(sign_key_kid(k), hex);
@@ -97,7 +87,7 @@ keys_index_legacy(const struct conf *c, struct keys_index *ix, char *err,
 	struct sign_key	*k;
 	char		 tmp[CONF_PATH_MAX];
 
-	if ((k = sign_key_load_private(c->signing_key, err, errlen)) == NULL)
+	if ((k = keyfile_load_private(c->signing_key, err, errlen)) == NULL)
 		return -1;
 	memset(ix, 0, sizeof(*ix));
 	memcpy(ix->e[0].kid, sign_key_kid(k), SIGN_KID_LEN);
@@ -377,9 +367,9 @@ keys_save_new(const struct conf *c, struct keys_entry *e, char *err,
 	memcpy(e->kid, sign_key_kid(k), SIGN_KID_LEN);
 	snprintf(e->file, sizeof(e->file), "signing-%s.pem", hex);
 	if (keys_path(c, e->file, path, sizeof(path)) == 0 &&
-	    sign_key_save_private(k, path, err, errlen) == 0) {
+	    keyfile_save_private(k, path, err, errlen) == 0) {
 		snprintf(path + strlen(path) - 4, 5, ".pub");
-		rc = sign_key_save_public(k, path, err, errlen);
+		rc = keyfile_save_public(k, path, err, errlen);
 	}
 	sign_key_free(k);
 	return rc;

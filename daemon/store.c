@@ -35,6 +35,7 @@
 
 #include <lmdb.h>
 
+#include "errf.h"
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
@@ -110,8 +111,6 @@ struct store_wtxn {
 	size_t		 wbytes;	/* bytes of records put, kept or not */
 };
 
-static void	 store_errf(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	 store_rc(int);
 static void	 store_full_text(struct store *, int, char *, size_t);
 static int	 store_disk_full(struct store *);
@@ -153,18 +152,6 @@ static int	 w_old_status(struct store_wtxn *, MDB_val *, int *);
 static int	 w_count_status(struct store_wtxn *, int, int);
 static int	 w_put_nik(struct store_wtxn *, const struct cert *, MDB_val *);
 static void	 status_key(char *, size_t, int);
-
-static void
-store_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* LMDB and errno codes to enum store_rc. */
 static int
@@ -215,26 +202,26 @@ store_full_text(struct store *s, int rc, char *err, size_t errlen)
 	switch (rc) {
 	case MDB_MAP_FULL:
 		if (size >= 1024 * 1024)
-			store_errf(err, errlen, "store full (map_size %zu MiB "
+			errf(err, errlen, "store full (map_size %zu MiB "
 			    "reached)", size / (1024 * 1024));
 		else
-			store_errf(err, errlen, "store full (map_size %zu KiB "
+			errf(err, errlen, "store full (map_size %zu KiB "
 			    "reached)", size / 1024);
 		break;
 	case MDB_TXN_FULL:
-		store_errf(err, errlen, "store full: transaction too large");
+		errf(err, errlen, "store full: transaction too large");
 		break;
 	case ENOSPC:
-		store_errf(err, errlen, "store full: no space left on device");
+		errf(err, errlen, "store full: no space left on device");
 		break;
 	case EDQUOT:
-		store_errf(err, errlen, "store full: disk quota exceeded");
+		errf(err, errlen, "store full: disk quota exceeded");
 		break;
 	case EFBIG:
-		store_errf(err, errlen, "store full: file size limit reached");
+		errf(err, errlen, "store full: file size limit reached");
 		break;
 	default:
-		store_errf(err, errlen, "store: commit failed: %s",
+		errf(err, errlen, "store: commit failed: %s",
 		    mdb_strerror(rc));
 		break;
 	}
@@ -439,11 +426,11 @@ open_check(struct store *s, MDB_txn *txn, char *err, size_t errlen)
 	if (rc == MDB_NOTFOUND)
 		rc = meta_put(txn, meta, "version", (v = STORE_FORMAT));
 	if (rc != 0) {
-		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
 		return -1;
 	}
 	if (v != STORE_FORMAT) {
-		store_errf(err, errlen, "store: format version %" PRIu64
+		errf(err, errlen, "store: format version %" PRIu64
 		    " not supported", v);
 		return -1;
 	}
@@ -453,7 +440,7 @@ open_check(struct store *s, MDB_txn *txn, char *err, size_t errlen)
 		rc = 0;
 	}
 	if (rc != 0) {
-		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -466,14 +453,14 @@ open_dbs(struct store *s, char *err, size_t errlen)
 	int	 i, rc;
 
 	if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn)) != 0) {
-		store_errf(err, errlen, "store: %s", mdb_strerror(rc));
+		errf(err, errlen, "store: %s", mdb_strerror(rc));
 		return -1;
 	}
 	for (i = 0; i < DB_MAX; i++) {
 		rc = mdb_dbi_open(txn, store_dbs[i].name,
 		    store_dbs[i].flags | MDB_CREATE, &s->dbi[i]);
 		if (rc != 0) {
-			store_errf(err, errlen, "store: table '%s': %s",
+			errf(err, errlen, "store: table '%s': %s",
 			    store_dbs[i].name, mdb_strerror(rc));
 			mdb_txn_abort(txn);
 			return -1;
@@ -484,7 +471,7 @@ open_dbs(struct store *s, char *err, size_t errlen)
 		return -1;
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0) {
-		store_errf(err, errlen, "store: %s", mdb_strerror(rc));
+		errf(err, errlen, "store: %s", mdb_strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -502,7 +489,7 @@ open_all(struct store *s, int tries, char *err, size_t errlen)
 	while ((rc = open_env(s, &s->opts)) != 0) {
 		close_env(s);
 		if ((rc != EMFILE && rc != ENFILE) || --tries <= 0) {
-			store_errf(err, errlen, "'%s': %s", s->opts.dir,
+			errf(err, errlen, "'%s': %s", s->opts.dir,
 			    mdb_strerror(rc));
 			return -1;
 		}
@@ -522,11 +509,11 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 	int		 i;
 
 	if (mkdir(o->dir, 0700) == -1 && errno != EEXIST) {
-		store_errf(err, errlen, "'%s': %s", o->dir, strerror(errno));
+		errf(err, errlen, "'%s': %s", o->dir, strerror(errno));
 		return NULL;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		store_errf(err, errlen, "store: %s", strerror(errno));
+		errf(err, errlen, "store: %s", strerror(errno));
 		return NULL;
 	}
 	lock_init(&s->lock);
@@ -535,7 +522,7 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 		s->spare[i] = -1;
 	s->opts = *o;
 	if ((s->opts.dir = s->dir = strdup(o->dir)) == NULL) {
-		store_errf(err, errlen, "store: %s", strerror(errno));
+		errf(err, errlen, "store: %s", strerror(errno));
 		store_close(s);
 		return NULL;
 	}
@@ -581,7 +568,7 @@ reopen(struct store *s, char *err, size_t errlen)
 	spare_drop(s);
 	if (open_all(s, STORE_TRIES, why, sizeof(why)) == -1) {
 		s->panic = 1;
-		store_errf(err, errlen, "store: cannot reopen after a large "
+		errf(err, errlen, "store: cannot reopen after a large "
 		    "commit: %s", why);
 		return STORE_ERROR;
 	}
@@ -603,7 +590,7 @@ store_trim(struct store *s, size_t *freed, char *err, size_t errlen)
 	s->grown = 0;
 	spare_take(s);
 	if (!spare_held(s)) {
-		store_errf(err, errlen, "store: no spare file descriptor to "
+		errf(err, errlen, "store: no spare file descriptor to "
 		    "reopen with; %zu KiB of page copies stay", grown / 1024);
 		return STORE_ERROR;
 	}
@@ -768,7 +755,7 @@ store_backup(struct store *s, const char *dest, char *err, size_t errlen)
 	int	rc;
 
 	if (mkdir(dest, 0700) == -1) {
-		store_errf(err, errlen, "'%s': %s", dest, strerror(errno));
+		errf(err, errlen, "'%s': %s", dest, strerror(errno));
 		return STORE_ERROR;
 	}
 	/* A read snapshot: writers go on meanwhile; free pages dropped. */
@@ -777,7 +764,7 @@ store_backup(struct store *s, const char *dest, char *err, size_t errlen)
 	    MDB_PANIC;
 	pthread_rwlock_unlock(&s->lock);
 	if (rc != 0) {
-		store_errf(err, errlen, "'%s': %s", dest, mdb_strerror(rc));
+		errf(err, errlen, "'%s': %s", dest, mdb_strerror(rc));
 		return STORE_ERROR;
 	}
 	return STORE_OK;
@@ -959,7 +946,7 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 
 	*wp = NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		store_errf(err, errlen, "store: %s", strerror(errno));
+		errf(err, errlen, "store: %s", strerror(errno));
 		return STORE_ERROR;
 	}
 	w->s = s;
@@ -970,7 +957,7 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	if (rc != 0) {
 		if (rc == MDB_PANIC)
 			s->panic = 1;
-		store_errf(err, errlen, "store: cannot begin a write: %s",
+		errf(err, errlen, "store: cannot begin a write: %s",
 		    mdb_strerror(rc));
 		free(w);
 		return store_rc(rc);
@@ -979,7 +966,7 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	if (rc == MDB_NOTFOUND)
 		w->seq_meta = 1;
 	else if (rc != 0) {
-		store_errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
+		errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
 		mdb_txn_abort(w->top);
 		free(w);
 		return STORE_ERROR;

@@ -2,7 +2,8 @@
 /*
  * Verification by number or QR. A QR's signature is checked before the
  * store is asked, so a forged code says "bad signature" rather than
- * "unknown number"; status is never taken from the QR (DESIGN.md §4).
+ * "unknown number"; status is never taken from the QR, which cannot be
+ * revoked (PROTOCOL.md §1.8).
  * A good signature is not enough: the scanned bytes must be the payload
  * issued for that number, since a leaked key signs anything, with any
  * date (PROTOCOL.md §1.6).

@@ -46,7 +46,7 @@ void	verify_by_number(struct store_rd *, const char *number, int64_t now,
 void	verify_by_qr(struct store_rd *, const char *text, size_t len,
 	    int64_t now, struct verify_result *);
 /*
- * Cuts a result down to what caller may see (DESIGN.md §3): never the
+ * Cuts a result down to what caller may see (PROTOCOL.md §3.7): never the
  * organiser, event or other admin-only fields; for an anonymous caller
  * the name masked (proto/privacy.h) and, for a pending certificate, no
  * record at all (found becomes 0). name, if not NULL, is compared with

@@ -335,37 +335,55 @@ web_name(struct evbuffer *b, const struct verify_result *vr)
 }
 
 /*
- * The public fields of DESIGN.md §3, and nothing else: no organiser or
- * event (verify_redact has cleared them anyway).
+ * One row of the page: field f and those joined to it (cert_public);
+ * returns the first field of the next row.
+ */
+static const struct cert_field_desc *
+web_row(struct evbuffer *b, const struct cert *ct,
+    const struct cert_field_desc *f, const struct cert_field_desc *end)
+{
+	char		 buf[CERT_FIELD_BUF];
+	const char	*v;
+	int		 shown = 0;
+
+	evbuffer_add_printf(b, "<dt>%s / %s</dt><dd>", f->label_id,
+	    f->label_en);
+	do {
+		v = cert_field_text(ct, f->id, buf);
+		if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
+			v = "belum dicatat / not recorded";
+		if (v[0] != '\0') {
+			if (shown)
+				evbuffer_add_printf(b, "%s", f->sep);
+			web_html(b, v);
+			shown = 1;
+		}
+		f++;
+	} while (f < end && (f->flags & CF_JOINED));
+	if (!shown)
+		web_html(b, "-");
+	evbuffer_add_printf(b, "</dd>\n");
+	return f;
+}
+
+/*
+ * The public fields (cert_public), the name first, and nothing else: no
+ * organiser or event (verify_redact has cleared them anyway).
  */
 static void
 web_fields(struct evbuffer *b, const struct verify_result *vr)
 {
-	const struct cert	*ct = &vr->cert;
-	char			 d1[11], d2[11], lvl[8];
-	char			 job[CERT_TEXT_MAX + 16];
+	const struct cert_field_desc	*f = cert_public;
+	const struct cert_field_desc	*end = cert_public + cert_npublic;
 
-	date_format(ct->issued, d1);
-	date_format(ct->expires, d2);
-	snprintf(lvl, sizeof(lvl), "%u", ct->jenjang);
-	snprintf(job, sizeof(job), "%s — %s", ct->job_code, ct->job_title_id);
 	evbuffer_add_printf(b, "<dl>\n");
 	web_name(b, vr);
-	web_field(b, "Nomor sertifikat", "Certificate number", ct->number,
-	    NULL, NULL);
-	web_field(b, "Nomor registrasi LPJK", "LPJK number",
-	    ct->lpjk_regno[0] ? ct->lpjk_regno : "belum dicatat / not recorded",
-	    NULL, NULL);
-	web_field(b, "Jabatan kerja", "Job", job, " / ", ct->job_title_en);
-	web_field(b, "Jenjang KKNI", "Level", lvl, NULL, NULL);
-	web_field(b, "Klasifikasi", "Classification", ct->klasifikasi, " / ",
-	    ct->subklasifikasi);
-	web_field(b, "Penerbit", "Issuer", ct->issuer_name, ", ",
-	    ct->issuer_licence);
-	web_field(b, "Tanggal terbit", "Issued", d1, NULL, NULL);
-	web_field(b, "Berlaku sampai", "Valid until", d2, NULL, NULL);
-	web_field(b, "Status", "Status", cert_status_name(ct->status), NULL,
-	    NULL);
+	while (f < end) {
+		if (f->id == CF_NAME)
+			f++;
+		else
+			f = web_row(b, &vr->cert, f, end);
+	}
 	evbuffer_add_printf(b, "</dl>\n");
 }
 
@@ -480,50 +498,58 @@ web_json_str(struct jbuf *j, const char *s)
 	JB_LIT(j, "\"");
 }
 
-/* SEP (',' or '{') "KEY": "V" */
+/* SEP (',' or '{') "KEY": and the value is next */
 static void
-web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
+web_json_key(struct jbuf *j, char sep, const char *key)
 {
 	jb_put(j, &sep, 1);
 	web_json_str(j, key);
 	JB_LIT(j, ":");
+}
+
+/* SEP "KEY": "V" */
+static void
+web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
+{
+	web_json_key(j, sep, key);
 	web_json_str(j, v);
 }
 
+/* After "name": whether it is masked, whether a given name matched. */
+static void
+web_json_name(struct jbuf *j, const struct verify_result *vr)
+{
+	if (vr->masked)
+		JB_LIT(j, ",\"name_masked\":true");
+	if (vr->match == 1)
+		JB_LIT(j, ",\"name_match\":true");
+	else if (vr->match == 0)
+		JB_LIT(j, ",\"name_match\":false");
+}
+
+/* The public fields (cert_public) that have a JSON key. */
 static void
 web_json_cert(struct jbuf *j, const struct verify_result *vr)
 {
-	const struct cert	*ct = &vr->cert;
-	char			 d1[11], d2[11], lv[24];
+	const struct cert_field_desc	*f;
+	char				 buf[CERT_FIELD_BUF], sep = '{';
+	const char			*v;
 
-	date_format(ct->issued, d1);
-	date_format(ct->expires, d2);
-	web_json_kv(j, '{', "number", ct->number);
-	if (ct->lpjk_regno[0] != '\0')
-		web_json_kv(j, ',', "lpjk_number", ct->lpjk_regno);
-	else
-		JB_LIT(j, ",\"lpjk_number\":null");
-	web_json_kv(j, ',', "name", ct->name);
-	if (vr->masked)
-		JB_LIT(j, ",\"name_masked\":true");
-	if (vr->match != -1) {
-		JB_LIT(j, ",\"name_match\":");
-		if (vr->match)
-			JB_LIT(j, "true");
+	for (f = cert_public; f < cert_public + cert_npublic; f++) {
+		if (f->json == NULL)
+			continue;
+		v = cert_field_text(&vr->cert, f->id, buf);
+		web_json_key(j, sep, f->json);
+		if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
+			JB_LIT(j, "null");
+		else if (f->flags & CF_JSON_NUMBER)
+			jb_put(j, v, strlen(v));
 		else
-			JB_LIT(j, "false");
+			web_json_str(j, v);
+		if (f->id == CF_NAME)
+			web_json_name(j, vr);
+		sep = ',';
 	}
-	web_json_kv(j, ',', "job_code", ct->job_code);
-	web_json_kv(j, ',', "job_title", ct->job_title_id);
-	web_json_kv(j, ',', "job_title_en", ct->job_title_en);
-	jb_put(j, lv, (size_t)snprintf(lv, sizeof(lv), ",\"jenjang\":%d",
-	    (int)ct->jenjang));
-	web_json_kv(j, ',', "klasifikasi", ct->klasifikasi);
-	web_json_kv(j, ',', "subklasifikasi", ct->subklasifikasi);
-	web_json_kv(j, ',', "issuer", ct->issuer_name);
-	web_json_kv(j, ',', "issued", d1);
-	web_json_kv(j, ',', "expires", d2);
-	web_json_kv(j, ',', "status", cert_status_name(ct->status));
 	JB_LIT(j, "}");
 }
 
@@ -616,37 +642,6 @@ web_handle(const struct http_req *req, struct store_rd *rd,
 }
 
 /*
- * A number as people type it: with spaces, hyphens or dots, or as 22
- * digits in a row; out gets the official spaced form when it fits.
- */
-static void
-web_norm_number(const char *in, char *out, size_t outlen)
-{
-	static const int	 group[] = { 5, 4, 1, 8, 4 };
-	char			 d[32];
-	size_t			 n = 0, i, g, k = 0;
-
-	for (i = 0; in[i] != '\0' && n < sizeof(d) - 1; i++) {
-		if (in[i] >= '0' && in[i] <= '9')
-			d[n++] = in[i];
-		else if (strchr(" -.", in[i]) == NULL)
-			break;
-	}
-	if (in[i] != '\0' || n != 22) {
-		snprintf(out, outlen, "%s", in);
-		return;
-	}
-	for (g = 0, i = 0; g < 5 && k + 2 < outlen; g++) {
-		if (g > 0)
-			out[k++] = ' ';
-		memcpy(out + k, d + i, group[g]);
-		k += group[g];
-		i += group[g];
-	}
-	out[k] = '\0';
-}
-
-/*
  * The name to compare from ?name=: 1 and the name in out, 0 when absent
  * or empty, -1 (after answering 400) when it cannot be a name.
  */
@@ -680,7 +675,7 @@ web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
 		web_error(500, "out of memory", json || req->want_json, r);
 		return;
 	}
-	web_norm_number(text, number, sizeof(number));
+	cert_normalize_number(text, number, sizeof(number));
 	verify_by_number(rd, number, now, vr);
 	verify_redact(vr, CALLER_ANONYMOUS, given ? name : NULL);
 	web_result(req, vr, 0, now, json, r);

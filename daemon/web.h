@@ -1,6 +1,7 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The verification pages and the JSON API (DESIGN.md §3, §4): routes a
+ * The verification pages and the JSON API (routes in skkd.8, who sees
+ * what in PROTOCOL.md §3.7, the QR check in §1.6-1.8): routes a
  * parsed request to an answer. The only daemon module that builds JSON.
  * http.c owns the connection and writes the headers common to all.
  */

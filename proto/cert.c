@@ -12,7 +12,9 @@
 #include <strings.h>
 
 #include "cert.h"
+#include "errf.h"
 #include "utf8.h"
+#include "wire.h"
 
 enum text_fault {
 	TEXT_OK = 0,
@@ -20,8 +22,6 @@ enum text_fault {
 	TEXT_CONTROL
 };
 
-static int	cert_fail(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static enum text_fault text_scan(const unsigned char *, size_t, size_t *);
 static int	text_check(const char *, const char *, size_t, size_t, char *,
 		    size_t);
@@ -70,7 +70,7 @@ static const char *const qual_names[CERT_QUAL_MAX] = {
 };
 
 /*
- * DESIGN.md §2: each operator code at jenjang 3 has a "Pemula" (junior)
+ * Each operator code at jenjang 3 has a "Pemula" (junior)
  * variant at jenjang 2. All are Mekanikal / Alat Berat.
  */
 static const struct job_info job_table[] = {
@@ -123,19 +123,6 @@ static const struct job_info job_table[] = {
 #define JOB_KLASIFIKASI		"Mekanikal"
 #define JOB_SUBKLASIFIKASI	"Alat Berat"
 
-static int
-cert_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Finds the first bad byte of s; *at gets its offset (0-based). */
 static enum text_fault
 text_scan(const unsigned char *s, size_t len, size_t *at)
@@ -160,14 +147,14 @@ text_check(const char *field, const char *s, size_t len, size_t max,
 	size_t	at = 0;
 
 	if (len > max)
-		return cert_fail(err, errlen, "%s: longer than %zu bytes",
+		return errf(err, errlen, "%s: longer than %zu bytes",
 		    field, max);
 	switch (text_scan((const unsigned char *)s, len, &at)) {
 	case TEXT_BAD_UTF8:
-		return cert_fail(err, errlen, "%s: invalid UTF-8 at byte %zu",
+		return errf(err, errlen, "%s: invalid UTF-8 at byte %zu",
 		    field, at);
 	case TEXT_CONTROL:
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "%s: control character at byte %zu", field, at);
 	case TEXT_OK:
 		break;
@@ -208,11 +195,11 @@ name_check_space(const unsigned char *s, size_t len, char *err,
 		any |= !sp;
 	}
 	if (!any)
-		return cert_fail(err, errlen, "name: only whitespace");
+		return errf(err, errlen, "name: only whitespace");
 	if (lead)
-		return cert_fail(err, errlen, "name: leading whitespace");
+		return errf(err, errlen, "name: leading whitespace");
 	if (sp)
-		return cert_fail(err, errlen, "name: trailing whitespace");
+		return errf(err, errlen, "name: trailing whitespace");
 	return 0;
 }
 
@@ -266,7 +253,7 @@ name_check_invisible(const unsigned char *s, size_t len, char *err,
 	for (i = 0; i < len; i += n) {
 		n = utf8_next(s + i, len - i, &cp);
 		if (is_invisible_cp(cp))
-			return cert_fail(err, errlen, "name: invisible or "
+			return errf(err, errlen, "name: invisible or "
 			    "direction-changing character U+%04X at byte %zu",
 			    (unsigned)cp, i);
 	}
@@ -280,7 +267,7 @@ cert_check_name(const char *s, char *err, size_t errlen)
 
 	len = strnlen(s, CERT_NAME_MAX + 1);
 	if (len == 0)
-		return cert_fail(err, errlen, "name: empty");
+		return errf(err, errlen, "name: empty");
 	if (text_check("name", s, len, CERT_NAME_MAX, err, errlen) == -1 ||
 	    name_check_invisible((const unsigned char *)s, len, err,
 	    errlen) == -1)
@@ -314,15 +301,15 @@ number_check_as(const char *field, const char *s, char *err, size_t errlen)
 			break;
 	}
 	if (len != CERT_NUMBER_LEN || i != len)
-		return cert_fail(err, errlen, "%s: expected \"KBLI(5) KBJI(4) "
+		return errf(err, errlen, "%s: expected \"KBLI(5) KBJI(4) "
 		    "JENJANG(1) SEQ(8) YEAR(4)\" separated by single spaces",
 		    field);
 	if (s[NUM_JENJANG] == '0')
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "%s: jenjang digit 0, expected 1-9", field);
 	year = digits_value(s + NUM_YEAR, 4);
 	if (year < 2000 || year > 2099)
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "%s: year %04d, expected 2000-2099", field, year);
 	return 0;
 }
@@ -346,7 +333,7 @@ cert_check_job_code(const char *s, char *err, size_t errlen)
 			break;
 	}
 	if (len != 8 || i != len)
-		return cert_fail(err, errlen, "job_code: expected two capital "
+		return errf(err, errlen, "job_code: expected two capital "
 		    "letters and six digits, e.g. ME063096");
 	return 0;
 }
@@ -368,10 +355,10 @@ nik_check_region(const char *s, char *err, size_t errlen)
 
 	v = digits_value(s, 2);
 	if (!province_known(v))
-		return cert_fail(err, errlen, "nik: province code %02d unknown",
+		return errf(err, errlen, "nik: province code %02d unknown",
 		    v);
 	if (digits_value(s + 2, 2) == 0)
-		return cert_fail(err, errlen, "nik: regency code 00 invalid");
+		return errf(err, errlen, "nik: regency code 00 invalid");
 	return 0;
 }
 
@@ -383,11 +370,11 @@ nik_check_birth(const char *s, char *err, size_t errlen)
 
 	v = digits_value(s + 6, 2);
 	if (v < 1 || (v > 31 && v < 41) || v > 71)
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "nik: birth day %02d out of range (01-31, 41-71)", v);
 	v = digits_value(s + 8, 2);
 	if (v < 1 || v > 12)
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "nik: birth month %02d out of range (01-12)", v);
 	return 0;
 }
@@ -400,16 +387,16 @@ cert_check_nik(const char *s, char *err, size_t errlen)
 	len = strnlen(s, 64);
 	for (i = 0; i < len; i++)
 		if (s[i] < '0' || s[i] > '9')
-			return cert_fail(err, errlen,
+			return errf(err, errlen,
 			    "nik: not a digit at byte %zu", i);
 	if (len != CERT_NIK_LEN)
-		return cert_fail(err, errlen, "nik: %zu%s digits, expected 16",
+		return errf(err, errlen, "nik: %zu%s digits, expected 16",
 		    len, len == 64 ? " or more" : "");
 	if (nik_check_region(s, err, errlen) == -1 ||
 	    nik_check_birth(s, err, errlen) == -1)
 		return -1;
 	if (digits_value(s + 12, 4) == 0)
-		return cert_fail(err, errlen, "nik: serial 0000 invalid");
+		return errf(err, errlen, "nik: serial 0000 invalid");
 	return 0;
 }
 
@@ -550,6 +537,56 @@ cert_format_number(char *out, unsigned kbli, unsigned kbji, unsigned jenjang,
 	    (unsigned)(seq % 100000000), (unsigned)year % 10000);
 }
 
+static int
+number_is_sep(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '-' || ch == '.';
+}
+
+static int
+number_is_space(char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+/* The 22 digits of s[0..len) into d, separators only between groups. */
+static int
+number_digits(const char *s, size_t len, char d[CERT_NUMBER_DIGITS])
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (n == CERT_NUMBER_DIGITS)
+				return -1;
+			d[n++] = s[i];
+		} else if (!number_is_sep(s[i]) ||
+		    (n != 5 && n != 9 && n != 10 && n != 18))
+			return -1;
+	}
+	return n == CERT_NUMBER_DIGITS ? 0 : -1;
+}
+
+int
+cert_normalize_number(const char *in, char *out, size_t outlen)
+{
+	char	d[CERT_NUMBER_DIGITS];
+	size_t	len;
+
+	while (number_is_space(*in))
+		in++;
+	len = strlen(in);
+	while (len > 0 && number_is_space(in[len - 1]))
+		len--;
+	if (number_digits(in, len, d) == -1) {
+		snprintf(out, outlen, "%.*s", (int)len, in);
+		return -1;
+	}
+	snprintf(out, outlen, "%.5s %.4s %.1s %.8s %.4s", d, d + 5, d + 9,
+	    d + 10, d + 18);
+	return 0;
+}
+
 int64_t
 cert_number_seq(const char *s)
 {
@@ -569,10 +606,10 @@ validate_identity(const struct cert *c, char *err, size_t errlen)
 	if (cert_check_number(c->number, err, errlen) == -1)
 		return -1;
 	if (c->jenjang < 1 || c->jenjang > 9)
-		return cert_fail(err, errlen, "level: %u, expected 1-9",
+		return errf(err, errlen, "level: %u, expected 1-9",
 		    c->jenjang);
 	if (c->number[NUM_JENJANG] - '0' != c->jenjang)
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "number: jenjang digit %c does not match level %u",
 		    c->number[NUM_JENJANG], c->jenjang);
 	return cert_check_name(c->name, err, errlen);
@@ -584,7 +621,7 @@ validate_job(const struct cert *c, char *err, size_t errlen)
 	if (cert_check_job_code(c->job_code, err, errlen) == -1)
 		return -1;
 	if (c->kualifikasi >= CERT_QUAL_MAX)
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "kualifikasi: %u, expected 0-%d (operator, teknisi, ahli)",
 		    c->kualifikasi, CERT_QUAL_MAX - 1);
 	return 0;
@@ -628,13 +665,13 @@ validate_units(const struct cert *c, char *err, size_t errlen)
 	char	field[32];
 
 	if (c->nunits > CERT_UNITS_MAX)
-		return cert_fail(err, errlen, "units: %u entries, at most %d",
+		return errf(err, errlen, "units: %u entries, at most %d",
 		    c->nunits, CERT_UNITS_MAX);
 	for (i = 0; i < c->nunits; i++) {
 		snprintf(field, sizeof(field), "units: entry %zu", i + 1);
 		len = strnlen(c->units[i], CERT_UNIT_MAX + 1);
 		if (len == 0)
-			return cert_fail(err, errlen, "%s empty", field);
+			return errf(err, errlen, "%s empty", field);
 		if (text_check(field, c->units[i], len, CERT_UNIT_MAX, err,
 		    errlen) == -1)
 			return -1;
@@ -648,15 +685,15 @@ validate_dates(const struct cert *c, char *err, size_t errlen)
 	char	a[11], b[11];
 
 	if (c->issued <= 0)
-		return cert_fail(err, errlen, "issued: not set");
+		return errf(err, errlen, "issued: not set");
 	if (c->expires <= c->issued) {
 		date_format(c->expires, a);
 		date_format(c->issued, b);
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "expires: %s is not after issued %s", a, b);
 	}
 	if (c->assessed < 0)
-		return cert_fail(err, errlen, "assessed: before 1970");
+		return errf(err, errlen, "assessed: before 1970");
 	return 0;
 }
 
@@ -664,10 +701,10 @@ static int
 validate_lifecycle(const struct cert *c, char *err, size_t errlen)
 {
 	if (c->apptype >= CERT_APP_MAX)
-		return cert_fail(err, errlen, "apptype: %u, expected 0-%d",
+		return errf(err, errlen, "apptype: %u, expected 0-%d",
 		    c->apptype, CERT_APP_MAX - 1);
 	if (c->apptype == CERT_APP_RENEWAL && c->predecessor[0] == '\0')
-		return cert_fail(err, errlen,
+		return errf(err, errlen,
 		    "predecessor: required for a renewal");
 	if (c->predecessor[0] != '\0' &&
 	    number_check_as("predecessor", c->predecessor, err, errlen) == -1)
@@ -676,7 +713,7 @@ validate_lifecycle(const struct cert *c, char *err, size_t errlen)
 	    number_check_as("successor", c->successor, err, errlen) == -1)
 		return -1;
 	if (c->status >= CERT_STATUS_MAX)
-		return cert_fail(err, errlen, "status: %u, expected 0-%d",
+		return errf(err, errlen, "status: %u, expected 0-%d",
 		    c->status, CERT_STATUS_MAX - 1);
 	return 0;
 }
@@ -805,4 +842,72 @@ cert_fill_job(struct cert *c)
 		c->jenjang = j->jenjang;
 	if (c->kualifikasi == CERT_OPERATOR)
 		c->kualifikasi = j->kualifikasi;
+}
+
+const struct cert_field_desc cert_public[] = {
+	{ CF_NUMBER, "number", "Nomor sertifikat", "Certificate number",
+	    NULL, 0, 0 },	/* the wire sends it with every item */
+	{ CF_LPJK, "lpjk_number", "Nomor registrasi LPJK", "LPJK number",
+	    NULL, WK_LPJK, CF_OPTIONAL },
+	{ CF_NAME, "name", "Nama", "Name", NULL, WK_NAME, 0 },
+	{ CF_JOB_CODE, "job_code", "Jabatan kerja", "Job", NULL, WK_JOB, 0 },
+	{ CF_JOB_TITLE, "job_title", NULL, NULL, " — ", WK_DETAIL,
+	    CF_JOINED },
+	{ CF_JOB_TITLE_EN, "job_title_en", NULL, NULL, " / ", 0, CF_JOINED },
+	{ CF_JENJANG, "jenjang", "Jenjang KKNI", "Level", NULL, WK_LEVEL,
+	    CF_JSON_NUMBER | CF_WIRE_UINT },
+	{ CF_KLASIFIKASI, "klasifikasi", "Klasifikasi", "Classification",
+	    NULL, 0, 0 },
+	{ CF_SUBKLASIFIKASI, "subklasifikasi", NULL, NULL, " / ", 0,
+	    CF_JOINED },
+	{ CF_ISSUER, "issuer", "Penerbit", "Issuer", NULL, 0, 0 },
+	{ CF_LICENCE, NULL, NULL, NULL, ", ", 0, CF_JOINED },
+	{ CF_ISSUED, "issued", "Tanggal terbit", "Issued", NULL, WK_ISSUED,
+	    0 },
+	{ CF_EXPIRES, "expires", "Berlaku sampai", "Valid until", NULL,
+	    WK_EXPIRES, 0 },
+	{ CF_STATUS, "status", "Status", "Status", NULL, WK_STATUS,
+	    CF_WIRE_UINT },
+};
+const size_t cert_npublic = sizeof(cert_public) / sizeof(cert_public[0]);
+
+static const char *
+cert_field_str(const struct cert *c, enum cert_field f)
+{
+	switch (f) {
+	case CF_NUMBER:		return c->number;
+	case CF_LPJK:		return c->lpjk_regno;
+	case CF_NAME:		return c->name;
+	case CF_JOB_CODE:	return c->job_code;
+	case CF_JOB_TITLE:	return c->job_title_id;
+	case CF_JOB_TITLE_EN:	return c->job_title_en;
+	case CF_KLASIFIKASI:	return c->klasifikasi;
+	case CF_SUBKLASIFIKASI:	return c->subklasifikasi;
+	case CF_ISSUER:		return c->issuer_name;
+	case CF_LICENCE:	return c->issuer_licence;
+	case CF_STATUS:		return cert_status_name(c->status);
+	default:		return NULL;
+	}
+}
+
+const char *
+cert_field_text(const struct cert *c, enum cert_field f,
+    char buf[CERT_FIELD_BUF])
+{
+	const char	*s;
+
+	if ((s = cert_field_str(c, f)) != NULL)
+		return s;
+	if (f == CF_ISSUED || f == CF_EXPIRES) {
+		date_format(f == CF_ISSUED ? c->issued : c->expires, buf);
+		return buf;
+	}
+	snprintf(buf, CERT_FIELD_BUF, "%u", c->jenjang);
+	return buf;
+}
+
+uint64_t
+cert_field_uint(const struct cert *c, enum cert_field f)
+{
+	return f == CF_STATUS ? c->status : c->jenjang;
 }

@@ -1,7 +1,8 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The certificate record (DESIGN.md §2), its validation and the verdict
- * a check gives. Pure: no I/O, no allocation.
+ * The certificate record (the number's form: PROTOCOL.md §1.3), its
+ * validation and the verdict a check gives, the one list of its public
+ * fields. Pure: no I/O, no allocation.
  */
 #ifndef PROTO_CERT_H
 #define PROTO_CERT_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #define CERT_NUMBER_LEN	26	/* "42101 8342 3 00000123 2025" */
+#define CERT_NUMBER_DIGITS 22	/* the same without its four spaces */
 #define CERT_NAME_MAX	120	/* bytes of UTF-8 */
 #define CERT_TEXT_MAX	120	/* titles, issuer, organiser, event, place */
 #define CERT_SHORT_MAX	40	/* registration numbers, licences, classes */
@@ -123,6 +125,15 @@ int		 cert_check_job_code(const char *, char *err, size_t errlen);
 int		 cert_check_text(const char *field, const char *, size_t max,
 		    char *err, size_t errlen);
 
+/*
+ * A number as people type or paste it, in the official spaced form: white
+ * space around it is dropped, and the five groups (5, 4, 1, 8, 4 digits)
+ * may be run together or separated by runs of spaces, tabs, hyphens or
+ * dots; a separator inside a group is an error. 0 with the spaced form in
+ * out, or -1 with the input, trimmed, in out (for the caller's message).
+ */
+int		 cert_normalize_number(const char *in, char *out,
+		    size_t outlen);
 /* Formats "KBLI KBJI J SEQ YEAR" into out (CERT_NUMBER_LEN + 1 bytes). */
 void		 cert_format_number(char *out, unsigned kbli, unsigned kbji,
 		    unsigned jenjang, uint32_t seq, int year);
@@ -151,7 +162,43 @@ int		 date_parse(const char *, int32_t *days);
 void		 date_format(int32_t days, char out[11]);
 int32_t		 date_today(int64_t now);
 
-/* Built-in job table (DESIGN.md §2 heavy-equipment codes); NULL if absent. */
+/*
+ * The public fields of a certificate: all that any check may show of it,
+ * in this one table (never the NIK or its HMAC, the organiser, the event,
+ * the place, the BNSP blank number or the history). daemon/web.c's page
+ * and JSON show every field; a VERIFY answer (PROTOCOL.md) carries those
+ * with a wire key (the client has the job table for the rest).
+ */
+enum cert_field {
+	CF_NUMBER, CF_LPJK, CF_NAME, CF_JOB_CODE, CF_JOB_TITLE,
+	CF_JOB_TITLE_EN, CF_JENJANG, CF_KLASIFIKASI, CF_SUBKLASIFIKASI,
+	CF_ISSUER, CF_LICENCE, CF_ISSUED, CF_EXPIRES, CF_STATUS
+};
+#define CF_JOINED	0x01	/* the page shows it after the field above */
+#define CF_OPTIONAL	0x02	/* may be empty: JSON null, not sent, "not recorded" */
+#define CF_JSON_NUMBER	0x04	/* a JSON number, not a string */
+#define CF_WIRE_UINT	0x08	/* a uint on the wire (cert_field_uint) */
+#define CERT_FIELD_BUF	16	/* room for a formatted date or number */
+
+struct cert_field_desc {
+	enum cert_field	 id;
+	const char	*json;		/* JSON key; NULL: not in the JSON */
+	const char	*label_id;	/* page row label, Indonesian */
+	const char	*label_en;	/* and English */
+	const char	*sep;		/* CF_JOINED: between it and the above */
+	int		 wire;		/* enum wire_key; 0: not on the wire */
+	unsigned	 flags;
+};
+extern const struct cert_field_desc	cert_public[];
+extern const size_t			cert_npublic;
+
+/* A field as text: dates YYYY-MM-DD, status by name; may use buf. */
+const char	*cert_field_text(const struct cert *, enum cert_field,
+		    char buf[CERT_FIELD_BUF]);
+/* CF_WIRE_UINT fields as numbers: the jenjang, the status code. */
+uint64_t	 cert_field_uint(const struct cert *, enum cert_field);
+
+/* Built-in job table (heavy-equipment operator codes); NULL if absent. */
 struct job_info {
 	const char	*code;
 	const char	*title_id;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "errf.h"
 #include "utf8.h"
 
 struct csv_state {
@@ -41,7 +42,7 @@ csv_fail(struct csv_state *st, size_t line, size_t col, const char *fmt, ...)
 	st->err->line = line;
 	st->err->col = col;
 	va_start(ap, fmt);
-	vsnprintf(st->err->msg, sizeof(st->err->msg), fmt, ap);
+	verrf(st->err->msg, sizeof(st->err->msg), fmt, ap);
 	va_end(ap);
 	return -1;
 }

@@ -30,3 +30,21 @@ hex_digit(int c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+ssize_t
+hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t outlen)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (hexlen % 2 != 0 || hexlen / 2 > outlen)
+		return -1;
+	for (i = 0; i < hexlen / 2; i++) {
+		hi = hex_digit((unsigned char)hex[2 * i]);
+		lo = hex_digit((unsigned char)hex[2 * i + 1]);
+		if (hi == -1 || lo == -1)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (ssize_t)(hexlen / 2);
+}

@@ -1,6 +1,6 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * What an anonymous check may learn of a holder's name (DESIGN.md §3):
+ * What an anonymous check may learn of a holder's name (PROTOCOL.md §3.7):
  * the name masked to the first letter of each word, and whether a name
  * the caller already knows is the holder's. Pure: no I/O, no allocation.
  */

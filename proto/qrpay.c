@@ -21,6 +21,7 @@
 #include <cbor.h>
 
 #include "base32.h"
+#include "errf.h"
 #include "qrpay.h"
 
 #define COSE_TAG_SIGN1		18
@@ -42,9 +43,6 @@ struct qrpay_msg {
 	uint8_t		 kid[SIGN_KID_LEN];
 };
 
-static void	qrpay_detail(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
 static const char *qrpay_errors[] = {
 	[QRPAY_OK] = "ok",
 	[QRPAY_NOT_BASE32] = "not base32",
@@ -59,18 +57,6 @@ static const char *qrpay_errors[] = {
 	[QRPAY_TOO_LONG] = "too long",
 	[QRPAY_INTERNAL] = "could not be checked (out of memory)",
 };
-
-static void
-qrpay_detail(char *detail, size_t detlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (detail == NULL || detlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(detail, detlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 qrpay_strerror(enum qrpay_err e)
@@ -136,7 +122,7 @@ qrpay_check_claims(const struct qr_claims *c, char *detail, size_t detlen)
 		else
 			return 0;
 	}
-	qrpay_detail(detail, detlen, "claims: %s", err);
+	errf(detail, detlen, "claims: %s", err);
 	return -1;
 }
 
@@ -460,7 +446,7 @@ qrpay_scan_headers(const cbor_item_t *map, struct qrpay_msg *m,
 		    (label != COSE_HDR_ALG && label != COSE_HDR_KID) ||
 		    (label == COSE_HDR_ALG && have_alg) ||
 		    (label == COSE_HDR_KID && have_kid)) {
-			qrpay_detail(detail, detlen, "protected header: "
+			errf(detail, detlen, "protected header: "
 			    "unexpected or repeated label");
 			return QRPAY_NOT_COSE;
 		}
@@ -478,12 +464,12 @@ qrpay_scan_headers(const cbor_item_t *map, struct qrpay_msg *m,
 		}
 	}
 	if (!have_alg || alg != COSE_ALG_EDDSA) {
-		qrpay_detail(detail, detlen, "alg %s, expected -8 (EdDSA)",
+		errf(detail, detlen, "alg %s, expected -8 (EdDSA)",
 		    have_alg ? "not -8" : "missing");
 		return QRPAY_WRONG_ALG;
 	}
 	if (have_kid != 1) {
-		qrpay_detail(detail, detlen, "kid %s", have_kid ?
+		errf(detail, detlen, "kid %s", have_kid ?
 		    "is not 8 bytes" : "missing from protected header");
 		return QRPAY_NOT_COSE;
 	}
@@ -498,7 +484,7 @@ qrpay_parse_protected(struct qrpay_msg *m, char *detail, size_t detlen)
 
 	if ((map = qrpay_cbor_load(m->prot, m->prot_len)) == NULL ||
 	    !cbor_isa_map(map) || !cbor_map_is_definite(map)) {
-		qrpay_detail(detail, detlen, "protected header is not a map");
+		errf(detail, detlen, "protected header is not a map");
 		if (map != NULL)
 			cbor_decref(&map);
 		return QRPAY_NOT_COSE;
@@ -517,7 +503,7 @@ qrpay_parse_sign1(const uint8_t *cose, size_t len, struct qrpay_msg *m,
 
 	memset(m, 0, sizeof(*m));
 	if (len > QRPAY_MAX_BYTES) {
-		qrpay_detail(detail, detlen, "%zu bytes, at most %d", len,
+		errf(detail, detlen, "%zu bytes, at most %d", len,
 		    QRPAY_MAX_BYTES);
 		return QRPAY_TOO_LONG;
 	}
@@ -526,17 +512,17 @@ qrpay_parse_sign1(const uint8_t *cose, size_t len, struct qrpay_msg *m,
 	 * RFC 7049), so the tag is read here and the array handed to it.
 	 */
 	if (len < 1 || cose[0] != 0xc0 + COSE_TAG_SIGN1) {
-		qrpay_detail(detail, detlen, "not tagged 18 (COSE_Sign1)");
+		errf(detail, detlen, "not tagged 18 (COSE_Sign1)");
 		return QRPAY_NOT_COSE;
 	}
 	if ((m->body = qrpay_cbor_load(cose + 1, len - 1)) == NULL) {
-		qrpay_detail(detail, detlen, "not well-formed definite-length "
+		errf(detail, detlen, "not well-formed definite-length "
 		    "CBOR");
 		return QRPAY_NOT_COSE;
 	}
 	if (!cbor_isa_array(m->body) || !cbor_array_is_definite(m->body) ||
 	    cbor_array_size(m->body) != 4) {
-		qrpay_detail(detail, detlen, "not an array of 4");
+		errf(detail, detlen, "not an array of 4");
 		return QRPAY_NOT_COSE;
 	}
 	el = cbor_array_handle(m->body);
@@ -544,7 +530,7 @@ qrpay_parse_sign1(const uint8_t *cose, size_t len, struct qrpay_msg *m,
 	    cbor_map_size(el[1]) != 0 || !qrpay_is_bstr(el[2]) ||
 	    !qrpay_is_bstr(el[3]) ||
 	    cbor_bytestring_length(el[3]) != SIGN_SIG_LEN) {
-		qrpay_detail(detail, detlen, "expected [bstr, {}, bstr, "
+		errf(detail, detlen, "expected [bstr, {}, bstr, "
 		    "bstr .size 64]");
 		return QRPAY_NOT_COSE;
 	}
@@ -635,7 +621,7 @@ qrpay_parse_claims(const struct qrpay_msg *m, struct qr_claims *c,
 	memset(c, 0, sizeof(*c));
 	if ((map = qrpay_cbor_load(m->payload, m->payload_len)) == NULL ||
 	    !cbor_isa_map(map) || !cbor_map_is_definite(map)) {
-		qrpay_detail(detail, detlen, "claims: not a CBOR map");
+		errf(detail, detlen, "claims: not a CBOR map");
 		if (map != NULL)
 			cbor_decref(&map);
 		return QRPAY_MALFORMED_CLAIMS;
@@ -645,7 +631,7 @@ qrpay_parse_claims(const struct qrpay_msg *m, struct qr_claims *c,
 		ok = qrpay_get_claim(&pairs[i], c, &seen) == 0;
 	cbor_decref(&map);
 	if (!ok || seen != 7) {
-		qrpay_detail(detail, detlen, "claims: expected exactly "
+		errf(detail, detlen, "claims: expected exactly "
 		    "{4: uint, 6: uint, -65537: [tstr, tstr, tstr, uint]}");
 		memset(c, 0, sizeof(*c));
 		return QRPAY_MALFORMED_CLAIMS;
@@ -665,7 +651,7 @@ qrpay_decode(const uint8_t *cose, size_t len, struct qr_claims *claims,
 	struct qrpay_msg	m;
 	enum qrpay_err		e;
 
-	qrpay_detail(detail, detlen, "%s", "");
+	errf(detail, detlen, "%s", "");
 	memset(claims, 0, sizeof(*claims));
 	if ((e = qrpay_parse_sign1(cose, len, &m, detail, detlen)) == QRPAY_OK)
 		e = qrpay_parse_claims(&m, claims, detail, detlen);
@@ -688,6 +674,28 @@ qrpay_has_prefix(const char *text, size_t len, const char *prefix)
 	size_t	n = strlen(prefix);
 
 	return len >= n && strncasecmp(text, prefix, n) == 0;
+}
+
+static int
+qrpay_is_base32(int ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	    (ch >= '2' && ch <= '7') || ch == '=';
+}
+
+int
+qrpay_is_qr_text(const char *s)
+{
+	size_t	n;
+
+	if (qrpay_has_prefix(s, strlen(s), "https://") ||
+	    qrpay_has_prefix(s, strlen(s), "http://"))
+		return 1;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (!qrpay_is_base32((unsigned char)s[n]))
+			return 0;
+	}
+	return n >= QRPAY_BARE_MIN;
 }
 
 /*
@@ -720,7 +728,7 @@ qrpay_find_base32(const char *text, size_t len, size_t *off, size_t *blen,
 	slash = memchr(text + host, '/', end - host);
 	if (slash == NULL ||
 	    !qrpay_has_prefix(slash, end - (size_t)(slash - text), "/V/")) {
-		qrpay_detail(detail, detlen, "URL path does not start "
+		errf(detail, detlen, "URL path does not start "
 		    "with /V/");
 		return QRPAY_NOT_BASE32;
 	}
@@ -782,7 +790,7 @@ qrpay_text_bytes(const char *text, size_t len, uint8_t *out, size_t *outlen,
 	enum qrpay_err	e;
 
 	if (len > QRPAY_URL_MAX) {
-		qrpay_detail(detail, detlen, "%zu characters, at most %d",
+		errf(detail, detlen, "%zu characters, at most %d",
 		    len, QRPAY_URL_MAX);
 		return QRPAY_TOO_LONG;
 	}
@@ -792,13 +800,13 @@ qrpay_text_bytes(const char *text, size_t len, uint8_t *out, size_t *outlen,
 	for (n = blen; n > 0 && text[off + n - 1] == '='; n--)
 		;
 	if (n > base32_encoded_len(QRPAY_MAX_BYTES)) {
-		qrpay_detail(detail, detlen, "payload of %zu characters, "
+		errf(detail, detlen, "payload of %zu characters, "
 		    "at most %zu", n, base32_encoded_len(QRPAY_MAX_BYTES));
 		return QRPAY_TOO_LONG;
 	}
 	r = base32_decode(text + off, blen, out, QRPAY_MAX_BYTES, &bad);
 	if (r == -1) {
-		qrpay_detail(detail, detlen, "not base32 at character %zu",
+		errf(detail, detlen, "not base32 at character %zu",
 		    off + bad + 1);
 		return QRPAY_NOT_BASE32;
 	}
@@ -830,27 +838,27 @@ qrpay_check_policy(const struct keyring_entry *e, const struct qr_claims *c,
 	 * signature trustworthy again. Only the issuer's record can.
 	 */
 	if (e->compromised_at != 0) {
-		qrpay_detail(detail, detlen, "signing key compromised: check "
+		errf(detail, detlen, "signing key compromised: check "
 		    "online");
 		return QRPAY_KEY_COMPROMISED;
 	}
 	if ((e->valid_from != 0 && c->iat < e->valid_from) ||
 	    (e->valid_to != 0 && c->iat > e->valid_to)) {
-		qrpay_detail(detail, detlen, "issued %s, outside the signing "
+		errf(detail, detlen, "issued %s, outside the signing "
 		    "key's validity window", day);
 		return QRPAY_UNKNOWN_KID;
 	}
 	if (now >= c->exp) {
 		qrpay_format_day(c->exp - QRPAY_DAY, day);
-		qrpay_detail(detail, detlen, "expired after %s", day);
+		errf(detail, detlen, "expired after %s", day);
 		return QRPAY_EXPIRED;
 	}
 	if (now < c->iat - QRPAY_DAY) {
-		qrpay_detail(detail, detlen, "issue date %s is in the future",
+		errf(detail, detlen, "issue date %s is in the future",
 		    day);
 		return QRPAY_NOT_YET_VALID;
 	}
-	qrpay_detail(detail, detlen, "signature good, issued %s", day);
+	errf(detail, detlen, "signature good, issued %s", day);
 	return QRPAY_OK;
 }
 
@@ -865,7 +873,7 @@ qrpay_verify_msg(const struct qrpay_msg *m, const struct keyring *kr,
 	int				 good;
 
 	if ((ke = keyring_find(kr, m->kid)) == NULL) {
-		qrpay_detail(detail, detlen, "key id %02x%02x%02x%02x%02x%02x"
+		errf(detail, detlen, "key id %02x%02x%02x%02x%02x%02x"
 		    "%02x%02x is not in the keyring", m->kid[0], m->kid[1],
 		    m->kid[2], m->kid[3], m->kid[4], m->kid[5], m->kid[6],
 		    m->kid[7]);
@@ -873,18 +881,18 @@ qrpay_verify_msg(const struct qrpay_msg *m, const struct keyring *kr,
 	}
 	if (qrpay_encode_tbs(m->prot, m->prot_len, m->payload, m->payload_len,
 	    &tbs, &tlen) == -1) {
-		qrpay_detail(detail, detlen, "out of memory");
+		errf(detail, detlen, "out of memory");
 		return QRPAY_INTERNAL;
 	}
 	good = sign_verify(ke->key, tbs, tlen, m->sig);
 	free(tbs);
 	if (good == -2) {
-		qrpay_detail(detail, detlen, "the signature could not be "
+		errf(detail, detlen, "the signature could not be "
 		    "checked (out of memory)");
 		return QRPAY_INTERNAL;
 	}
 	if (good != 0) {
-		qrpay_detail(detail, detlen, "Ed25519 signature does not "
+		errf(detail, detlen, "Ed25519 signature does not "
 		    "match");
 		return QRPAY_BAD_SIGNATURE;
 	}
@@ -902,7 +910,7 @@ qrpay_verify(const char *text, size_t len, const struct keyring *kr,
 	size_t			clen = 0;
 	enum qrpay_err		e;
 
-	qrpay_detail(detail, detlen, "%s", "");
+	errf(detail, detlen, "%s", "");
 	memset(claims, 0, sizeof(*claims));
 	if (text == NULL) {
 		text = "";

@@ -1,6 +1,6 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The signed QR payload (DESIGN.md §4, PROTOCOL.md): COSE_Sign1 (RFC 9052)
+ * The signed QR payload (PROTOCOL.md §1): COSE_Sign1 (RFC 9052)
  * with EdDSA over a CWT claims map (RFC 8392), base32 in an upper-case URL
  * HTTPS://HOST/V/<BASE32>.
  */
@@ -16,6 +16,7 @@
 #define QRPAY_CLAIM_KEY	(-65537)	/* private claim: [number, name, job, jenjang] */
 #define QRPAY_MAX_BYTES	512		/* largest COSE_Sign1 we accept */
 #define QRPAY_URL_MAX	1024
+#define QRPAY_BARE_MIN	40		/* base32 characters: shorter is no QR */
 
 /* What a QR tells a verifier on site. */
 struct qr_claims {
@@ -82,6 +83,13 @@ int		 qrpay_signed(enum qrpay_err);
  */
 enum qrpay_err	 qrpay_bytes(const char *text, size_t len,
 		    uint8_t out[QRPAY_MAX_BYTES], size_t *outlen);
+
+/*
+ * Is s meant as a QR rather than a certificate number: an http(s) URL
+ * (any case) or at least QRPAY_BARE_MIN base32 characters? Says nothing
+ * of its validity: qrpay_verify() judges that.
+ */
+int		 qrpay_is_qr_text(const char *s);
 
 /*
  * The host of a QR URL (everything between "://" and the path, port

@@ -20,6 +20,7 @@
 
 #include <cbor.h>
 
+#include "errf.h"
 #include "record.h"
 #include "utf8.h"
 
@@ -223,8 +224,7 @@ codec_vfail(const struct codec *cd, char *err, size_t errlen,
 	n = snprintf(err, errlen, "%s: ", cd->what);
 	if (n < 0 || (size_t)n >= errlen)
 		return -1;
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-	return -1;
+	return verrf(err + n, errlen - (size_t)n, fmt, ap);
 }
 
 static int

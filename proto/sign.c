@@ -3,23 +3,19 @@
  * Ed25519 keys and signatures, SHA-256 and HMAC-SHA256, all through
  * OpenSSL 3's EVP interface; the one proto file that signs. A key caches
  * its raw public key and key id so that verifying a QR never asks OpenSSL
- * for them again. Key files are PEM (PKCS#8 / SubjectPublicKeyInfo), so
- * `openssl pkey` reads them too.
+ * for them again. Keys travel as PEM text (PKCS#8 / SubjectPublicKeyInfo),
+ * which `openssl pkey` reads too; the programs read and write the files.
  */
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "errf.h"
 #include "sign.h"
 
 struct sign_key {
@@ -91,140 +87,82 @@ sign_no_passphrase_cb(char *buf, int size, int rwflag, void *arg)
 	return -1;
 }
 
-/*
- * Opens path for reading; with private set, refuses a file that group or
- * others may read or write, before a byte of the key is read.
- */
-static FILE *
-sign_open_key(const char *path, int private, char *err, size_t errlen)
+static EVP_PKEY *
+sign_pem_read(const char *pem, size_t len, int private)
 {
-	struct stat	 st;
-	FILE		*f;
-	int		 fd;
+	EVP_PKEY	*pkey;
+	BIO		*bio;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
+	if (len > INT_MAX || (bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
 		return NULL;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s': not a regular file", path);
-		close(fd);
-		return NULL;
-	}
-	if (private && (st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "'%s': mode %04o, expected 0600 "
-		    "(private key %s by others)", path,
-		    (unsigned)(st.st_mode & 07777),
-		    (st.st_mode & 044) ? "readable" : "writable");
-		close(fd);
-		return NULL;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		snprintf(err, errlen, "'%s': %s", path, strerror(errno));
-		close(fd);
-	}
-	return f;
+	if (private)
+		pkey = PEM_read_bio_PrivateKey(bio, NULL,
+		    sign_no_passphrase_cb, NULL);
+	else
+		pkey = PEM_read_bio_PUBKEY(bio, NULL, sign_no_passphrase_cb,
+		    NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	return pkey;
 }
 
-static struct sign_key *
-sign_key_load(const char *path, int private, char *err, size_t errlen)
+struct sign_key *
+sign_key_from_pem(const char *pem, size_t len, int private,
+    const char *name, char *err, size_t errlen)
 {
 	struct sign_key	*k;
 	EVP_PKEY	*pkey;
-	FILE		*f;
 	const char	*what = private ? "private" : "public";
 
-	if ((f = sign_open_key(path, private, err, errlen)) == NULL)
-		return NULL;
-	if (private)
-		pkey = PEM_read_PrivateKey(f, NULL, sign_no_passphrase_cb, NULL);
-	else
-		pkey = PEM_read_PUBKEY(f, NULL, sign_no_passphrase_cb, NULL);
-	fclose(f);
-	ERR_clear_error();
-	if (pkey == NULL) {
-		snprintf(err, errlen, "'%s': not a PEM %s key", path, what);
+	if ((pkey = sign_pem_read(pem, len, private)) == NULL) {
+		errf(err, errlen, "'%s': not a PEM %s key", name, what);
 		return NULL;
 	}
 	if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
-		snprintf(err, errlen, "'%s': not an Ed25519 %s key", path, what);
+		errf(err, errlen, "'%s': not an Ed25519 %s key", name, what);
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}
 	if ((k = sign_key_wrap(pkey, private)) == NULL)
-		snprintf(err, errlen, "'%s': cannot use key", path);
+		errf(err, errlen, "'%s': cannot use key", name);
 	return k;
 }
 
-struct sign_key *
-sign_key_load_private(const char *path, char *err, size_t errlen)
+/* A private key's PEM lives in OpenSSL's secure heap while it is built. */
+char *
+sign_key_to_pem(const struct sign_key *k, int private, size_t *len)
 {
-	return sign_key_load(path, 1, err, errlen);
-}
+	BIO	*bio;
+	char	*p, *out = NULL;
+	long	 n;
+	int	 ok;
 
-struct sign_key *
-sign_key_load_public(const char *path, char *err, size_t errlen)
-{
-	return sign_key_load(path, 0, err, errlen);
-}
-
-/* Writes k as PEM to a file opened with flags; removes it on failure. */
-static int
-sign_key_write(const struct sign_key *k, int private, const char *path,
-    int flags, mode_t mode, char *err, size_t errlen)
-{
-	FILE	*f;
-	int	 fd, ok;
-
-	if ((fd = open(path, flags | O_WRONLY | O_CREAT | O_CLOEXEC,
-	    mode)) == -1) {
-		if (errno == EEXIST)
-			snprintf(err, errlen, "'%s' exists; not overwriting "
-			    "a key", path);
-		else
-			snprintf(err, errlen, "cannot create '%s': %s", path,
-			    strerror(errno));
-		return -1;
-	}
-	if ((f = fdopen(fd, "w")) == NULL) {
-		snprintf(err, errlen, "'%s': %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
+	if (private && !k->priv)
+		return NULL;
+	if ((bio = BIO_new(private ? BIO_s_secmem() : BIO_s_mem())) == NULL)
+		return NULL;
 	if (private)
-		ok = PEM_write_PrivateKey(f, k->pkey, NULL, NULL, 0, NULL, NULL);
+		ok = PEM_write_bio_PrivateKey(bio, k->pkey, NULL, NULL, 0,
+		    NULL, NULL);
 	else
-		ok = PEM_write_PUBKEY(f, k->pkey);
-	ok = ok == 1 && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0)
-		ok = 0;
+		ok = PEM_write_bio_PUBKEY(bio, k->pkey);
+	if (ok == 1 && (n = BIO_get_mem_data(bio, &p)) > 0 &&
+	    (out = malloc((size_t)n)) != NULL) {
+		memcpy(out, p, (size_t)n);
+		*len = (size_t)n;
+	}
+	BIO_free(bio);
 	ERR_clear_error();
-	if (!ok) {
-		snprintf(err, errlen, "cannot write '%s'", path);
-		unlink(path);
-		return -1;
-	}
-	return 0;
+	return out;
 }
 
-int
-sign_key_save_private(const struct sign_key *k, const char *path, char *err,
-    size_t errlen)
+void
+sign_pem_free(char *pem, size_t len)
 {
-	if (!k->priv) {
-		snprintf(err, errlen, "'%s': no private key to save", path);
-		return -1;
-	}
-	return sign_key_write(k, 1, path, O_EXCL, 0600, err, errlen);
-}
-
-int
-sign_key_save_public(const struct sign_key *k, const char *path, char *err,
-    size_t errlen)
-{
-	return sign_key_write(k, 0, path, O_TRUNC, 0644, err, errlen);
+	if (pem == NULL)
+		return;
+	explicit_bzero(pem, len);
+	free(pem);
 }
 
 int

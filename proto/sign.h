@@ -24,18 +24,18 @@ struct sign_key	*sign_key_from_public(const uint8_t pub[SIGN_PUB_LEN]);
 void		 sign_key_free(struct sign_key *);	/* NULL is a no-op */
 
 /*
- * PEM files. load_private refuses a file readable or writable by group or
- * others ("mode 0644, expected 0600"); save_private creates it 0600 and
- * refuses to overwrite. 0 on success, -1 with a reason in err.
+ * PEM text in memory (the files are the programs' business: keyfile.c).
+ * from_pem reads a private (PKCS#8) or public key from len bytes; name
+ * (a path) prefixes its messages: "'NAME': not a PEM private key".
+ * to_pem gives a malloc'd PEM text and its length, NULL when out of
+ * memory or asked for the private half of a public key; free it with
+ * sign_pem_free, which wipes it first.
  */
-struct sign_key	*sign_key_load_private(const char *path, char *err,
-		    size_t errlen);
-struct sign_key	*sign_key_load_public(const char *path, char *err,
-		    size_t errlen);
-int		 sign_key_save_private(const struct sign_key *, const char *path,
-		    char *err, size_t errlen);
-int		 sign_key_save_public(const struct sign_key *, const char *path,
-		    char *err, size_t errlen);
+struct sign_key	*sign_key_from_pem(const char *pem, size_t len, int private,
+		    const char *name, char *err, size_t errlen);
+char		*sign_key_to_pem(const struct sign_key *, int private,
+		    size_t *len);
+void		 sign_pem_free(char *pem, size_t len);
 
 int		 sign_key_is_private(const struct sign_key *);
 /* Pointers into the key; valid as long as the key. */

@@ -21,6 +21,7 @@
 
 #include <cbor.h>
 
+#include "errf.h"
 #include "utf8.h"
 #include "wire.h"
 
@@ -105,8 +106,6 @@ struct wire_out {
 	size_t		 left;
 };
 
-static void	 wire_err(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static void	*arena_alloc(struct wire_arena *, size_t);
 static void	*arena_grow(struct wire_arena *, size_t);
 static const uint8_t *arena_copy(struct wire_arena *, const void *, size_t);
@@ -169,18 +168,6 @@ static const char *wire_key_names[WK_MAX] = {
 	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size",
 	[WK_MATCH] = "match", [WK_HOST] = "host"
 };
-
-static void
-wire_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The arena. */
 
@@ -666,7 +653,7 @@ scan_head(struct scan *s, uint8_t *major, uint64_t *arg)
 	uint8_t	info;
 
 	if (s->pos >= s->len) {
-		wire_err(s->err, s->errlen, "truncated at offset %zu", at);
+		errf(s->err, s->errlen, "truncated at offset %zu", at);
 		return -1;
 	}
 	*major = s->buf[s->pos] >> 5;
@@ -676,18 +663,18 @@ scan_head(struct scan *s, uint8_t *major, uint64_t *arg)
 		return 0;
 	}
 	if (info == 31) {
-		wire_err(s->err, s->errlen, "indefinite length at offset %zu",
+		errf(s->err, s->errlen, "indefinite length at offset %zu",
 		    at);
 		return -1;
 	}
 	if (info > 27) {
-		wire_err(s->err, s->errlen,
+		errf(s->err, s->errlen,
 		    "reserved additional information at offset %zu", at);
 		return -1;
 	}
 	n = (size_t)1 << (info - 24);
 	if (s->len - s->pos < n) {
-		wire_err(s->err, s->errlen, "truncated at offset %zu", at);
+		errf(s->err, s->errlen, "truncated at offset %zu", at);
 		return -1;
 	}
 	for (*arg = 0, i = 0; i < n; i++)
@@ -708,19 +695,19 @@ scan_entry(struct scan *s, struct scan_frame *st, int *sp)
 	is_key = f->is_map && f->left % 2 == 0;
 	f->left--;
 	if (++s->items > WIRE_MAX_ITEMS) {
-		wire_err(s->err, s->errlen, "more than %u items in a message",
+		errf(s->err, s->errlen, "more than %u items in a message",
 		    WIRE_MAX_ITEMS);
 		return -1;
 	}
 	if (scan_head(s, &major, &arg) == -1)
 		return -1;
 	if (major == 6) {
-		wire_err(s->err, s->errlen, "tag at offset %zu not allowed",
+		errf(s->err, s->errlen, "tag at offset %zu not allowed",
 		    at);
 		return -1;
 	}
 	if (major == 7) {
-		wire_err(s->err, s->errlen,
+		errf(s->err, s->errlen,
 		    "float or simple value at offset %zu not allowed", at);
 		return -1;
 	}
@@ -734,17 +721,17 @@ scan_key(struct scan *s, struct scan_frame *f, uint8_t major, uint64_t arg,
     size_t at)
 {
 	if (major != 0) {
-		wire_err(s->err, s->errlen, "key at offset %zu is not an "
+		errf(s->err, s->errlen, "key at offset %zu is not an "
 		    "unsigned integer", at);
 		return -1;
 	}
 	if (arg >= WK_MAX) {
-		wire_err(s->err, s->errlen, "key %llu out of range",
+		errf(s->err, s->errlen, "key %llu out of range",
 		    (unsigned long long)arg);
 		return -1;
 	}
 	if (f->seen & WK_BIT(arg)) {
-		wire_err(s->err, s->errlen, "duplicate key %llu (%s)",
+		errf(s->err, s->errlen, "duplicate key %llu (%s)",
 		    (unsigned long long)arg, wire_key_names[arg]);
 		return -1;
 	}
@@ -761,7 +748,7 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 
 	if (!f->is_map) {
 		if (major != 5) {
-			wire_err(s->err, s->errlen, "list item at offset %zu "
+			errf(s->err, s->errlen, "list item at offset %zu "
 			    "is not a map", at);
 			return -1;
 		}
@@ -774,7 +761,7 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 	case 2:
 	case 3:
 		if (arg > s->len - s->pos) {
-			wire_err(s->err, s->errlen, "string of %llu bytes "
+			errf(s->err, s->errlen, "string of %llu bytes "
 			    "exceeds the buffer", (unsigned long long)arg);
 			return -1;
 		}
@@ -785,13 +772,13 @@ scan_value(struct scan *s, struct scan_frame *st, int *sp, uint8_t major,
 		return 0;
 	case 4:
 		if (f->depth >= WIRE_MAX_DEPTH) {
-			wire_err(s->err, s->errlen, "nesting deeper than %d",
+			errf(s->err, s->errlen, "nesting deeper than %d",
 			    WIRE_MAX_DEPTH);
 			return -1;
 		}
 		return scan_push(s, st, sp, 0, arg, f->depth + 1);
 	default:
-		wire_err(s->err, s->errlen, "map as a value at offset %zu not "
+		errf(s->err, s->errlen, "map as a value at offset %zu not "
 		    "allowed outside a list", at);
 		return -1;
 	}
@@ -833,13 +820,13 @@ scan_push(struct scan *s, struct scan_frame *st, int *sp, int is_map,
 	size_t	left = s->len - s->pos;
 
 	if (n > (is_map ? left / 2 : left)) {
-		wire_err(s->err, s->errlen, "%s of %llu %s exceeds the buffer",
+		errf(s->err, s->errlen, "%s of %llu %s exceeds the buffer",
 		    is_map ? "map" : "list", (unsigned long long)n,
 		    is_map ? "pairs" : "items");
 		return -1;
 	}
 	if (*sp >= SCAN_STACK) {
-		wire_err(s->err, s->errlen, "nesting deeper than %d",
+		errf(s->err, s->errlen, "nesting deeper than %d",
 		    WIRE_MAX_DEPTH);
 		return -1;
 	}
@@ -871,7 +858,7 @@ wire_scan(struct scan *s)
 	if (scan_head(s, &major, &arg) == -1)
 		return -1;
 	if (major != 5) {
-		wire_err(s->err, s->errlen, "message is not a map");
+		errf(s->err, s->errlen, "message is not a map");
 		return -1;
 	}
 	s->items = 1;
@@ -884,12 +871,12 @@ wire_scan(struct scan *s)
 			return -1;
 	}
 	if (s->pos != s->len) {
-		wire_err(s->err, s->errlen, "%zu trailing bytes after the "
+		errf(s->err, s->errlen, "%zu trailing bytes after the "
 		    "message", s->len - s->pos);
 		return -1;
 	}
 	if (s->bad_text != 0) {
-		wire_err(s->err, s->errlen, "invalid UTF-8 at offset %zu",
+		errf(s->err, s->errlen, "invalid UTF-8 at offset %zu",
 		    s->bad_text - 1);
 		return -1;
 	}
@@ -986,7 +973,7 @@ wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	uint8_t		 major;
 
 	if (buf == NULL || len == 0) {
-		wire_err(err, errlen, "empty message");
+		errf(err, errlen, "empty message");
 		return NULL;
 	}
 	if (wire_scan(&s) == -1)
@@ -998,19 +985,19 @@ wire_decode(const uint8_t *buf, size_t len, char *err, size_t errlen)
 	    build_map(&s, m->arena, m, v) == -1)
 		goto nomem;
 	if (!wire_has(m, WK_TYPE) || !wire_has(m, WK_ID)) {
-		wire_err(err, errlen, "missing %s",
+		errf(err, errlen, "missing %s",
 		    wire_has(m, WK_TYPE) ? "ID" : "TYPE");
 		goto fail;
 	}
 	if (wire_get_uint(m, WK_TYPE, &v) == -1 ||
 	    wire_get_uint(m, WK_ID, &v) == -1) {
-		wire_err(err, errlen, "%s is not an unsigned integer",
+		errf(err, errlen, "%s is not an unsigned integer",
 		    wire_get_uint(m, WK_TYPE, &v) == -1 ? "TYPE" : "ID");
 		goto fail;
 	}
 	return m;
 nomem:
-	wire_err(err, errlen, "out of memory");
+	errf(err, errlen, "out of memory");
 fail:
 	wire_msg_free(m);
 	return NULL;
@@ -1126,7 +1113,7 @@ wire_check_keys(const struct wire_msg *m, uint64_t allowed, char *err,
 	if ((extra = m->mask & ~allowed) == 0)
 		return 0;
 	k = __builtin_ctzll(extra);
-	wire_err(err, errlen, "unexpected field %d (%s)", k,
+	errf(err, errlen, "unexpected field %d (%s)", k,
 	    wire_key_names[k]);
 	return -1;
 }

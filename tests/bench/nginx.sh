@@ -43,13 +43,6 @@ anon() { awk '/^RssAnon/ { s += $2 } END { print s }' "$@"; }	# KiB, no mapped s
 for t in nginx wrk curl mdb_stat; do
 	command -v $t >/dev/null || { echo "bench: $t is missing (make deps)"; exit 1; }
 done
-cc -O2 -o "$B/idle" tests/bench/idle.c -lssl -lcrypto || exit 1
-cc -O2 -std=c11 -D_GNU_SOURCE -Iproto -o "$B/lmdbget" tests/bench/lmdbget.c \
-    "$B/libskkproto.a" $(pkg-config --libs lmdb libcbor openssl) || exit 1
-cc -O2 -std=c11 -D_GNU_SOURCE -Iproto -Iclient -o "$B/protolat" \
-    tests/bench/protolat.c "$B/client/net.o" "$B/client/skkconf.o" \
-    "$B/libskkproto.a" $(pkg-config --libs libcbor openssl) || exit 1
-cc -O2 -shared -fPIC -o "$B/fullhs.so" tests/bench/fullhs.c -ldl || exit 1
 
 # (1) An instance with ROWS certificates, one worker, limits out of the way.
 inst_init bench --issuer "LSP Bench" || { echo "skkd init failed"; exit 1; }
@@ -163,7 +156,7 @@ echo "TLS session resumption"
 res_a=$(resumed "$hport"); res_p=$(resumed "$(cat "$T/bench.port")")
 res_b=$(resumed "$nport")
 WRK_PRELOAD=""; wrk_res=$(wrk_reused)
-WRK_PRELOAD="$B/fullhs.so"; wrk_full=$(wrk_reused)
+WRK_PRELOAD="$B/tests/fullhs.so"; wrk_full=$(wrk_reused)
 WRK_PRELOAD=""
 echo "  HTTPS $res_a, companion $res_p, nginx $res_b; wrk Connection: close resumed $wrk_res, with fullhs.so $wrk_full"
 
@@ -218,7 +211,7 @@ ab ka
 echo "new connections (resumed TLS sessions): Connection: close, A B x3"
 ab nc -H 'Connection: close'
 echo "new connections (full handshakes): Connection: close, fullhs.so, A B x3"
-WRK_PRELOAD="$B/fullhs.so"
+WRK_PRELOAD="$B/tests/fullhs.so"
 ab fh -H 'Connection: close'
 WRK_PRELOAD=""
 
@@ -230,11 +223,11 @@ t0=$(now)
 sk bench verify --csv "$T/crew.csv" --out "$T/verdicts.csv" 2>"$T/verify.err" ||
     { cat "$T/verify.err"; exit 1; }
 proto_rate=$(rate "$ROWS" "$t0" "$(now)")
-lmdb_rate=$("$B/lmdbget" "$T/bench/db" "$T/numbers" 3 | awk '{ print $2 }')
+lmdb_rate=$("$B/tests/lmdbget" "$T/bench/db" "$T/numbers" 3 | awk '{ print $2 }')
 # One verification per request, each waiting for the previous answer;
 # protolat fails unless every answer is VALID for the number asked.
 echo "companion protocol: one VERIFY at a time over one connection"
-proto_lat=$("$B/protolat" 127.0.0.1 "$(cat "$T/bench.port")" \
+proto_lat=$("$B/tests/protolat" 127.0.0.1 "$(cat "$T/bench.port")" \
     "$T/bench/skk.conf" "$T/numbers" 2000) || { echo "bench: protolat failed"; exit 1; }
 lat_rate=$(echo "$proto_lat" | awk '{ print $9 }')
 
@@ -242,7 +235,7 @@ lat_rate=$(echo "$proto_lat" | awk '{ print $9 }')
 spid=$(eval echo \$pid_bench)
 idle_mem() {	# idle_mem PORT PIDS...: prints "open RSS_KiB"
 	port=$1; shift
-	"$B/idle" 127.0.0.1 "$port" "$IDLE" >"$T/idle.out" &
+	"$B/tests/idle" 127.0.0.1 "$port" "$IDLE" >"$T/idle.out" &
 	ipid=$!
 	while ! grep -q open "$T/idle.out"; do
 		kill -0 $ipid 2>/dev/null || break; sleep 0.5

@@ -11,11 +11,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$top/proto" -o "$T/rogue" \
-    "$top/tests/regress/rogue.c" "$top/proto/wire.c" "$top/proto/utf8.c" \
-    $(pkg-config --cflags --libs libcbor openssl) 2>"$T/cc.err" ||
-    { sed 's/^/# /' "$T/cc.err"; echo "not ok 1 - build rogue"; echo "1..1"; exit 1; }
+helper ROGUE rogue
 
 inst_init a || { echo "not ok 1 - skkd init"; exit 1; }
 inst_start a || { echo "not ok 1 - skkd starts"; exit 1; }
@@ -104,7 +100,7 @@ RP=$(free_port)
 sed "s/^server = .*/server = 127.0.0.1:$RP/" "$T/a/skk.conf" >"$T/a/rogue.conf"
 grep -q "127.0.0.1:$RP" "$T/a/rogue.conf" || fail "rogue.conf points at the rogue"
 mkdir -m 700 "$T/deep" "$T/deep/cards"
-"$T/rogue" "$RP" "$T/a/tls/server.crt" "$T/a/tls/server.key" "../escaped" \
+"$ROGUE" "$RP" "$T/a/tls/server.crt" "$T/a/tls/server.key" "../escaped" \
     >"$T/rogue.out" 2>&1 &
 rpid=$!; pids="$pids $rpid"
 i=0; while [ $i -lt 50 ] && ! grep -q listening "$T/rogue.out"; do sleep 0.1; i=$((i + 1)); done

@@ -22,10 +22,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build_rawframe
-${CC:-cc} -O2 -o "$T/slowpoke" "$top/tests/stress/slowpoke.c" -lssl -lcrypto ||
-    { echo "not ok 1 - build slowpoke"; echo "1..1"; exit 1; }
+helper RAWFRAME rawframe
+helper SLOWPOKE slowpoke
 ulimit -n 4096 2>/dev/null
 
 ATT=127.0.0.2
@@ -60,9 +58,9 @@ sp_ready() {
 }
 
 # 1. Twenty bare sockets per port from one address.
-"$T/slowpoke" -b $ATT -t 8 tcp 127.0.0.1 "$P" 20 >"$T/fl_c" 2>&1 &
+"$SLOWPOKE" -b $ATT -t 8 tcp 127.0.0.1 "$P" 20 >"$T/fl_c" 2>&1 &
 fl_c=$!
-"$T/slowpoke" -b $ATT -t 8 tcp 127.0.0.1 "$H" 20 >"$T/fl_h" 2>&1 &
+"$SLOWPOKE" -b $ATT -t 8 tcp 127.0.0.1 "$H" 20 >"$T/fl_h" 2>&1 &
 fl_h=$!
 pids="$pids $fl_c $fl_h"
 sp_ready "$T/fl_c" "$T/fl_h"
@@ -99,7 +97,7 @@ done
 
 # 2. Handshakes that never say HELLO: closed after hello_timeout.
 sleep 0.5
-"$T/slowpoke" -b $ATT -t 10 idle 127.0.0.1 "$P" 4 >"$T/idle" 2>&1
+"$SLOWPOKE" -b $ATT -t 10 idle 127.0.0.1 "$P" 4 >"$T/idle" 2>&1
 set -- $(sp_line "$T/idle")
 echo "# silent after the handshake: $*"
 # MODE opened N failed F closed C open O min S median S max S
@@ -138,18 +136,18 @@ NB=$(json_field number)
 URL=$(json_field url)
 [ -n "$NB" ] && [ -n "$URL" ] && pass "a certificate and its QR text" ||
     fail "a certificate and its QR text"
-"$T/rawframe" "$PB" "$CAB" "$NB" len:00016000 read >"$T/out" 2>"$T/err"
+"$RAWFRAME" "$PB" "$CAB" "$NB" len:00016000 read >"$T/out" 2>"$T/err"
 sed -n 2p "$T/out" | grep -qx "0 error too_big frame length 90112 refused (limit 65536 bytes without a client certificate)" &&
     pass "anonymous 90,112-byte frame: too_big at the header, naming the limit" ||
     fail "anonymous 90,112-byte frame: too_big at the header ($(sed -n 2p "$T/out"))"
 sed -n 3p "$T/out" | grep -qx closed && pass "and the connection closes" ||
     fail "and the connection closes ($(sed -n 3p "$T/out"))"
-"$T/rawframe" -c "$T/b/tls/admin.crt" -k "$T/b/tls/admin.key" "$PB" "$CAB" \
+"$RAWFRAME" -c "$T/b/tls/admin.crt" -k "$T/b/tls/admin.key" "$PB" "$CAB" \
     "$NB" verify:3000 >"$T/out" 2>"$T/err"
 sed -n 2p "$T/out" | grep -qx "2 verify items=3000 verdict=0" &&
     pass "an admin's ~90 KB frame of 3,000 numbers is served" ||
     fail "an admin's ~90 KB frame of 3,000 numbers is served ($(sed -n 2p "$T/out"))"
-"$T/rawframe" "$PB" "$CAB" "$NB" verify:1 >"$T/out" 2>"$T/err"
+"$RAWFRAME" "$PB" "$CAB" "$NB" verify:1 >"$T/out" 2>"$T/err"
 sed -n 2p "$T/out" | grep -qx "2 verify items=1 verdict=0" &&
     pass "an anonymous small frame is served" ||
     fail "an anonymous small frame is served ($(sed -n 2p "$T/out"))"
@@ -162,7 +160,7 @@ if grep -q __asan_init "$SKKD"; then
 else
 	r0=$(rss)
 	for i in $(seq 12); do
-		"$T/rawframe" -c "$T/b/tls/admin.crt" -k "$T/b/tls/admin.key" \
+		"$RAWFRAME" -c "$T/b/tls/admin.crt" -k "$T/b/tls/admin.key" \
 		    "$PB" "$CAB" "$NB" part:7fffff hold:5 >/dev/null 2>&1 &
 		eval "big$i=$!"
 	done
@@ -179,7 +177,7 @@ else
 	    fail "RSS returns after they close ($((r0 / 1024)) -> $((r1 / 1024)) -> $((r2 / 1024)) MiB)"
 	r0=$(rss)
 	for i in $(seq 12); do
-		"$T/rawframe" "$PB" "$CAB" "$NB" part:7fffff hold:3 >/dev/null 2>&1 &
+		"$RAWFRAME" "$PB" "$CAB" "$NB" part:7fffff hold:3 >/dev/null 2>&1 &
 		eval "big$i=$!"
 	done
 	sleep 2

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyfile.h"
 #include "qrpay.h"
 #include "sign.h"
 
@@ -30,7 +31,7 @@ main(int argc, char *argv[])
 		    "JENJANG IAT EXP\n");
 		return 64;
 	}
-	if ((k = sign_key_load_private(argv[1], err, sizeof(err))) == NULL) {
+	if ((k = keyfile_load_private(argv[1], err, sizeof(err))) == NULL) {
 		fprintf(stderr, "forge: %s\n", err);
 		return 66;
 	}

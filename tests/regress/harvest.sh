@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build_rawframe
+helper RAWFRAME rawframe
 
 inst_init h --issuer "LSP Uji Panen" || { echo "not ok 1 - skkd init"; exit 1; }
 inst_start h || { echo "not ok 1 - skkd starts"; exit 1; }
@@ -68,7 +68,7 @@ out_has "a reader certificate lifts this limit" "the refusal names the way out"
     fail "skk split by the anonymous cap: two batches of 100 answered ($answered)"
 
 # One frame of 360 items: over the anonymous cap, whatever the rate.
-"$T/rawframe" "$P" "$CA" "$N1" verify:360 >"$T/out" 2>"$T/err"
+"$RAWFRAME" "$P" "$CA" "$N1" verify:360 >"$T/out" 2>"$T/err"
 grep -q "^2 error too_big verify: 360 items, but anonymous callers may send at most 100 per request (anonymous_max_batch); a reader certificate lifts this limit" "$T/out" &&
     pass "an anonymous batch of 360 is refused naming the cap of 100" ||
     fail "an anonymous batch of 360 is refused naming the cap of 100 ($(sed -n 2p "$T/out"))"

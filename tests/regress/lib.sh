@@ -107,16 +107,15 @@ json_field() {
 	sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" "$T/out" | head -n 1
 }
 
-# build_rawframe: $T/rawframe (tests/regress/rawframe.c), or "not ok" and
-# exit. Built from source, not against the build's libskkproto.a, which
-# a sanitizer build compiles with flags this link would lack.
-build_rawframe() {
-	_top=$(cd "$(dirname "$0")/../.." && pwd)
-	${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -I"$_top/proto" -o "$T/rawframe" \
-	    "$_top/tests/regress/rawframe.c" "$_top/proto/wire.c" \
-	    "$_top/proto/utf8.c" $(pkg-config --cflags --libs libcbor openssl) \
-	    2>"$T/cc.err" && return 0
-	sed 's/^/# /' "$T/cc.err"
-	echo "not ok 1 - build rawframe"; echo "1..1"
-	exit 1
+# helper VAR NAME: sets VAR to the helper program NAME (tests/regress/*.c,
+# tests/stress/*.c) that make builds beside the unit tests, $B/tests/NAME
+# next to $SKKD, with the same flags and sanitizers; or "not ok" and exit.
+helper() {
+	_h=${HELPERS:-$(dirname "$SKKD")/tests}/$2
+	if [ ! -f "$_h" ]; then
+		echo "not ok 1 - helper $2 missing ($_h: make helpers)"
+		echo "1..1"
+		exit 1
+	fi
+	eval "$1=\$_h"
 }

@@ -13,7 +13,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # Built from source, not against the build's libskkproto.a, which a
 # sanitizer build compiles with flags this link would lack.
-build_rawframe
+helper RAWFRAME rawframe
 
 NIK=3515014107900003
 inst_init a || { echo "not ok 1 - skkd init"; exit 1; }
@@ -36,7 +36,7 @@ line() {
 	[ "$got" = "$2" ] && pass "$3" || fail "$3 ('$got')"
 }
 
-"$T/rawframe" "$P" "$CA" "$N" verify:50 verify:51 verify:1 >"$T/out" 2>"$T/err"
+"$RAWFRAME" "$P" "$CA" "$N" verify:50 verify:51 verify:1 >"$T/out" 2>"$T/err"
 line 1 "1 hello role=anyone" "verify without a client certificate: hello"
 line 2 "2 verify items=50 verdict=0" "verify of max_batch (50) items: 50 answers, VALID"
 line 3 "3 error too_big verify: 51 items (1-50 allowed)" \
@@ -45,7 +45,7 @@ line 4 "4 verify items=1 verdict=0" "the same connection then answers a verify"
 
 # A RENEW whose RECORD is text: the answer names the field (it was
 # uninitialised stack bytes), and the connection goes on.
-"$T/rawframe" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
+"$RAWFRAME" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
     renew-text renew-text verify:1 >"$T/out" 2>"$T/err"
 line 2 "2 error invalid renew: record: not a byte string" \
     "a RENEW with a text RECORD: ERROR invalid naming the record"
@@ -54,7 +54,7 @@ line 3 "3 error invalid renew: record: not a byte string" \
 line 4 "4 verify items=1 verdict=0" "the connection then answers a verify"
 
 before=$(certs)
-"$T/rawframe" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
+"$RAWFRAME" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
     issue:51 issue:50 verify:1 >"$T/out" 2>"$T/err"
 line 1 "1 hello role=admin" "issue as admin: hello"
 line 2 "2 error too_big issue: 51 items (1-50 allowed)" \
@@ -71,7 +71,7 @@ line 4 "4 verify items=1 verdict=0" "the same connection then answers a verify"
 peak() { awk '/^VmPeak/ { print $2 }' "/proc/$pid_a/status"; }
 p0=$(peak)
 t0=$(date +%s%N)
-"$T/rawframe" "$P" "$CA" "$N" len:80000000 read >"$T/out" 2>"$T/err"
+"$RAWFRAME" "$P" "$CA" "$N" len:80000000 read >"$T/out" 2>"$T/err"
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 p1=$(peak)
 line 2 "0 error too_big frame length 2147483648 refused (limit 65536 bytes without a client certificate)" \

@@ -15,9 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -o "$T/memscan" \
-    "$top/tests/regress/memscan.c" 2>"$T/cc.err" ||
-    { sed 's/^/# /' "$T/cc.err"; echo "not ok 1 - build memscan"; echo "1..1"; exit 1; }
+helper MEMSCAN memscan
 
 inst_init a || { echo "not ok 1 - skkd init"; exit 1; }
 inst_start a || { echo "not ok 1 - skkd starts"; exit 1; }
@@ -55,7 +53,7 @@ secret=$(cat "$T/a/keys/nik.secret")
 if grep -qa __asan_init "$SKKD" 2>/dev/null; then
 	echo "ok $((tapn += 1)) - # SKIP NIKs in memory: sanitizer build (shadow and quarantine keep freed bytes)"
 else
-	"$T/memscan" "$PID" "$NIK1" "$NIK2" "$NIK3" "hex:$(le64 $NIK1)" \
+	"$MEMSCAN" "$PID" "$NIK1" "$NIK2" "$NIK3" "hex:$(le64 $NIK1)" \
 	    "hex:$(printf '%016x' $NIK1)" "hex:$(u16 $NIK1)" "hex:$secret" \
 	    >"$T/out" 2>"$T/err"
 	pages=$(sed -n 's/^pages //p' "$T/out")

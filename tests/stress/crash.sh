@@ -24,9 +24,7 @@ CONTROL_KILLS=${CONTROL_KILLS:-3}
 # The shim comes before a sanitizer runtime in the link order.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-${CC:-cc} -shared -fPIC -O2 -o "$T/powercut.so" \
-    "$(dirname "$0")/powercut.c" -ldl -lpthread ||
-    { echo "not ok 1 - build powercut.so"; exit 1; }
+helper POWERCUT powercut.so
 
 # client NAME C: issues until $T/NAME.stop exists; numbers to NAME.ack.C
 client() {
@@ -90,7 +88,7 @@ campaign() {
 # inst_start_env NAME [VAR=VALUE...]: inst_start under the shim.
 inst_start_env() {
 	n=$1; shift
-	export LD_PRELOAD="$T/powercut.so"
+	export LD_PRELOAD="$POWERCUT"
 	for a in "$@"; do export "$a"; done
 	inst_start "$n"; r=$?
 	unset LD_PRELOAD

@@ -129,9 +129,9 @@ pass "skkd starts with 256 descriptors"
 H=$(cat "$T/f.hport"); P=$(cat "$T/f.port")
 fd0=$(nfds "$pid_f")
 
-"$T/slowpoke" -t 60 tcp 127.0.0.1 "$H" 256 >"$T/flood_h" 2>&1 &
+"$SLOWPOKE" -t 60 tcp 127.0.0.1 "$H" 256 >"$T/flood_h" 2>&1 &
 fl_h=$!
-"$T/slowpoke" -t 60 tcp 127.0.0.1 "$P" 256 >"$T/flood_c" 2>&1 &
+"$SLOWPOKE" -t 60 tcp 127.0.0.1 "$P" 256 >"$T/flood_c" 2>&1 &
 fl_c=$!
 pids="$pids $fl_h $fl_c"
 for i in $(seq 100); do

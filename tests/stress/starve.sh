@@ -23,11 +23,9 @@
 
 SECS=${STARVE_SECONDS:-20}
 ATT=127.0.0.2
-top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v wrk >/dev/null || { echo "not ok 1 - wrk is missing (make deps)"; exit 1; }
-${CC:-cc} -O2 -o "$T/slowpoke" "$top/tests/stress/slowpoke.c" -lssl -lcrypto ||
-    { echo "not ok 1 - build slowpoke"; exit 1; }
-build_rawframe
+helper SLOWPOKE slowpoke
+helper RAWFRAME rawframe
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # wrk_parse FILE: "requests/s p50 p99 non2xx errors" (ms), from wrk --latency.
@@ -65,9 +63,9 @@ $(wrk_parse "$T/wrk0")
 EOF
 echo "# page from 127.0.0.1, no flood (10 s): $r0 req/s, p50 $p50_0 ms, p99 $p99_0 ms"
 
-"$T/slowpoke" -b $ATT -t $((SECS + 30)) tcp 127.0.0.1 "$P" 4000 >"$T/fl_c" 2>&1 &
+"$SLOWPOKE" -b $ATT -t $((SECS + 30)) tcp 127.0.0.1 "$P" 4000 >"$T/fl_c" 2>&1 &
 fl_c=$!
-"$T/slowpoke" -b $ATT -t $((SECS + 30)) tcp 127.0.0.1 "$H" 4000 >"$T/fl_h" 2>&1 &
+"$SLOWPOKE" -b $ATT -t $((SECS + 30)) tcp 127.0.0.1 "$H" 4000 >"$T/fl_h" 2>&1 &
 fl_h=$!
 pids="$pids $fl_c $fl_h"
 for i in $(seq 300); do
@@ -126,7 +124,7 @@ echo "# /healthz, no load (10 s): $r2 req/s, p50 $p50_2 ms, p99 $p99_2 ms"
 qrload() {
 	name=$1; shift
 	for i in 1 2 3 4; do
-		"$T/rawframe" "$@" "$P" "$CA" "$url" "$step" "for:$SECS" \
+		"$RAWFRAME" "$@" "$P" "$CA" "$url" "$step" "for:$SECS" \
 		    >"$T/$name.$i" 2>&1 &
 		eval "ql$i=$!"
 	done

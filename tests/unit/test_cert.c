@@ -31,7 +31,7 @@ day_of(const char *s)
 	return d;
 }
 
-/* A complete, valid record: the DESIGN.md §2 example. */
+/* A complete, valid record: a Bulldozer operator at jenjang 3. */
 static void
 cert_sample(struct cert *c)
 {
@@ -744,6 +744,53 @@ test_number_helpers(void **state)
 	assert_int_equal(cert_number_seq(""), -1);
 }
 
+/* Every way a number reaches us, and what stays an error. */
+static void
+test_normalize_number(void **state)
+{
+	static const char *const ok[] = {
+		"42101 8342 3 00000123 2025",
+		"  42101  8342\t3 00000123 2025 \n",
+		"4210183423000001232025",
+		"42101-8342-3-00000123-2025",
+		"42101.8342.3.00000123.2025",
+		"42101 - 8342 - 3 - 00000123 - 2025",
+		"421018342 3 000001232025",
+		" 4210183423000001232025\r\n",
+	};
+	static const char *const bad[] = {
+		"42101 8342 3 0000123 2025",
+		"42101 8342 3 00000123 2025 7",
+		"4210a 8342 3 00000123 2025",
+		"4210 18342 3 00000123 2025",
+		"-42101 8342 3 00000123 2025",
+		"42101 8342 3 00000123 2025-",
+		"42101_8342_3_00000123_2025",
+		"42101834230000012320251",
+		"",
+		"   ",
+	};
+	char	out[64];
+	size_t	i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(cert_normalize_number(ok[i], out,
+		    sizeof(out)), 0);
+		assert_string_equal(out, "42101 8342 3 00000123 2025");
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(cert_normalize_number(bad[i], out,
+		    sizeof(out)), -1);
+	/* A bad number comes back trimmed, for the caller's message. */
+	assert_int_equal(cert_normalize_number(" 42101 8342 3 0000123 2025 ",
+	    out, sizeof(out)), -1);
+	assert_string_equal(out, "42101 8342 3 0000123 2025");
+	/* A short buffer truncates, never overruns. */
+	assert_int_equal(cert_normalize_number("4210183423000001232025", out,
+	    8), 0);
+	assert_string_equal(out, "42101 8");
+}
+
 int
 main(void)
 {
@@ -769,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_job_table),
 		cmocka_unit_test(test_fill_job),
 		cmocka_unit_test(test_number_helpers),
+		cmocka_unit_test(test_normalize_number),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

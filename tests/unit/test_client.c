@@ -247,44 +247,6 @@ test_join_numbers(void **state)
 	cmd_argv_free(NULL);
 }
 
-static void
-test_normalize_number(void **state)
-{
-	char	out[64];
-
-	assert_int_equal(cmd_normalize_number(NUM, out, sizeof out), 0);
-	assert_string_equal(out, NUM);
-	assert_int_equal(cmd_normalize_number("  42101  8342\t3 00000123 "
-	    "2025 \n", out, sizeof out), 0);
-	assert_string_equal(out, NUM);
-	assert_int_equal(cmd_normalize_number("421018342300000123" "2025",
-	    out, sizeof out), 0);
-	assert_string_equal(out, NUM);
-	assert_int_equal(cmd_normalize_number(" 42101 8342 3 0000123 2025 ",
-	    out, sizeof out), -1);
-	assert_string_equal(out, "42101 8342 3 0000123 2025");
-	assert_int_equal(cmd_normalize_number("42101 8342 3 00000123 2025 7",
-	    out, sizeof out), -1);
-	assert_int_equal(cmd_normalize_number("4210a 8342 3 00000123 2025",
-	    out, sizeof out), -1);
-	assert_int_equal(cmd_normalize_number("", out, sizeof out), -1);
-}
-
-static void
-test_is_qr(void **state)
-{
-	assert_true(cmd_is_qr("HTTPS://LOCALHOST:8443/V/2KCE3IQBE4"));
-	assert_true(cmd_is_qr("https://x/v/abc"));
-	assert_true(cmd_is_qr("Http://x/V/abc"));
-	assert_true(cmd_is_qr("2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3"));
-	assert_true(cmd_is_qr("2kce3iqbe4ceq3hvxtzddewx62qfqr5daqnhi4a3aa"));
-	assert_false(cmd_is_qr("2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A"));
-	assert_false(cmd_is_qr("2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3 1"));
-	assert_false(cmd_is_qr(NUM));
-	assert_false(cmd_is_qr("ftp://x/V/ABC"));
-	assert_false(cmd_is_qr("-"));
-}
-
 /* --- output ----------------------------------------------------------- */
 
 static struct wire_msg *
@@ -860,8 +822,6 @@ main(void)
 		cmocka_unit_test(test_conf_load),
 		cmocka_unit_test(test_conf_find),
 		cmocka_unit_test(test_join_numbers),
-		cmocka_unit_test(test_normalize_number),
-		cmocka_unit_test(test_is_qr),
 		cmocka_unit_test(test_output_verify_human),
 		cmocka_unit_test(test_output_verify_json),
 		cmocka_unit_test(test_output_status_and_issue),

@@ -29,6 +29,7 @@
 
 #include "conf.h"
 #include "init.h"
+#include "keyfile.h"
 #include "kv.h"
 #include "pki.h"
 #include "sign.h"
@@ -383,7 +384,7 @@ test_configs(void **state)
 	assert_int_equal(conf_read_secret(c->nik_secret, secret, err,
 	    sizeof(err)), 0);
 
-	k = sign_key_load_private(c->signing_key, err, sizeof(err));
+	k = keyfile_load_private(c->signing_key, err, sizeof(err));
 	if (k == NULL)
 		fail_msg("%s", err);
 	assert_true(sign_key_is_private(k));
@@ -392,7 +393,7 @@ test_configs(void **state)
 	snprintf(want, sizeof(want), "kid %s", kid);
 	assert_non_null(strstr(f->out, want));
 	sign_key_free(k);
-	k = sign_key_load_public(path_of(f, "keys/signing.pub"), err,
+	k = keyfile_load_public(path_of(f, "keys/signing.pub"), err,
 	    sizeof(err));
 	assert_non_null(k);
 	sign_key_free(k);

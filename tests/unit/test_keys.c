@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "keyfile.h"
 #include "keys.h"
 #include "skkd.h"
 
@@ -47,7 +48,7 @@ setup(void **state)
 	    "%s/signing.pem", c->top);
 	k = sign_key_generate();
 	assert_non_null(k);
-	assert_int_equal(sign_key_save_private(k, c->s.conf.signing_key, err,
+	assert_int_equal(keyfile_save_private(k, c->s.conf.signing_key, err,
 	    sizeof(err)), 0);
 	sign_key_free(k);
 	*state = c;

@@ -23,6 +23,7 @@
 
 #include "base32.h"
 #include "cert.h"
+#include "hex.h"
 #include "qrpay.h"
 #include "sign.h"
 
@@ -75,25 +76,10 @@ struct fixture {
 static size_t
 unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t		n = strlen(hex) / 2, i;
-	unsigned int	v;
+	ssize_t	n = hex_decode(hex, strlen(hex), out, max);
 
-	assert_true(n <= max);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-	return n;
-}
-
-static void
-tohex(const uint8_t *p, size_t n, char *out)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", p[i]);
-	out[2 * n] = '\0';
+	assert_true(n >= 0);
+	return (size_t)n;
 }
 
 static void
@@ -280,26 +266,26 @@ test_vector(void **state)
 	char			 hex[1024], url[QRPAY_URL_MAX + 1], det[256];
 	size_t			 len, tlen;
 
-	tohex(sign_key_public(fx->key), SIGN_PUB_LEN, hex);
+	hex_encode(sign_key_public(fx->key), SIGN_PUB_LEN, hex);
 	assert_string_equal(hex, V_PUB);
-	tohex(sign_key_kid(fx->key), SIGN_KID_LEN, hex);
+	hex_encode(sign_key_kid(fx->key), SIGN_KID_LEN, hex);
 	assert_string_equal(hex, V_KID);
 
 	vector_claims(&c);
 	assert_int_equal(qrpay_sign(fx->key, &c, &cose, &len), 0);
-	tohex(cose, len, hex);
+	hex_encode(cose, len, hex);
 	assert_string_equal(hex, V_COSE);
 	/* The pieces sit where §1 says: 18([<<prot>>, {}, <<payload>>, sig]). */
-	tohex(cose + 3, 13, hex);
+	hex_encode(cose + 3, 13, hex);
 	assert_string_equal(hex, V_PROT);
-	tohex(cose + 19, 71, hex);
+	hex_encode(cose + 19, 71, hex);
 	assert_string_equal(hex, V_PAYLOAD);
-	tohex(cose + len - 64, 64, hex);
+	hex_encode(cose + len - 64, 64, hex);
 	assert_string_equal(hex, V_SIG);
 	/* The signature is Ed25519 over the Sig_structure given in §2. */
 	tlen = unhex(V_TBS, tbs, sizeof(tbs));
 	assert_int_equal(sign_data(fx->key, tbs, tlen, sig), 0);
-	tohex(sig, sizeof(sig), hex);
+	hex_encode(sig, sizeof(sig), hex);
 	assert_string_equal(hex, V_SIG);
 
 	assert_int_equal(qrpay_url(V_HOST, cose, len, url, sizeof(url)), 0);
@@ -313,7 +299,7 @@ test_vector(void **state)
 	assert_int_equal(d.jenjang, 3);
 	assert_int_equal(d.iat, V_IAT);
 	assert_int_equal(d.exp, V_EXP);
-	tohex(d.kid, SIGN_KID_LEN, hex);
+	hex_encode(d.kid, SIGN_KID_LEN, hex);
 	assert_string_equal(hex, V_KID);
 
 	/* Decoding without a key gives the same claims. */
@@ -803,7 +789,10 @@ test_from_cert(void **state)
 	free(cert);
 }
 
-/* DESIGN.md §4: 40-character name, 30-character host, QR version <= 12 M. */
+/*
+ * The size budget (PROTOCOL.md §1.5): with a 40-character name and a
+ * 30-character host the URL fits QR version <= 12 at level M.
+ */
 static void
 test_size_budget(void **state)
 {
@@ -866,6 +855,28 @@ test_url_host(void **state)
 	assert_false(qrpay_host_equal("", ""));
 }
 
+/* What the clients send as QR text rather than as a number. */
+static void
+test_is_qr_text(void **state)
+{
+	assert_true(qrpay_is_qr_text("HTTPS://LOCALHOST:8443/V/2KCE3IQBE4"));
+	assert_true(qrpay_is_qr_text("https://x/v/abc"));
+	assert_true(qrpay_is_qr_text("Http://x/V/abc"));
+	assert_true(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3"));
+	assert_true(qrpay_is_qr_text(
+	    "2kce3iqbe4ceq3hvxtzddewx62qfqr5daqnhi4a3aa"));
+	assert_false(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A"));
+	assert_false(qrpay_is_qr_text(
+	    "2KCE3IQBE4CEQ3HVXTZDDEWX62QFQR5DAQNHI4A3 1"));
+	assert_false(qrpay_is_qr_text("42101 8342 3 00000123 2025"));
+	assert_false(qrpay_is_qr_text("4210183423000001232025"));
+	assert_false(qrpay_is_qr_text("ftp://x/V/ABC"));
+	assert_false(qrpay_is_qr_text("-"));
+	assert_false(qrpay_is_qr_text(""));
+}
+
 int
 main(void)
 {
@@ -883,6 +894,7 @@ main(void)
 		cmocka_unit_test(test_from_cert),
 		cmocka_unit_test(test_size_budget),
 		cmocka_unit_test(test_url_host),
+		cmocka_unit_test(test_is_qr_text),
 	};
 
 	return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

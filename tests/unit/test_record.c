@@ -15,46 +15,43 @@
 
 #include <cmocka.h>
 
+#include "hex.h"
 #include "record.h"
 
-static size_t	hex_decode(const char *, uint8_t *, size_t);
-static char	*hex_encode(const uint8_t *, size_t);
+static size_t	unhex(const char *, uint8_t *, size_t);
+static char	*tohex(const uint8_t *, size_t);
 static void	cert_full(struct cert *);
 static void	cert_small(struct cert *);
 static void	event_full(struct cert_event *);
 static void	expect_record_err(const char *, const char *);
 static void	expect_event_err(const char *, const char *);
 
+/* Hex with spaces between the bytes, as the CBOR listings write it. */
 static size_t
-hex_decode(const char *hex, uint8_t *out, size_t max)
+unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t		n = 0;
-	unsigned	b;
+	char	buf[4096];
+	size_t	n = 0;
+	ssize_t	len;
 
-	while (*hex != '\0') {
-		if (*hex == ' ') {
-			hex++;
-			continue;
-		}
-		assert_true(n < max);
-		assert_int_equal(sscanf(hex, "%2x", &b), 1);
-		out[n++] = (uint8_t)b;
-		hex += 2;
+	for (; *hex != '\0'; hex++) {
+		assert_true(n < sizeof(buf));
+		if (*hex != ' ')
+			buf[n++] = *hex;
 	}
-	return n;
+	len = hex_decode(buf, n, out, max);
+	assert_true(len >= 0);
+	return (size_t)len;
 }
 
 static char *
-hex_encode(const uint8_t *p, size_t n)
+tohex(const uint8_t *p, size_t n)
 {
 	char	*s;
-	size_t	 i;
 
 	s = malloc(2 * n + 1);
 	assert_non_null(s);
-	for (i = 0; i < n; i++)
-		snprintf(s + 2 * i, 3, "%02x", p[i]);
-	s[2 * n] = '\0';
+	hex_encode(p, n, s);
 	return s;
 }
 
@@ -144,7 +141,7 @@ expect_record_err(const char *hex, const char *want)
 	char		err[CERT_ERR_MAX] = "";
 	size_t		n;
 
-	n = hex_decode(hex, buf, sizeof(buf));
+	n = unhex(hex, buf, sizeof(buf));
 	memset(&c, 0x5a, sizeof(c));
 	assert_int_equal(record_decode(buf, n, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, want);
@@ -160,7 +157,7 @@ expect_event_err(const char *hex, const char *want)
 	char			err[CERT_ERR_MAX] = "";
 	size_t			n;
 
-	n = hex_decode(hex, buf, sizeof(buf));
+	n = unhex(hex, buf, sizeof(buf));
 	assert_int_equal(event_decode(buf, n, &e, err, sizeof(err)), -1);
 	assert_string_equal(err, want);
 }
@@ -311,7 +308,7 @@ test_known_answer(void **state)
 
 	cert_small(&c);
 	assert_int_equal(record_encode(&c, &b, &n), 0);
-	hex = hex_encode(b, n);
+	hex = tohex(b, n);
 	assert_string_equal(hex, want);
 	free(hex);
 	free(b);
@@ -446,7 +443,7 @@ test_bad_sizes(void **state)
 		uint8_t		buf[512];
 		struct cert	c;
 		char		err[CERT_ERR_MAX];
-		size_t		n = hex_decode(hex, buf, sizeof(buf));
+		size_t		n = unhex(hex, buf, sizeof(buf));
 
 		assert_int_equal(record_decode(buf, n, &c, err, sizeof(err)),
 		    0);
@@ -549,7 +546,7 @@ test_lenient_order(void **state)
 	char		err[CERT_ERR_MAX];
 	size_t		n, m;
 
-	n = hex_decode("a3 0e 03 19 00 00 01 05 7a 00 00 00 01 41", buf,
+	n = unhex("a3 0e 03 19 00 00 01 05 7a 00 00 00 01 41", buf,
 	    sizeof(buf));
 	assert_int_equal(record_decode(buf, n, &c, err, sizeof(err)), 0);
 	assert_int_equal(c.jenjang, 3);
@@ -559,7 +556,7 @@ test_lenient_order(void **state)
 	assert_memory_equal(b, "\xa3\x00\x01\x05\x61\x41\x0e\x03", 8);
 	free(b);
 	/* Explicit empty and zero values equal absent ones. */
-	n = hex_decode("a4 00 01 05 60 0e 00 0f 80", buf, sizeof(buf));
+	n = unhex("a4 00 01 05 60 0e 00 0f 80", buf, sizeof(buf));
 	assert_int_equal(record_decode(buf, n, &c, err, sizeof(err)), 0);
 	assert_int_equal(record_encode(&c, &b, &m), 0);
 	assert_int_equal(m, 3);
@@ -609,7 +606,7 @@ test_event_known_answer(void **state)
 	strcpy(e.actor, "CN=admin");
 	strcpy(e.detail, "L1");
 	assert_int_equal(event_encode(&e, &b, &n), 0);
-	hex = hex_encode(b, n);
+	hex = tohex(b, n);
 	assert_string_equal(hex, "a8" "0001" "011903e8" "021a693ff840"
 	    "03781a" "3432313031203833343220332030303030303132332032303235"
 	    "0403" "0501" "0668" "434e3d61646d696e" "0962" "4c31");

@@ -1,6 +1,6 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * Ed25519 against RFC 8032 §7.1, key ids, PEM files and their modes,
+ * Ed25519 against RFC 8032 §7.1, key ids, PEM text,
  * SHA-256 and HMAC-SHA256 known answers, the keyring.
  */
 
@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "hex.h"
 #include "sign.h"
 
 struct rfc8032_vector {
@@ -49,15 +50,10 @@ static const struct rfc8032_vector rfc8032[] = {
 static size_t
 unhex(const char *hex, uint8_t *out, size_t max)
 {
-	size_t	n = strlen(hex) / 2, i;
-	unsigned int v;
+	ssize_t	n = hex_decode(hex, strlen(hex), out, max);
 
-	assert_true(n <= max);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-	return n;
+	assert_true(n >= 0);
+	return (size_t)n;
 }
 
 static struct sign_key *
@@ -172,140 +168,39 @@ test_sha256_hmac(void **state)
 	}
 }
 
-struct tmpdir {
-	char	path[64];
-};
-
-static int
-tmpdir_setup(void **state)
-{
-	struct tmpdir	*t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	strcpy(t->path, "/tmp/test_sign.XXXXXX");
-	if (mkdtemp(t->path) == NULL) {
-		free(t);
-		return -1;
-	}
-	*state = t;
-	return 0;
-}
-
-static int
-tmpdir_teardown(void **state)
-{
-	struct tmpdir	*t = *state;
-	char		 cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->path);
-	if (system(cmd) != 0)
-		return -1;
-	free(t);
-	return 0;
-}
-
+/* PEM text both ways, and the key a verifier may not save as private. */
 static void
-test_pem_round_trip(void **state)
+test_pem_memory(void **state)
 {
-	struct tmpdir	*t = *state;
 	struct sign_key	*k, *k2, *pk;
-	struct stat	 st;
-	char		 priv[128], pub[128], err[256];
-	uint8_t		 sig[64];
+	char		*pem, err[256];
+	size_t		 len;
 
-	snprintf(priv, sizeof(priv), "%s/skkd.key", t->path);
-	snprintf(pub, sizeof(pub), "%s/skkd.pub", t->path);
-	k = sign_key_generate();
-	assert_non_null(k);
-	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), 0);
-	assert_int_equal(stat(priv, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(sign_key_save_public(k, pub, err, sizeof(err)), 0);
-
-	k2 = sign_key_load_private(priv, err, sizeof(err));
-	assert_non_null(k2);
+	k = key_from_hex(rfc8032[0].seed);
+	assert_non_null(pem = sign_key_to_pem(k, 1, &len));
+	assert_non_null(strstr(pem, "-----BEGIN PRIVATE KEY-----"));
+	assert_non_null(k2 = sign_key_from_pem(pem, len, 1, "k", err,
+	    sizeof(err)));
 	assert_true(sign_key_is_private(k2));
-	assert_memory_equal(sign_key_public(k2), sign_key_public(k), 32);
-	assert_memory_equal(sign_key_kid(k2), sign_key_kid(k), 8);
-	assert_int_equal(sign_data(k2, (const uint8_t *)"x", 1, sig), 0);
-
-	pk = sign_key_load_public(pub, err, sizeof(err));
-	assert_non_null(pk);
+	assert_memory_equal(sign_key_kid(k2), sign_key_kid(k), SIGN_KID_LEN);
+	/* Each kind of PEM is read as that kind only. */
+	assert_null(sign_key_from_pem(pem, len, 0, "k", err, sizeof(err)));
+	sign_pem_free(pem, len);
+	assert_non_null(pem = sign_key_to_pem(k, 0, &len));
+	assert_null(sign_key_from_pem(pem, len, 1, "pub", err, sizeof(err)));
+	assert_string_equal(err, "'pub': not a PEM private key");
+	assert_non_null(pk = sign_key_from_pem(pem, len, 0, "pub", err,
+	    sizeof(err)));
 	assert_false(sign_key_is_private(pk));
-	assert_memory_equal(sign_key_kid(pk), sign_key_kid(k), 8);
-	assert_int_equal(sign_verify(pk, (const uint8_t *)"x", 1, sig), 0);
-	/* A verify-only key cannot sign, nor be saved as private. */
-	assert_int_equal(sign_data(pk, (const uint8_t *)"x", 1, sig), -1);
-	snprintf(priv, sizeof(priv), "%s/other.key", t->path);
-	assert_int_equal(sign_key_save_private(pk, priv, err, sizeof(err)),
-	    -1);
-	assert_int_equal(access(priv, F_OK), -1);
+	assert_memory_equal(sign_key_public(pk), sign_key_public(k),
+	    SIGN_PUB_LEN);
+	assert_null(sign_key_to_pem(pk, 1, &len));
+	sign_pem_free(pem, len);
+	assert_null(sign_key_from_pem("junk", 4, 0, "j", err, sizeof(err)));
+	assert_string_equal(err, "'j': not a PEM public key");
 	sign_key_free(pk);
 	sign_key_free(k2);
 	sign_key_free(k);
-}
-
-static void
-test_pem_refusals(void **state)
-{
-	struct tmpdir	*t = *state;
-	struct sign_key	*k;
-	char		 priv[128], want[256], err[256];
-	FILE		*f;
-
-	snprintf(priv, sizeof(priv), "%s/skkd.key", t->path);
-	k = key_from_hex(rfc8032[0].seed);
-	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), 0);
-
-	/* No overwrite. */
-	err[0] = '\0';
-	assert_int_equal(sign_key_save_private(k, priv, err, sizeof(err)), -1);
-	snprintf(want, sizeof(want), "'%s' exists; not overwriting a key",
-	    priv);
-	assert_string_equal(err, want);
-
-	/* Readable by others. */
-	assert_int_equal(chmod(priv, 0644), 0);
-	assert_null(sign_key_load_private(priv, err, sizeof(err)));
-	snprintf(want, sizeof(want), "'%s': mode 0644, expected 0600 "
-	    "(private key readable by others)", priv);
-	assert_string_equal(err, want);
-	assert_int_equal(chmod(priv, 0620), 0);
-	assert_null(sign_key_load_private(priv, err, sizeof(err)));
-	assert_non_null(strstr(err, "mode 0620, expected 0600"));
-	assert_int_equal(chmod(priv, 0600), 0);
-	sign_key_free(k);
-	k = sign_key_load_private(priv, err, sizeof(err));
-	assert_non_null(k);
-	sign_key_free(k);
-
-	/* Missing file. */
-	snprintf(priv, sizeof(priv), "%s/missing.key", t->path);
-	assert_null(sign_key_load_private(priv, err, sizeof(err)));
-	snprintf(want, sizeof(want), "cannot open '%s': No such file or "
-	    "directory", priv);
-	assert_string_equal(err, want);
-
-	/* Not PEM, and a PEM key that is not Ed25519 (an X25519 key). */
-	snprintf(priv, sizeof(priv), "%s/junk.key", t->path);
-	assert_non_null(f = fopen(priv, "w"));
-	fputs("not a key\n", f);
-	fclose(f);
-	assert_int_equal(chmod(priv, 0600), 0);
-	assert_null(sign_key_load_private(priv, err, sizeof(err)));
-	assert_non_null(strstr(err, "not a PEM private key"));
-
-	snprintf(priv, sizeof(priv), "%s/x25519.key", t->path);
-	assert_non_null(f = fopen(priv, "w"));
-	fputs("-----BEGIN PRIVATE KEY-----\n"
-	    "MC4CAQAwBQYDK2VuBCIEIHBgJSkzrG56SpsOsmMsWgQKhyV624aaPsz1xwIsKNtl\n"
-	    "-----END PRIVATE KEY-----\n", f);
-	fclose(f);
-	assert_int_equal(chmod(priv, 0600), 0);
-	assert_null(sign_key_load_private(priv, err, sizeof(err)));
-	snprintf(want, sizeof(want), "'%s': not an Ed25519 private key", priv);
-	assert_string_equal(err, want);
 }
 
 static void
@@ -351,10 +246,7 @@ main(void)
 		cmocka_unit_test(test_tamper),
 		cmocka_unit_test(test_kid),
 		cmocka_unit_test(test_sha256_hmac),
-		cmocka_unit_test_setup_teardown(test_pem_round_trip,
-		    tmpdir_setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_pem_refusals,
-		    tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test(test_pem_memory),
 		cmocka_unit_test(test_keyring),
 	};
 
