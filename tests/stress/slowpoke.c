@@ -434,8 +434,11 @@ main(int argc, char **argv)
 	}
 	cs = calloc(n, sizeof(*cs));
 	pfd = calloc(n, sizeof(*pfd));
-	if (cs == NULL || pfd == NULL)
+	if (cs == NULL || pfd == NULL) {
+		free(cs);
+		free(pfd);
 		return 1;
+	}
 	for (i = 0; i < n; i++)
 		cs[i].fd = -1;
 	while (!stop && (live = turn(cs, pfd, n)) > 0) {
@@ -454,5 +457,9 @@ main(int argc, char **argv)
 			break;
 	}
 	summary(cs, n);
+	for (i = 0; i < n; i++)
+		SSL_free(cs[i].ssl);	/* the sockets close at exit */
+	free(pfd);
+	free(cs);
 	return 0;
 }
