@@ -85,7 +85,7 @@ struct conn {
 	void			*slice_arg;
 	char			 addr[64];
 	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
-	void			*stage;		/* ops.c: a batch being staged */
+	void			*stage;		/* stage.c: a batch being staged */
 	void			(*stage_free)(void *);
 	TAILQ_ENTRY(conn)	 entry;
 };
