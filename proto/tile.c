@@ -122,11 +122,12 @@ tile_get_index(const char *path, size_t *off, uint64_t *n, char *err,
 			return tile_fail(err, errlen, "byte %zu: tile index "
 			    "with a leading x000 group", *off);
 		*off += (size_t)more;
-		if (tile_get_group(path, *off, &g) == -1 ||
-		    (more && path[*off + 3] != '/'))
-			return tile_fail(err, errlen, "byte %zu: expected "
-			    "%s", *off, more ? "3 digits and '/'" :
-			    "3 digits or x### and '/'");
+		if (tile_get_group(path, *off, &g) == -1)
+			return tile_fail(err, errlen, "byte %zu: expected 3 "
+			    "digits", *off);
+		if (more && path[*off + 3] != '/')
+			return tile_fail(err, errlen, "byte %zu: expected '/'",
+			    *off + 3);
 		if (*n > (UINT64_MAX - g) / 1000)
 			return tile_fail(err, errlen, "byte %zu: tile index "
 			    "above 2^64", *off);
@@ -165,6 +166,9 @@ tile_parse_path(const char *path, struct tile *t, char *err, size_t errlen)
 		if (tile_get_decimal(path, &off, TILE_WIDTH - 1, &t->width,
 		    "width", err, errlen) == -1)
 			return -1;
+		if (t->width == 0)
+			return tile_fail(err, errlen, "byte %zu: width 0",
+			    off - 1);
 	}
 	if (path[off] != '\0')
 		return tile_fail(err, errlen, "byte %zu: unexpected '%c' at "
