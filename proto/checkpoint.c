@@ -5,25 +5,12 @@
  * UTF-8 and control characters when the text came in a signed note.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base64.h"
 #include "checkpoint.h"
-
-static int
-checkpoint_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "failmsg.h"
 
 /* The line at *p (up to end), without its newline; advances *p. */
 static int
@@ -48,14 +35,14 @@ checkpoint_size(const char *s, size_t len, uint64_t *size, char *err,
 
 	*size = 0;
 	if (len == 0 || (s[0] == '0' && len > 1))
-		return checkpoint_fail(err, errlen, "line 2: tree size: "
+		return failmsg(err, errlen, "line 2: tree size: "
 		    "expected a decimal number without leading zeros");
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return checkpoint_fail(err, errlen, "line 2: tree "
+			return failmsg(err, errlen, "line 2: tree "
 			    "size: '%c' is not a digit", s[i]);
 		if (*size > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return checkpoint_fail(err, errlen, "line 2: tree "
+			return failmsg(err, errlen, "line 2: tree "
 			    "size above 2^64");
 		*size = *size * 10 + (uint64_t)(s[i] - '0');
 	}
@@ -70,24 +57,24 @@ checkpoint_head(const char **p, const char *end, struct checkpoint *cp,
 	size_t		 len, bad;
 
 	if (checkpoint_line(p, end, &s, &len) == -1 || len == 0)
-		return checkpoint_fail(err, errlen, "line 1: expected the "
+		return failmsg(err, errlen, "line 1: expected the "
 		    "origin");
 	if (len > CHECKPOINT_ORIGIN_MAX)
-		return checkpoint_fail(err, errlen, "line 1: origin longer "
+		return failmsg(err, errlen, "line 1: origin longer "
 		    "than %d bytes", CHECKPOINT_ORIGIN_MAX);
 	memcpy(cp->origin, s, len);
 	cp->origin[len] = '\0';
 	if (checkpoint_line(p, end, &s, &len) == -1)
-		return checkpoint_fail(err, errlen, "line 2: expected the "
+		return failmsg(err, errlen, "line 2: expected the "
 		    "tree size");
 	if (checkpoint_size(s, len, &cp->size, err, errlen) == -1)
 		return -1;
 	if (checkpoint_line(p, end, &s, &len) == -1)
-		return checkpoint_fail(err, errlen, "line 3: expected the "
+		return failmsg(err, errlen, "line 3: expected the "
 		    "root hash");
 	if (base64_decode(s, len, cp->root, sizeof(cp->root), &bad) !=
 	    MERKLE_HASH_LEN)
-		return checkpoint_fail(err, errlen, "line 3: root hash: "
+		return failmsg(err, errlen, "line 3: root hash: "
 		    "expected the base64 of 32 bytes");
 	return 0;
 }
@@ -102,10 +89,10 @@ checkpoint_parse(const char *text, size_t len, struct checkpoint *cp,
 
 	memset(cp, 0, sizeof(*cp));
 	if (len == 0 || text[len - 1] != '\n')
-		return checkpoint_fail(err, errlen, "the text does not end in "
+		return failmsg(err, errlen, "the text does not end in "
 		    "a newline");
 	if (memchr(text, '\0', len) != NULL)
-		return checkpoint_fail(err, errlen, "the text holds a NUL");
+		return failmsg(err, errlen, "the text holds a NUL");
 	if (checkpoint_head(&p, end, cp, err, errlen) == -1)
 		return -1;
 	if (p < end) {
@@ -115,7 +102,7 @@ checkpoint_parse(const char *text, size_t len, struct checkpoint *cp,
 	while (checkpoint_line(&p, end, &s, &slen) == 0) {
 		line++;
 		if (slen == 0)
-			return checkpoint_fail(err, errlen, "line %u: empty "
+			return failmsg(err, errlen, "line %u: empty "
 			    "extension line", line);
 	}
 	return 0;

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "failmsg.h"
 #include "logentry.h"
 
 #define OFF_EVENT	1
@@ -46,19 +47,21 @@ static const char *log_reason_names[LOG_REASON_MAX] = {
 	"none", "request", "error", "fraud", "key", "other"
 };
 
+static int	log_fail(char *, size_t, int, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+/* "byte N: " and the message. */
 static int
 log_fail(char *err, size_t errlen, int off, const char *fmt, ...)
 {
 	va_list	ap;
 	int	n;
 
-	if (errlen > 0) {
-		n = snprintf(err, errlen, "byte %d: ", off);
-		if (n > 0 && (size_t)n < errlen) {
-			va_start(ap, fmt);
-			vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-			va_end(ap);
-		}
+	n = snprintf(err, errlen, "byte %d: ", off);
+	if (n > 0 && (size_t)n < errlen) {
+		va_start(ap, fmt);
+		vfailmsg(err + n, errlen - (size_t)n, fmt, ap);
+		va_end(ap);
 	}
 	return -1;
 }

@@ -8,27 +8,14 @@
  * of §2.1.3.2 and §2.1.4.2, step by step.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "failmsg.h"
 #include "merkle.h"
 #include "sign.h"
 
 typedef uint8_t	hash_t[MERKLE_HASH_LEN];
-
-static int
-merkle_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 int
 merkle_leaf_hash(const uint8_t *entry, size_t len, uint8_t out[MERKLE_HASH_LEN])
@@ -59,7 +46,7 @@ merkle_complete(const struct merkle_tree *t, uint64_t lo, uint64_t n,
 	unsigned	level = (unsigned)__builtin_ctzll(n);
 
 	if (t->fetch(t->arg, level, lo >> level, out) == -1)
-		return merkle_fail(err, errlen, "cannot read the hash at "
+		return failmsg(err, errlen, "cannot read the hash at "
 		    "level %u index %llu", level,
 		    (unsigned long long)(lo >> level));
 	return 0;
@@ -80,7 +67,7 @@ merkle_subtree(const struct merkle_tree *t, uint64_t lo, uint64_t n,
 	    merkle_subtree(t, lo + k, n - k, r, err, errlen) == -1)
 		return -1;
 	if (merkle_node_hash(l, r, out) == -1)
-		return merkle_fail(err, errlen, "SHA-256 failed");
+		return failmsg(err, errlen, "SHA-256 failed");
 	return 0;
 }
 
@@ -90,7 +77,7 @@ merkle_root(const struct merkle_tree *t, uint8_t out[MERKLE_HASH_LEN],
 {
 	if (t->size == 0) {
 		if (sign_sha256(NULL, 0, out) == -1)
-			return merkle_fail(err, errlen, "SHA-256 failed");
+			return failmsg(err, errlen, "SHA-256 failed");
 		return 0;
 	}
 	return merkle_subtree(t, 0, t->size, out, err, errlen);
@@ -102,7 +89,7 @@ merkle_append(const struct merkle_tree *t, uint64_t lo, uint64_t n,
     uint8_t proof[][MERKLE_HASH_LEN], size_t *cnt, char *err, size_t errlen)
 {
 	if (*cnt >= MERKLE_PROOF_MAX)
-		return merkle_fail(err, errlen, "proof longer than %d hashes",
+		return failmsg(err, errlen, "proof longer than %d hashes",
 		    MERKLE_PROOF_MAX);
 	return merkle_subtree(t, lo, n, proof[(*cnt)++], err, errlen);
 }
@@ -135,7 +122,7 @@ merkle_inclusion_proof(const struct merkle_tree *t, uint64_t index,
 {
 	*n = 0;
 	if (index >= t->size)
-		return merkle_fail(err, errlen, "leaf %llu is not in a tree "
+		return failmsg(err, errlen, "leaf %llu is not in a tree "
 		    "of %llu", (unsigned long long)index,
 		    (unsigned long long)t->size);
 	return merkle_path(t, index, 0, t->size, proof, n, err, errlen);
@@ -171,10 +158,10 @@ merkle_consistency_proof(const struct merkle_tree *t, uint64_t from,
 {
 	*n = 0;
 	if (from == 0)
-		return merkle_fail(err, errlen, "a proof from the empty tree "
+		return failmsg(err, errlen, "a proof from the empty tree "
 		    "proves nothing");
 	if (from > t->size)
-		return merkle_fail(err, errlen, "size %llu is beyond the tree "
+		return failmsg(err, errlen, "size %llu is beyond the tree "
 		    "of %llu", (unsigned long long)from,
 		    (unsigned long long)t->size);
 	return merkle_subproof(t, from, 0, t->size, 1, proof, n, err, errlen);
@@ -202,13 +189,13 @@ merkle_verify_inclusion(uint64_t index, uint64_t size,
 	int		bad = 0;
 
 	if (index >= size)
-		return merkle_fail(err, errlen, "leaf %llu is not in a tree "
+		return failmsg(err, errlen, "leaf %llu is not in a tree "
 		    "of %llu", (unsigned long long)index,
 		    (unsigned long long)size);
 	memcpy(r, leaf, MERKLE_HASH_LEN);
 	for (i = 0; i < n; i++) {
 		if (sn == 0)
-			return merkle_fail(err, errlen, "proof has %zu hashes, "
+			return failmsg(err, errlen, "proof has %zu hashes, "
 			    "more than the tree needs", n);
 		if ((fn & 1) || fn == sn) {
 			bad |= merkle_node_hash(proof[i], r, r);
@@ -219,12 +206,12 @@ merkle_verify_inclusion(uint64_t index, uint64_t size,
 		sn >>= 1;
 	}
 	if (bad)
-		return merkle_fail(err, errlen, "SHA-256 failed");
+		return failmsg(err, errlen, "SHA-256 failed");
 	if (sn != 0)
-		return merkle_fail(err, errlen, "proof has %zu hashes, fewer "
+		return failmsg(err, errlen, "proof has %zu hashes, fewer "
 		    "than the tree needs", n);
 	if (memcmp(r, root, MERKLE_HASH_LEN) != 0)
-		return merkle_fail(err, errlen, "the proof does not lead to "
+		return failmsg(err, errlen, "the proof does not lead to "
 		    "the root");
 	return 0;
 }
@@ -250,7 +237,7 @@ merkle_walk_consistency(uint64_t size1, uint64_t size2,
 	memcpy(sr, first, MERKLE_HASH_LEN);
 	for (i = 0; i < n; i++) {
 		if (sn == 0)
-			return merkle_fail(err, errlen, "proof has more hashes "
+			return failmsg(err, errlen, "proof has more hashes "
 			    "than the trees need");
 		if ((fn & 1) || fn == sn) {
 			bad |= merkle_node_hash(proof[i], fr, fr);
@@ -262,15 +249,15 @@ merkle_walk_consistency(uint64_t size1, uint64_t size2,
 		sn >>= 1;
 	}
 	if (bad)
-		return merkle_fail(err, errlen, "SHA-256 failed");
+		return failmsg(err, errlen, "SHA-256 failed");
 	if (sn != 0)
-		return merkle_fail(err, errlen, "proof has fewer hashes than "
+		return failmsg(err, errlen, "proof has fewer hashes than "
 		    "the trees need");
 	if (memcmp(fr, root1, MERKLE_HASH_LEN) != 0)
-		return merkle_fail(err, errlen, "the proof does not lead to "
+		return failmsg(err, errlen, "the proof does not lead to "
 		    "the first root");
 	if (memcmp(sr, root2, MERKLE_HASH_LEN) != 0)
-		return merkle_fail(err, errlen, "the proof does not lead to "
+		return failmsg(err, errlen, "the proof does not lead to "
 		    "the second root");
 	return 0;
 }
@@ -283,22 +270,22 @@ merkle_verify_consistency(uint64_t size1, uint64_t size2,
     size_t errlen)
 {
 	if (size1 == 0)
-		return merkle_fail(err, errlen, "a proof from the empty tree "
+		return failmsg(err, errlen, "a proof from the empty tree "
 		    "proves nothing");
 	if (size1 > size2)
-		return merkle_fail(err, errlen, "size %llu is beyond size %llu",
+		return failmsg(err, errlen, "size %llu is beyond size %llu",
 		    (unsigned long long)size1, (unsigned long long)size2);
 	if (size1 == size2) {
 		if (n != 0)
-			return merkle_fail(err, errlen, "trees of one size "
+			return failmsg(err, errlen, "trees of one size "
 			    "need an empty proof, not %zu hashes", n);
 		if (memcmp(root1, root2, MERKLE_HASH_LEN) != 0)
-			return merkle_fail(err, errlen, "two roots for one "
+			return failmsg(err, errlen, "two roots for one "
 			    "tree size");
 		return 0;
 	}
 	if (n == 0)
-		return merkle_fail(err, errlen, "empty proof between "
+		return failmsg(err, errlen, "empty proof between "
 		    "different sizes");
 	/* A complete first tree is its own root: the proof omits it. */
 	if ((size1 & (size1 - 1)) == 0)

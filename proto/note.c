@@ -7,12 +7,12 @@
  * verifier-key format of the spec, and its private-key counterpart.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base64.h"
+#include "failmsg.h"
 #include "hex.h"
 #include "note.h"
 #include "utf8.h"
@@ -21,19 +21,6 @@
 #define NOTE_DASH_LEN	4
 #define NOTE_SKEY_TAG	"PRIVATE+KEY+"
 #define NOTE_SIG_BYTES	6144			/* longest signature taken */
-
-static int
-note_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* White space as Unicode defines it (White_Space property). */
 static int
@@ -53,14 +40,14 @@ note_name_check(const char *name, size_t len, char *err, size_t errlen)
 	uint32_t		 cp;
 
 	if (len == 0 || len > NOTE_NAME_MAX)
-		return note_fail(err, errlen, "key name: %zu bytes, expected "
+		return failmsg(err, errlen, "key name: %zu bytes, expected "
 		    "1-%d", len, NOTE_NAME_MAX);
 	for (i = 0; i < len; i += n) {
 		if ((n = utf8_next(p + i, len - i, &cp)) == 0)
-			return note_fail(err, errlen, "key name: byte %zu is "
+			return failmsg(err, errlen, "key name: byte %zu is "
 			    "not UTF-8", i);
 		if (cp == '+' || cp < 0x20 || cp == 0x7f || note_is_space(cp))
-			return note_fail(err, errlen, "key name: byte %zu: no "
+			return failmsg(err, errlen, "key name: byte %zu: no "
 			    "spaces, control characters or '+'", i);
 	}
 	return 0;
@@ -94,7 +81,7 @@ note_key_init(struct note_key *k, const char *name, struct sign_key *key,
 {
 	memset(k, 0, sizeof(*k));
 	if (key == NULL)
-		return note_fail(err, errlen, "no key");
+		return failmsg(err, errlen, "no key");
 	if (note_name_check(name, strlen(name), err, errlen) == -1) {
 		sign_key_free(key);
 		return -1;
@@ -127,23 +114,23 @@ note_key_parts(const char *s, char *name, uint32_t *id,
 
 	if (plus == NULL || note_name_check(s, (size_t)(plus - s), err,
 	    errlen) == -1)
-		return plus == NULL ? note_fail(err, errlen, "key: expected "
+		return plus == NULL ? failmsg(err, errlen, "key: expected "
 		    "name+id+key") : -1;
 	memcpy(name, s, (size_t)(plus - s));
 	name[plus - s] = '\0';
 	for (*id = 0, i = 1; i <= 8; i++) {
 		if ((d = hex_digit(plus[i])) == -1 ||
 		    (plus[i] >= 'A' && plus[i] <= 'F'))
-			return note_fail(err, errlen, "key id: expected 8 "
+			return failmsg(err, errlen, "key id: expected 8 "
 			    "lower-case hex digits");
 		*id = *id << 4 | (uint32_t)d;
 	}
 	if (plus[9] != '+' || base64_decode(plus + 10, strlen(plus + 10), raw,
 	    sizeof(raw), &bad) != 33)
-		return note_fail(err, errlen, "key: expected '+' and the "
+		return failmsg(err, errlen, "key: expected '+' and the "
 		    "base64 of 33 bytes after the id");
 	if (raw[0] != NOTE_ED25519)
-		return note_fail(err, errlen, "key: type 0x%02x, only "
+		return failmsg(err, errlen, "key: type 0x%02x, only "
 		    "Ed25519 (0x01) is supported", raw[0]);
 	memcpy(material, raw + 1, 32);
 	return 0;
@@ -158,7 +145,7 @@ note_key_finish(struct note_key *k, const char *name, uint32_t id,
 		return -1;
 	if (k->id != id) {
 		note_key_release(k);
-		return note_fail(err, errlen, "key id: %08x written, the key "
+		return failmsg(err, errlen, "key id: %08x written, the key "
 		    "gives %08x", id, k->id);
 	}
 	return 0;
@@ -190,7 +177,7 @@ note_skey_parse(const char *skey, struct note_key *k, char *err,
 
 	memset(k, 0, sizeof(*k));
 	if (strncmp(skey, NOTE_SKEY_TAG, strlen(NOTE_SKEY_TAG)) != 0)
-		return note_fail(err, errlen, "signer key: expected "
+		return failmsg(err, errlen, "signer key: expected "
 		    "PRIVATE+KEY+ at the start");
 	if (note_key_parts(skey + strlen(NOTE_SKEY_TAG), name, &id, seed, err,
 	    errlen) == -1)
@@ -249,16 +236,16 @@ note_text_check(const char *text, size_t len, char *err, size_t errlen)
 	uint32_t		 cp;
 
 	if (len == 0 || text[len - 1] != '\n')
-		return note_fail(err, errlen, "line %u: the text does not "
+		return failmsg(err, errlen, "line %u: the text does not "
 		    "end in a newline", line);
 	for (i = 0; i < len; i += n) {
 		if ((n = utf8_next(p + i, len - i, &cp)) == 0)
-			return note_fail(err, errlen, "line %u: not UTF-8 "
+			return failmsg(err, errlen, "line %u: not UTF-8 "
 			    "at byte %zu", line, i);
 		if (cp == '\n')
 			line++;
 		else if (cp < 0x20 || cp == 0x7f)
-			return note_fail(err, errlen, "line %u: control "
+			return failmsg(err, errlen, "line %u: control "
 			    "character 0x%02x at byte %zu", line, cp, i);
 	}
 	return 0;
@@ -275,21 +262,21 @@ note_parse_sig(const char *p, size_t len, unsigned line,
 	ssize_t		 n;
 
 	if (len < NOTE_DASH_LEN || memcmp(p, NOTE_DASH, NOTE_DASH_LEN) != 0)
-		return note_fail(err, errlen, "line %u: a signature line "
+		return failmsg(err, errlen, "line %u: a signature line "
 		    "starts with an em dash and a space", line);
 	sig->name = p + NOTE_DASH_LEN;
 	if ((sp = memchr(sig->name, ' ', len - NOTE_DASH_LEN)) == NULL)
-		return note_fail(err, errlen, "line %u: expected a space "
+		return failmsg(err, errlen, "line %u: expected a space "
 		    "after the key name", line);
 	sig->namelen = (size_t)(sp - sig->name);
 	if (note_name_check(sig->name, sig->namelen, err, errlen) == -1)
-		return note_fail(err, errlen, "line %u: bad key name", line);
+		return failmsg(err, errlen, "line %u: bad key name", line);
 	sig->b64 = sp + 1;
 	sig->b64len = len - (size_t)(sig->b64 - p);
 	sig->line = line;
 	n = base64_decode(sig->b64, sig->b64len, raw, sizeof(raw), &bad);
 	if (n < 5)
-		return note_fail(err, errlen, "line %u: signature: expected "
+		return failmsg(err, errlen, "line %u: signature: expected "
 		    "base64 of a key id and a signature", line);
 	sig->id = note_be32(raw);
 	return 0;
@@ -318,12 +305,12 @@ note_parse(const char *buf, size_t len, struct note *nt, char *err,
 
 	memset(nt, 0, sizeof(*nt));
 	if (len > NOTE_SIZE_MAX)
-		return note_fail(err, errlen, "note of %zu bytes, more than "
+		return failmsg(err, errlen, "note of %zu bytes, more than "
 		    "%d", len, NOTE_SIZE_MAX);
 	if (note_text_check(buf, len, err, errlen) == -1)
 		return -1;
 	if ((blank = note_split(buf, len)) == -1 || (size_t)blank + 1 == len)
-		return note_fail(err, errlen, "line 1: no blank line followed "
+		return failmsg(err, errlen, "line 1: no blank line followed "
 		    "by signatures");
 	nt->text = buf;
 	nt->textlen = (size_t)blank;
@@ -333,7 +320,7 @@ note_parse(const char *buf, size_t len, struct note *nt, char *err,
 		line++;
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nt->nsig == NOTE_SIGS_MAX)
-			return note_fail(err, errlen, "line %u: more than %d "
+			return failmsg(err, errlen, "line %u: more than %d "
 			    "signatures", line, NOTE_SIGS_MAX);
 		if (note_parse_sig(p, (size_t)(nl - p), line,
 		    &nt->sig[nt->nsig++], err, errlen) == -1)
@@ -406,11 +393,11 @@ note_check_sig(const struct note *nt, const struct note_sig *s,
 
 	n = base64_decode(s->b64, s->b64len, raw, sizeof(raw), &bad);
 	if (n != (ssize_t)sizeof(raw) - 1)
-		return note_fail(err, errlen, "line %u: signature by %s is "
+		return failmsg(err, errlen, "line %u: signature by %s is "
 		    "not 4 + %d bytes", s->line, k->name, SIGN_SIG_LEN);
 	if (sign_verify(k->key, (const uint8_t *)nt->text, nt->textlen,
 	    raw + 4) != 0)
-		return note_fail(err, errlen, "line %u: signature by %s does "
+		return failmsg(err, errlen, "line %u: signature by %s does "
 		    "not verify", s->line, k->name);
 	return 0;
 }
@@ -430,6 +417,6 @@ note_verify(const struct note *nt, const struct note_key *keys, size_t nkeys,
 		good++;
 	}
 	if (good == 0)
-		return note_fail(err, errlen, "no signature by a known key");
+		return failmsg(err, errlen, "no signature by a known key");
 	return 0;
 }

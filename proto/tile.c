@@ -6,24 +6,11 @@
  * prefixed by 'x', so a directory never shares a name with a file.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "failmsg.h"
 #include "tile.h"
-
-static int
-tile_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Writes N as x###/.../### at out; the characters written, or -1. */
 static int
@@ -82,12 +69,12 @@ tile_get_decimal(const char *path, size_t *off, unsigned max,
 	while (path[*off] >= '0' && path[*off] <= '9') {
 		*v = *v * 10 + (unsigned)(path[*off] - '0');
 		if (*v > max)
-			return tile_fail(err, errlen, "byte %zu: %s above %u",
+			return failmsg(err, errlen, "byte %zu: %s above %u",
 			    start, what, max);
 		(*off)++;
 	}
 	if (*off == start || (path[start] == '0' && *off - start > 1))
-		return tile_fail(err, errlen, "byte %zu: %s: expected a "
+		return failmsg(err, errlen, "byte %zu: %s: expected a "
 		    "decimal number without leading zeros", start, what);
 	return 0;
 }
@@ -119,17 +106,17 @@ tile_get_index(const char *path, size_t *off, uint64_t *n, char *err,
 	do {
 		more = path[*off] == 'x';
 		if (more && *n == 0 && strncmp(path + *off, "x000/", 5) == 0)
-			return tile_fail(err, errlen, "byte %zu: tile index "
+			return failmsg(err, errlen, "byte %zu: tile index "
 			    "with a leading x000 group", *off);
 		*off += (size_t)more;
 		if (tile_get_group(path, *off, &g) == -1)
-			return tile_fail(err, errlen, "byte %zu: expected 3 "
+			return failmsg(err, errlen, "byte %zu: expected 3 "
 			    "digits", *off);
 		if (more && path[*off + 3] != '/')
-			return tile_fail(err, errlen, "byte %zu: expected '/'",
+			return failmsg(err, errlen, "byte %zu: expected '/'",
 			    *off + 3);
 		if (*n > (UINT64_MAX - g) / 1000)
-			return tile_fail(err, errlen, "byte %zu: tile index "
+			return failmsg(err, errlen, "byte %zu: tile index "
 			    "above 2^64", *off);
 		*n = *n * 1000 + g;
 		*off += 3 + (size_t)more;
@@ -146,7 +133,7 @@ tile_parse_path(const char *path, struct tile *t, char *err, size_t errlen)
 	memset(t, 0, sizeof(*t));
 	t->width = TILE_WIDTH;
 	if (strncmp(path, "tile/", 5) != 0)
-		return tile_fail(err, errlen, "byte 0: expected 'tile/'");
+		return failmsg(err, errlen, "byte 0: expected 'tile/'");
 	if (strncmp(path + off, "entries/", 8) == 0) {
 		t->level = TILE_ENTRIES;
 		off += 8;
@@ -155,7 +142,7 @@ tile_parse_path(const char *path, struct tile *t, char *err, size_t errlen)
 		    err, errlen) == -1)
 			return -1;
 		if (path[off++] != '/')
-			return tile_fail(err, errlen, "byte %zu: expected '/' "
+			return failmsg(err, errlen, "byte %zu: expected '/' "
 			    "after the level", off - 1);
 		t->level = (int)v;
 	}
@@ -167,11 +154,11 @@ tile_parse_path(const char *path, struct tile *t, char *err, size_t errlen)
 		    "width", err, errlen) == -1)
 			return -1;
 		if (t->width == 0)
-			return tile_fail(err, errlen, "byte %zu: width 0",
+			return failmsg(err, errlen, "byte %zu: width 0",
 			    off - 1);
 	}
 	if (path[off] != '\0')
-		return tile_fail(err, errlen, "byte %zu: unexpected '%c' at "
+		return failmsg(err, errlen, "byte %zu: unexpected '%c' at "
 		    "the end of the path", off, path[off]);
 	return 0;
 }
@@ -294,11 +281,11 @@ tile_bundle_next(const uint8_t *buf, size_t len, size_t *off,
 	if (*off == len)
 		return 0;
 	if (len - *off < 2)
-		return tile_fail(err, errlen, "byte %zu: truncated entry "
+		return failmsg(err, errlen, "byte %zu: truncated entry "
 		    "length", *off);
 	*elen = (size_t)buf[*off] << 8 | buf[*off + 1];
 	if (len - *off - 2 < *elen)
-		return tile_fail(err, errlen, "byte %zu: entry of %zu bytes, "
+		return failmsg(err, errlen, "byte %zu: entry of %zu bytes, "
 		    "only %zu left", *off, *elen, len - *off - 2);
 	*entry = buf + *off + 2;
 	*off += 2 + *elen;
@@ -317,13 +304,13 @@ tile_bundle_check(const uint8_t *buf, size_t len, unsigned width,
 	while ((r = tile_bundle_next(buf, len, &off, &e, &elen, err,
 	    errlen)) == 1) {
 		if (++n > width)
-			return tile_fail(err, errlen, "byte %zu: more than %u "
+			return failmsg(err, errlen, "byte %zu: more than %u "
 			    "entries", off - 2 - elen, width);
 	}
 	if (r == -1)
 		return -1;
 	if (n != width)
-		return tile_fail(err, errlen, "byte %zu: %u entries, "
+		return failmsg(err, errlen, "byte %zu: %u entries, "
 		    "expected %u", len, n, width);
 	return 0;
 }
