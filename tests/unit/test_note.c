@@ -39,6 +39,12 @@
 #define LOG_SEED	"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
 #define LOG_NAME	"skk.example/log"
 #define REF_ROOT	"XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg="
+/* PROTOCOL.md §4.3: that checkpoint, signed, and the log's vkey. */
+#define LOG_LINE	"\xe2\x80\x94 skk.example/log C4XWn5ny3R6n+axbhbl3HV5hS6E" \
+			"xq6gwHkmfHsF8B98Jqxw94NOMHhqqVENYW2e8eUA7d6ESaofW8a1O" \
+			"bUSD/P5Mrg4=\n"
+#define LOG_VKEY	"skk.example/log+0b85d69f+" \
+			"AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea"
 
 static void
 seed_of(const char *hex, uint8_t seed[SIGN_SEED_LEN])
@@ -247,6 +253,9 @@ test_checkpoint_signed(void **state)
 	assert_string_equal(text, LOG_NAME "\n8\n" REF_ROOT "\n");
 	assert_int_equal(note_sign(&k, text, (size_t)n, buf, sizeof(buf),
 	    &len), 0);
+	assert_string_equal(buf, LOG_NAME "\n8\n" REF_ROOT "\n\n" LOG_LINE);
+	assert_int_equal(note_vkey_format(&k, text, sizeof(text)), 0);
+	assert_string_equal(text, LOG_VKEY);
 	assert_int_equal(note_parse(buf, len, &nt, err, sizeof(err)), 0);
 	assert_int_equal(note_verify(&nt, &k, 1, err, sizeof(err)), 0);
 	assert_int_equal(checkpoint_parse(nt.text, nt.textlen, &back, err,
