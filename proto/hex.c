@@ -4,6 +4,8 @@
  * and secrets the same way.
  */
 
+#include <string.h>
+
 #include "hex.h"
 
 void
@@ -29,4 +31,21 @@ hex_digit(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+int
+hex_decode(const char *text, uint8_t *out, size_t len)
+{
+	size_t	i;
+	int	hi, lo;
+
+	if (strlen(text) != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if ((hi = hex_digit(text[2 * i])) == -1 ||
+		    (lo = hex_digit(text[2 * i + 1])) == -1)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
 }

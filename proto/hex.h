@@ -10,5 +10,7 @@
 void	hex_encode(const uint8_t *p, size_t len, char *out);
 /* The value of one hex digit, either case; -1 if c is not one. */
 int	hex_digit(int c);
+/* Exactly 2 * len digits of text, either case, into out; 0 or -1. */
+int	hex_decode(const char *text, uint8_t *out, size_t len);
 
 #endif

@@ -177,70 +177,26 @@ merkle_climb(uint64_t *fn, uint64_t *sn)
 	}
 }
 
-int
-merkle_verify_inclusion(uint64_t index, uint64_t size,
-    const uint8_t leaf[MERKLE_HASH_LEN],
-    const uint8_t proof[][MERKLE_HASH_LEN], size_t n,
-    const uint8_t root[MERKLE_HASH_LEN], char *err, size_t errlen)
+/*
+ * The walk of §2.1.3.2 and §2.1.4.2: from node fn of a tree whose last
+ * node is sn, up through the proof. sr follows the whole tree; fr, when
+ * not NULL, the first tree of a consistency proof, which takes only the
+ * hashes on its left. -1 when the proof's length does not fit the tree.
+ */
+static int
+merkle_walk(uint64_t fn, uint64_t sn, const uint8_t proof[][MERKLE_HASH_LEN],
+    size_t n, uint8_t *fr, uint8_t *sr, char *err, size_t errlen)
 {
-	hash_t		r;
-	uint64_t	fn = index, sn = size - 1;
-	size_t		i;
-	int		bad = 0;
+	size_t	i;
+	int	bad = 0;
 
-	if (index >= size)
-		return failmsg(err, errlen, "leaf %llu is not in a tree "
-		    "of %llu", (unsigned long long)index,
-		    (unsigned long long)size);
-	memcpy(r, leaf, MERKLE_HASH_LEN);
 	for (i = 0; i < n; i++) {
 		if (sn == 0)
 			return failmsg(err, errlen, "proof has %zu hashes, "
 			    "more than the tree needs", n);
 		if ((fn & 1) || fn == sn) {
-			bad |= merkle_node_hash(proof[i], r, r);
-			merkle_climb(&fn, &sn);
-		} else
-			bad |= merkle_node_hash(r, proof[i], r);
-		fn >>= 1;
-		sn >>= 1;
-	}
-	if (bad)
-		return failmsg(err, errlen, "SHA-256 failed");
-	if (sn != 0)
-		return failmsg(err, errlen, "proof has %zu hashes, fewer "
-		    "than the tree needs", n);
-	if (memcmp(r, root, MERKLE_HASH_LEN) != 0)
-		return failmsg(err, errlen, "the proof does not lead to "
-		    "the root");
-	return 0;
-}
-
-/* §2.1.4.2 steps 3-7 over path (the proof, root1 first when prepended). */
-static int
-merkle_walk_consistency(uint64_t size1, uint64_t size2,
-    const uint8_t root1[MERKLE_HASH_LEN],
-    const uint8_t root2[MERKLE_HASH_LEN], const uint8_t *first,
-    const uint8_t proof[][MERKLE_HASH_LEN], size_t n, char *err,
-    size_t errlen)
-{
-	hash_t		fr, sr;
-	uint64_t	fn = size1 - 1, sn = size2 - 1;
-	size_t		i;
-	int		bad = 0;
-
-	while (fn & 1) {
-		fn >>= 1;
-		sn >>= 1;
-	}
-	memcpy(fr, first, MERKLE_HASH_LEN);
-	memcpy(sr, first, MERKLE_HASH_LEN);
-	for (i = 0; i < n; i++) {
-		if (sn == 0)
-			return failmsg(err, errlen, "proof has more hashes "
-			    "than the trees need");
-		if ((fn & 1) || fn == sn) {
-			bad |= merkle_node_hash(proof[i], fr, fr);
+			if (fr != NULL)
+				bad |= merkle_node_hash(proof[i], fr, fr);
 			bad |= merkle_node_hash(proof[i], sr, sr);
 			merkle_climb(&fn, &sn);
 		} else
@@ -251,8 +207,52 @@ merkle_walk_consistency(uint64_t size1, uint64_t size2,
 	if (bad)
 		return failmsg(err, errlen, "SHA-256 failed");
 	if (sn != 0)
-		return failmsg(err, errlen, "proof has fewer hashes than "
-		    "the trees need");
+		return failmsg(err, errlen, "proof has %zu hashes, fewer "
+		    "than the tree needs", n);
+	return 0;
+}
+
+int
+merkle_verify_inclusion(uint64_t index, uint64_t size,
+    const uint8_t leaf[MERKLE_HASH_LEN],
+    const uint8_t proof[][MERKLE_HASH_LEN], size_t n,
+    const uint8_t root[MERKLE_HASH_LEN], char *err, size_t errlen)
+{
+	hash_t	r;
+
+	if (index >= size)
+		return failmsg(err, errlen, "leaf %llu is not in a tree "
+		    "of %llu", (unsigned long long)index,
+		    (unsigned long long)size);
+	memcpy(r, leaf, MERKLE_HASH_LEN);
+	if (merkle_walk(index, size - 1, proof, n, NULL, r, err,
+	    errlen) == -1)
+		return -1;
+	if (memcmp(r, root, MERKLE_HASH_LEN) != 0)
+		return failmsg(err, errlen, "the proof does not lead to "
+		    "the root");
+	return 0;
+}
+
+/* §2.1.4.2 steps 3-7 over the proof, its first hash given apart. */
+static int
+merkle_walk_consistency(uint64_t size1, uint64_t size2,
+    const uint8_t root1[MERKLE_HASH_LEN],
+    const uint8_t root2[MERKLE_HASH_LEN], const uint8_t *first,
+    const uint8_t proof[][MERKLE_HASH_LEN], size_t n, char *err,
+    size_t errlen)
+{
+	hash_t		fr, sr;
+	uint64_t	fn = size1 - 1, sn = size2 - 1;
+
+	while (fn & 1) {
+		fn >>= 1;
+		sn >>= 1;
+	}
+	memcpy(fr, first, MERKLE_HASH_LEN);
+	memcpy(sr, first, MERKLE_HASH_LEN);
+	if (merkle_walk(fn, sn, proof, n, fr, sr, err, errlen) == -1)
+		return -1;
 	if (memcmp(fr, root1, MERKLE_HASH_LEN) != 0)
 		return failmsg(err, errlen, "the proof does not lead to "
 		    "the first root");

@@ -32,12 +32,7 @@
 static void
 unhex(const char *s, uint8_t *out, size_t len)
 {
-	size_t	i;
-
-	assert_int_equal(strlen(s), 2 * len);
-	for (i = 0; i < len; i++)
-		out[i] = (uint8_t)(hex_digit(s[2 * i]) << 4 |
-		    hex_digit(s[2 * i + 1]));
+	assert_int_equal(hex_decode(s, out, len), 0);
 }
 
 /* The vector's entry: an issue under the RFC 8032 TEST 1 key. */

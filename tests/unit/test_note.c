@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "checkpoint.h"
+#include "hex.h"
 #include "note.h"
 
 #define C2SP_VKEY	"example.com/foo+530d903a+" \
@@ -49,12 +50,7 @@
 static void
 seed_of(const char *hex, uint8_t seed[SIGN_SEED_LEN])
 {
-	unsigned	i, b;
-
-	for (i = 0; i < SIGN_SEED_LEN; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
-		seed[i] = (uint8_t)b;
-	}
+	assert_int_equal(hex_decode(hex, seed, SIGN_SEED_LEN), 0);
 }
 
 static void
