@@ -271,6 +271,54 @@ sign_sha256(const uint8_t *msg, size_t len, uint8_t out[32])
 	return 0;
 }
 
+/*
+ * SHA-256 fetched once and kept: an implicit fetch on every digest costs
+ * more than hashing a Merkle node. Two threads racing here both fetch;
+ * the loser frees its copy.
+ */
+static EVP_MD *
+sign_sha256_md(void)
+{
+	static EVP_MD	*md;
+	EVP_MD		*mine, *none = NULL;
+
+	if ((mine = __atomic_load_n(&md, __ATOMIC_ACQUIRE)) != NULL)
+		return mine;
+	if ((mine = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return NULL;
+	if (!__atomic_compare_exchange_n(&md, &none, mine, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		EVP_MD_free(mine);
+		return none;
+	}
+	return mine;
+}
+
+int
+sign_sha256_prefixed(uint8_t prefix, const uint8_t *a, size_t alen,
+    const uint8_t *b, size_t blen, uint8_t out[32])
+{
+	EVP_MD		*md;
+	EVP_MD_CTX	*ctx;
+	unsigned int	 outlen = 0;
+	int		 ok;
+
+	if ((md = sign_sha256_md()) == NULL ||
+	    (ctx = EVP_MD_CTX_new()) == NULL) {
+		ERR_clear_error();
+		return -1;
+	}
+	ok = EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, &prefix, 1) == 1 &&
+	    (alen == 0 || EVP_DigestUpdate(ctx, a, alen) == 1) &&
+	    (blen == 0 || EVP_DigestUpdate(ctx, b, blen) == 1) &&
+	    EVP_DigestFinal_ex(ctx, out, &outlen) == 1 && outlen == 32;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		ERR_clear_error();
+	return ok ? 0 : -1;
+}
+
 void
 keyring_init(struct keyring *kr)
 {

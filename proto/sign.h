@@ -61,6 +61,13 @@ int		 sign_hmac_sha256(const uint8_t *key, size_t keylen,
 int		 sign_sha256(const uint8_t *msg, size_t len, uint8_t out[32]);
 
 /*
+ * SHA-256(prefix || a || b), the shape of RFC 9162 leaf and node hashes;
+ * either part may be empty (length 0). 0 or -1.
+ */
+int		 sign_sha256_prefixed(uint8_t prefix, const uint8_t *a,
+		    size_t alen, const uint8_t *b, size_t blen, uint8_t out[32]);
+
+/*
  * A keyring: the public keys a verifier trusts, each with the window
  * (unix seconds, 0 = open) in which it may have signed.
  */
