@@ -18,14 +18,15 @@ CC	?= cc
 B	:= build
 
 LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
-	   libqrencode libpng libcbor jansson libsystemd
+	   libqrencode libpng libcbor jansson libsystemd libcurl
 # Debian packages: libraries, then test tools (command:package).
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
-	   libzbar-dev fonts-liberation
+	   libzbar-dev fonts-liberation libcurl4-openssl-dev \
+	   golang-golang-x-mod-dev
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
 	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
-	   nginx:nginx-light wrk:wrk testssl:testssl.sh
+	   nginx:nginx-light wrk:wrk testssl:testssl.sh go:golang-go jq:jq
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -94,7 +95,8 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 # sanitizers as the programs under test; the scripts find them next to
 # the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
-	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so
+	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
+	   $(B)/tests/mklog
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so
 
@@ -102,6 +104,8 @@ BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
 $(B)/tests/rawframe: tests/regress/rawframe.c $(B)/libskkproto.a
 $(B)/tests/rogue: tests/regress/rogue.c $(B)/libskkproto.a
+# The log writer of audit.sh: checkpoint, tiles and bundles, tampered.
+$(B)/tests/mklog: tests/regress/mklog.c $(B)/libskkproto.a
 $(B)/tests/memscan: tests/regress/memscan.c
 $(B)/tests/slowpoke: tests/stress/slowpoke.c
 $(B)/tests/idle: tests/bench/idle.c
