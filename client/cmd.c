@@ -4,7 +4,7 @@
  * the shell split put back together, the command found (or a near name
  * suggested), the form its arguments ask for parsed by args.c, and its
  * handler called. Handlers live by family: cmd_write.c, cmd_read.c,
- * cmd_qr.c, cohort.c (issue --csv) and crew.c (verify --csv).
+ * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv) and audit.c.
  */
 
 #include <stdint.h>
@@ -14,6 +14,7 @@
 #include <sysexits.h>
 
 #include "args.h"
+#include "audit.h"
 #include "cert.h"
 #include "cmd.h"
 #include "cmd_qr.h"
@@ -61,6 +62,9 @@ static const struct cmd cmd_list[] = {
 	  0 },
 	{ "stats", { &cmd_stats_form }, "",
 	  "show the server's counters", 0 },
+	{ "audit", { &cmd_audit_form }, "URL|DIR [--state FILE] "
+	  "[--log-key KEY]",
+	  "check an issuer's transparency log and report its issuance", 0 },
 	{ "qr", { &cmd_qr_form }, "NUMBER -o FILE.png|FILE.svg [--size N] | "
 	  "NUMBER --terminal",
 	  "write a certificate's QR image, or draw it in the terminal", 1 },

@@ -771,3 +771,75 @@ output_qr(struct output *o, const char *number, const char *url,
 	out_set_str(j, "url", url);
 	out_set_opt(j, "file", file);
 }
+
+/* --- reports ---------------------------------------------------------- */
+
+void
+output_field_str(struct output *o, const char *key, const char *label,
+    const char *value)
+{
+	char	buf[OUT_TEXT];
+
+	if (o->json) {
+		out_set_str(o->root, key, value);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%s", value);
+	out_clean(buf);
+	fprintf(o->f, "%s: %s\n", label, buf);
+}
+
+void
+output_field_int(struct output *o, const char *key, const char *label,
+    int64_t value)
+{
+	if (o->json)
+		out_set_int(o->root, key, value);
+	else
+		fprintf(o->f, "%s: %lld\n", label, (long long)value);
+}
+
+void
+output_section(struct output *o, const char *key, const char *title,
+    int list, size_t rows)
+{
+	if (o->json)
+		json_object_set_new(o->root, key, list ? json_array() :
+		    json_object());
+	else
+		fprintf(o->f, "%s:%s\n", title, rows == 0 ? " none" : "");
+}
+
+void
+output_count(struct output *o, const char *key, const char *name,
+    uint64_t n)
+{
+	json_t	*t;
+
+	if (!o->json) {
+		fprintf(o->f, "  %-34s %llu\n", name, (unsigned long long)n);
+		return;
+	}
+	if ((t = json_object_get(o->root, key)) != NULL)
+		out_set_int(t, name, (int64_t)n);
+}
+
+void
+output_flag(struct output *o, const char *key, uint64_t index,
+    const char *kind, const char *text)
+{
+	json_t	*a, *f;
+
+	if (!o->json) {
+		fprintf(o->f, "  entry %llu: %s: %s\n",
+		    (unsigned long long)index, kind, text);
+		return;
+	}
+	if ((a = json_object_get(o->root, key)) == NULL ||
+	    (f = json_object()) == NULL)
+		return;
+	out_set_int(f, "entry", (int64_t)index);
+	out_set_str(f, "kind", kind);
+	out_set_str(f, "text", text);
+	json_array_append_new(a, f);
+}

@@ -59,6 +59,23 @@ void		 output_checked(struct output *, const char *checked,
 void		 output_qr(struct output *, const char *number, const char *url,
 		    const char *file);
 
+/*
+ * Reports (skk audit): "label: value" lines for people, fields of the
+ * JSON document for programs. A section is a table of counts (an object)
+ * or a list of flagged entries (an array); people see its title, its
+ * rows under it, and "none" when rows is 0.
+ */
+void		 output_field_str(struct output *, const char *key,
+		    const char *label, const char *value);
+void		 output_field_int(struct output *, const char *key,
+		    const char *label, int64_t value);
+void		 output_section(struct output *, const char *key,
+		    const char *title, int list, size_t rows);
+void		 output_count(struct output *, const char *key,
+		    const char *name, uint64_t n);
+void		 output_flag(struct output *, const char *key, uint64_t index,
+		    const char *kind, const char *text);
+
 /* Human labels and JSON names of a verdict ("NOT VALID", "not_valid"). */
 const char	*output_verdict_label(unsigned);
 const char	*output_verdict_key(unsigned);

@@ -18,6 +18,7 @@
 
 #include "errf.h"
 #include "kv.h"
+#include "note.h"
 #include "skkconf.h"
 
 struct skkconf_state {
@@ -46,6 +47,8 @@ static int	skkconf_set_pin(struct skkconf_state *, const char *, char *,
 		    size_t);
 static int	skkconf_set_public_key(struct skkconf_state *, const char *,
 		    char *, size_t);
+static int	skkconf_set_log_key(struct skkconf_state *, const char *,
+		    char *, size_t);
 
 static const struct skkconf_key skkconf_keys[] = {
 	{ "server",	skkconf_set_server },
@@ -55,6 +58,7 @@ static const struct skkconf_key skkconf_keys[] = {
 	{ "key",	skkconf_set_key },
 	{ "pin",	skkconf_set_pin },
 	{ "public_key",	skkconf_set_public_key },
+	{ "log_key",	skkconf_set_log_key },
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
 
@@ -192,6 +196,24 @@ skkconf_set_key(struct skkconf_state *st, const char *v, char *err,
     size_t errlen)
 {
 	return skkconf_set_file(st, "key", v, st->c->key, err, errlen);
+}
+
+/* The transparency log's verifier key (PROTOCOL.md §4.3), checked here. */
+static int
+skkconf_set_log_key(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	struct note_key	k;
+	char		why[NOTE_ERR_MAX];
+
+	if (strlen(v) >= sizeof st->c->log_key ||
+	    note_vkey_parse(v, &k, why, sizeof why) == -1)
+		return errf(err, errlen, "log_key: expected a verifier key "
+		    "NAME+ID+KEY%s%s", strlen(v) >= sizeof st->c->log_key ?
+		    "" : ": ", strlen(v) >= sizeof st->c->log_key ? "" : why);
+	note_key_release(&k);
+	strcpy(st->c->log_key, v);
+	return 0;
 }
 
 static int

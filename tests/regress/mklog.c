@@ -165,6 +165,8 @@ ml_mkdirs(const char *dir, const char *rel)
 {
 	char	path[4096], *p;
 
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+		ml_die(dir, 0, strerror(errno));
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
 	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
 		*p = '\0';

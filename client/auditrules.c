@@ -1,0 +1,471 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The rules of a log's history and the issuance report. Certificates
+ * and keys are followed by their entries in log order. Violations are
+ * what no honest issuer's log holds: a number issued twice, an event
+ * for a certificate not issued before it or dated before its issue,
+ * anything after a revoke (no un-revoke), anything but a revoke after a
+ * supersede, a reinstate of a certificate not suspended, a key id not
+ * added by a key-add entry before, a new QR message signed with a key
+ * already declared compromised, a key entry whose id is not its
+ * digest's. Anomalies are patterns worth a look: a night burst, a
+ * certificate revoked within minutes of its issue, a new QR message
+ * signed with a retired key.
+ */
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auditrules.h"
+#include "hex.h"
+#include "logentry.h"
+
+#define AR_KEY_MAX	48
+#define AR_FLAGS_MAX	1000	/* kept for the report; all are counted */
+
+enum { AR_ADDED = 1, AR_RETIRED = 2, AR_COMPROMISED = 4 };
+
+struct ar_slot {
+	char		key[AR_KEY_MAX];
+	uint64_t	n;		/* a count, or the issue's index */
+	uint64_t	first;		/* the first entry counted */
+	uint64_t	t;		/* the issue's time; a night's day */
+	uint8_t		status;		/* a certificate's; a key's AR_* */
+	uint8_t		used;
+};
+
+struct ar_tab {
+	struct ar_slot	*s;
+	size_t		 cap, used;
+};
+
+struct ar_flag {
+	uint64_t	 index;
+	const char	*kind;
+	char		 text[200];
+};
+
+struct ar_flags {
+	struct ar_flag	*f;
+	size_t		 n, total;
+};
+
+struct audit_rules {
+	struct ar_tab	 certs, keys, day, batch, job, kid, night;
+	uint64_t	 events[LOG_EVENT_MAX];
+	uint64_t	 issued, first_time;
+	int		 any;
+	int		 oom;
+	struct ar_flags	 anomaly, violation;
+};
+
+static uint64_t
+ar_hash(const char *s)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int
+ar_grow(struct ar_tab *t)
+{
+	struct ar_tab	 n = { NULL, t->cap ? t->cap * 2 : 64, 0 };
+	size_t		 i, j;
+
+	if ((n.s = calloc(n.cap, sizeof *n.s)) == NULL)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		if (!t->s[i].used)
+			continue;
+		for (j = ar_hash(t->s[i].key) & (n.cap - 1); n.s[j].used;
+		    j = (j + 1) & (n.cap - 1))
+			;
+		n.s[j] = t->s[i];
+		n.used++;
+	}
+	free(t->s);
+	*t = n;
+	return 0;
+}
+
+/* The slot of key; created (zero) when create is set. NULL: none/oom. */
+static struct ar_slot *
+ar_get(struct audit_rules *r, struct ar_tab *t, const char *key, int create)
+{
+	size_t	j;
+
+	if (t->used * 2 >= t->cap && ar_grow(t) == -1) {
+		r->oom = 1;
+		return NULL;
+	}
+	for (j = ar_hash(key) & (t->cap - 1); t->s[j].used;
+	    j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->s[j].key, key) == 0)
+			return &t->s[j];
+	if (!create)
+		return NULL;
+	snprintf(t->s[j].key, sizeof t->s[j].key, "%s", key);
+	t->s[j].used = 1;
+	t->used++;
+	return &t->s[j];
+}
+
+static void
+ar_count(struct audit_rules *r, struct ar_tab *t, const char *key,
+    uint64_t index)
+{
+	struct ar_slot	*s;
+
+	if ((s = ar_get(r, t, key, 1)) == NULL)
+		return;
+	if (s->n++ == 0)
+		s->first = index;
+}
+
+static void
+ar_flag(struct audit_rules *r, struct ar_flags *fl, uint64_t index,
+    const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+ar_flag(struct audit_rules *r, struct ar_flags *fl, uint64_t index,
+    const char *kind, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fl->total++;
+	if (fl->n == AR_FLAGS_MAX)
+		return;
+	if (fl->f == NULL &&
+	    (fl->f = calloc(AR_FLAGS_MAX, sizeof *fl->f)) == NULL) {
+		r->oom = 1;
+		return;
+	}
+	fl->f[fl->n].index = index;
+	fl->f[fl->n].kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(fl->f[fl->n].text, sizeof fl->f[fl->n].text, fmt, ap);
+	va_end(ap);
+	fl->n++;
+}
+
+/* "YYYY-MM-DD" of t in the issuers' time zone, shifted by shift seconds. */
+static void
+ar_date(uint64_t t, int64_t shift, char out[16])
+{
+	time_t		s = (time_t)((int64_t)t + AUDIT_TZ_OFFSET + shift);
+	struct tm	tm;
+
+	if (gmtime_r(&s, &tm) == NULL || strftime(out, 16, "%Y-%m-%d",
+	    &tm) == 0)
+		snprintf(out, 16, "?");
+}
+
+/* --- keys ------------------------------------------------------------- */
+
+static void
+ar_key_event(struct audit_rules *r, uint64_t i, const struct log_entry *e)
+{
+	struct ar_slot	*k;
+	char		 kid[2 * SIGN_KID_LEN + 1];
+
+	hex_encode(e->kid, sizeof e->kid, kid);
+	if (memcmp(e->kid, e->digest, SIGN_KID_LEN) != 0)
+		ar_flag(r, &r->violation, i, "key-id", "%s of key %s: the key "
+		    "id is not its public key's", log_event_name(e->event), kid);
+	k = ar_get(r, &r->keys, kid, e->event == LOG_KEY_ADD);
+	if (k == NULL) {
+		ar_flag(r, &r->violation, i, "unknown-key", "%s of key %s, "
+		    "never added", log_event_name(e->event), kid);
+		return;
+	}
+	if (e->event == LOG_KEY_ADD)
+		k->status |= AR_ADDED;
+	else if (e->event == LOG_KEY_RETIRE)
+		k->status |= AR_RETIRED;
+	else if (e->event == LOG_KEY_COMPROMISE)
+		k->status |= AR_COMPROMISED;
+}
+
+/* The key of a certificate entry: known, and fit for a new QR message. */
+static void
+ar_cert_key(struct audit_rules *r, uint64_t i, const struct log_entry *e)
+{
+	struct ar_slot	*k;
+	char		 kid[2 * SIGN_KID_LEN + 1];
+	int		 signs = e->event == LOG_ISSUE ||
+			    e->event == LOG_RESIGN || e->event == LOG_CORRECT;
+
+	hex_encode(e->kid, sizeof e->kid, kid);
+	if ((k = ar_get(r, &r->keys, kid, 0)) == NULL) {
+		ar_flag(r, &r->violation, i, "unknown-key", "%s %s: signed "
+		    "with key %s, never added", log_event_name(e->event),
+		    e->number, kid);
+		return;
+	}
+	if (signs && (k->status & AR_COMPROMISED))
+		ar_flag(r, &r->violation, i, "compromised-key", "%s %s: "
+		    "signed with key %s, declared compromised before",
+		    log_event_name(e->event), e->number, kid);
+	else if (signs && (k->status & AR_RETIRED))
+		ar_flag(r, &r->anomaly, i, "retired-key", "%s %s: signed "
+		    "with key %s, retired before", log_event_name(e->event),
+		    e->number, kid);
+}
+
+/* --- certificates ----------------------------------------------------- */
+
+static void
+ar_issue(struct audit_rules *r, uint64_t i, const struct log_entry *e)
+{
+	struct ar_slot	*c;
+	char		 key[AR_KEY_MAX], date[16];
+	int64_t		 shift;
+	unsigned	 hour;
+
+	if ((c = ar_get(r, &r->certs, e->number, 1)) == NULL)
+		return;
+	if (c->first) {
+		ar_flag(r, &r->violation, i, "number-reused", "issue %s: "
+		    "issued before, at entry %llu", e->number,
+		    (unsigned long long)c->n);
+		return;
+	}
+	c->n = i;
+	c->t = e->time;
+	c->status = e->status;
+	c->first = 1;		/* issued */
+	r->issued++;
+	ar_date(e->time, 0, date);
+	ar_count(r, &r->day, date, i);
+	hex_encode(e->batch, sizeof e->batch, key);
+	ar_count(r, &r->batch, strspn(key, "0") == strlen(key) ? "none" : key,
+	    i);
+	snprintf(key, sizeof key, "%s %u", e->job_code, e->level);
+	ar_count(r, &r->job, key, i);
+	hex_encode(e->kid, sizeof e->kid, key);
+	ar_count(r, &r->kid, key, i);
+	/* The night of 22:00-06:00 local is named by its evening's date. */
+	hour = (unsigned)(((e->time + AUDIT_TZ_OFFSET) % 86400) / 3600);
+	if (hour >= 22 || hour < 6) {
+		shift = hour < 6 ? -86400 : 0;
+		ar_date(e->time, shift, date);
+		ar_count(r, &r->night, date, i);
+		if ((c = ar_get(r, &r->night, date, 0)) != NULL)
+			c->t = (uint64_t)(((int64_t)e->time + AUDIT_TZ_OFFSET +
+			    shift) / 86400);
+	}
+}
+
+static void
+ar_change(struct audit_rules *r, uint64_t i, const struct log_entry *e)
+{
+	struct ar_slot	*c;
+	const char	*ev = log_event_name(e->event);
+
+	if ((c = ar_get(r, &r->certs, e->number, 0)) == NULL || !c->first) {
+		ar_flag(r, &r->violation, i, "no-issue", "%s %s: never issued "
+		    "before", ev, e->number);
+		return;
+	}
+	if (e->time < c->t)
+		ar_flag(r, &r->violation, i, "before-issue", "%s %s: dated "
+		    "before its issue (entry %llu)", ev, e->number,
+		    (unsigned long long)c->n);
+	if (c->status == CERT_REVOKED)
+		ar_flag(r, &r->violation, i, "after-revoke", "%s %s: after "
+		    "its revoke", ev, e->number);
+	else if (c->status == CERT_REPLACED && e->event != LOG_REVOKE)
+		ar_flag(r, &r->violation, i, "after-supersede", "%s %s: after "
+		    "it was superseded", ev, e->number);
+	else if (e->event == LOG_REINSTATE && c->status != CERT_SUSPENDED)
+		ar_flag(r, &r->violation, i, "reinstate", "reinstate %s: it "
+		    "was not suspended", e->number);
+	if (e->event == LOG_REVOKE && e->time >= c->t &&
+	    e->time - c->t <= AUDIT_QUICK_REVOKE)
+		ar_flag(r, &r->anomaly, i, "quick-revoke", "revoke %s: %llu "
+		    "s after its issue (entry %llu)", e->number,
+		    (unsigned long long)(e->time - c->t),
+		    (unsigned long long)c->n);
+	if (c->status != CERT_REVOKED)
+		c->status = e->status;
+}
+
+void
+audit_rules_entry(struct audit_rules *r, uint64_t i, const uint8_t *entry,
+    size_t len)
+{
+	struct log_entry	e;
+	char			err[160];
+
+	if (log_entry_decode(entry, len, &e, err, sizeof err) == -1) {
+		ar_flag(r, &r->violation, i, "bad-entry", "%s", err);
+		return;
+	}
+	if (!r->any) {
+		r->any = 1;
+		r->first_time = e.time;
+	}
+	r->events[e.event]++;
+	if (log_event_is_key(e.event)) {
+		ar_key_event(r, i, &e);
+		return;
+	}
+	ar_cert_key(r, i, &e);
+	if (e.event == LOG_ISSUE)
+		ar_issue(r, i, &e);
+	else
+		ar_change(r, i, &e);
+}
+
+/* --- the report ------------------------------------------------------- */
+
+static int
+ar_slot_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct ar_slot *const *)a)->key,
+	    (*(struct ar_slot *const *)b)->key);
+}
+
+/* The used slots of t sorted by key; NULL (and *n 0) when empty or oom. */
+static struct ar_slot **
+ar_sorted(const struct ar_tab *t, size_t *n)
+{
+	struct ar_slot	**v;
+	size_t		  i;
+
+	*n = 0;
+	if (t->used == 0 || (v = calloc(t->used, sizeof *v)) == NULL)
+		return NULL;
+	for (i = 0; i < t->cap; i++)
+		if (t->s[i].used)
+			v[(*n)++] = &t->s[i];
+	qsort(v, *n, sizeof *v, ar_slot_cmp);
+	return v;
+}
+
+/* Nights of AUDIT_NIGHT_MIN issues or more, against those before. */
+static void
+ar_nights(struct audit_rules *r)
+{
+	struct ar_slot	**v;
+	size_t		  n, i;
+	uint64_t	  sum = 0, start;
+	double		  avg;
+
+	if ((v = ar_sorted(&r->night, &n)) == NULL)
+		return;
+	start = (r->first_time + AUDIT_TZ_OFFSET - 6 * 3600) / 86400;
+	for (i = 0; i < n; i++) {
+		avg = v[i]->t > start ? (double)sum / (double)(v[i]->t -
+		    start) : 0;
+		if (v[i]->n >= AUDIT_NIGHT_MIN &&
+		    (double)v[i]->n > AUDIT_NIGHT_FACTOR * avg)
+			ar_flag(r, &r->anomaly, v[i]->first, "night-burst",
+			    "%llu issued in the night of %s (22:00-06:00 "
+			    "UTC+7), against %.1f a night before",
+			    (unsigned long long)v[i]->n, v[i]->key, avg);
+		sum += v[i]->n;
+	}
+	free(v);
+}
+
+int
+audit_rules_finish(struct audit_rules *r)
+{
+	ar_nights(r);
+	return r->oom ? -1 : 0;
+}
+
+static void
+ar_table(const struct ar_tab *t, struct output *o, const char *key,
+    const char *title)
+{
+	struct ar_slot	**v;
+	size_t		  n, i;
+
+	v = ar_sorted(t, &n);
+	output_section(o, key, title, 0, n);
+	for (i = 0; i < n; i++)
+		output_count(o, key, v[i]->key, v[i]->n);
+	free(v);
+}
+
+static void
+ar_flags(const struct ar_flags *fl, struct output *o, const char *key,
+    const char *title)
+{
+	size_t	i;
+
+	output_section(o, key, title, 1, fl->total);
+	for (i = 0; i < fl->n; i++)
+		output_flag(o, key, fl->f[i].index, fl->f[i].kind,
+		    fl->f[i].text);
+	if (fl->total > fl->n)
+		output_flag(o, key, 0, "more", "and more not listed");
+}
+
+void
+audit_rules_report(const struct audit_rules *r, struct output *o)
+{
+	size_t		i, n = 0;
+
+	output_field_int(o, "certificates_issued", "certificates issued",
+	    (int64_t)r->issued);
+	for (i = 1; i < LOG_EVENT_MAX; i++)
+		n += r->events[i] != 0;
+	output_section(o, "events", "entries by event", 0, n);
+	for (i = 1; i < LOG_EVENT_MAX; i++)
+		if (r->events[i] != 0)
+			output_count(o, "events", log_event_name((unsigned)i),
+			    r->events[i]);
+	ar_table(&r->day, o, "issued_per_day", "issued per day (UTC+7)");
+	ar_table(&r->batch, o, "issued_per_batch", "issued per batch");
+	ar_table(&r->job, o, "issued_per_job_level",
+	    "issued per job code and level");
+	ar_table(&r->kid, o, "issued_per_key", "issued per signing key");
+	ar_flags(&r->anomaly, o, "anomalies", "anomalies");
+	ar_flags(&r->violation, o, "violations", "violations");
+}
+
+size_t
+audit_rules_violations(const struct audit_rules *r)
+{
+	return r->violation.total;
+}
+
+uint64_t
+audit_rules_issued(const struct audit_rules *r)
+{
+	return r->issued;
+}
+
+struct audit_rules *
+audit_rules_new(void)
+{
+	return calloc(1, sizeof(struct audit_rules));
+}
+
+void
+audit_rules_free(struct audit_rules *r)
+{
+	if (r == NULL)
+		return;
+	free(r->certs.s);
+	free(r->keys.s);
+	free(r->day.s);
+	free(r->batch.s);
+	free(r->job.s);
+	free(r->kid.s);
+	free(r->night.s);
+	free(r->anomaly.f);
+	free(r->violation.f);
+	free(r);
+}

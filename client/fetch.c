@@ -1,0 +1,231 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Files of a published log, read over HTTP(S) with libcurl or from a
+ * directory. Plain HTTP is allowed on purpose: what the auditor trusts
+ * is the checkpoint's signature, not the transport. Every read is
+ * bounded in size and time.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "errf.h"
+#include "fetch.h"
+
+#define FETCH_URL_MAX	4096
+
+struct fetch {
+	char	 base[FETCH_URL_MAX];	/* ends in '/' */
+	int	 dir;			/* base is a directory */
+	CURL	*curl;
+};
+
+/* The body being read, bounded by max. */
+struct fetch_body {
+	uint8_t	*p;
+	size_t	 len;
+	size_t	 max;
+	int	 over;
+};
+
+static size_t
+fetch_write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct fetch_body	*b = arg;
+	uint8_t			*np;
+	size_t			 add = size * n;
+
+	if (add > b->max - b->len) {
+		b->over = 1;
+		return 0;
+	}
+	if ((np = realloc(b->p, b->len + add + 1)) == NULL)
+		return 0;
+	b->p = np;
+	memcpy(b->p + b->len, data, add);
+	b->len += add;
+	b->p[b->len] = '\0';
+	return add;
+}
+
+/* The host of an http(s) URL, into host; 0 or -1. */
+static int
+fetch_url_host(const char *url, char *host, size_t hostlen)
+{
+	CURLU	*u;
+	char	*h = NULL;
+	int	 rc = -1;
+
+	if ((u = curl_url()) == NULL)
+		return -1;
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+	    strlen(h) < hostlen) {
+		/* an IPv6 address comes in brackets */
+		snprintf(host, hostlen, "%.*s", (int)strcspn(h + (*h == '['),
+		    "]"), h + (*h == '['));
+		rc = 0;
+	}
+	curl_free(h);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static int
+fetch_curl_init(struct fetch *f, const char *host, const char *ca,
+    char *err, size_t errlen)
+{
+	char	urlhost[256];
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    (f->curl = curl_easy_init()) == NULL)
+		return errf(err, errlen, "cannot start libcurl");
+	if (fetch_url_host(f->base, urlhost, sizeof urlhost) == -1)
+		return errf(err, errlen, "'%s': not a URL with a host",
+		    f->base);
+	curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(f->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(f->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT, (long)FETCH_CONNECT);
+	curl_easy_setopt(f->curl, CURLOPT_TIMEOUT, (long)FETCH_TIMEOUT);
+	curl_easy_setopt(f->curl, CURLOPT_USERAGENT, "skk-audit");
+	curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, fetch_write_cb);
+	/* The issuer's own CA for its own host; the system's for mirrors. */
+	if (ca != NULL && *ca != '\0' && host != NULL &&
+	    strcasecmp(host, urlhost) == 0)
+		curl_easy_setopt(f->curl, CURLOPT_CAINFO, ca);
+	return 0;
+}
+
+struct fetch *
+fetch_new(const char *base, const char *host, const char *ca, char *err,
+    size_t errlen)
+{
+	struct fetch	*f;
+	const char	*p = base;
+	size_t		 len;
+
+	if ((f = calloc(1, sizeof *f)) == NULL) {
+		errf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (strncasecmp(base, "file://", 7) == 0) {
+		p = base + 7;
+		f->dir = 1;
+	} else if (strncasecmp(base, "http://", 7) != 0 &&
+	    strncasecmp(base, "https://", 8) != 0)
+		f->dir = 1;
+	len = strlen(p);
+	if (len == 0 || len + 2 > sizeof f->base) {
+		errf(err, errlen, "'%s': expected a URL or a directory", base);
+		free(f);
+		return NULL;
+	}
+	snprintf(f->base, sizeof f->base, "%s%s", p,
+	    p[len - 1] == '/' ? "" : "/");
+	if (!f->dir && fetch_curl_init(f, host, ca, err, errlen) == -1) {
+		fetch_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+fetch_free(struct fetch *f)
+{
+	if (f == NULL)
+		return;
+	if (f->curl != NULL)
+		curl_easy_cleanup(f->curl);
+	free(f);
+}
+
+static enum fetch_result
+fetch_file(struct fetch *f, const char *path, struct fetch_body *b,
+    char *err, size_t errlen)
+{
+	char	 name[FETCH_URL_MAX * 2], chunk[65536];
+	FILE	*fp;
+	size_t	 n;
+	int	 missing;
+
+	snprintf(name, sizeof name, "%s%s", f->base, path);
+	if ((fp = fopen(name, "r")) == NULL) {
+		missing = errno == ENOENT;
+		errf(err, errlen, "'%s': %s", name, strerror(errno));
+		return missing ? FETCH_MISSING : FETCH_FAILED;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		if (fetch_write_cb(chunk, 1, n, b) != n)
+			break;
+	if (ferror(fp) || n > 0) {
+		fclose(fp);
+		if (b->over)
+			return errf(err, errlen, "'%s': larger than %zu bytes",
+			    name, b->max), FETCH_FAILED;
+		return errf(err, errlen, "'%s': cannot read", name),
+		    FETCH_FAILED;
+	}
+	fclose(fp);
+	return FETCH_OK;
+}
+
+static enum fetch_result
+fetch_http(struct fetch *f, const char *path, struct fetch_body *b,
+    char *err, size_t errlen)
+{
+	char		 url[FETCH_URL_MAX * 2];
+	long		 status = 0;
+	CURLcode	 rc;
+
+	snprintf(url, sizeof url, "%s%s", f->base, path);
+	curl_easy_setopt(f->curl, CURLOPT_URL, url);
+	curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, b);
+	rc = curl_easy_perform(f->curl);
+	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (rc != CURLE_OK) {
+		if (b->over)
+			errf(err, errlen, "%s: larger than %zu bytes", url,
+			    b->max);
+		else
+			errf(err, errlen, "%s: %s", url,
+			    curl_easy_strerror(rc));
+		return FETCH_FAILED;
+	}
+	if (status == 404) {
+		errf(err, errlen, "%s: HTTP 404 (not found)", url);
+		return FETCH_MISSING;
+	}
+	if (status != 200) {
+		errf(err, errlen, "%s: HTTP %ld", url, status);
+		return FETCH_FAILED;
+	}
+	return FETCH_OK;
+}
+
+enum fetch_result
+fetch_get(struct fetch *f, const char *path, uint8_t **buf, size_t *len,
+    size_t max, char *err, size_t errlen)
+{
+	struct fetch_body	b = { NULL, 0, max, 0 };
+	enum fetch_result	r;
+
+	if ((b.p = malloc(1)) == NULL)
+		return errf(err, errlen, "out of memory"), FETCH_FAILED;
+	b.p[0] = '\0';
+	r = f->dir ? fetch_file(f, path, &b, err, errlen) :
+	    fetch_http(f, path, &b, err, errlen);
+	if (r != FETCH_OK) {
+		free(b.p);
+		return r;
+	}
+	*buf = b.p;
+	*len = b.len;
+	return FETCH_OK;
+}

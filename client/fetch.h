@@ -1,0 +1,43 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Reading files of a published log by path under a base: an http:// or
+ * https:// URL, a file:// URL or a directory. Over HTTPS the CA file
+ * given is trusted for its own host, the system's CAs for any other.
+ * The only module that calls libcurl; one connection is kept for all
+ * the reads of one base.
+ */
+#ifndef CLIENT_FETCH_H
+#define CLIENT_FETCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FETCH_ERR_MAX	512
+#define FETCH_TIMEOUT	30	/* seconds for one file */
+#define FETCH_CONNECT	10	/* seconds to connect */
+
+enum fetch_result {
+	FETCH_OK = 0,
+	FETCH_MISSING,		/* HTTP 404, or no such file */
+	FETCH_FAILED		/* anything else: err says what */
+};
+
+struct fetch;
+
+/*
+ * A reader of base; ca (may be NULL) is trusted over HTTPS when the
+ * base's host is host (may be NULL). NULL with a reason in err.
+ */
+struct fetch	*fetch_new(const char *base, const char *host, const char *ca,
+		    char *err, size_t errlen);
+void		 fetch_free(struct fetch *);	/* NULL is a no-op */
+
+/*
+ * Reads base/path (path relative, e.g. "tile/0/000") into *buf (malloc'd,
+ * the caller frees it; a NUL follows the len bytes), at most max bytes.
+ * err names the URL or file and the status or reason.
+ */
+enum fetch_result fetch_get(struct fetch *, const char *path, uint8_t **buf,
+		    size_t *len, size_t max, char *err, size_t errlen);
+
+#endif
