@@ -96,7 +96,7 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 # the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
-	   $(B)/tests/mklog
+	   $(B)/tests/mklog $(B)/tests/gocheck
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so
 
@@ -115,6 +115,13 @@ $(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
 $(filter-out %.so,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)
+
+# audit.sh's independent checker: Go against golang.org/x/mod's sumdb/note
+# and sumdb/tlog as Debian installs them, built offline.
+$(B)/tests/gocheck: tests/gocheck/gocheck.go
+	@mkdir -p $(@D) build/go
+	GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$(CURDIR)/build/go \
+	    go build -o $@ $<
 
 # LD_PRELOAD shims: powercut (stress/crash.sh), fullhs (bench/nginx.sh).
 $(B)/tests/powercut.so: tests/stress/powercut.c
