@@ -112,7 +112,7 @@ $(B)/tests/idle: tests/bench/idle.c
 $(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a
 $(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
     $(B)/client/skkconf.o $(B)/libskkproto.a
-$(filter-out %.so,$(HELPERS) $(BENCH_HELPERS)):
+$(filter-out %.so %/gocheck,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)
 

@@ -72,19 +72,26 @@ audit_default_state(struct audit_run *r, char *err, size_t errlen)
 	if (name[0] == '\0' || name[0] == '.')
 		return errf(err, errlen, "checkpoint: line 1: no origin");
 	if (base != NULL && *base != '\0')
-		snprintf(r->state, sizeof r->state, "%s/skk", base);
+		n = (size_t)snprintf(r->state, sizeof r->state,
+		    "%s/skk/audit/%s", base, name);
 	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		snprintf(r->state, sizeof r->state, "%s/.local/state/skk",
-		    home);
+		n = (size_t)snprintf(r->state, sizeof r->state,
+		    "%s/.local/state/skk/audit/%s", home, name);
 	else
 		return errf(err, errlen, "no HOME: give --state FILE");
-	mkdir(r->state, 0700);
-	strncat(r->state, "/audit", sizeof r->state - strlen(r->state) - 1);
-	mkdir(r->state, 0700);
-	if (strlen(r->state) + strlen(name) + 2 > sizeof r->state)
+	if (n >= sizeof r->state)
 		return errf(err, errlen, "state path too long");
-	strcat(r->state, "/");
-	strcat(r->state, name);
+	/* mkdir -p of its directory */
+	for (p = r->state + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(r->state, 0700) == -1 && errno != EEXIST) {
+			errf(err, errlen, "cannot create '%s': %s", r->state,
+			    strerror(errno));
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
 	return 0;
 }
 
