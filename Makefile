@@ -18,7 +18,7 @@ CC	?= cc
 B	:= build
 
 LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
-	   libqrencode libpng libcbor jansson libsystemd libcurl
+	   libqrencode libpng libcbor jansson libsystemd
 # Debian packages: libraries, then test tools (command:package).
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
@@ -43,6 +43,8 @@ endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIBS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(LIBS) 2>/dev/null) -lpthread
+# Only skk reads logs over HTTP (client/fetch.c).
+CURL_LIBS  = $(shell pkg-config --libs libcurl 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
 
 PROTO_SRC  := $(wildcard proto/*.c)
@@ -73,7 +75,7 @@ $(B)/skkd: $(DAEMON_OBJ) $(B)/libskkproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/skk: $(CLIENT_OBJ) $(B)/libskkproto.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lzbar
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) -lzbar
 
 $(B)/libskkd.a: $(DAEMON_LIB)
 	$(AR) rcs $@ $^
@@ -84,7 +86,8 @@ $(B)/libskk.a: $(CLIENT_LIB)
 # Unit tests link the proto library and the daemon's and client's modules.
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libskkd.a $(B)/libskk.a $(B)/libskkproto.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS) -lzbar -lcmocka
+	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
+	    -lzbar -lcmocka
 
 # The fuzz harnesses built as plain programs that replay their corpus.
 $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a

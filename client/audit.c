@@ -320,6 +320,7 @@ static int
 audit_setup(struct cmd_ctx *x, struct audit_run *r, struct cmd_args *a)
 {
 	const char	*conf, *st = args_get(a, "--state");
+	const char	*hosts[] = { x->conf.host, x->conf.server_name, NULL };
 	char		 why[FETCH_ERR_MAX];
 
 	if ((conf = skkconf_find(x->config)) != NULL &&
@@ -327,7 +328,7 @@ audit_setup(struct cmd_ctx *x, struct audit_run *r, struct cmd_args *a)
 		return session_fail(x, EX_CONFIG, "%s", why);
 	if ((x->o = output_new(x->out, x->json)) == NULL)
 		return session_fail(x, EX_OSERR, "out of memory");
-	if ((r->f = fetch_new(r->url, x->conf.host, x->conf.ca, why,
+	if ((r->f = fetch_new(r->url, hosts, x->conf.ca, why,
 	    sizeof why)) == NULL)
 		return session_fail(x, EX_USAGE, "%s", why);
 	switch (auditlog_fetch_checkpoint(r->f, &r->text, &r->textlen, why,

@@ -78,10 +78,11 @@ fetch_url_host(const char *url, char *host, size_t hostlen)
 }
 
 static int
-fetch_curl_init(struct fetch *f, const char *host, const char *ca,
+fetch_curl_init(struct fetch *f, const char *const *hosts, const char *ca,
     char *err, size_t errlen)
 {
 	char	urlhost[256];
+	size_t	i;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
 	    (f->curl = curl_easy_init()) == NULL)
@@ -97,15 +98,18 @@ fetch_curl_init(struct fetch *f, const char *host, const char *ca,
 	curl_easy_setopt(f->curl, CURLOPT_USERAGENT, "skk-audit");
 	curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, fetch_write_cb);
 	/* The issuer's own CA for its own host; the system's for mirrors. */
-	if (ca != NULL && *ca != '\0' && host != NULL &&
-	    strcasecmp(host, urlhost) == 0)
-		curl_easy_setopt(f->curl, CURLOPT_CAINFO, ca);
+	for (i = 0; ca != NULL && *ca != '\0' && hosts != NULL &&
+	    hosts[i] != NULL; i++)
+		if (strcasecmp(hosts[i], urlhost) == 0) {
+			curl_easy_setopt(f->curl, CURLOPT_CAINFO, ca);
+			break;
+		}
 	return 0;
 }
 
 struct fetch *
-fetch_new(const char *base, const char *host, const char *ca, char *err,
-    size_t errlen)
+fetch_new(const char *base, const char *const *hosts, const char *ca,
+    char *err, size_t errlen)
 {
 	struct fetch	*f;
 	const char	*p = base;
@@ -129,7 +133,7 @@ fetch_new(const char *base, const char *host, const char *ca, char *err,
 	}
 	snprintf(f->base, sizeof f->base, "%s%s", p,
 	    p[len - 1] == '/' ? "" : "/");
-	if (!f->dir && fetch_curl_init(f, host, ca, err, errlen) == -1) {
+	if (!f->dir && fetch_curl_init(f, hosts, ca, err, errlen) == -1) {
 		fetch_free(f);
 		return NULL;
 	}

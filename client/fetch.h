@@ -26,10 +26,11 @@ struct fetch;
 
 /*
  * A reader of base; ca (may be NULL) is trusted over HTTPS when the
- * base's host is host (may be NULL). NULL with a reason in err.
+ * base's host is one of hosts (NULL-terminated; may be NULL), the
+ * system's CAs otherwise. NULL with a reason in err.
  */
-struct fetch	*fetch_new(const char *base, const char *host, const char *ca,
-		    char *err, size_t errlen);
+struct fetch	*fetch_new(const char *base, const char *const *hosts,
+		    const char *ca, char *err, size_t errlen);
 void		 fetch_free(struct fetch *);	/* NULL is a no-op */
 
 /*
