@@ -2,7 +2,7 @@
 /*
  * The auditor's judgement of a log's entries, read in order: the rules
  * every honest log keeps (a broken one is a violation) and the patterns
- * worth a look (anomalies), and the issuance report. See skk(1), AUDIT.
+ * worth a look (anomalies), and the issuance report; skk(1) says which.
  */
 #ifndef CLIENT_AUDITRULES_H
 #define CLIENT_AUDITRULES_H
