@@ -19,22 +19,27 @@
 
 typedef uint8_t	al_hash[MERKLE_HASH_LEN];
 
-enum auditlog_status
-auditlog_fetch_checkpoint(struct fetch *f, char **text, size_t *len,
-    char *err, size_t errlen)
+/* A file the checkpoint implies: missing is bad data, not bad luck. */
+static enum auditlog_status
+al_fetch(struct fetch *f, const char *path, uint8_t **buf, size_t *len,
+    size_t max, char *err, size_t errlen)
 {
-	uint8_t	*buf;
-
-	switch (fetch_get(f, "checkpoint", &buf, len, AUDITLOG_NOTE_MAX, err,
-	    errlen)) {
+	switch (fetch_get(f, path, buf, len, max, err, errlen)) {
 	case FETCH_OK:
-		*text = (char *)buf;
 		return AUDITLOG_OK;
 	case FETCH_MISSING:
 		return AUDITLOG_BADDATA;
 	default:
 		return AUDITLOG_UNAVAILABLE;
 	}
+}
+
+enum auditlog_status
+auditlog_fetch_checkpoint(struct fetch *f, char **text, size_t *len,
+    char *err, size_t errlen)
+{
+	return al_fetch(f, "checkpoint", (uint8_t **)text, len,
+	    AUDITLOG_NOTE_MAX, err, errlen);
 }
 
 enum auditlog_status
@@ -68,7 +73,6 @@ auditlog_open(struct auditlog *l, const char *text, size_t len,
 	return AUDITLOG_OK;
 }
 
-/* A file the checkpoint implies: missing is bad data, not bad luck. */
 static enum auditlog_status
 al_get(struct fetch *f, const struct tile *t, uint8_t **buf, size_t *len,
     size_t max, char *err, size_t errlen)
@@ -78,14 +82,7 @@ al_get(struct fetch *f, const struct tile *t, uint8_t **buf, size_t *len,
 	if (tile_path(t, path, sizeof path) == -1)
 		return errf(err, errlen, "tile %d/%llu: no path", t->level,
 		    (unsigned long long)t->index), AUDITLOG_BADDATA;
-	switch (fetch_get(f, path, buf, len, max, err, errlen)) {
-	case FETCH_OK:
-		return AUDITLOG_OK;
-	case FETCH_MISSING:
-		return AUDITLOG_BADDATA;
-	default:
-		return AUDITLOG_UNAVAILABLE;
-	}
+	return al_fetch(f, path, buf, len, max, err, errlen);
 }
 
 static unsigned
