@@ -70,7 +70,10 @@ ar_hash(const char *s)
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-	return h;
+	/* FNV-1a's low bits, which index the table, see only low bits */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
 }
 
 static int

@@ -87,6 +87,7 @@ URL="http://127.0.0.1:$nport/"
 for i in $(seq 50); do curl -s -o /dev/null "${URL}checkpoint" && break; sleep 0.1; done
 
 au() { (cd "$T" && env -u SKK_CONFIG "$SKK" audit "$@"); }
+auc() { _c=$1; shift; (cd "$T" && "$SKK" -c "$_c" audit "$@"); }
 mkdir "$T/st"; ST="$T/st/state"
 
 # --- first use -------------------------------------------------------------
@@ -156,6 +157,16 @@ fi
 run_expect 0 "file:// URL with the default state file" au "file://$W" --log-key "$VK"
 [ -f "$HOME/.local/state/skk/audit/skk.example_log" ] &&
     pass "default state file named after the origin" || fail "default state file"
+
+# skk.conf's log_key (PROTOCOL.md §4.3) is the key, when set.
+printf 'server = 127.0.0.1:1\nca = /dev/null\nlog_key = %s\n' "$VK" >"$T/skk.conf"
+run_expect 0 "skk.conf's log_key checks the log" \
+    auc "$T/skk.conf" "$URL" --state "$T/state.conf"
+out_has "log key from: skk.conf" "the report says the key came from skk.conf"
+printf 'server = 127.0.0.1:1\nca = /dev/null\nlog_key = skk.example/log+00000000+AAAA\n' >"$T/bad.conf"
+run_expect 78 "a malformed log_key in skk.conf is a config error" \
+    auc "$T/bad.conf" "$URL" --state "$T/state.conf"
+out_has "bad.conf:3: log_key" "the message names the file, line and key"
 
 # --- tampering -------------------------------------------------------------
 
