@@ -406,13 +406,17 @@ ar_flags(const struct ar_flags *fl, struct output *o, const char *key,
     const char *title)
 {
 	size_t	i;
+	char	more[64];
 
 	output_section(o, key, title, 1, fl->total);
 	for (i = 0; i < fl->n; i++)
 		output_flag(o, key, fl->f[i].index, fl->f[i].kind,
 		    fl->f[i].text);
-	if (fl->total > fl->n)
-		output_flag(o, key, 0, "more", "and more not listed");
+	if (fl->total > fl->n && fl->n > 0) {
+		snprintf(more, sizeof more, "%zu more not listed",
+		    fl->total - fl->n);
+		output_flag(o, key, fl->f[fl->n - 1].index, "more", more);
+	}
 }
 
 void
