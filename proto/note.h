@@ -22,6 +22,7 @@
 #define NOTE_KEY_MAX	(NOTE_NAME_MAX + 80)	/* a vkey or skey string */
 #define NOTE_LINE_MAX	(NOTE_NAME_MAX + 100)	/* an Ed25519 sig line */
 #define NOTE_ERR_MAX	200
+#define NOTE_SKEY_TAG	"PRIVATE+KEY+"	/* starts a signer key string */
 
 struct note_key {
 	char		 name[NOTE_NAME_MAX + 1];
@@ -48,8 +49,10 @@ struct note {
 /* A key name: non-empty, no '+', no Unicode space; 0 or -1 (err). */
 int	note_name_check(const char *name, size_t len, char *err,
 	    size_t errlen);
-/* The Ed25519 key id of name and pub. */
+/* The Ed25519 key id of name and pub; _type for another type byte. */
 uint32_t note_key_id(const char *name, const uint8_t pub[SIGN_PUB_LEN]);
+uint32_t note_key_id_type(const char *name, uint8_t type,
+	    const uint8_t pub[SIGN_PUB_LEN]);
 
 /* Names key (taken over, even on failure) as name; 0 or -1 (err). */
 int	note_key_init(struct note_key *, const char *name,
@@ -68,6 +71,17 @@ int	note_skey_parse(const char *skey, struct note_key *, char *err,
 	    size_t errlen);
 int	note_skey_format(const char *name, const uint8_t seed[SIGN_SEED_LEN],
 	    char *out, size_t outlen);
+/*
+ * The parts of a key string "name+hex8+base64(type || 32 bytes)" (after
+ * any PRIVATE+KEY+): the name (NOTE_NAME_MAX + 1 bytes), the id as
+ * written and the key material; a type byte but type is refused. And
+ * the string of such parts, prefix first. 0 or -1.
+ */
+int	note_key_parts(const char *s, uint8_t type, char *name, uint32_t *id,
+	    uint8_t material[32], char *err, size_t errlen);
+int	note_key_format(const char *prefix, const char *name, uint32_t id,
+	    uint8_t type, const uint8_t material[32], char *out,
+	    size_t outlen);
 
 /*
  * Splits a signed note at its last blank line and checks every line:
@@ -86,6 +100,10 @@ int	note_sig_line(const struct note_key *signer, const char *text,
 /* text, the blank line and one signature line; *outused gets the length. */
 int	note_sign(const struct note_key *signer, const char *text,
 	    size_t textlen, char *out, size_t outlen, size_t *outused);
+
+/* The key of keys whose name and id are those of the line, or NULL. */
+const struct note_key *note_key_find(const struct note_sig *,
+	    const struct note_key *keys, size_t nkeys);
 
 /*
  * Signature rules of the spec: lines by unknown keys are ignored, a line
