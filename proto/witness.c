@@ -147,20 +147,57 @@ witness_consistent(const struct witness_req *r, const struct witness_log *l,
 
 int
 witness_decide(const struct witness_req *r, struct witness_log *logs,
-    size_t nlogs, struct checkpoint *cp, struct witness_log **log,
-    char *err, size_t errlen)
+    size_t nlogs, struct note *nt, struct checkpoint *cp,
+    struct witness_log **log, char *err, size_t errlen)
 {
-	struct note	nt;
-
 	*log = NULL;
-	if (note_parse(r->note, r->notelen, &nt, err, errlen) == -1 ||
-	    checkpoint_parse(nt.text, nt.textlen, cp, err, errlen) == -1)
+	if (note_parse(r->note, r->notelen, nt, err, errlen) == -1 ||
+	    checkpoint_parse(nt->text, nt->textlen, cp, err, errlen) == -1)
 		return 400;
 	if ((*log = witness_find(logs, nlogs, cp->origin)) == NULL) {
 		errf(err, errlen, "unknown log '%s'", cp->origin);
 		return 404;
 	}
-	if (note_verify(&nt, (*log)->key, (*log)->nkey, err, errlen) == -1)
+	if (note_verify(nt, (*log)->key, (*log)->nkey, err, errlen) == -1)
 		return 403;
 	return witness_consistent(r, *log, cp, err, errlen);
+}
+
+/* Appends len bytes at *used; -1 when out is short. */
+static int
+witness_put(char *out, size_t outlen, size_t *used, const char *p,
+    size_t len)
+{
+	if (outlen - *used <= len)
+		return -1;
+	memcpy(out + *used, p, len);
+	*used += len;
+	out[*used] = '\0';
+	return 0;
+}
+
+int
+witness_cosigned(const struct note *nt, const struct witness_log *l,
+    const char *line, char *out, size_t outlen)
+{
+	const struct note_sig	*s;
+	const char		*start;
+	size_t			 i, used = 0;
+
+	if (outlen > INT32_MAX || witness_put(out, outlen, &used, nt->text,
+	    nt->textlen) == -1 || witness_put(out, outlen, &used, "\n", 1) == -1)
+		return -1;
+	for (i = 0; i < nt->nsig; i++) {
+		s = &nt->sig[i];
+		if (note_key_find(s, l->key, l->nkey) == NULL)
+			continue;
+		start = s->name - 4;	/* the em dash and space */
+		if (witness_put(out, outlen, &used, start,
+		    (size_t)(s->b64 + s->b64len - start)) == -1 ||
+		    witness_put(out, outlen, &used, "\n", 1) == -1)
+			return -1;
+	}
+	if (witness_put(out, outlen, &used, line, strlen(line)) == -1)
+		return -1;
+	return (int)used;
 }

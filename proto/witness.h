@@ -48,14 +48,23 @@ int	witness_req_format(const struct witness_req *, char *out,
 
 /*
  * Decides on req for the logs known: 200 when the checkpoint may be
- * cosigned, with its parsed form in *cp and the log in *log; otherwise
+ * cosigned, with the note in *nt (pointing into req's body), its
+ * checkpoint in *cp and the log in *log; otherwise
  * 400 (malformed), 404 (unknown origin), 403 (no good signature by the
  * log's key, or a bad one), 409 (old is not the size last cosigned),
  * 422 (bad proof, or another root for a size), with the reason in err
  * and *log set once the origin is known. Changes nothing.
  */
 int	witness_decide(const struct witness_req *, struct witness_log *logs,
-	    size_t nlogs, struct checkpoint *cp, struct witness_log **log,
-	    char *err, size_t errlen);
+	    size_t nlogs, struct note *nt, struct checkpoint *cp,
+	    struct witness_log **log, char *err, size_t errlen);
+
+/*
+ * The note a witness keeps and serves for a checkpoint it cosigned: the
+ * text of nt, the signature lines of log's keys, then line (the witness's
+ * own, with its newline). Its length, or -1 when out is short.
+ */
+int	witness_cosigned(const struct note *nt, const struct witness_log *log,
+	    const char *line, char *out, size_t outlen);
 
 #endif
