@@ -42,6 +42,7 @@ sk1=$(sed -n 1p "$T/lk")
 } >>"$W/witness.conf"
 
 wstart() {
+	[ -f "$T/w.log" ] && cat "$T/w.log" >>"$T/w.log.old"
 	: >"$T/w.log"
 	"$SKK" witness serve "$W/witness.conf" 2>>"$T/w.log" &
 	wpid=$!
@@ -157,6 +158,7 @@ kill "$wpid"; wait "$wpid"; rc=$?
 [ $rc -eq 0 ] && grep -q "exiting" "$T/w.log" && pass "SIGTERM: a clean exit" ||
     fail "SIGTERM: a clean exit (status $rc)"
 
+cat "$T/w.log.old" "$T/w.log" >&2	# the reasons, in the .err file of tests/run
 echo "bogus = 1" >>"$W/witness.conf"
 run_expect 78 "a bad witness.conf is refused (EX_CONFIG)" \
     "$SKK" witness serve "$W/witness.conf"
