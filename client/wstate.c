@@ -137,11 +137,14 @@ wstate_read_log(struct wstate *w, size_t i, char *err, size_t errlen)
 		return -1;
 	if (note_parse(buf, len, &nt, why, sizeof(why)) == -1 ||
 	    checkpoint_parse(nt.text, nt.textlen, &cp, why,
-	    sizeof(why)) == -1 || (strcmp(cp.origin, l->origin) != 0 &&
-	    errf(why, sizeof(why), "origin '%s', not '%s'", cp.origin,
-	    l->origin))) {
+	    sizeof(why)) == -1) {
 		free(buf);
 		return errf(err, errlen, "%s: %s", path, why);
+	}
+	if (strcmp(cp.origin, l->origin) != 0) {
+		free(buf);
+		return errf(err, errlen, "%s: origin '%s', not '%s'", path,
+		    cp.origin, l->origin);
 	}
 	l->size = cp.size;
 	memcpy(l->root, cp.root, sizeof(l->root));
@@ -324,7 +327,7 @@ wstate_create(const char *dir, const char *name, const char *listen,
 	if (r == -1 || cosig_skey_parse(skey, &k, err, errlen) == -1)
 		return r == -1 ? errf(err, errlen, "bad key name '%s'",
 		    name) : -1;
-	r = cosig_vkey_format(&k, vkey, vkeylen);
+	r = note_vkey_format(&k, vkey, vkeylen);
 	note_key_release(&k);
 	strcat(skey, "\n");
 	if (r == -1 || wstate_write_new(dir, skey, listen, err, errlen) == -1)

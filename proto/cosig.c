@@ -1,8 +1,8 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * cosignature/v1. A witness key is a note_key whose id was computed with
- * type byte 0x04; the line format and key strings are note.c's, the
- * payload and the signed message are this file's.
+ * cosignature/v1. A witness key is a note_key of type 0x04; the line
+ * format and key strings are note.c's, the payload and the signed
+ * message are this file's.
  */
 
 #include <inttypes.h>
@@ -21,86 +21,28 @@ int
 cosig_key_init(struct note_key *k, const char *name, struct sign_key *key,
     char *err, size_t errlen)
 {
-	if (note_key_init(k, name, key, err, errlen) == -1)
-		return -1;
-	k->id = note_key_id_type(k->name, COSIG_TYPE, sign_key_public(key));
-	return 0;
-}
-
-/* Wraps key as name; checks the id written against the computed one. */
-static int
-cosig_key_finish(struct note_key *k, const char *name, uint32_t id,
-    struct sign_key *key, char *err, size_t errlen)
-{
-	if (cosig_key_init(k, name, key, err, errlen) == -1)
-		return -1;
-	if (k->id != id) {
-		note_key_release(k);
-		return errf(err, errlen, "key id: %08x written, the key "
-		    "gives %08x", id, k->id);
-	}
-	return 0;
+	return note_key_init_type(k, name, COSIG_TYPE, key, err, errlen);
 }
 
 int
 cosig_vkey_parse(const char *vkey, struct note_key *k, char *err,
     size_t errlen)
 {
-	char		name[NOTE_NAME_MAX + 1];
-	uint8_t		pub[SIGN_PUB_LEN];
-	uint32_t	id;
-
-	memset(k, 0, sizeof(*k));
-	if (note_key_parts(vkey, COSIG_TYPE, name, &id, pub, err,
-	    errlen) == -1)
-		return -1;
-	return cosig_key_finish(k, name, id, sign_key_from_public(pub), err,
-	    errlen);
-}
-
-int
-cosig_vkey_format(const struct note_key *k, char *out, size_t outlen)
-{
-	return note_key_format("", k->name, k->id, COSIG_TYPE,
-	    sign_key_public(k->key), out, outlen);
+	return note_vkey_parse_type(vkey, COSIG_TYPE, k, err, errlen);
 }
 
 int
 cosig_skey_parse(const char *skey, struct note_key *k, char *err,
     size_t errlen)
 {
-	char		name[NOTE_NAME_MAX + 1];
-	uint8_t		seed[SIGN_SEED_LEN];
-	uint32_t	id;
-	int		r;
-
-	memset(k, 0, sizeof(*k));
-	if (strncmp(skey, NOTE_SKEY_TAG, strlen(NOTE_SKEY_TAG)) != 0)
-		return errf(err, errlen, "signer key: expected "
-		    "PRIVATE+KEY+ at the start");
-	if (note_key_parts(skey + strlen(NOTE_SKEY_TAG), COSIG_TYPE, name,
-	    &id, seed, err, errlen) == -1)
-		return -1;
-	r = cosig_key_finish(k, name, id, sign_key_from_seed(seed), err,
-	    errlen);
-	memset(seed, 0, sizeof(seed));
-	return r;
+	return note_skey_parse_type(skey, COSIG_TYPE, k, err, errlen);
 }
 
 int
 cosig_skey_format(const char *name, const uint8_t seed[SIGN_SEED_LEN],
     char *out, size_t outlen)
 {
-	struct note_key	k;
-	int		r;
-
-	if (cosig_key_init(&k, name, sign_key_from_seed(seed), NULL,
-	    0) == -1)
-		return -1;
-	r = note_key_format(NOTE_SKEY_TAG, name, k.id, COSIG_TYPE, seed, out,
-	    outlen);
-	note_key_release(&k);
-	return r;
+	return note_skey_format_type(name, COSIG_TYPE, seed, out, outlen);
 }
 
 int
@@ -152,7 +94,8 @@ cosig_sign_line(const struct note_key *k, const char *text, size_t textlen,
 	size_t	msglen;
 	int	n, r;
 
-	if (k->key == NULL || !sign_key_is_private(k->key) || t == 0 ||
+	if (k->key == NULL || !sign_key_is_private(k->key) ||
+	    k->type != COSIG_TYPE || t == 0 ||
 	    cosig_message(text, textlen, t, &msg, &msglen) == -1)
 		return -1;
 	cosig_put_be(raw, k->id, 4);

@@ -27,11 +27,11 @@ int	cosig_key_init(struct note_key *, const char *name,
 /*
  * Witness verifier keys "name+hex(id)+base64(0x04 || pub)" and signer
  * keys "PRIVATE+KEY+name+hex(id)+base64(0x04 || seed)"; parsing checks
- * the id against the key. 0 or -1 (err names the part).
+ * the id against the key. 0 or -1 (err names the part). note_vkey_format
+ * writes a witness key's verifier key.
  */
 int	cosig_vkey_parse(const char *vkey, struct note_key *, char *err,
 	    size_t errlen);
-int	cosig_vkey_format(const struct note_key *, char *out, size_t outlen);
 int	cosig_skey_parse(const char *skey, struct note_key *, char *err,
 	    size_t errlen);
 int	cosig_skey_format(const char *name, const uint8_t seed[SIGN_SEED_LEN],

@@ -26,6 +26,7 @@
 
 struct note_key {
 	char		 name[NOTE_NAME_MAX + 1];
+	uint8_t		 type;		/* NOTE_ED25519, or cosig.h's */
 	uint32_t	 id;
 	struct sign_key	*key;		/* owned; private for a signer */
 };
@@ -49,20 +50,25 @@ struct note {
 /* A key name: non-empty, no '+', no Unicode space; 0 or -1 (err). */
 int	note_name_check(const char *name, size_t len, char *err,
 	    size_t errlen);
-/* The Ed25519 key id of name and pub; _type for another type byte. */
+/* The Ed25519 key id of name and pub. */
 uint32_t note_key_id(const char *name, const uint8_t pub[SIGN_PUB_LEN]);
-uint32_t note_key_id_type(const char *name, uint8_t type,
-	    const uint8_t pub[SIGN_PUB_LEN]);
 
-/* Names key (taken over, even on failure) as name; 0 or -1 (err). */
+/*
+ * Names key (taken over, even on failure) as name; 0 or -1 (err). The
+ * _type functions here and below take another signature type byte for
+ * the key id and the key strings (cosig.h: 0x04); the others 0x01.
+ */
 int	note_key_init(struct note_key *, const char *name,
+	    struct sign_key *key, char *err, size_t errlen);
+int	note_key_init_type(struct note_key *, const char *name, uint8_t type,
 	    struct sign_key *key, char *err, size_t errlen);
 void	note_key_release(struct note_key *);	/* frees the sign_key */
 
 /*
  * Verifier keys "name+hex(id)+base64(0x01 || pub)" and signer keys
- * "PRIVATE+KEY+name+hex(id)+base64(0x01 || seed)". Parsing checks that
- * the id matches the key; 0 or -1 (err names the part).
+ * "PRIVATE+KEY+name+hex(id)+base64(0x01 || seed)". Parsing checks the
+ * type byte and that the id matches the key; 0 or -1 (err names the
+ * part). A vkey is formatted with the key's own type.
  */
 int	note_vkey_parse(const char *vkey, struct note_key *, char *err,
 	    size_t errlen);
@@ -71,17 +77,12 @@ int	note_skey_parse(const char *skey, struct note_key *, char *err,
 	    size_t errlen);
 int	note_skey_format(const char *name, const uint8_t seed[SIGN_SEED_LEN],
 	    char *out, size_t outlen);
-/*
- * The parts of a key string "name+hex8+base64(type || 32 bytes)" (after
- * any PRIVATE+KEY+): the name (NOTE_NAME_MAX + 1 bytes), the id as
- * written and the key material; a type byte but type is refused. And
- * the string of such parts, prefix first. 0 or -1.
- */
-int	note_key_parts(const char *s, uint8_t type, char *name, uint32_t *id,
-	    uint8_t material[32], char *err, size_t errlen);
-int	note_key_format(const char *prefix, const char *name, uint32_t id,
-	    uint8_t type, const uint8_t material[32], char *out,
-	    size_t outlen);
+int	note_vkey_parse_type(const char *vkey, uint8_t type,
+	    struct note_key *, char *err, size_t errlen);
+int	note_skey_parse_type(const char *skey, uint8_t type,
+	    struct note_key *, char *err, size_t errlen);
+int	note_skey_format_type(const char *name, uint8_t type,
+	    const uint8_t seed[SIGN_SEED_LEN], char *out, size_t outlen);
 
 /*
  * Splits a signed note at its last blank line and checks every line:

@@ -75,7 +75,7 @@ test_vector(void **state)
 	assert_string_equal(buf, W_SKEY);
 	assert_int_equal(cosig_skey_parse(W_SKEY, &k, NULL, 0), 0);
 	assert_int_equal(k.id, 0xc1adff8a);
-	assert_int_equal(cosig_vkey_format(&k, buf, sizeof(buf)), 0);
+	assert_int_equal(note_vkey_format(&k, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, W_VKEY);
 	assert_int_equal(cosig_sign_line(&k, CP_TEXT, strlen(CP_TEXT), W_TIME,
 	    line, sizeof(line)), 0);
