@@ -11,7 +11,7 @@
 # malformed body or an old size beyond the new, 413 for a body over the
 # limit, the monitoring GET, serving on after refusals, the state kept
 # across kill -9 (no size regression), a clean exit on SIGTERM, and a
-# bad witness.conf refused with its line.
+# bad witness.conf or state file refused with its line.
 
 . "$(dirname "$0")/lib.sh"
 helper TLOGW tlogw
@@ -159,10 +159,16 @@ kill "$wpid"; wait "$wpid"; rc=$?
     fail "SIGTERM: a clean exit (status $rc)"
 
 cat "$T/w.log.old" "$T/w.log" >&2	# the reasons, in the .err file of tests/run
+cp "$W/witness.conf" "$W/witness.conf.orig"
 echo "bogus = 1" >>"$W/witness.conf"
 run_expect 78 "a bad witness.conf is refused (EX_CONFIG)" \
     "$SKK" witness serve "$W/witness.conf"
 out_has "witness.conf:8: unknown setting 'bogus'" "its message names the line"
+cp "$W/witness.conf.orig" "$W/witness.conf" 2>/dev/null
+printf 'skk.test/log\n3\nnot a root\n' >"$W/state/$h"
+run_expect 78 "a state file that does not parse stops the witness" \
+    "$SKK" witness serve "$W/witness.conf"
+out_has "state/$h: line 1: no blank line" "its message names the file and the line"
 echo "log = nospace" >"$T/bad.conf"
 run_expect 78 "a log line without a key is refused" "$SKK" witness serve "$T/bad.conf"
 out_has "log: expected ORIGIN VERIFIER-KEY" "its message says what a log line holds"
