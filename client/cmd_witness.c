@@ -250,11 +250,11 @@ witness_run(struct cmd_ctx *x, struct witness_srv *s)
 	sig[1] = evsignal_new(s->base, SIGINT, witness_signal_cb, s);
 	if (evhttp_bind_socket(http, s->w.host, (ev_uint16_t)atoi(
 	    s->w.port)) == -1)
-		session_fail(x, EX_UNAVAILABLE, "cannot listen on %s port "
-		    "%s", s->w.host, s->w.port);
+		rc = session_fail(x, EX_UNAVAILABLE, "cannot listen on %s "
+		    "port %s", s->w.host, s->w.port);
 	else if (sig[0] == NULL || sig[1] == NULL ||
 	    event_add(sig[0], NULL) == -1 || event_add(sig[1], NULL) == -1)
-		session_fail(x, EX_OSERR, "cannot catch signals");
+		rc = session_fail(x, EX_OSERR, "cannot catch signals");
 	else {
 		fprintf(s->log, "skk witness: listening on %s port %s for "
 		    "%zu log(s)\n", s->w.host, s->w.port, s->w.nlog);

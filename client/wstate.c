@@ -103,10 +103,14 @@ wstate_kv(const char *key, const char *value, void *arg, char *err,
 static int
 wstate_key(struct wstate *w, const char *path, char *err, size_t errlen)
 {
-	char	*buf, why[NOTE_ERR_MAX];
-	size_t	 len;
-	int	 r;
+	struct stat	 st;
+	char		*buf, why[NOTE_ERR_MAX];
+	size_t		 len;
+	int		 r;
 
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		return errf(err, errlen, "'%s': mode %04o, expected 0600",
+		    path, (unsigned)(st.st_mode & 07777));
 	if ((buf = skkconf_read(path, &len, err, errlen)) == NULL)
 		return -1;
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))

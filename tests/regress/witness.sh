@@ -169,6 +169,19 @@ printf 'skk.test/log\n3\nnot a root\n' >"$W/state/$h"
 run_expect 78 "a state file that does not parse stops the witness" \
     "$SKK" witness serve "$W/witness.conf"
 out_has "state/$h: line 1: no blank line" "its message names the file and the line"
+rm -f "$W/state/$h"
+chmod 644 "$W/witness.key"
+run_expect 78 "a witness key others can read is refused" \
+    "$SKK" witness serve "$W/witness.conf"
+out_has "witness.key': mode 0644, expected 0600" "its message says the mode"
+chmod 600 "$W/witness.key"
+wstart && pass "the witness starts again once the state file is removed" ||
+    fail "the witness starts again once the state file is removed"
+post i "$sk1" 0 20
+expect 200 "and starts over from size 0 for that log only"
+post i "$(sed -n 1p "$T/lk2")" 0 3
+expect 409 "the other log's state is kept"
+kill "$wpid"; wait "$wpid"
 echo "log = nospace" >"$T/bad.conf"
 run_expect 78 "a log line without a key is refused" "$SKK" witness serve "$T/bad.conf"
 out_has "log: expected ORIGIN VERIFIER-KEY" "its message says what a log line holds"
