@@ -98,7 +98,7 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 # sanitizers as the programs under test; the scripts find them next to
 # the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
-	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
+	   $(B)/tests/tlogw $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
 	   $(B)/tests/mklog $(B)/tests/gocheck
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so
@@ -109,6 +109,7 @@ $(B)/tests/rawframe: tests/regress/rawframe.c $(B)/libskkproto.a
 $(B)/tests/rogue: tests/regress/rogue.c $(B)/libskkproto.a
 # The log writer of audit.sh: checkpoint, tiles and bundles, tampered.
 $(B)/tests/mklog: tests/regress/mklog.c $(B)/libskkproto.a
+$(B)/tests/tlogw: tests/regress/tlogw.c $(B)/libskkproto.a
 $(B)/tests/memscan: tests/regress/memscan.c
 $(B)/tests/slowpoke: tests/stress/slowpoke.c
 $(B)/tests/idle: tests/bench/idle.c

@@ -4,7 +4,8 @@
  * the shell split put back together, the command found (or a near name
  * suggested), the form its arguments ask for parsed by args.c, and its
  * handler called. Handlers live by family: cmd_write.c, cmd_read.c,
- * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv) and audit.c.
+ * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv), audit.c and
+ * cmd_witness.c.
  */
 
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #include "cmd.h"
 #include "cmd_qr.h"
 #include "cmd_read.h"
+#include "cmd_witness.h"
 #include "cmd_write.h"
 #include "cohort.h"
 #include "crew.h"
@@ -68,6 +70,10 @@ static const struct cmd cmd_list[] = {
 	{ "qr", { &cmd_qr_form }, "NUMBER -o FILE.png|FILE.svg [--size N] | "
 	  "NUMBER --terminal",
 	  "write a certificate's QR image, or draw it in the terminal", 1 },
+	{ "witness", { &witness_form }, "init DIR --name NAME "
+	  "[--listen HOST:PORT] | serve FILE",
+	  "make or run a transparency-log witness (c2sp.org/tlog-witness)",
+	  0 },
 };
 #define CMD_N	(sizeof cmd_list / sizeof cmd_list[0])
 

@@ -62,8 +62,7 @@ static const struct skkconf_key skkconf_keys[] = {
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
 
-/* Relative paths are relative to the directory of the file. */
-static int
+int
 skkconf_path(const char *dir, const char *value, char *out, size_t outlen,
     char *err, size_t errlen)
 {
@@ -310,8 +309,7 @@ skkconf_parse(struct skkconf *c, const char *buf, size_t len,
 	return 0;
 }
 
-/* The directory part of path ("." when there is none). */
-static void
+void
 skkconf_dirname(const char *path, char *dir, size_t dirlen)
 {
 	const char	*slash = strrchr(path, '/');
@@ -328,7 +326,7 @@ skkconf_dirname(const char *path, char *dir, size_t dirlen)
 	dir[n] = '\0';
 }
 
-static char *
+char *
 skkconf_read(const char *path, size_t *len, char *err, size_t errlen)
 {
 	char	*buf = NULL;

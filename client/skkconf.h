@@ -58,4 +58,16 @@ const char *skkconf_find(const char *opt);
 int	skkconf_split_hostport(const char *text, char *host, size_t hostlen,
 	    char *port, size_t portlen, char *err, size_t errlen);
 
+/*
+ * For other configuration files (witness.conf): the file's bytes, at
+ * most SKKCONF_FILE_MAX, malloc'd (NULL and err on failure); its
+ * directory ("" when path has none); value as a path, relative ones
+ * made relative to dir (0, or -1 with err).
+ */
+char	*skkconf_read(const char *path, size_t *len, char *err,
+	    size_t errlen);
+void	 skkconf_dirname(const char *path, char *dir, size_t dirlen);
+int	 skkconf_path(const char *dir, const char *value, char *out,
+	    size_t outlen, char *err, size_t errlen);
+
 #endif

@@ -19,7 +19,6 @@
 
 #define NOTE_DASH	"\xe2\x80\x94 "		/* U+2014 and a space */
 #define NOTE_DASH_LEN	4
-#define NOTE_SKEY_TAG	"PRIVATE+KEY+"
 #define NOTE_SIG_BYTES	6144			/* longest signature taken */
 
 /* White space as Unicode defines it (White_Space property). */
@@ -60,24 +59,38 @@ note_be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-uint32_t
-note_key_id(const char *name, const uint8_t pub[SIGN_PUB_LEN])
+static uint32_t
+note_key_id_type(const char *name, uint8_t type,
+    const uint8_t pub[SIGN_PUB_LEN])
 {
 	uint8_t	buf[NOTE_NAME_MAX + 2 + SIGN_PUB_LEN], md[32];
 	size_t	len = strnlen(name, NOTE_NAME_MAX);
 
 	memcpy(buf, name, len);
 	buf[len] = '\n';
-	buf[len + 1] = NOTE_ED25519;
+	buf[len + 1] = type;
 	memcpy(buf + len + 2, pub, SIGN_PUB_LEN);
 	if (sign_sha256(buf, len + 2 + SIGN_PUB_LEN, md) == -1)
 		return 0;
 	return note_be32(md);
 }
 
+uint32_t
+note_key_id(const char *name, const uint8_t pub[SIGN_PUB_LEN])
+{
+	return note_key_id_type(name, NOTE_ED25519, pub);
+}
+
 int
 note_key_init(struct note_key *k, const char *name, struct sign_key *key,
     char *err, size_t errlen)
+{
+	return note_key_init_type(k, name, NOTE_ED25519, key, err, errlen);
+}
+
+int
+note_key_init_type(struct note_key *k, const char *name, uint8_t type,
+    struct sign_key *key, char *err, size_t errlen)
 {
 	memset(k, 0, sizeof(*k));
 	if (key == NULL)
@@ -87,7 +100,8 @@ note_key_init(struct note_key *k, const char *name, struct sign_key *key,
 		return -1;
 	}
 	memcpy(k->name, name, strlen(name) + 1);
-	k->id = note_key_id(name, sign_key_public(key));
+	k->type = type;
+	k->id = note_key_id_type(name, type, sign_key_public(key));
 	k->key = key;
 	return 0;
 }
@@ -100,11 +114,11 @@ note_key_release(struct note_key *k)
 }
 
 /*
- * "name+hex8+base64(0x01 || 32 bytes)": the name, the id as written and
+ * "name+hex8+base64(type || 32 bytes)": the name, the id as written and
  * the 32 bytes of key material.
  */
 static int
-note_key_parts(const char *s, char *name, uint32_t *id,
+note_key_parts(const char *s, uint8_t type, char *name, uint32_t *id,
     uint8_t material[32], char *err, size_t errlen)
 {
 	const char	*plus = strchr(s, '+');
@@ -129,19 +143,19 @@ note_key_parts(const char *s, char *name, uint32_t *id,
 	    sizeof(raw), &bad) != 33)
 		return errf(err, errlen, "key: expected '+' and the "
 		    "base64 of 33 bytes after the id");
-	if (raw[0] != NOTE_ED25519)
-		return errf(err, errlen, "key: type 0x%02x, only "
-		    "Ed25519 (0x01) is supported", raw[0]);
+	if (raw[0] != type)
+		return errf(err, errlen, "key: type 0x%02x, expected "
+		    "0x%02x", raw[0], type);
 	memcpy(material, raw + 1, 32);
 	return 0;
 }
 
 /* Wraps key as name; checks the id written against the computed one. */
 static int
-note_key_finish(struct note_key *k, const char *name, uint32_t id,
-    struct sign_key *key, char *err, size_t errlen)
+note_key_finish(struct note_key *k, const char *name, uint8_t type,
+    uint32_t id, struct sign_key *key, char *err, size_t errlen)
 {
-	if (note_key_init(k, name, key, err, errlen) == -1)
+	if (note_key_init_type(k, name, type, key, err, errlen) == -1)
 		return -1;
 	if (k->id != id) {
 		note_key_release(k);
@@ -155,20 +169,34 @@ int
 note_vkey_parse(const char *vkey, struct note_key *k, char *err,
     size_t errlen)
 {
+	return note_vkey_parse_type(vkey, NOTE_ED25519, k, err, errlen);
+}
+
+int
+note_vkey_parse_type(const char *vkey, uint8_t type, struct note_key *k,
+    char *err, size_t errlen)
+{
 	char		name[NOTE_NAME_MAX + 1];
 	uint8_t		pub[32];
 	uint32_t	id;
 
 	memset(k, 0, sizeof(*k));
-	if (note_key_parts(vkey, name, &id, pub, err, errlen) == -1)
+	if (note_key_parts(vkey, type, name, &id, pub, err, errlen) == -1)
 		return -1;
-	return note_key_finish(k, name, id, sign_key_from_public(pub), err,
-	    errlen);
+	return note_key_finish(k, name, type, id, sign_key_from_public(pub),
+	    err, errlen);
 }
 
 int
 note_skey_parse(const char *skey, struct note_key *k, char *err,
     size_t errlen)
+{
+	return note_skey_parse_type(skey, NOTE_ED25519, k, err, errlen);
+}
+
+int
+note_skey_parse_type(const char *skey, uint8_t type, struct note_key *k,
+    char *err, size_t errlen)
 {
 	char		name[NOTE_NAME_MAX + 1];
 	uint8_t		seed[32];
@@ -179,25 +207,25 @@ note_skey_parse(const char *skey, struct note_key *k, char *err,
 	if (strncmp(skey, NOTE_SKEY_TAG, strlen(NOTE_SKEY_TAG)) != 0)
 		return errf(err, errlen, "signer key: expected "
 		    "PRIVATE+KEY+ at the start");
-	if (note_key_parts(skey + strlen(NOTE_SKEY_TAG), name, &id, seed, err,
-	    errlen) == -1)
+	if (note_key_parts(skey + strlen(NOTE_SKEY_TAG), type, name, &id,
+	    seed, err, errlen) == -1)
 		return -1;
-	r = note_key_finish(k, name, id, sign_key_from_seed(seed), err,
+	r = note_key_finish(k, name, type, id, sign_key_from_seed(seed), err,
 	    errlen);
 	memset(seed, 0, sizeof(seed));
 	return r;
 }
 
-/* prefix name+id+base64(0x01 || material) into out. */
+/* prefix name+id+base64(type || material) into out. */
 static int
 note_key_format(const char *prefix, const char *name, uint32_t id,
-    const uint8_t material[32], char *out, size_t outlen)
+    uint8_t type, const uint8_t material[32], char *out, size_t outlen)
 {
 	uint8_t	raw[33];
 	char	b64[48];
 	int	n;
 
-	raw[0] = NOTE_ED25519;
+	raw[0] = type;
 	memcpy(raw + 1, material, 32);
 	if (base64_encode(raw, sizeof(raw), b64, sizeof(b64)) == -1)
 		return -1;
@@ -209,20 +237,29 @@ note_key_format(const char *prefix, const char *name, uint32_t id,
 int
 note_vkey_format(const struct note_key *k, char *out, size_t outlen)
 {
-	return note_key_format("", k->name, k->id, sign_key_public(k->key),
-	    out, outlen);
+	return note_key_format("", k->name, k->id, k->type,
+	    sign_key_public(k->key), out, outlen);
 }
 
 int
 note_skey_format(const char *name, const uint8_t seed[SIGN_SEED_LEN],
     char *out, size_t outlen)
 {
+	return note_skey_format_type(name, NOTE_ED25519, seed, out, outlen);
+}
+
+int
+note_skey_format_type(const char *name, uint8_t type,
+    const uint8_t seed[SIGN_SEED_LEN], char *out, size_t outlen)
+{
 	struct note_key	k;
 	int		r;
 
-	if (note_key_init(&k, name, sign_key_from_seed(seed), NULL, 0) == -1)
+	if (note_key_init_type(&k, name, type, sign_key_from_seed(seed), NULL,
+	    0) == -1)
 		return -1;
-	r = note_key_format(NOTE_SKEY_TAG, name, k.id, seed, out, outlen);
+	r = note_key_format(NOTE_SKEY_TAG, name, k.id, type, seed, out,
+	    outlen);
 	note_key_release(&k);
 	return r;
 }
@@ -342,7 +379,8 @@ note_sig_line(const struct note_key *k, const char *text, size_t textlen,
 	raw[2] = (uint8_t)(k->id >> 8);
 	raw[3] = (uint8_t)k->id;
 	if (k->key == NULL || !sign_key_is_private(k->key) ||
-	    sign_data(k->key, (const uint8_t *)text, textlen, raw + 4) == -1 ||
+	    k->type != NOTE_ED25519 || sign_data(k->key, (const uint8_t *)text,
+	    textlen, raw + 4) == -1 ||
 	    base64_encode(raw, sizeof(raw), b64, sizeof(b64)) == -1)
 		return -1;
 	n = snprintf(out, outlen, NOTE_DASH "%s %s\n", k->name, b64);
@@ -369,8 +407,8 @@ note_sign(const struct note_key *k, const char *text, size_t textlen,
 	return 0;
 }
 
-static const struct note_key *
-note_find(const struct note_sig *s, const struct note_key *keys, size_t n)
+const struct note_key *
+note_key_find(const struct note_sig *s, const struct note_key *keys, size_t n)
 {
 	size_t	i;
 
@@ -410,7 +448,7 @@ note_verify(const struct note *nt, const struct note_key *keys, size_t nkeys,
 	size_t			 i, good = 0;
 
 	for (i = 0; i < nt->nsig; i++) {
-		if ((k = note_find(&nt->sig[i], keys, nkeys)) == NULL)
+		if ((k = note_key_find(&nt->sig[i], keys, nkeys)) == NULL)
 			continue;
 		if (note_check_sig(nt, &nt->sig[i], k, err, errlen) == -1)
 			return -1;
