@@ -36,6 +36,8 @@ static int	skkconf_set_server(struct skkconf_state *, const char *, char *,
 		    size_t);
 static int	skkconf_set_server_name(struct skkconf_state *, const char *,
 		    char *, size_t);
+static int	skkconf_set_log_key(struct skkconf_state *, const char *,
+		    char *, size_t);
 static int	skkconf_set_ca(struct skkconf_state *, const char *, char *,
 		    size_t);
 static int	skkconf_set_cert(struct skkconf_state *, const char *, char *,
@@ -51,6 +53,7 @@ static const struct skkconf_key skkconf_keys[] = {
 	{ "server",	skkconf_set_server },
 	{ "server_name", skkconf_set_server_name },
 	{ "ca",		skkconf_set_ca },
+	{ "log_key",	skkconf_set_log_key },
 	{ "cert",	skkconf_set_cert },
 	{ "key",	skkconf_set_key },
 	{ "pin",	skkconf_set_pin },
@@ -178,6 +181,25 @@ skkconf_set_ca(struct skkconf_state *st, const char *v, char *err,
     size_t errlen)
 {
 	return skkconf_set_file(st, "ca", v, st->c->ca, err, errlen);
+}
+
+/* The log's verifier key string (PROTOCOL.md §4.3), checked and kept. */
+static int
+skkconf_set_log_key(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	struct note_key	k;
+	char		why[NOTE_ERR_MAX];
+
+	if (strlen(v) >= sizeof st->c->log_key ||
+	    note_vkey_parse(v, &k, why, sizeof why) == -1) {
+		errf(err, errlen, "log_key: %s", strlen(v) >=
+		    sizeof st->c->log_key ? "too long" : why);
+		return -1;
+	}
+	note_key_release(&k);
+	strcpy(st->c->log_key, v);
+	return 0;
 }
 
 static int

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "note.h"
+
 #define SKKCONF_HOST_MAX	256
 #define SKKCONF_SERVER_MAX	(SKKCONF_HOST_MAX + 16)
 #define SKKCONF_FILE_MAX	(64 * 1024)	/* a larger config is a mistake */
@@ -29,6 +31,7 @@ struct skkconf {
 	int		has_pin;
 	uint8_t		pin[32];	/* SHA-256 of the server's SPKI DER */
 	char		public_key[PATH_MAX];
+	char		log_key[NOTE_KEY_MAX + 1];	/* verifier key; "" */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "issue.h"
+#include "tlog.h"
 #include "log.h"
 #include "qrpay.h"
 #include "record.h"
@@ -219,6 +220,7 @@ issue_reuse(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 	    number) != STORE_OK)
 		return 0;
 	it->reused = 1;
+	it->log_index = TLOG_NO_INDEX;
 	if (store_wget_qr(t, number, &it->c, &it->cose,
 	    &it->coselen) != STORE_OK)
 		return op_fail(j, WERR_INTERNAL, "item %zu: idempotency key "
@@ -239,7 +241,8 @@ issue_store(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 		    "already issued", i, it->c.number);
 	if (rc != STORE_OK)
 		return op_store_fail(j, rc);
-	if (op_event(t, j, &it->c, EVENT_ISSUE, detail) == -1)
+	if (op_event(t, j, &it->c, EVENT_ISSUE, detail,
+	    &it->log_index) == -1)
 		return -1;
 	if (it->idem[0] && (rc = store_idem_put(t, it->idem,
 	    it->c.number)) != STORE_OK)

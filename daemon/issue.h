@@ -31,6 +31,7 @@ struct issue_item {
 	uint8_t		*cose;		/* signed payload, for the URL; owned */
 	size_t		 coselen;
 	int		 reused;	/* the idempotency key named it */
+	uint64_t	 log_index;	/* its issue entry; TLOG_NO_INDEX */
 };
 
 /* Handles one ISSUE request; msg stays the caller's. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -29,6 +30,7 @@
 #include "sign.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlogsync.h"
 #include "tls.h"
 #include "writer.h"
 
@@ -52,7 +54,9 @@ usage(void)
 	    "       skkd add-client -c FILE NAME --role admin|reader\n"
 	    "       skkd revoke-client -c FILE SERIAL\n"
 	    "       skkd backup -c FILE DEST\n"
-	    "       skkd resign -c FILE --kid KID [-o FILE]\n");
+	    "       skkd resign -c FILE --kid KID [-o FILE]\n"
+	    "       skkd log-key -c FILE\n"
+	    "       skkd publish -c FILE DIR\n");
 	exit(EX_USAGE);
 }
 
@@ -75,6 +79,12 @@ load_keys(struct skkd *s)
 		die(EX_OSERR, "nik_secret", "cannot map memory for it");
 	if (keys_load(s, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "signing keys", err);
+	if (s->conf.log_key[0] == '\0')
+		die(EX_CONFIG, "log_key", "not set in skkd.conf: run skkd "
+		    "log-key -c FILE to make one and add the lines it prints");
+	if ((s->tlog = tlog_load(s->conf.log_key, s->conf.public_host, err,
+	    sizeof(err))) == NULL)
+		die(EX_CONFIG, "", err);
 	if (conf_read_secret(s->conf.nik_secret, s->nik_secret, err,
 	    sizeof(err)) == -1)
 		die(EX_CONFIG, "nik_secret", err);
@@ -106,9 +116,14 @@ open_store(struct skkd *s)
 		log_warnx("SKKD_TEST_NOSYNC set: commits are NOT durable");
 	if ((s->store = store_open(&o, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "data_dir", err);
+	/* Keys rotated while skkd was down, or a store older than its log. */
+	if (tlog_sync(s->store, s->tlog, &s->keyring, s->signkey, time(NULL),
+	    err, sizeof(err)) != STORE_OK)
+		die(EX_UNAVAILABLE, "log", err);
 	if ((s->writer = writer_start(s->store, WRITER_MAX_GROUP, err,
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
+	writer_set_log(s->writer, s->tlog);
 }
 
 /* Signals are taken synchronously by the main thread only. */
@@ -255,6 +270,7 @@ main(int argc, char *argv[])
 	}
 	serve(&s);
 	keys_release(&s);
+	tlog_free(s.tlog);
 	tls_revoked_free();
 	tls_ctx_free(s.ssl_ctx);
 	tls_ctx_free(https_ctx);

@@ -39,7 +39,7 @@
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
-#define STORE_MAXDBS	8
+#define STORE_MAXDBS	12
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
 #define STORE_TRIM_BYTES (4u << 20)	/* page copies worth a reopen */
@@ -55,6 +55,9 @@ enum store_db {
 	DB_CERT_EVENTS,
 	DB_IDEM,
 	DB_META,
+	DB_LOG_ENTRIES,		/* daemon/tlog.c's: STORE_LOG_* order */
+	DB_LOG_HASHES,
+	DB_LOG_META,
 	DB_MAX
 };
 
@@ -69,6 +72,9 @@ static const struct {
 	{ "cert_events", MDB_DUPSORT },
 	{ "idem", 0 },
 	{ "meta", 0 },
+	{ "log_entries", 0 },
+	{ "log_hashes", 0 },
+	{ "log_meta", 0 },
 };
 
 /*
@@ -976,6 +982,41 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	w->pgno = last_pgno(s);
 	*wp = w;
 	return STORE_OK;
+}
+
+void
+store_wraw(struct store_wtxn *w, struct store_raw *raw)
+{
+	int	i;
+
+	raw->txn = w_txn(w);
+	for (i = 0; i < STORE_LOG_MAX; i++)
+		raw->dbi[i] = w->s->dbi[DB_LOG_ENTRIES + i];
+}
+
+int
+store_wraw_rc(struct store_wtxn *w, int mdbrc)
+{
+	return w_fail(w, mdbrc);
+}
+
+int
+store_rd_raw(struct store_rd *r, struct store_raw *raw)
+{
+	int	i;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	raw->txn = r->txn;
+	for (i = 0; i < STORE_LOG_MAX; i++)
+		raw->dbi[i] = r->s->dbi[DB_LOG_ENTRIES + i];
+	return STORE_OK;
+}
+
+void
+store_rd_raw_end(struct store_rd *r)
+{
+	rd_end(r);
 }
 
 static MDB_txn *

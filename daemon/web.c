@@ -20,6 +20,7 @@
 
 #include "cert.h"
 #include "keys.h"
+#include "logweb.h"
 #include "qrpay.h"
 #include "skkd.h"
 #include "verify.h"
@@ -59,6 +60,8 @@ static const struct route routes[] = {
 	{ "/api/v1/verify", 1, route_api_verify },
 	{ "/api/v1/keys", 1, route_api_keys },
 	{ "/healthz", 1, route_healthz },
+	{ "/checkpoint", 1, logweb_checkpoint },
+	{ "/tile/", 0, logweb_tile },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
