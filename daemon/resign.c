@@ -25,6 +25,7 @@
 #include "resign.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlog.h"
 
 #define RESIGN_BATCH	1000	/* certificates per transaction */
 #define RESIGN_ACTOR	"skkd resign"
@@ -39,6 +40,7 @@ struct resign {
 	char			(*numbers)[CERT_NUMBER_LEN + 1];
 	size_t			 n, cap, done;
 	FILE			*csv;
+	struct tlog		*tlog;		/* signs each batch's checkpoint */
 };
 
 static int
@@ -114,6 +116,22 @@ resign_event(struct store_wtxn *t, const struct resign *r,
 	return store_add_event(t, &ev);
 }
 
+/* The log's RESIGN entry: the digest is of the new payload. */
+static int
+resign_log(struct store_wtxn *t, const struct resign *r,
+    const struct cert *c, const uint8_t *cose, size_t coselen)
+{
+	uint64_t	index;
+	char		err[160];
+	int		rc;
+
+	rc = tlog_cert(t, c, LOG_RESIGN, LOG_REASON_NONE, NULL, cose,
+	    coselen, r->now, &index, err, sizeof(err));
+	if (rc != STORE_OK)
+		fprintf(stderr, "skkd: resign: %s\n", err);
+	return rc;
+}
+
 /*
  * Re-signs one certificate in t; *url gets its new QR URL, or "" when it
  * changed since it was listed (then it is skipped). A store code.
@@ -140,8 +158,9 @@ resign_one(struct store_wtxn *t, const struct resign *r, const char *number,
 	if (qrpay_sign(r->key, &cl, &cose, &coselen) == 0 &&
 	    qrpay_url(r->conf->public_host, cose, coselen, url,
 	    QRPAY_URL_MAX + 1) == 0 &&
-	    (rc = store_put_cert(t, c, 0, cose, coselen)) == STORE_OK)
-		rc = resign_event(t, r, c, old, oldlen);
+	    (rc = store_put_cert(t, c, 0, cose, coselen)) == STORE_OK &&
+	    (rc = resign_event(t, r, c, old, oldlen)) == STORE_OK)
+		rc = resign_log(t, r, c, cose, coselen);
 	if (rc != STORE_OK)
 		url[0] = '\0';
 	free(old);
@@ -171,6 +190,10 @@ resign_batch(struct store *s, struct resign *r, size_t from, size_t to,
 			    store_strerror(rc));
 			return rc;
 		}
+	}
+	if ((rc = tlog_checkpoint(r->tlog, t, err, errlen)) != STORE_OK) {
+		store_wabort(t);
+		return rc;
 	}
 	if ((rc = store_wcommit(t, err, errlen)) != STORE_OK)
 		return rc;
@@ -272,7 +295,14 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	r.today = date_today(r.now);
 	if ((rc = resign_keys(&sk, &r, kid)) != 0)
 		return rc;
+	if (c->log_key[0] == '\0' || (r.tlog = tlog_load(c->log_key,
+	    c->public_host, err, sizeof(err))) == NULL) {
+		keys_release(&sk);
+		return resign_fail(EX_CONFIG, "log_key", c->log_key[0] ?
+		    err : "not set: see skkd log-key");
+	}
 	if ((r.csv = resign_open_csv(csv)) == NULL) {
+		tlog_free(r.tlog);
 		keys_release(&sk);
 		return resign_fail(EX_CANTCREAT, csv, strerror(errno));
 	}
@@ -281,6 +311,7 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	if (access(c->data_dir, F_OK) == -1) {
 		fclose(r.csv);
 		unlink(csv);
+		tlog_free(r.tlog);
 		keys_release(&sk);
 		return resign_fail(EX_UNAVAILABLE, c->data_dir,
 		    strerror(errno));
@@ -299,6 +330,7 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 		printf("%zu certificates of key %s re-signed with key %s;\n"
 		    "reprint list: %s\n", r.done, r.kidhex, err, csv);
 	free(r.numbers);
+	tlog_free(r.tlog);
 	keys_release(&sk);
 	return rc;
 }

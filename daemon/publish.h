@@ -1,0 +1,20 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * skkd publish: the log as static files (PROTOCOL.md §4.4) under a
+ * directory, for any web server or object store to serve unchanged.
+ */
+#ifndef DAEMON_PUBLISH_H
+#define DAEMON_PUBLISH_H
+
+struct conf;
+
+/*
+ * Writes DIR/checkpoint and every tile and entry bundle of the stored
+ * checkpoint's tree, from one read snapshot (so beside a running skkd):
+ * each file through a temporary name and rename, full tiles only when
+ * absent (they never change), the checkpoint last. A sysexits status;
+ * the summary goes to stdout, errors to stderr.
+ */
+int	publish_run(const struct conf *, const char *dir);
+
+#endif
