@@ -94,7 +94,8 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 # sanitizers as the programs under test; the scripts find them next to
 # the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
-	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so
+	   $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
+	   $(B)/tests/logcheck
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so
 
@@ -103,6 +104,7 @@ $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
 $(B)/tests/rawframe: tests/regress/rawframe.c $(B)/libskkproto.a
 $(B)/tests/rogue: tests/regress/rogue.c $(B)/libskkproto.a
 $(B)/tests/memscan: tests/regress/memscan.c
+$(B)/tests/logcheck: tests/regress/logcheck.c $(B)/libskkproto.a
 $(B)/tests/slowpoke: tests/stress/slowpoke.c
 $(B)/tests/idle: tests/bench/idle.c
 $(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a
