@@ -26,6 +26,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "pool.h"
+#include "publish.h"
 #include "secmem.h"
 #include "sign.h"
 #include "skkd.h"
@@ -38,6 +39,7 @@
 
 struct skkd	*skkd;
 static SSL_CTX	*https_ctx;	/* the pages' certificate (http_cert) */
+static struct publisher	*publisher;	/* publish_dir, or NULL */
 
 static void
 usage(void)
@@ -124,6 +126,9 @@ open_store(struct skkd *s)
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
 	writer_set_log(s->writer, s->tlog);
+	if (s->conf.publish_dir[0] != '\0' && (publisher = publisher_start(
+	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
+		die(EX_CANTCREAT, "", err);
 }
 
 /* Signals are taken synchronously by the main thread only. */
@@ -222,6 +227,7 @@ serve(struct skkd *s)
 	pool_stop(pool);
 	notify_watchdog_stop();
 	writer_stop(s->writer);
+	publisher_stop(publisher);
 	httpd_free(http);
 	conn_port_free(port);
 	pool_free(pool);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "log.h"
 #include "publish.h"
 #include "tlog.h"
 
@@ -147,6 +149,108 @@ pub_all(struct pub *p, const struct tlog_view *v)
 			return -1;
 	}
 	return pub_file(p, "checkpoint", v->ckpt, v->ckptlen, 0);
+}
+
+struct publisher {
+	struct store	*s;
+	char		*dir;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 stopping;	/* under lock */
+};
+
+/* Once a second: a new checkpoint is published whole. */
+static void *
+publisher_main(void *arg)
+{
+	struct publisher	*pb = arg;
+	struct store_rd		*rd;
+	struct tlog_view	 v;
+	struct pub		 p;
+	struct timespec		 ts;
+	uint64_t		 done = UINT64_MAX;
+
+	memset(&p, 0, sizeof(p));
+	if ((rd = store_rd_new(pb->s)) == NULL ||
+	    (p.buf = malloc(TLOG_TILE_MAX)) == NULL) {
+		log_warnx("publish_dir: out of memory; not publishing");
+		store_rd_free(rd);
+		return NULL;
+	}
+	pthread_mutex_lock(&pb->lock);
+	while (!pb->stopping) {
+		pthread_mutex_unlock(&pb->lock);
+		if (tlog_view_begin(rd, &v) == STORE_OK) {
+			if (v.ckptlen != 0 && v.ckpt_size != done) {
+				p.dir = pb->dir;
+				p.err[0] = '\0';
+				if (pub_all(&p, &v) == 0)
+					done = v.ckpt_size;
+				else
+					log_warnx("publish_dir: %s", p.err);
+			}
+			tlog_view_end(&v);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec++;
+		pthread_mutex_lock(&pb->lock);
+		if (!pb->stopping)
+			pthread_cond_timedwait(&pb->cond, &pb->lock, &ts);
+	}
+	pthread_mutex_unlock(&pb->lock);
+	free(p.buf);
+	store_rd_free(rd);
+	return NULL;
+}
+
+struct publisher *
+publisher_start(struct store *s, const char *dir, char *err, size_t errlen)
+{
+	struct publisher	*pb;
+	int			 rc;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "publish_dir '%s': %s", dir,
+		    strerror(errno));
+		return NULL;
+	}
+	if ((pb = calloc(1, sizeof(*pb))) == NULL ||
+	    (pb->dir = strdup(dir)) == NULL) {
+		free(pb);
+		snprintf(err, errlen, "publish_dir: out of memory");
+		return NULL;
+	}
+	pb->s = s;
+	pthread_mutex_init(&pb->lock, NULL);
+	pthread_cond_init(&pb->cond, NULL);
+	if ((rc = pthread_create(&pb->thread, NULL, publisher_main,
+	    pb)) != 0) {
+		snprintf(err, errlen, "publish_dir: cannot start a thread: "
+		    "%s", strerror(rc));
+		pthread_cond_destroy(&pb->cond);
+		pthread_mutex_destroy(&pb->lock);
+		free(pb->dir);
+		free(pb);
+		return NULL;
+	}
+	return pb;
+}
+
+void
+publisher_stop(struct publisher *pb)
+{
+	if (pb == NULL)
+		return;
+	pthread_mutex_lock(&pb->lock);
+	pb->stopping = 1;
+	pthread_cond_signal(&pb->cond);
+	pthread_mutex_unlock(&pb->lock);
+	pthread_join(pb->thread, NULL);
+	pthread_cond_destroy(&pb->cond);
+	pthread_mutex_destroy(&pb->lock);
+	free(pb->dir);
+	free(pb);
 }
 
 int

@@ -17,4 +17,16 @@ struct conf;
  */
 int	publish_run(const struct conf *, const char *dir);
 
+/*
+ * publish_dir: a thread of the daemon that publishes into dir, as
+ * publish_run does, within about a second of each new checkpoint and at
+ * most once a second, off the event loops. Failures are logged and
+ * retried at the next checkpoint. NULL with err if it cannot start.
+ */
+struct store;
+struct publisher;
+struct publisher *publisher_start(struct store *, const char *dir, char *err,
+	    size_t errlen);
+void		 publisher_stop(struct publisher *);	/* NULL: no-op */
+
 #endif

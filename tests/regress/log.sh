@@ -223,4 +223,23 @@ echo "log_key = not-a-key" >>"$T/b/skk.conf"
 run_expect 78 "skk refuses a malformed log_key" "$SKK" -c "$T/b/skk.conf" stats
 out_has "log_key" "skk's error names log_key"
 
+# publish_dir: the daemon keeps a mirror current by itself.
+inst_init c || fail "init c"
+echo "publish_dir = mirror" >>"$T/c/skkd.conf"
+inst_start c || fail "start c"
+awk -v n=3 -f "$GEN" >"$T/c3.csv"
+run_expect 0 "issue 3 on an instance with publish_dir" sk c issue --csv "$T/c3.csv" --out "$T/oc"
+i=0
+until [ "$(sed -n 2p "$T/c/mirror/checkpoint" 2>/dev/null)" = 5 ] || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(sed -n 2p "$T/c/mirror/checkpoint" 2>/dev/null)" = 5 ] &&
+    pass "publish_dir holds the new checkpoint within seconds" || fail "publish_dir holds the new checkpoint"
+"$SKKD" publish -c "$T/c/skkd.conf" "$T/cpub" >/dev/null 2>&1
+# The mirror also keeps the older partial tiles of earlier checkpoints.
+same=1
+for f in $(cd "$T/cpub" && find . -type f); do
+	cmp -s "$T/cpub/$f" "$T/c/mirror/$f" || same=0
+done
+[ $same = 1 ] && pass "publish_dir holds what skkd publish writes" ||
+    fail "publish_dir holds what skkd publish writes"
+
 echo "1..$tapn"
