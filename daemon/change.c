@@ -164,7 +164,7 @@ change_save(struct store_wtxn *t, struct change_job *j, enum event_kind kind,
 	j->out.status_at = j->op.now;
 	if ((rc = store_put_cert(t, &j->out, 0, NULL, 0)) != STORE_OK)
 		return op_store_fail(&j->op, rc);
-	return op_event(t, &j->op, &j->out, kind, detail, NULL);
+	return op_event(t, &j->op, &j->out, kind, detail, NULL, 0, NULL);
 }
 
 static int

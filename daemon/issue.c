@@ -241,8 +241,8 @@ issue_store(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 		    "already issued", i, it->c.number);
 	if (rc != STORE_OK)
 		return op_store_fail(j, rc);
-	if (op_event(t, j, &it->c, EVENT_ISSUE, detail,
-	    &it->log_index) == -1)
+	if (op_event(t, j, &it->c, EVENT_ISSUE, detail, it->cose,
+	    it->coselen, &it->log_index) == -1)
 		return -1;
 	if (it->idem[0] && (rc = store_idem_put(t, it->idem,
 	    it->c.number)) != STORE_OK)

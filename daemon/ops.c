@@ -170,7 +170,8 @@ op_log_event(enum event_kind kind, const struct cert *c)
 
 int
 op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
-    enum event_kind kind, const char *detail, uint64_t *logidx)
+    enum event_kind kind, const char *detail, const uint8_t *qr,
+    size_t qrlen, uint64_t *logidx)
 {
 	struct cert_event	ev;
 	unsigned		event, reason = LOG_REASON_NONE;
@@ -191,7 +192,7 @@ op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
 	event = op_log_event(kind, c);
 	if (event == LOG_SUSPEND || event == LOG_REVOKE)
 		reason = op_log_reason(j->reason);
-	if ((rc = tlog_cert(t, c, event, reason, j->batch, NULL, 0, j->now,
+	if ((rc = tlog_cert(t, c, event, reason, j->batch, qr, qrlen, j->now,
 	    &j->log_index, err, sizeof(err))) != STORE_OK) {
 		if (rc == STORE_FULL)
 			return op_store_fail(j, rc);

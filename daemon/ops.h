@@ -66,11 +66,13 @@ int	 op_fail(struct op_job *, enum wire_err, const char *fmt, ...)
 int	 op_store_fail(struct op_job *, int rc);
 /* Adds the audit event of c (status, actor, reason) with detail; 0 or -1. */
 /*
- * The audit event and the log entry of a write to c (the log's digest is
- * of its stored payload); *logidx (may be NULL) gets the entry's index.
+ * The audit event and the log entry of a write to c; the log's digest is
+ * of qr, the signed payload, or when NULL of the one stored. *logidx
+ * (may be NULL) gets the entry's index.
  */
 int	 op_event(struct store_wtxn *, struct op_job *, const struct cert *,
-	    enum event_kind, const char *detail, uint64_t *logidx);
+	    enum event_kind, const char *detail, const uint8_t *qr,
+	    size_t qrlen, uint64_t *logidx);
 /* The log's reason code for a free-text reason (PROTOCOL.md §4.1). */
 unsigned op_log_reason(const char *reason);
 /*
