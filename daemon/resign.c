@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "certlist.h"
 #include "conf.h"
 #include "hex.h"
 #include "keys.h"
@@ -37,8 +38,8 @@ struct resign {
 	char			 kidhex[2 * SIGN_KID_LEN + 1];
 	int32_t			 today;
 	int64_t			 now;
-	char			(*numbers)[CERT_NUMBER_LEN + 1];
-	size_t			 n, cap, done;
+	struct certlist		 list;		/* the candidates */
+	size_t			 done;
 	FILE			*csv;
 	struct tlog		*tlog;		/* signs each batch's checkpoint */
 };
@@ -61,23 +62,9 @@ resign_wanted(const struct resign *r, const struct cert *c)
 }
 
 static int
-resign_list_cb(const struct cert *c, const uint8_t *qr, size_t qrlen,
-    void *arg)
+resign_want(const struct cert *c, void *arg)
 {
-	struct resign	*r = arg;
-	void		*p;
-
-	if (c == NULL || !resign_wanted(r, c))
-		return 0;
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 4096;
-		if ((p = reallocarray(r->numbers, r->cap,
-		    sizeof(*r->numbers))) == NULL)
-			return -1;
-		r->numbers = p;
-	}
-	snprintf(r->numbers[r->n++], CERT_NUMBER_LEN + 1, "%s", c->number);
-	return 0;
+	return resign_wanted(arg, c);
 }
 
 /* One CSV field, always quoted: names hold commas and apostrophes. */
@@ -182,11 +169,11 @@ resign_batch(struct store *s, struct resign *r, size_t from, size_t to,
 	if ((rc = store_wbegin(s, &t, err, errlen)) != STORE_OK)
 		return rc;
 	for (i = from; i < to; i++) {
-		rc = resign_one(t, r, r->numbers[i], &cs[i - from],
+		rc = resign_one(t, r, r->list.numbers[i], &cs[i - from],
 		    urls[i - from]);
 		if (rc != STORE_OK) {
 			store_wabort(t);
-			snprintf(err, errlen, "%s: %s", r->numbers[i],
+			snprintf(err, errlen, "%s: %s", r->list.numbers[i],
 			    store_strerror(rc));
 			return rc;
 		}
@@ -254,19 +241,17 @@ resign_open_csv(const char *path)
 static int
 resign_store(struct store *s, struct resign *r)
 {
-	struct store_rd	*rd;
 	char		 err[512];
-	size_t		 i, end, freed;
+	size_t		 i, end, freed, n;
 	int		 rc;
 
-	if ((rd = store_rd_new(s)) == NULL)
-		return resign_fail(EX_UNAVAILABLE, "data_dir", "no reader");
-	rc = store_foreach_cert(rd, resign_list_cb, r);
-	store_rd_free(rd);
-	if (rc != STORE_OK)
+	r->list.want = resign_want;
+	r->list.arg = r;
+	if ((rc = certlist_collect(s, &r->list)) != STORE_OK)
 		return resign_fail(EX_UNAVAILABLE, "store", store_strerror(rc));
-	for (i = 0; i < r->n; i = end) {
-		end = r->n - i > RESIGN_BATCH ? i + RESIGN_BATCH : r->n;
+	n = r->list.n;
+	for (i = 0; i < n; i = end) {
+		end = n - i > RESIGN_BATCH ? i + RESIGN_BATCH : n;
 		if (resign_batch(s, r, i, end, err, sizeof(err)) != STORE_OK) {
 			fprintf(stderr, "skkd: resign: stopped after %zu "
 			    "certificates: %s\n", r->done, err);
@@ -329,7 +314,7 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	if (rc == 0)
 		printf("%zu certificates of key %s re-signed with key %s;\n"
 		    "reprint list: %s\n", r.done, r.kidhex, err, csv);
-	free(r.numbers);
+	certlist_free(&r.list);
 	tlog_free(r.tlog);
 	keys_release(&sk);
 	return rc;

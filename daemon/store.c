@@ -120,8 +120,6 @@ struct store_wtxn {
 static int	 store_rc(int);
 static void	 store_full_text(struct store *, int, char *, size_t);
 static int	 store_disk_full(struct store *);
-static void	 be64_put(uint8_t[8], uint64_t);
-static uint64_t	 be64_get(const uint8_t[8]);
 static int	 meta_get(MDB_txn *, MDB_dbi, const char *, uint64_t *);
 static int	 meta_put(MDB_txn *, MDB_dbi, const char *, uint64_t);
 static int	 meta_add(MDB_txn *, MDB_dbi, const char *, int64_t);
@@ -233,8 +231,8 @@ store_full_text(struct store *s, int rc, char *err, size_t errlen)
 	}
 }
 
-static void
-be64_put(uint8_t b[8], uint64_t v)
+void
+store_be64_put(uint8_t b[8], uint64_t v)
 {
 	int	i;
 
@@ -242,8 +240,8 @@ be64_put(uint8_t b[8], uint64_t v)
 		b[i] = v & 0xff;
 }
 
-static uint64_t
-be64_get(const uint8_t b[8])
+uint64_t
+store_be64_get(const uint8_t b[8])
 {
 	uint64_t	v = 0;
 	int		i;
@@ -266,7 +264,7 @@ meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
 		return rc;
 	if (d.mv_size != 8)
 		return MDB_CORRUPTED;
-	*v = be64_get(d.mv_data);
+	*v = store_be64_get(d.mv_data);
 	return 0;
 }
 
@@ -276,7 +274,7 @@ meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
 	MDB_val	k, d;
 	uint8_t	b[8];
 
-	be64_put(b, v);
+	store_be64_put(b, v);
 	k.mv_data = (void *)key;
 	k.mv_size = strlen(key);
 	d.mv_data = b;
@@ -1306,7 +1304,7 @@ store_add_event(struct store_wtxn *w, struct cert_event *ev)
 	ev->seq = seq;
 	if (event_encode(ev, &buf, &len) == -1)
 		return STORE_ERROR;
-	be64_put(key, seq);
+	store_be64_put(key, seq);
 	k.mv_data = key;
 	k.mv_size = sizeof(key);
 	d.mv_data = buf;

@@ -155,6 +155,9 @@ int		 store_wraw_rc(struct store_wtxn *, int mdbrc);
 /* A snapshot as the other reads take it; end it with store_rd_raw_end. */
 int		 store_rd_raw(struct store_rd *, struct store_raw *);
 void		 store_rd_raw_end(struct store_rd *);
+/* Big-endian uint64 keys: LMDB's byte order is then their order. */
+void		 store_be64_put(uint8_t b[8], uint64_t v);
+uint64_t	 store_be64_get(const uint8_t b[8]);
 
 const char	*store_strerror(int rc);
 

@@ -25,26 +25,6 @@
 #define TLOG_META_SIZE	"size"
 #define TLOG_META_CKPT	"checkpoint"
 
-static void
-be64_put(uint8_t b[8], uint64_t v)
-{
-	int	i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		b[i] = v & 0xff;
-}
-
-static uint64_t
-be64_get(const uint8_t b[8])
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 int
 tlog_origin(const char *public_host, char *out, size_t outlen, char *err,
     size_t errlen)
@@ -188,7 +168,7 @@ raw_get_index(const struct store_raw *raw, int db, uint64_t i, MDB_val *d)
 {
 	uint8_t	k[8];
 
-	be64_put(k, i);
+	store_be64_put(k, i);
 	return raw_get(raw, db, k, sizeof(k), d);
 }
 
@@ -207,7 +187,7 @@ raw_size(const struct store_raw *raw, uint64_t *size)
 		return rc;
 	if (d.mv_size != 8)
 		return MDB_CORRUPTED;
-	*size = be64_get(d.mv_data);
+	*size = store_be64_get(d.mv_data);
 	return 0;
 }
 
@@ -246,7 +226,7 @@ raw_put_hash(const struct store_raw *raw, unsigned level, uint64_t n,
 {
 	uint8_t	k[8];
 
-	be64_put(k, tile_stored_index(level, n));
+	store_be64_put(k, tile_stored_index(level, n));
 	return raw_put(raw, STORE_LOG_HASHES, k, sizeof(k), h,
 	    MERKLE_HASH_LEN, MDB_APPEND);
 }
@@ -292,14 +272,14 @@ tlog_append(struct store_wtxn *t, const struct log_entry *e,
 	}
 	store_wraw(t, &raw);
 	if ((rc = raw_size(&raw, &size)) == 0) {
-		be64_put(k, size);
+		store_be64_put(k, size);
 		rc = raw_put(&raw, STORE_LOG_ENTRIES, k, sizeof(k), buf,
 		    sizeof(buf), MDB_APPEND);
 	}
 	if (rc == 0)
 		rc = raw_put_hashes(&raw, size, leaf);
 	if (rc == 0) {
-		be64_put(k, size + 1);
+		store_be64_put(k, size + 1);
 		rc = raw_put(&raw, STORE_LOG_META, TLOG_META_SIZE,
 		    strlen(TLOG_META_SIZE), k, sizeof(k), 0);
 	}

@@ -16,36 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certlist.h"
 #include "errf.h"
 #include "tlogsync.h"
 
 #define TS_ADDED	0x01
 #define TS_RETIRED	0x02
 #define TS_COMPROMISED	0x04
-
-struct ts_list {
-	char	(*numbers)[CERT_NUMBER_LEN + 1];
-	size_t	 n, cap;
-};
-
-static int
-ts_list_cb(const struct cert *c, const uint8_t *qr, size_t qrlen, void *arg)
-{
-	struct ts_list	*l = arg;
-	void		*p;
-
-	if (c == NULL)
-		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 1024;
-		if ((p = reallocarray(l->numbers, l->cap,
-		    sizeof(*l->numbers))) == NULL)
-			return -1;
-		l->numbers = p;
-	}
-	snprintf(l->numbers[l->n++], CERT_NUMBER_LEN + 1, "%s", c->number);
-	return 0;
-}
 
 /* The entry its current status implies after its issue, or 0. */
 static unsigned
@@ -65,7 +42,7 @@ ts_status_event(const struct cert *c)
 
 /* An issue entry (and one for its status now) per stored certificate. */
 static int
-ts_backfill(struct store_wtxn *t, const struct ts_list *l, int64_t now,
+ts_backfill(struct store_wtxn *t, const struct certlist *l, int64_t now,
     char *err, size_t errlen)
 {
 	struct cert	 c;
@@ -180,8 +157,7 @@ int
 tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
     const struct sign_key *active, int64_t now, char *err, size_t errlen)
 {
-	struct ts_list		 list;
-	struct store_rd		*rd;
+	struct certlist		 list;
 	struct store_wtxn	*t;
 	uint8_t			 one = 1;
 	size_t			 len;
@@ -199,21 +175,15 @@ tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
 	}
 	/* The certificates an older skkd stored, listed before the write. */
 	if (!created) {
-		if ((rd = store_rd_new(s)) == NULL) {
-			errf(err, errlen, "log: no reader");
-			return STORE_ERROR;
-		}
-		rc = store_foreach_cert(rd, ts_list_cb, &list);
-		store_rd_free(rd);
-		if (rc != STORE_OK) {
+		if ((rc = certlist_collect(s, &list)) != STORE_OK) {
 			errf(err, errlen, "log: backfill: %s",
 			    store_strerror(rc));
-			free(list.numbers);
+			certlist_free(&list);
 			return rc;
 		}
 	}
 	if ((rc = store_wbegin(s, &t, err, errlen)) != STORE_OK) {
-		free(list.numbers);
+		certlist_free(&list);
 		return rc;
 	}
 	/* Keys first: the certificates' entries name them. */
@@ -223,7 +193,7 @@ tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
 		if (rc == STORE_OK)
 			rc = tlog_meta_put(t, "created", &one, sizeof(one));
 	}
-	free(list.numbers);
+	certlist_free(&list);
 	if (rc == STORE_OK)
 		rc = tlog_checkpoint(l, t, err, errlen);
 	if (rc != STORE_OK) {
