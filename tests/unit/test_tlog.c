@@ -6,7 +6,8 @@
  * equal those of proto/merkle's in-memory tree over the same entries,
  * the stored checkpoint verifies under the log's verifier key, tiles
  * hold the tree's hashes and bundles its entries, and bad input (an
- * invalid entry, a key named for another host) is refused.
+ * invalid entry, a key named for another host) is refused. tlog_sync
+ * backfills a store from before the log once and logs key changes once.
  */
 
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 #include "checkpoint.h"
 #include "note.h"
 #include "tlog.h"
+#include "tlogsync.h"
 
 #define HOST	"skk.example"
 #define NMAX	700
@@ -337,6 +339,102 @@ test_key_errors(void **state)
 	    sizeof(err)), -1);
 }
 
+/* A stored certificate as an older skkd left it, with its payload. */
+static void
+put_cert(struct store_wtxn *t, unsigned seq, int status)
+{
+	struct cert	c;
+	char		qr[16];
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.number, sizeof(c.number), "42101 8342 3 %08u 2025", seq);
+	strcpy(c.name, "Siti Nur'aini");
+	memset(c.nik_hmac, seq, sizeof(c.nik_hmac));
+	strcpy(c.job_code, "ME063096");
+	c.jenjang = 3;
+	c.issued = 20438;
+	c.expires = 20438 + 1825;
+	c.status = status;
+	memset(c.kid, 7, sizeof(c.kid));
+	snprintf(qr, sizeof(qr), "qr-%u", seq);
+	assert_int_equal(store_put_cert(t, &c, 1, (uint8_t *)qr, strlen(qr)),
+	    STORE_OK);
+}
+
+/* Entry i as "event number-seq status reason", e.g. "issue 2 1 none". */
+static void
+entry_text(struct tlog_view *v, uint64_t i, char *out, size_t len)
+{
+	struct log_entry	e;
+	uint8_t			b[LOG_ENTRY_LEN], d[32];
+	char			err[200], qr[16];
+
+	assert_int_equal(tlog_view_entry(v, i, b), STORE_OK);
+	assert_int_equal(log_entry_decode(b, sizeof(b), &e, err, sizeof(err)),
+	    0);
+	if (log_event_is_key(e.event)) {
+		snprintf(out, len, "%s", log_event_name(e.event));
+		return;
+	}
+	/* The digest is of the stored payload. */
+	snprintf(qr, sizeof(qr), "qr-%d", atoi(e.number + 13));
+	sign_sha256((uint8_t *)qr, strlen(qr), d);
+	assert_memory_equal(e.digest, d, sizeof(d));
+	snprintf(out, len, "%s %d %u %s", log_event_name(e.event),
+	    atoi(e.number + 13), e.status, log_reason_name(e.reason));
+}
+
+static void
+test_sync(void **state)
+{
+	static const char	*want[] = {
+		"key-add", "key-rotate", "issue 1 0 none", "issue 2 1 none",
+		"issue 3 1 none", "suspend 3 2 other", "issue 4 1 none",
+		"revoke 4 3 other", "issue 5 1 none", "supersede 5 4 none",
+		"key-compromise"
+	};
+	struct fixture		*f = *state;
+	struct store_wtxn	*t;
+	struct tlog_view	 v;
+	struct keyring		 kr;
+	struct sign_key		*k;
+	char			 err[256], line[128];
+	uint64_t		 i;
+
+	assert_int_equal(store_wbegin(f->s, &t, err, sizeof(err)), STORE_OK);
+	put_cert(t, 1, CERT_PENDING);
+	put_cert(t, 2, CERT_ACTIVE);
+	put_cert(t, 3, CERT_SUSPENDED);
+	put_cert(t, 4, CERT_REVOKED);
+	put_cert(t, 5, CERT_REPLACED);
+	assert_int_equal(store_wcommit(t, err, sizeof(err)), STORE_OK);
+	keyring_init(&kr);
+	assert_non_null(k = sign_key_generate());
+	assert_int_equal(keyring_add(&kr, k, 0, 0), 0);
+	/* Twice: the second call finds nothing missing. */
+	for (i = 0; i < 2; i++)
+		assert_int_equal(tlog_sync(f->s, f->l, &kr, k, 1767225600,
+		    err, sizeof(err)), STORE_OK);
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	assert_int_equal(v.size, 10);
+	assert_int_equal(v.ckpt_size, 10);
+	tlog_view_end(&v);
+	/* A compromise is logged once; the backfill is not done again. */
+	kr.k[0].compromised_at = 1767225000;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(tlog_sync(f->s, f->l, &kr, k, 1767225601,
+		    err, sizeof(err)), STORE_OK);
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	assert_int_equal(v.size, sizeof(want) / sizeof(want[0]));
+	assert_int_equal(v.ckpt_size, v.size);
+	for (i = 0; i < v.size; i++) {
+		entry_text(&v, i, line, sizeof(line));
+		assert_string_equal(line, want[i]);
+	}
+	tlog_view_end(&v);
+	keyring_release(&kr);
+}
+
 int
 main(void)
 {
@@ -346,6 +444,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_tiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_errors, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
