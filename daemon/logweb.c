@@ -19,66 +19,73 @@
 #define LOGWEB_FULL	"public, max-age=31536000, immutable"
 #define LOGWEB_SHORT	"public, max-age=2"
 
-void
-logweb_checkpoint(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
+#define LOGWEB_UNREADABLE	"the log cannot be read now"
+
+int
+logweb_checkpoint(struct store_rd *rd, struct web_resp *r, const char **why)
 {
 	struct tlog_view	v;
+	int			status = 200;
 
 	r->ep = MEP_HTTP_API;
 	r->cors = 1;
 	if (tlog_view_begin(rd, &v) != STORE_OK) {
-		web_error(503, "the log cannot be read now", 0, r);
-		return;
+		*why = LOGWEB_UNREADABLE;
+		return 503;
 	}
-	if (v.ckptlen == 0)
-		web_error(404, "no checkpoint yet", 0, r);
-	else {
+	if (v.ckptlen == 0) {
+		*why = "no checkpoint yet";
+		status = 404;
+	} else {
 		evbuffer_add(r->body, v.ckpt, v.ckptlen);
 		r->ctype = "text/plain; charset=utf-8";
 		r->cache = LOGWEB_SHORT;
 	}
 	tlog_view_end(&v);
+	return status;
 }
 
-void
-logweb_tile(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
+int
+logweb_tile(const char *rest, struct store_rd *rd, struct web_resp *r,
+    const char **why)
 {
 	struct tlog_view	 v;
 	struct tile		 tl;
 	uint8_t			*buf;
-	char			 path[TILE_PATH_MAX + 8], why[128];
+	char			 path[TILE_PATH_MAX + 8], bad[128];
 	size_t			 len;
-	int			 rc;
+	int			 rc, status = 200;
 
 	r->ep = MEP_HTTP_API;
 	r->cors = 1;
 	snprintf(path, sizeof(path), "tile/%s", rest);
 	if (strlen(rest) > TILE_PATH_MAX ||
-	    tile_parse_path(path, &tl, why, sizeof(why)) == -1) {
-		web_error(404, "no such tile", 0, r);
-		return;
+	    tile_parse_path(path, &tl, bad, sizeof(bad)) == -1) {
+		*why = "no such tile";
+		return 404;
 	}
 	if ((buf = malloc(TLOG_TILE_MAX)) == NULL) {
-		web_error(500, "out of memory", 0, r);
-		return;
+		*why = "out of memory";
+		return 500;
 	}
 	if (tlog_view_begin(rd, &v) != STORE_OK) {
 		free(buf);
-		web_error(503, "the log cannot be read now", 0, r);
-		return;
+		*why = LOGWEB_UNREADABLE;
+		return 503;
 	}
 	rc = tlog_view_tile(&v, &tl, buf, &len);
 	tlog_view_end(&v);
-	if (rc == STORE_NOTFOUND)
-		web_error(404, "the tree has no such tile yet", 0, r);
-	else if (rc != STORE_OK)
-		web_error(503, "the log cannot be read now", 0, r);
-	else {
+	if (rc == STORE_NOTFOUND) {
+		*why = "the tree has no such tile yet";
+		status = 404;
+	} else if (rc != STORE_OK) {
+		*why = LOGWEB_UNREADABLE;
+		status = 503;
+	} else {
 		evbuffer_add(r->body, buf, len);
 		r->ctype = "application/octet-stream";
 		r->cache = tl.width == TILE_WIDTH ? LOGWEB_FULL : LOGWEB_SHORT;
 	}
 	free(buf);
+	return status;
 }

@@ -8,10 +8,14 @@
 
 #include "web.h"
 
-/* rest: what follows "/checkpoint" (nothing) or "/tile/". */
-void	logweb_checkpoint(const struct http_req *, const char *rest,
-	    struct store_rd *, struct web_resp *);
-void	logweb_tile(const struct http_req *, const char *rest,
-	    struct store_rd *, struct web_resp *);
+/*
+ * The answer's status: 200 with the body, type and caching set, or 404
+ * or 503 (or 500) with *why, a static text for web.c's error page. CORS
+ * is set either way. rest: what follows "/tile/".
+ */
+int	logweb_checkpoint(struct store_rd *, struct web_resp *,
+	    const char **why);
+int	logweb_tile(const char *rest, struct store_rd *, struct web_resp *,
+	    const char **why);
 
 #endif
