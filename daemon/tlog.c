@@ -20,6 +20,7 @@
 
 #include "checkpoint.h"
 #include "errf.h"
+#include "keyfile.h"
 #include "tlog.h"
 
 #define TLOG_META_SIZE	"size"
@@ -44,7 +45,7 @@ tlog_load(const char *keyfile, const char *public_host, char *err,
     size_t errlen)
 {
 	struct tlog	*l;
-	char		 buf[NOTE_KEY_MAX + 2], why[NOTE_ERR_MAX];
+	char		 buf[NOTE_KEY_MAX + 2], why[1024];
 	ssize_t		 n;
 	int		 fd;
 
@@ -58,9 +59,8 @@ tlog_load(const char *keyfile, const char *public_host, char *err,
 		free(l);
 		return NULL;
 	}
-	if ((fd = open(keyfile, O_RDONLY | O_CLOEXEC)) == -1) {
-		errf(err, errlen, "log_key '%s': %s (skkd init --log-key "
-		    "makes one)", keyfile, strerror(errno));
+	if ((fd = keyfile_open(keyfile, 1, why, sizeof(why))) == -1) {
+		errf(err, errlen, "log_key: %s", why);
 		free(l);
 		return NULL;
 	}
