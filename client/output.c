@@ -303,6 +303,16 @@ output_verify_as(struct output *o, const struct wire_msg *it,
 	return (int)verdict;
 }
 
+/* A write's entry in the issuer's transparency log, when it said. */
+static void
+out_log_index(json_t *j, const struct wire_msg *a)
+{
+	uint64_t	v;
+
+	if (wire_get_uint(a, WK_LOGINDEX, &v) == 0 && v <= INT64_MAX)
+		out_set_int(j, "log_index", (int64_t)v);
+}
+
 void
 output_issue(struct output *o, const struct wire_msg *it)
 {
@@ -322,6 +332,7 @@ output_issue(struct output *o, const struct wire_msg *it)
 	out_set_str(j, "number", number);
 	out_set_str(j, "status", out_status_name(st));
 	out_set_str(j, "url", url);
+	out_log_index(j, it);
 }
 
 void
@@ -338,6 +349,7 @@ output_status(struct output *o, const struct wire_msg *a)
 	}
 	out_set_str(o->root, "number", number);
 	out_set_str(o->root, "status", out_status_name(st));
+	out_log_index(o->root, a);
 }
 
 void
@@ -359,6 +371,7 @@ output_renew(struct output *o, const struct wire_msg *a)
 	out_set_str(o->root, "previous", prev);
 	out_set_str(o->root, "status", out_status_name(st));
 	out_set_str(o->root, "url", url);
+	out_log_index(o->root, a);
 }
 
 /* One "label  value" line of `skk show`, skipped when empty. */

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "note.h"
+
 #define SKKCONF_HOST_MAX	256
 #define SKKCONF_SERVER_MAX	(SKKCONF_HOST_MAX + 16)
 #define SKKCONF_LOG_KEY_MAX	256	/* a note verifier key string */

@@ -23,10 +23,12 @@
 #include "conf.h"
 #include "keys.h"
 #include "pki.h"
+#include "publish.h"
 #include "qrpay.h"
 #include "resign.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlogsync.h"
 
 struct admin_args {
 	const char	*conf;
@@ -53,6 +55,10 @@ static int	admin_revoke_client(struct conf *, struct admin_args *);
 static int	admin_backup(struct conf *, struct admin_args *);
 static int	admin_check(struct conf *, struct admin_args *);
 static int	admin_resign(struct conf *, struct admin_args *);
+static int	admin_log_key(struct conf *, struct admin_args *);
+static int	admin_publish(struct conf *, struct admin_args *);
+static int	admin_log_keys(const struct conf *);
+static struct store *admin_open_store(const struct conf *, char *, size_t);
 
 static const struct admin_cmd admin_cmds[] = {
 	{ "rotate-key", admin_rotate_key, 0, NULL, "", NULL },
@@ -64,6 +70,8 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "backup", admin_backup, 1, NULL, "DEST", NULL },
 	{ "check", admin_check, 0, NULL, "", NULL },
 	{ "resign", admin_resign, 0, "--kid", "--kid KID [-o FILE]", "-o" },
+	{ "log-key", admin_log_key, 0, NULL, "", NULL },
+	{ "publish", admin_publish, 1, NULL, "DIR", NULL },
 };
 
 static void
@@ -140,7 +148,7 @@ admin_rotate_key(struct conf *c, struct admin_args *a)
 		return admin_fail(EX_CANTCREAT, "rotate-key", err);
 	printf("new signing key %s is active for new certificates;\n"
 	    "send SIGHUP to skkd (systemctl reload skkd) to use it\n", kid);
-	return 0;
+	return admin_log_keys(c);
 }
 
 /* A time people read: ISO 8601 UTC, never unix seconds. */
@@ -171,7 +179,70 @@ admin_retire_key(struct conf *c, struct admin_args *a)
 	    "trusted any more;\ncards issued with it stay valid online until "
 	    "re-signed: send SIGHUP to skkd\n(systemctl reload skkd), then "
 	    "run skkd resign -c FILE --kid %s\n", a->pos[0], day, a->pos[0]);
+	return admin_log_keys(c);
+}
+
+/*
+ * The log's entries for the key files just changed. Without a store yet
+ * skkd writes them at its first start.
+ */
+static int
+admin_log_keys(const struct conf *c)
+{
+	static struct skkd	 sk;
+	struct tlog		*l = NULL;
+	struct store		*s = NULL;
+	char			 err[512];
+	int			 rc = 0;
+
+	if (access(c->data_dir, F_OK) == -1)
+		return 0;
+	memcpy(&sk.conf, c, sizeof(*c));
+	if (keys_load(&sk, err, sizeof(err)) == -1)
+		rc = admin_fail(EX_CONFIG, "keys", err);
+	else if (c->log_key[0] == '\0')
+		rc = admin_fail(EX_CONFIG, "log_key", "not set: the key change "
+		    "is not in the log (see skkd log-key)");
+	else if ((l = tlog_load(c->log_key, c->public_host, err,
+	    sizeof(err))) == NULL)
+		rc = admin_fail(EX_CONFIG, "log_key", err);
+	else if ((s = admin_open_store(c, err, sizeof(err))) == NULL)
+		rc = admin_fail(EX_UNAVAILABLE, "data_dir", err);
+	else if (tlog_sync(s, l, &sk.keyring, sk.signkey, time(NULL), err,
+	    sizeof(err)) != STORE_OK)
+		rc = admin_fail(EX_IOERR, "log", err);
+	else
+		printf("the transparency log records the change\n");
+	store_close(s);
+	tlog_free(l);
+	keys_release(&sk);
+	return rc;
+}
+
+/* A log key for an instance made before skkd had a log. */
+static int
+admin_log_key(struct conf *c, struct admin_args *a)
+{
+	char	path[CONF_PATH_MAX + 32], vkey[NOTE_KEY_MAX + 1], err[512];
+
+	if (c->log_key[0] != '\0')
+		return admin_fail(EX_USAGE, "log-key", "skkd.conf already "
+		    "names a log_key");
+	snprintf(path, sizeof(path), "%s/keys/log.key", c->dir);
+	if (tlog_keygen(path, c->public_host, vkey, sizeof(vkey), err,
+	    sizeof(err)) == -1)
+		return admin_fail(EX_CANTCREAT, "log-key", err);
+	printf("made the log key %s (mode 0600; back it up)\n"
+	    "add to skkd.conf:\n  log_key = keys/log.key\n"
+	    "add to every skk.conf that should check this log:\n"
+	    "  log_key = %s\n", path, vkey);
 	return 0;
+}
+
+static int
+admin_publish(struct conf *c, struct admin_args *a)
+{
+	return publish_run(c, a->pos[0]);
 }
 
 /* The reprints: reprint-KID.csv in the instance directory by default. */

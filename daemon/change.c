@@ -17,6 +17,7 @@
 #include "ops.h"
 #include "record.h"
 #include "store.h"
+#include "tlog.h"
 
 /* A SET_STATUS, RECORD_LPJK or RENEW request as read. */
 struct change_req {
@@ -163,7 +164,7 @@ change_save(struct store_wtxn *t, struct change_job *j, enum event_kind kind,
 	j->out.status_at = j->op.now;
 	if ((rc = store_put_cert(t, &j->out, 0, NULL, 0)) != STORE_OK)
 		return op_store_fail(&j->op, rc);
-	return op_event(t, &j->op, &j->out, kind, detail);
+	return op_event(t, &j->op, &j->out, kind, detail, NULL, 0, NULL);
 }
 
 static int
@@ -254,16 +255,21 @@ renew_run(struct store_wtxn *t, struct wjob *wj)
 
 /* Answers, on the loop after the commit. */
 
+/* A renewal's LOGINDEX is the new certificate's issue entry. */
 static int
-change_put(const struct change_job *j, struct wire_msg *ans)
+change_put(const struct change_job *j, struct wire_msg *ans,
+    const struct conn *c)
 {
 	if (j->op.type == WIRE_RENEW) {
 		if (wire_put_str(ans, WK_PREV, j->rq.number) == -1)
 			return -1;
-		return issue_put_item(ans, &j->renewed);
+		return issue_put_item(ans, &j->renewed, c);
 	}
 	if (wire_put_str(ans, WK_NUMBER, j->out.number) == -1 ||
 	    wire_put_uint(ans, WK_STATUS, j->out.status) == -1)
+		return -1;
+	if (conn_version(c) >= 2 && j->op.log_index != TLOG_NO_INDEX &&
+	    wire_put_uint(ans, WK_LOGINDEX, j->op.log_index) == -1)
 		return -1;
 	return 0;
 }
@@ -274,7 +280,7 @@ change_answer(const struct change_job *j, struct conn *c)
 	struct wire_msg	*ans;
 
 	if ((ans = wire_msg_new(j->op.type, j->op.dj.id)) == NULL ||
-	    change_put(j, ans) == -1) {
+	    change_put(j, ans, c) == -1) {
 		wire_msg_free(ans);
 		conn_reply_error(c, j->op.dj.id, WERR_INTERNAL,
 		    "out of memory (the write was committed)");

@@ -52,6 +52,8 @@ static const struct conf_key conf_keys[] = {
 	{ "data_dir",		CONF_K_PATH,	F(data_dir), 0, 0, 0 },
 	{ "signing_key",	CONF_K_PATH,	F(signing_key), 0, 0, 1 },
 	{ "nik_secret",		CONF_K_PATH,	F(nik_secret), 0, 0, 1 },
+	{ "log_key",		CONF_K_PATH,	F(log_key), 0, 0, 0 },
+	{ "publish_dir",	CONF_K_PATH,	F(publish_dir), 0, 0, 0 },
 	{ "tls_cert",		CONF_K_PATH,	F(tls_cert), 0, 0, 1 },
 	{ "tls_key",		CONF_K_PATH,	F(tls_key), 0, 0, 1 },
 	{ "client_ca",		CONF_K_PATH,	F(client_ca), 0, 0, 1 },

@@ -42,6 +42,8 @@ struct conf {
 	char			data_dir[CONF_PATH_MAX];
 	char			signing_key[CONF_PATH_MAX];
 	char			nik_secret[CONF_PATH_MAX];
+	char			log_key[CONF_PATH_MAX];	/* "" if unset */
+	char			publish_dir[CONF_PATH_MAX];	/* "": off */
 	char			tls_cert[CONF_PATH_MAX];
 	char			tls_key[CONF_PATH_MAX];
 	char			client_ca[CONF_PATH_MAX];

@@ -87,6 +87,7 @@ struct conn {
 	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
 	void			*stage;		/* stage.c: a batch being staged */
 	void			(*stage_free)(void *);
+	unsigned		 version;	/* of the HELLO; 0 before */
 	TAILQ_ENTRY(conn)	 entry;
 };
 
@@ -100,6 +101,18 @@ struct conn_port {
 	atomic_uint		 inflight;	/* jobs at the writer */
 	struct peers		*peers;		/* connections per address */
 };
+
+void
+conn_set_version(struct conn *c, unsigned v)
+{
+	c->version = v;
+}
+
+unsigned
+conn_version(const struct conn *c)
+{
+	return c->version;
+}
 
 static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_read_frames(struct conn *, struct bufferevent *);

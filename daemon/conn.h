@@ -77,6 +77,9 @@ void		 conn_set_stage(struct conn *, void *stage,
 int		 conn_alive(const struct conn *);
 /* Hands job to the writer; the connection is held until finish runs. */
 void		 conn_submit(struct conn *, struct djob *);
+/* The protocol version its HELLO agreed (PROTOCOL.md §3.6); 0 before. */
+void		 conn_set_version(struct conn *, unsigned);
+unsigned	 conn_version(const struct conn *);
 /*
  * Calls fn(c, arg) on the connection's loop once the loop has polled for
  * I/O again, so that other connections are served meanwhile. Until fn

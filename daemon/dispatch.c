@@ -117,17 +117,21 @@ dispatch_hello(struct conn *c, struct wire_msg *msg)
 		conn_fail(c, WERR_VERSION, "expected HELLO with VERSION first");
 		return -1;
 	}
-	if (version != WIRE_VERSION) {
+	if (version < WIRE_VERSION_MIN || version > WIRE_VERSION) {
 		wire_msg_free(msg);
-		conn_fail(c, WERR_VERSION, "protocol version not supported "
-		    "(this server speaks version 1)");
+		snprintf(name, sizeof(name), "protocol version not supported "
+		    "(this server speaks versions %d to %d)", WIRE_VERSION_MIN,
+		    WIRE_VERSION);
+		conn_fail(c, WERR_VERSION, name);
 		return -1;
 	}
+	/* The answers this connection gets keep to its version. */
+	conn_set_version(c, (unsigned)version);
 	conn_peer(c, &peer);
 	snprintf(name, sizeof(name), "skkd %s %s", SKKD_VERSION,
 	    skkd->conf.issuer_name);
 	if ((ans = wire_msg_new(WIRE_HELLO, wire_id(msg))) != NULL &&
-	    (wire_put_uint(ans, WK_VERSION, WIRE_VERSION) == -1 ||
+	    (wire_put_uint(ans, WK_VERSION, version) == -1 ||
 	    wire_put_str(ans, WK_NAME, name) == -1 ||
 	    wire_put_str(ans, WK_ROLE, tls_role_name(peer.role)) == -1 ||
 	    /* What this caller may send, so that skk splits its lists. */

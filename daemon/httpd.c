@@ -789,6 +789,8 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	p = hconn_cpy(p, web_csp());
 	p = hconn_cpy(p, "\r\nX-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n");
+	if (r->cors)
+		p = hconn_cpy(p, "Access-Control-Allow-Origin: *\r\n");
 	if (r->allow != NULL) {
 		p = hconn_cpy(p, "Allow: ");
 		p = hconn_cpy(p, r->allow);

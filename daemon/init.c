@@ -27,13 +27,15 @@
 #include "init.h"
 #include "keyfile.h"
 #include "hex.h"
+#include "note.h"
+#include "tlog.h"
 
 #define INIT_EX_USAGE	64
 #define INIT_EX_CANTCREAT 73
 
 /* Every file init makes, in the order it makes them. */
 enum init_file {
-	F_SIGNING, F_SIGNING_PUB, F_NIK,
+	F_SIGNING, F_SIGNING_PUB, F_NIK, F_LOG,
 	F_CA_CRT, F_CA_KEY, F_SRV_CRT, F_SRV_KEY,
 	F_CCA_CRT, F_CCA_KEY, F_ADM_CRT, F_ADM_KEY, F_REVOKED,
 	F_SKKD_CONF, F_SKK_CONF,
@@ -41,6 +43,7 @@ enum init_file {
 };
 static const char *init_names[F_MAX] = {
 	"keys/signing.pem", "keys/signing.pub", "keys/nik.secret",
+	"keys/log.key",
 	"tls/ca.crt", "tls/ca.key", "tls/server.crt", "tls/server.key",
 	"tls/client-ca.crt", "tls/client-ca.key", "tls/admin.crt",
 	"tls/admin.key", "tls/revoked-clients", "skkd.conf", "skk.conf"
@@ -58,6 +61,7 @@ struct init {
 	const char	*kbji;
 	int		 made_dir;	/* DIR did not exist before */
 	char		 kid[2 * SIGN_KID_LEN + 1];
+	char		 log_vkey[NOTE_KEY_MAX + 1];	/* for skk.conf */
 	char		 path[F_MAX][PATH_MAX];
 	char		 sub[2][PATH_MAX];	/* DIR/keys, DIR/tls */
 };
@@ -75,6 +79,7 @@ static int	init_create(struct init *, char *, size_t);
 static int	init_mkdir(const char *, char *, size_t);
 static int	init_signing_key(struct init *, char *, size_t);
 static int	init_nik_secret(const struct init *, char *, size_t);
+static int	init_log_key(struct init *, char *, size_t);
 static int	init_revoked(const struct init *, char *, size_t);
 static int	init_pki(const struct init *, char *, size_t);
 static int	init_skkd_conf(const struct init *, char *, size_t);
@@ -364,6 +369,7 @@ init_create(struct init *in, char *err, size_t errlen)
 	    init_mkdir(in->sub[1], err, errlen) == -1 ||
 	    init_signing_key(in, err, errlen) == -1 ||
 	    init_nik_secret(in, err, errlen) == -1 ||
+	    init_log_key(in, err, errlen) == -1 ||
 	    init_pki(in, err, errlen) == -1 ||
 	    init_skkd_conf(in, err, errlen) == -1 ||
 	    init_skk_conf(in, err, errlen) == -1)
@@ -431,6 +437,18 @@ init_nik_secret(const struct init *in, char *err, size_t errlen)
 	return rc;
 }
 
+/* The log's own Ed25519 key, named by its origin (PROTOCOL.md §4.3). */
+static int
+init_log_key(struct init *in, char *err, size_t errlen)
+{
+	char	host[CONF_ADDR_MAX];
+
+	snprintf(host, sizeof(host), "%s%s", in->host,
+	    init_http_port(in->http_listen));
+	return tlog_keygen(in->path[F_LOG], host, in->log_vkey,
+	    sizeof(in->log_vkey), err, errlen);
+}
+
 static int
 init_pki(const struct init *in, char *err, size_t errlen)
 {
@@ -484,6 +502,9 @@ init_skkd_conf(const struct init *in, char *err, size_t errlen)
 	    "# Key of the NIK index (HMAC-SHA256); without it no certificate\n"
 	    "# can be found by NIK. Back it up; mode 0600.\n"
 	    "nik_secret = keys/nik.secret\n"
+	    "# Ed25519 key signing the transparency log's checkpoints;\n"
+	    "# not the QR key. Back it up; mode 0600.\n"
+	    "log_key = keys/log.key\n"
 	    "# The server's certificate and key, issued by tls/ca.crt.\n"
 	    "tls_cert = tls/server.crt\n"
 	    "tls_key = tls/server.key\n"
@@ -565,7 +586,9 @@ init_skk_conf(const struct init *in, char *err, size_t errlen)
 	    "# SHA-256 of the server certificate's public key.\n"
 	    "pin = sha256:%s\n"
 	    "# The issuer's public key, for offline QR checks.\n"
-	    "public_key = keys/signing.pub\n", server, in->host, hex);
+	    "public_key = keys/signing.pub\n"
+	    "# The verifier key of the issuer's transparency log.\n"
+	    "log_key = %s\n", server, in->host, hex, in->log_vkey);
 	return init_fclose(f, in->path[F_SKK_CONF], err, errlen);
 }
 
@@ -653,6 +676,7 @@ init_summary(const struct init *in)
 	    "server key)\n"
 	    "  keys/signing.pem  Ed25519 signing key, kid %s (back it up)\n"
 	    "  keys/nik.secret   NIK index secret (back it up)\n"
+	    "  keys/log.key      transparency log key (back it up)\n"
 	    "  tls/              server CA, server certificate for '%s',\n"
 	    "                    client CA, admin client certificate\n"
 	    "next:\n"

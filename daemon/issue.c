@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "issue.h"
+#include "tlog.h"
 #include "log.h"
 #include "qrpay.h"
 #include "record.h"
@@ -219,6 +220,7 @@ issue_reuse(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 	    number) != STORE_OK)
 		return 0;
 	it->reused = 1;
+	it->log_index = TLOG_NO_INDEX;
 	if (store_wget_qr(t, number, &it->c, &it->cose,
 	    &it->coselen) != STORE_OK)
 		return op_fail(j, WERR_INTERNAL, "item %zu: idempotency key "
@@ -239,7 +241,8 @@ issue_store(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 		    "already issued", i, it->c.number);
 	if (rc != STORE_OK)
 		return op_store_fail(j, rc);
-	if (op_event(t, j, &it->c, EVENT_ISSUE, detail) == -1)
+	if (op_event(t, j, &it->c, EVENT_ISSUE, detail, it->cose,
+	    it->coselen, &it->log_index) == -1)
 		return -1;
 	if (it->idem[0] && (rc = store_idem_put(t, it->idem,
 	    it->c.number)) != STORE_OK)
@@ -454,7 +457,8 @@ stage_add(struct stage *st, const struct issue_req *rq, int64_t now,
 /* Answers, on the loop after the commit. */
 
 int
-issue_put_item(struct wire_msg *m, const struct issue_item *it)
+issue_put_item(struct wire_msg *m, const struct issue_item *it,
+    const struct conn *c)
 {
 	char	url[QRPAY_URL_MAX];
 
@@ -467,13 +471,16 @@ issue_put_item(struct wire_msg *m, const struct issue_item *it)
 		return -1;
 	if (it->reused && wire_put_str(m, WK_DETAIL, "reused") == -1)
 		return -1;
+	if (conn_version(c) >= 2 && it->log_index != TLOG_NO_INDEX &&
+	    wire_put_uint(m, WK_LOGINDEX, it->log_index) == -1)
+		return -1;
 	return 0;
 }
 
 /* An ISSUE answer for one chunk: its items, or COUNT for a dry run. */
 static int
 issue_put_chunk(const struct issue_job *j, const struct stage_chunk *ch,
-    struct wire_msg *ans)
+    struct wire_msg *ans, const struct conn *c)
 {
 	struct wire_msg	*it;
 	size_t		 i;
@@ -482,7 +489,7 @@ issue_put_chunk(const struct issue_job *j, const struct stage_chunk *ch,
 		return wire_put_uint(ans, WK_COUNT, j->n);
 	for (i = ch->first; i < ch->first + ch->n && i < j->n; i++) {
 		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
-		    issue_put_item(it, &j->items[i]) == -1)
+		    issue_put_item(it, &j->items[i], c) == -1)
 			return -1;
 	}
 	return 0;
@@ -512,7 +519,7 @@ issue_answer(struct issue_job *j, struct conn *c)
 			    (unsigned long long)j->chunks[0].id);
 		else if ((ans = wire_msg_new(WIRE_ISSUE,
 		    j->chunks[k].id)) == NULL || issue_put_chunk(j,
-		    &j->chunks[k], ans) == -1) {
+		    &j->chunks[k], ans, c) == -1) {
 			wire_msg_free(ans);
 			conn_reply_error(c, j->chunks[k].id, WERR_INTERNAL,
 			    "out of memory (the write was committed)");

@@ -31,6 +31,7 @@ struct issue_item {
 	uint8_t		*cose;		/* signed payload, for the URL; owned */
 	size_t		 coselen;
 	int		 reused;	/* the idempotency key named it */
+	uint64_t	 log_index;	/* its issue entry; TLOG_NO_INDEX */
 };
 
 /* Handles one ISSUE request; msg stays the caller's. */
@@ -49,7 +50,11 @@ int	issue_complete(struct cert *, int64_t now, char *err, size_t errlen);
  */
 int	issue_one(struct store_wtxn *, struct op_job *, struct issue_item *it,
 	    size_t i, const char *detail);
-/* An answer's NUMBER, STATUS, URL (and DETAIL "reused"); 0 or -1. */
-int	issue_put_item(struct wire_msg *, const struct issue_item *);
+/*
+ * An answer's NUMBER, STATUS, URL (and DETAIL "reused"), and LOGINDEX
+ * for a connection of version 2 on (c); 0 or -1.
+ */
+int	issue_put_item(struct wire_msg *, const struct issue_item *,
+	    const struct conn *c);
 
 #endif

@@ -21,7 +21,7 @@
  * Opens path for reading; with private set, refuses a file that group or
  * others may read or write, before a byte of the key is read.
  */
-static int
+int
 keyfile_open(const char *path, int private, char *err, size_t errlen)
 {
 	struct stat	 st;

@@ -14,6 +14,12 @@
 
 #include "sign.h"
 
+/*
+ * Opens path for reading (a descriptor, or -1 with err); with private
+ * set, refuses a file that group or others may read or write.
+ */
+int		 keyfile_open(const char *path, int private, char *err,
+		    size_t errlen);
 struct sign_key	*keyfile_load_private(const char *path, char *err,
 		    size_t errlen);
 struct sign_key	*keyfile_load_public(const char *path, char *err,

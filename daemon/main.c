@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "admin.h"
@@ -25,10 +26,12 @@
 #include "metrics.h"
 #include "notify.h"
 #include "pool.h"
+#include "publish.h"
 #include "secmem.h"
 #include "sign.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlogsync.h"
 #include "tls.h"
 #include "writer.h"
 
@@ -36,6 +39,7 @@
 
 struct skkd	*skkd;
 static SSL_CTX	*https_ctx;	/* the pages' certificate (http_cert) */
+static struct publisher	*publisher;	/* publish_dir, or NULL */
 
 static void
 usage(void)
@@ -52,7 +56,9 @@ usage(void)
 	    "       skkd add-client -c FILE NAME --role admin|reader\n"
 	    "       skkd revoke-client -c FILE SERIAL\n"
 	    "       skkd backup -c FILE DEST\n"
-	    "       skkd resign -c FILE --kid KID [-o FILE]\n");
+	    "       skkd resign -c FILE --kid KID [-o FILE]\n"
+	    "       skkd log-key -c FILE\n"
+	    "       skkd publish -c FILE DIR\n");
 	exit(EX_USAGE);
 }
 
@@ -75,6 +81,12 @@ load_keys(struct skkd *s)
 		die(EX_OSERR, "nik_secret", "cannot map memory for it");
 	if (keys_load(s, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "signing keys", err);
+	if (s->conf.log_key[0] == '\0')
+		die(EX_CONFIG, "log_key", "not set in skkd.conf: run skkd "
+		    "log-key -c FILE to make one and add the lines it prints");
+	if ((s->tlog = tlog_load(s->conf.log_key, s->conf.public_host, err,
+	    sizeof(err))) == NULL)
+		die(EX_CONFIG, "", err);
 	if (conf_read_secret(s->conf.nik_secret, s->nik_secret, err,
 	    sizeof(err)) == -1)
 		die(EX_CONFIG, "nik_secret", err);
@@ -106,9 +118,17 @@ open_store(struct skkd *s)
 		log_warnx("SKKD_TEST_NOSYNC set: commits are NOT durable");
 	if ((s->store = store_open(&o, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "data_dir", err);
+	/* Keys rotated while skkd was down, or a store older than its log. */
+	if (tlog_sync(s->store, s->tlog, &s->keyring, s->signkey, time(NULL),
+	    err, sizeof(err)) != STORE_OK)
+		die(EX_UNAVAILABLE, "log", err);
 	if ((s->writer = writer_start(s->store, WRITER_MAX_GROUP, err,
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
+	writer_set_log(s->writer, s->tlog);
+	if (s->conf.publish_dir[0] != '\0' && (publisher = publisher_start(
+	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
+		die(EX_CANTCREAT, "", err);
 }
 
 /* Signals are taken synchronously by the main thread only. */
@@ -207,6 +227,7 @@ serve(struct skkd *s)
 	pool_stop(pool);
 	notify_watchdog_stop();
 	writer_stop(s->writer);
+	publisher_stop(publisher);
 	httpd_free(http);
 	conn_port_free(port);
 	pool_free(pool);
@@ -255,6 +276,7 @@ main(int argc, char *argv[])
 	}
 	serve(&s);
 	keys_release(&s);
+	tlog_free(s.tlog);
 	tls_revoked_free();
 	tls_ctx_free(s.ssl_ctx);
 	tls_ctx_free(https_ctx);

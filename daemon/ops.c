@@ -12,10 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/rand.h>
+
 #include "metrics.h"
 #include "ops.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlog.h"
 
 #define OPS_TRIM_ITEMS	1000	/* jobs this big trim the heap after */
 
@@ -40,6 +43,11 @@ op_new(size_t size, enum wire_type type, uint64_t id,
 	j->dj.wj.run = run;
 	j->dj.finish = finish;
 	j->now = time(NULL);
+	j->log_index = TLOG_NO_INDEX;
+	if (RAND_bytes(j->batch, sizeof(j->batch)) != 1) {
+		free(j);
+		return NULL;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &j->started);
 	snprintf(j->actor, sizeof(j->actor), "%s", peer->subject);
 	snprintf(j->serial, sizeof(j->serial), "%s", peer->serial);
@@ -107,11 +115,67 @@ op_settle(struct op_job *j)
 		    WERR_INTERNAL, "%s", j->dj.wj.err);
 }
 
+/* Keywords, English and Indonesian, lower case; the first match wins. */
+static const struct {
+	const char	*word;
+	unsigned	 reason;
+} op_reasons[] = {
+	{ "compromis", LOG_REASON_KEY },
+	{ "fraud", LOG_REASON_FRAUD }, { "palsu", LOG_REASON_FRAUD },
+	{ "fake", LOG_REASON_FRAUD }, { "forged", LOG_REASON_FRAUD },
+	{ "error", LOG_REASON_ERROR }, { "mistake", LOG_REASON_ERROR },
+	{ "wrong", LOG_REASON_ERROR }, { "salah", LOG_REASON_ERROR },
+	{ "request", LOG_REASON_REQUEST }, { "permintaan", LOG_REASON_REQUEST },
+	{ "asked", LOG_REASON_REQUEST },
+};
+
+unsigned
+op_log_reason(const char *reason)
+{
+	size_t	i;
+
+	if (reason[0] == '\0')
+		return LOG_REASON_NONE;
+	for (i = 0; i < sizeof(op_reasons) / sizeof(op_reasons[0]); i++)
+		if (strcasestr(reason, op_reasons[i].word) != NULL)
+			return op_reasons[i].reason;
+	return LOG_REASON_OTHER;
+}
+
+/* The log's event for an audit event leaving c in its status. */
+static unsigned
+op_log_event(enum event_kind kind, const struct cert *c)
+{
+	switch (kind) {
+	case EVENT_ISSUE:
+		return LOG_ISSUE;
+	case EVENT_LPJK:
+		return LOG_LPJK;
+	case EVENT_RENEW:
+		return LOG_SUPERSEDE;
+	case EVENT_RESIGN:
+		return LOG_RESIGN;
+	default:
+		break;
+	}
+	switch (c->status) {
+	case CERT_SUSPENDED:
+		return LOG_SUSPEND;
+	case CERT_REVOKED:
+		return LOG_REVOKE;
+	default:
+		return LOG_REINSTATE;
+	}
+}
+
 int
 op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
-    enum event_kind kind, const char *detail)
+    enum event_kind kind, const char *detail, const uint8_t *qr,
+    size_t qrlen, uint64_t *logidx)
 {
 	struct cert_event	ev;
+	unsigned		event, reason = LOG_REASON_NONE;
+	char			err[160];
 	int			rc;
 
 	memset(&ev, 0, sizeof(ev));
@@ -125,6 +189,17 @@ op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
 	snprintf(ev.detail, sizeof(ev.detail), "%s", detail);
 	if ((rc = store_add_event(t, &ev)) != STORE_OK)
 		return op_store_fail(j, rc);
+	event = op_log_event(kind, c);
+	if (event == LOG_SUSPEND || event == LOG_REVOKE)
+		reason = op_log_reason(j->reason);
+	if ((rc = tlog_cert(t, c, event, reason, j->batch, qr, qrlen, j->now,
+	    &j->log_index, err, sizeof(err))) != STORE_OK) {
+		if (rc == STORE_FULL)
+			return op_store_fail(j, rc);
+		return op_fail(j, WERR_INTERNAL, "%s", err);
+	}
+	if (logidx != NULL)
+		*logidx = j->log_index;
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "cert.h"
 #include "conn.h"
+#include "logentry.h"
 #include "record.h"
 
 #define OPS_PROBLEMS_MAX	1000	/* reported per refusal */
@@ -35,6 +36,8 @@ struct op_job {
 	char		 serial[CERT_SHORT_MAX + 1];
 	char		 reason[CERT_TEXT_MAX + 1];
 	int64_t		 now;
+	uint8_t		 batch[LOG_BATCH_LEN];	/* the log's batch id */
+	uint64_t	 log_index;	/* of its last log entry */
 	struct timespec	 started;	/* for the latency metric */
 	/* Frees what the payload owns (not the job itself); may be NULL. */
 	void		(*release)(struct op_job *);
@@ -62,8 +65,16 @@ int	 op_fail(struct op_job *, enum wire_err, const char *fmt, ...)
 /* op_fail for a store_rc. */
 int	 op_store_fail(struct op_job *, int rc);
 /* Adds the audit event of c (status, actor, reason) with detail; 0 or -1. */
+/*
+ * The audit event and the log entry of a write to c; the log's digest is
+ * of qr, the signed payload, or when NULL of the one stored. *logidx
+ * (may be NULL) gets the entry's index.
+ */
 int	 op_event(struct store_wtxn *, struct op_job *, const struct cert *,
-	    enum event_kind, const char *detail);
+	    enum event_kind, const char *detail, const uint8_t *qr,
+	    size_t qrlen, uint64_t *logidx);
+/* The log's reason code for a free-text reason (PROTOCOL.md §4.1). */
+unsigned op_log_reason(const char *reason);
 /*
  * On the loop after the commit: a failure of the group commit that the
  * run could not know of becomes the job's werr and msg.

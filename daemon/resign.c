@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "certlist.h"
 #include "conf.h"
 #include "hex.h"
 #include "keys.h"
@@ -25,6 +26,7 @@
 #include "resign.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlog.h"
 
 #define RESIGN_BATCH	1000	/* certificates per transaction */
 #define RESIGN_ACTOR	"skkd resign"
@@ -36,9 +38,10 @@ struct resign {
 	char			 kidhex[2 * SIGN_KID_LEN + 1];
 	int32_t			 today;
 	int64_t			 now;
-	char			(*numbers)[CERT_NUMBER_LEN + 1];
-	size_t			 n, cap, done;
+	struct certlist		 list;		/* the candidates */
+	size_t			 done;
 	FILE			*csv;
+	struct tlog		*tlog;		/* signs each batch's checkpoint */
 };
 
 static int
@@ -59,23 +62,9 @@ resign_wanted(const struct resign *r, const struct cert *c)
 }
 
 static int
-resign_list_cb(const struct cert *c, const uint8_t *qr, size_t qrlen,
-    void *arg)
+resign_want(const struct cert *c, void *arg)
 {
-	struct resign	*r = arg;
-	void		*p;
-
-	if (c == NULL || !resign_wanted(r, c))
-		return 0;
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 4096;
-		if ((p = reallocarray(r->numbers, r->cap,
-		    sizeof(*r->numbers))) == NULL)
-			return -1;
-		r->numbers = p;
-	}
-	snprintf(r->numbers[r->n++], CERT_NUMBER_LEN + 1, "%s", c->number);
-	return 0;
+	return resign_wanted(arg, c);
 }
 
 /* One CSV field, always quoted: names hold commas and apostrophes. */
@@ -114,6 +103,22 @@ resign_event(struct store_wtxn *t, const struct resign *r,
 	return store_add_event(t, &ev);
 }
 
+/* The log's RESIGN entry: the digest is of the new payload. */
+static int
+resign_log(struct store_wtxn *t, const struct resign *r,
+    const struct cert *c, const uint8_t *cose, size_t coselen)
+{
+	uint64_t	index;
+	char		err[160];
+	int		rc;
+
+	rc = tlog_cert(t, c, LOG_RESIGN, LOG_REASON_NONE, NULL, cose,
+	    coselen, r->now, &index, err, sizeof(err));
+	if (rc != STORE_OK)
+		fprintf(stderr, "skkd: resign: %s\n", err);
+	return rc;
+}
+
 /*
  * Re-signs one certificate in t; *url gets its new QR URL, or "" when it
  * changed since it was listed (then it is skipped). A store code.
@@ -140,8 +145,9 @@ resign_one(struct store_wtxn *t, const struct resign *r, const char *number,
 	if (qrpay_sign(r->key, &cl, &cose, &coselen) == 0 &&
 	    qrpay_url(r->conf->public_host, cose, coselen, url,
 	    QRPAY_URL_MAX + 1) == 0 &&
-	    (rc = store_put_cert(t, c, 0, cose, coselen)) == STORE_OK)
-		rc = resign_event(t, r, c, old, oldlen);
+	    (rc = store_put_cert(t, c, 0, cose, coselen)) == STORE_OK &&
+	    (rc = resign_event(t, r, c, old, oldlen)) == STORE_OK)
+		rc = resign_log(t, r, c, cose, coselen);
 	if (rc != STORE_OK)
 		url[0] = '\0';
 	free(old);
@@ -163,14 +169,18 @@ resign_batch(struct store *s, struct resign *r, size_t from, size_t to,
 	if ((rc = store_wbegin(s, &t, err, errlen)) != STORE_OK)
 		return rc;
 	for (i = from; i < to; i++) {
-		rc = resign_one(t, r, r->numbers[i], &cs[i - from],
+		rc = resign_one(t, r, r->list.numbers[i], &cs[i - from],
 		    urls[i - from]);
 		if (rc != STORE_OK) {
 			store_wabort(t);
-			snprintf(err, errlen, "%s: %s", r->numbers[i],
+			snprintf(err, errlen, "%s: %s", r->list.numbers[i],
 			    store_strerror(rc));
 			return rc;
 		}
+	}
+	if ((rc = tlog_checkpoint(r->tlog, t, err, errlen)) != STORE_OK) {
+		store_wabort(t);
+		return rc;
 	}
 	if ((rc = store_wcommit(t, err, errlen)) != STORE_OK)
 		return rc;
@@ -231,19 +241,17 @@ resign_open_csv(const char *path)
 static int
 resign_store(struct store *s, struct resign *r)
 {
-	struct store_rd	*rd;
 	char		 err[512];
-	size_t		 i, end, freed;
+	size_t		 i, end, freed, n;
 	int		 rc;
 
-	if ((rd = store_rd_new(s)) == NULL)
-		return resign_fail(EX_UNAVAILABLE, "data_dir", "no reader");
-	rc = store_foreach_cert(rd, resign_list_cb, r);
-	store_rd_free(rd);
-	if (rc != STORE_OK)
+	r->list.want = resign_want;
+	r->list.arg = r;
+	if ((rc = certlist_collect(s, &r->list)) != STORE_OK)
 		return resign_fail(EX_UNAVAILABLE, "store", store_strerror(rc));
-	for (i = 0; i < r->n; i = end) {
-		end = r->n - i > RESIGN_BATCH ? i + RESIGN_BATCH : r->n;
+	n = r->list.n;
+	for (i = 0; i < n; i = end) {
+		end = n - i > RESIGN_BATCH ? i + RESIGN_BATCH : n;
 		if (resign_batch(s, r, i, end, err, sizeof(err)) != STORE_OK) {
 			fprintf(stderr, "skkd: resign: stopped after %zu "
 			    "certificates: %s\n", r->done, err);
@@ -272,7 +280,14 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	r.today = date_today(r.now);
 	if ((rc = resign_keys(&sk, &r, kid)) != 0)
 		return rc;
+	if (c->log_key[0] == '\0' || (r.tlog = tlog_load(c->log_key,
+	    c->public_host, err, sizeof(err))) == NULL) {
+		keys_release(&sk);
+		return resign_fail(EX_CONFIG, "log_key", c->log_key[0] ?
+		    err : "not set: see skkd log-key");
+	}
 	if ((r.csv = resign_open_csv(csv)) == NULL) {
+		tlog_free(r.tlog);
 		keys_release(&sk);
 		return resign_fail(EX_CANTCREAT, csv, strerror(errno));
 	}
@@ -281,6 +296,7 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	if (access(c->data_dir, F_OK) == -1) {
 		fclose(r.csv);
 		unlink(csv);
+		tlog_free(r.tlog);
 		keys_release(&sk);
 		return resign_fail(EX_UNAVAILABLE, c->data_dir,
 		    strerror(errno));
@@ -298,7 +314,8 @@ resign_run(const struct conf *c, const char *kid, const char *csv)
 	if (rc == 0)
 		printf("%zu certificates of key %s re-signed with key %s;\n"
 		    "reprint list: %s\n", r.done, r.kidhex, err, csv);
-	free(r.numbers);
+	certlist_free(&r.list);
+	tlog_free(r.tlog);
 	keys_release(&sk);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #define SKKD_NIK_SECRET_LEN	32
 
 struct store;
+struct tlog;
 struct writer;
 
 struct skkd_stats {
@@ -41,6 +42,7 @@ struct skkd {
 	unsigned		 kbli, kbji;
 	struct store		*store;
 	struct writer		*writer;
+	struct tlog		*tlog;		/* signs the log's checkpoints */
 	SSL_CTX			*ssl_ctx;
 	struct skkd_stats	 stats;
 };

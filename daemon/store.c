@@ -39,7 +39,7 @@
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
-#define STORE_MAXDBS	8
+#define STORE_MAXDBS	12
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
 #define STORE_TRIM_BYTES (4u << 20)	/* page copies worth a reopen */
@@ -55,6 +55,9 @@ enum store_db {
 	DB_CERT_EVENTS,
 	DB_IDEM,
 	DB_META,
+	DB_LOG_ENTRIES,		/* daemon/tlog.c's: STORE_LOG_* order */
+	DB_LOG_HASHES,
+	DB_LOG_META,
 	DB_MAX
 };
 
@@ -69,6 +72,9 @@ static const struct {
 	{ "cert_events", MDB_DUPSORT },
 	{ "idem", 0 },
 	{ "meta", 0 },
+	{ "log_entries", 0 },
+	{ "log_hashes", 0 },
+	{ "log_meta", 0 },
 };
 
 /*
@@ -114,8 +120,6 @@ struct store_wtxn {
 static int	 store_rc(int);
 static void	 store_full_text(struct store *, int, char *, size_t);
 static int	 store_disk_full(struct store *);
-static void	 be64_put(uint8_t[8], uint64_t);
-static uint64_t	 be64_get(const uint8_t[8]);
 static int	 meta_get(MDB_txn *, MDB_dbi, const char *, uint64_t *);
 static int	 meta_put(MDB_txn *, MDB_dbi, const char *, uint64_t);
 static int	 meta_add(MDB_txn *, MDB_dbi, const char *, int64_t);
@@ -227,8 +231,8 @@ store_full_text(struct store *s, int rc, char *err, size_t errlen)
 	}
 }
 
-static void
-be64_put(uint8_t b[8], uint64_t v)
+void
+store_be64_put(uint8_t b[8], uint64_t v)
 {
 	int	i;
 
@@ -236,8 +240,8 @@ be64_put(uint8_t b[8], uint64_t v)
 		b[i] = v & 0xff;
 }
 
-static uint64_t
-be64_get(const uint8_t b[8])
+uint64_t
+store_be64_get(const uint8_t b[8])
 {
 	uint64_t	v = 0;
 	int		i;
@@ -260,7 +264,7 @@ meta_get(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t *v)
 		return rc;
 	if (d.mv_size != 8)
 		return MDB_CORRUPTED;
-	*v = be64_get(d.mv_data);
+	*v = store_be64_get(d.mv_data);
 	return 0;
 }
 
@@ -270,7 +274,7 @@ meta_put(MDB_txn *txn, MDB_dbi dbi, const char *key, uint64_t v)
 	MDB_val	k, d;
 	uint8_t	b[8];
 
-	be64_put(b, v);
+	store_be64_put(b, v);
 	k.mv_data = (void *)key;
 	k.mv_size = strlen(key);
 	d.mv_data = b;
@@ -978,6 +982,41 @@ store_wbegin(struct store *s, struct store_wtxn **wp, char *err,
 	return STORE_OK;
 }
 
+void
+store_wraw(struct store_wtxn *w, struct store_raw *raw)
+{
+	int	i;
+
+	raw->txn = w_txn(w);
+	for (i = 0; i < STORE_LOG_MAX; i++)
+		raw->dbi[i] = w->s->dbi[DB_LOG_ENTRIES + i];
+}
+
+int
+store_wraw_rc(struct store_wtxn *w, int mdbrc)
+{
+	return w_fail(w, mdbrc);
+}
+
+int
+store_rd_raw(struct store_rd *r, struct store_raw *raw)
+{
+	int	i;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	raw->txn = r->txn;
+	for (i = 0; i < STORE_LOG_MAX; i++)
+		raw->dbi[i] = r->s->dbi[DB_LOG_ENTRIES + i];
+	return STORE_OK;
+}
+
+void
+store_rd_raw_end(struct store_rd *r)
+{
+	rd_end(r);
+}
+
 static MDB_txn *
 w_txn(struct store_wtxn *w)
 {
@@ -1265,7 +1304,7 @@ store_add_event(struct store_wtxn *w, struct cert_event *ev)
 	ev->seq = seq;
 	if (event_encode(ev, &buf, &len) == -1)
 		return STORE_ERROR;
-	be64_put(key, seq);
+	store_be64_put(key, seq);
 	k.mv_data = key;
 	k.mv_size = sizeof(key);
 	d.mv_data = buf;

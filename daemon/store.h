@@ -5,13 +5,16 @@
  *
  * Databases: certs (number -> record CBOR), qr (number -> COSE bytes),
  * nik (HMAC -> number, dupsort), events (seq -> event CBOR), cert_events
- * (number -> seq, dupsort), idem (key -> number), meta (counters).
+ * (number -> seq, dupsort), idem (key -> number), meta (counters), and
+ * the transparency log's tables, which only daemon/tlog.c reads and writes.
  */
 #ifndef DAEMON_STORE_H
 #define DAEMON_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <lmdb.h>
 
 #include "cert.h"
 #include "record.h"
@@ -135,6 +138,26 @@ int		 store_idem_get(struct store_wtxn *, const char *key,
 		    char number[CERT_NUMBER_LEN + 1]);
 int		 store_idem_put(struct store_wtxn *, const char *key,
 		    const char *number);
+
+/*
+ * For daemon/tlog.c, the one other module that calls mdb_*: the txn of
+ * the current (nested) write or of a reader's snapshot, and the log's
+ * tables. store_wraw_rc maps an mdb error and remembers a spoiled txn.
+ */
+enum store_log_db { STORE_LOG_ENTRIES, STORE_LOG_HASHES, STORE_LOG_META,
+	STORE_LOG_MAX };
+struct store_raw {
+	MDB_txn		*txn;
+	MDB_dbi		 dbi[STORE_LOG_MAX];
+};
+void		 store_wraw(struct store_wtxn *, struct store_raw *);
+int		 store_wraw_rc(struct store_wtxn *, int mdbrc);
+/* A snapshot as the other reads take it; end it with store_rd_raw_end. */
+int		 store_rd_raw(struct store_rd *, struct store_raw *);
+void		 store_rd_raw_end(struct store_rd *);
+/* Big-endian uint64 keys: LMDB's byte order is then their order. */
+void		 store_be64_put(uint8_t b[8], uint64_t v);
+uint64_t	 store_be64_get(const uint8_t b[8]);
 
 const char	*store_strerror(int rc);
 

@@ -20,6 +20,7 @@
 
 #include "cert.h"
 #include "keys.h"
+#include "logweb.h"
 #include "qrpay.h"
 #include "skkd.h"
 #include "verify.h"
@@ -50,6 +51,10 @@ static void	route_api_keys(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_healthz(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_checkpoint(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_tile(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 
 static const struct route routes[] = {
 	{ "/", 1, route_home },
@@ -59,6 +64,8 @@ static const struct route routes[] = {
 	{ "/api/v1/verify", 1, route_api_verify },
 	{ "/api/v1/keys", 1, route_api_keys },
 	{ "/healthz", 1, route_healthz },
+	{ "/checkpoint", 1, route_checkpoint },
+	{ "/tile/", 0, route_tile },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
@@ -839,6 +846,29 @@ route_healthz(const struct http_req *req, const char *rest,
 	r->ep = MEP_HTTP_OTHER;
 	evbuffer_add_printf(r->body, "ok\n");
 	r->ctype = WEB_TEXT;
+}
+
+/* The transparency log (logweb.c); errors as plain pages. */
+static void
+route_checkpoint(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = logweb_checkpoint(rd, r, &why)) != 200)
+		web_error(status, why, 0, r);
+}
+
+static void
+route_tile(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = logweb_tile(rest, rd, r, &why)) != 200)
+		web_error(status, why, 0, r);
 }
 
 void

@@ -23,6 +23,7 @@ struct web_resp {
 	struct evbuffer		*body;		/* the caller's, empty */
 	enum metrics_endpoint	 ep;
 	int			 verdict;	/* enum cert_verdict or -1 */
+	int			 cors;		/* Access-Control-Allow-Origin: * */
 };
 
 /* Computes the hash of the inline style for the CSP; 0 or -1. */

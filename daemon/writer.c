@@ -17,12 +17,14 @@
 
 #include "log.h"
 #include "metrics.h"
+#include "tlog.h"
 #include "writer.h"
 
 TAILQ_HEAD(wjobq, wjob);
 
 struct writer {
 	struct store		*store;
+	const struct tlog	*tlog;		/* signs the checkpoints */
 	unsigned		 max_group;
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
@@ -65,6 +67,12 @@ writer_start(struct store *s, unsigned max_group, char *err, size_t errlen)
 		return NULL;
 	}
 	return w;
+}
+
+void
+writer_set_log(struct writer *w, const struct tlog *l)
+{
+	w->tlog = l;
 }
 
 void
@@ -195,7 +203,15 @@ writer_run_group(struct writer *w, struct wjobq *g)
 	TAILQ_FOREACH(job, g, entry)
 		kept += writer_run_job(txn, job);
 	issued = store_wcount_new(txn);
-	if (kept == 0) {
+	/* The group's writes are acknowledged in a signed checkpoint. */
+	if (kept != 0 && w->tlog != NULL &&
+	    (rc = tlog_checkpoint(w->tlog, txn, err, sizeof(err))) != STORE_OK) {
+		store_wabort(txn);
+		log_warnx("%s", err);
+		writer_fail_group(g, rc, err);
+		writer_count(w, n, 0, 1);
+		issued = 0;
+	} else if (kept == 0) {
 		/* Nothing to make durable: skip the fsync. */
 		store_wabort(txn);
 		writer_count(w, n, 0, 0);

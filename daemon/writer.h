@@ -40,6 +40,12 @@ struct writer;
 /* Starts the thread; max_group bounds jobs per transaction. */
 struct writer	*writer_start(struct store *, unsigned max_group,
 		    char *err, size_t errlen);
+/*
+ * The log whose checkpoint each group that grew it signs before its
+ * commit; call before the first job. NULL (the default): none.
+ */
+struct tlog;
+void		 writer_set_log(struct writer *, const struct tlog *);
 /* Thread-safe; never blocks on the disk. */
 void		 writer_submit(struct writer *, struct wjob *);
 /* Runs what is queued, commits, joins the thread. NULL is a no-op. */

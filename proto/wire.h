@@ -11,7 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_VERSION		1
+#define WIRE_VERSION		2
+/* The oldest version a daemon still answers: without WK_LOGINDEX. */
+#define WIRE_VERSION_MIN	1
 #define WIRE_HDR_LEN		4
 #define WIRE_MAX_FRAME_DEFAULT	(8u * 1024 * 1024)
 #define WIRE_MAX_BATCH_DEFAULT	10000
@@ -52,6 +54,7 @@ enum wire_key {
 	WK_SIZE,		/* QR: uint PNG pixels per module */
 	WK_MATCH,		/* VERIFY: uint 1 = the NAME given is the holder's */
 	WK_HOST,		/* KEYS answer: text public host of the QR URLs */
+	WK_LOGINDEX,		/* v2 write answers: uint index of its log entry */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -1,0 +1,91 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The log's static files, served live. Full tiles and bundles never
+ * change: cached for a year and immutable. A partial one is only
+ * replaced by a wider one, and the checkpoint moves with every commit
+ * group, so both are cached briefly. Anyone may fetch them from a page
+ * (Access-Control-Allow-Origin: *).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "logweb.h"
+#include "tlog.h"
+
+#define LOGWEB_FULL	"public, max-age=31536000, immutable"
+#define LOGWEB_SHORT	"public, max-age=2"
+
+#define LOGWEB_UNREADABLE	"the log cannot be read now"
+
+int
+logweb_checkpoint(struct store_rd *rd, struct web_resp *r, const char **why)
+{
+	struct tlog_view	v;
+	int			status = 200;
+
+	r->ep = MEP_HTTP_API;
+	r->cors = 1;
+	if (tlog_view_begin(rd, &v) != STORE_OK) {
+		*why = LOGWEB_UNREADABLE;
+		return 503;
+	}
+	if (v.ckptlen == 0) {
+		*why = "no checkpoint yet";
+		status = 404;
+	} else {
+		evbuffer_add(r->body, v.ckpt, v.ckptlen);
+		r->ctype = "text/plain; charset=utf-8";
+		r->cache = LOGWEB_SHORT;
+	}
+	tlog_view_end(&v);
+	return status;
+}
+
+int
+logweb_tile(const char *rest, struct store_rd *rd, struct web_resp *r,
+    const char **why)
+{
+	struct tlog_view	 v;
+	struct tile		 tl;
+	uint8_t			*buf;
+	char			 path[TILE_PATH_MAX + 8], bad[128];
+	size_t			 len;
+	int			 rc, status = 200;
+
+	r->ep = MEP_HTTP_API;
+	r->cors = 1;
+	snprintf(path, sizeof(path), "tile/%s", rest);
+	if (strlen(rest) > TILE_PATH_MAX ||
+	    tile_parse_path(path, &tl, bad, sizeof(bad)) == -1) {
+		*why = "no such tile";
+		return 404;
+	}
+	if ((buf = malloc(TLOG_TILE_MAX)) == NULL) {
+		*why = "out of memory";
+		return 500;
+	}
+	if (tlog_view_begin(rd, &v) != STORE_OK) {
+		free(buf);
+		*why = LOGWEB_UNREADABLE;
+		return 503;
+	}
+	rc = tlog_view_tile(&v, &tl, buf, &len);
+	tlog_view_end(&v);
+	if (rc == STORE_NOTFOUND) {
+		*why = "the tree has no such tile yet";
+		status = 404;
+	} else if (rc != STORE_OK) {
+		*why = LOGWEB_UNREADABLE;
+		status = 503;
+	} else {
+		evbuffer_add(r->body, buf, len);
+		r->ctype = "application/octet-stream";
+		r->cache = tl.width == TILE_WIDTH ? LOGWEB_FULL : LOGWEB_SHORT;
+	}
+	free(buf);
+	return status;
+}

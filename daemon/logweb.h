@@ -1,0 +1,21 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The log on the HTTPS port (PROTOCOL.md §4.4): /checkpoint, and the
+ * tiles and entry bundles under /tile/, from the worker's reader.
+ */
+#ifndef DAEMON_LOGWEB_H
+#define DAEMON_LOGWEB_H
+
+#include "web.h"
+
+/*
+ * The answer's status: 200 with the body, type and caching set, or 404
+ * or 503 (or 500) with *why, a static text for web.c's error page. CORS
+ * is set either way. rest: what follows "/tile/".
+ */
+int	logweb_checkpoint(struct store_rd *, struct web_resp *,
+	    const char **why);
+int	logweb_tile(const char *rest, struct store_rd *, struct web_resp *,
+	    const char **why);
+
+#endif

@@ -1,0 +1,303 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * skkd publish. A reader of the store like any other: LMDB lets a second
+ * process read while skkd writes, and one snapshot gives a checkpoint
+ * and tiles that agree. A mirror that copies DIR after the run sees the
+ * new tiles before the checkpoint that needs them.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "publish.h"
+#include "tlog.h"
+
+struct pub {
+	const char	*dir;
+	uint8_t		*buf;		/* TLOG_TILE_MAX */
+	unsigned long	 written, kept;
+	char		 err[PATH_MAX + 128];
+};
+
+/* mkdir -p of the directories above path (inside dir). */
+static int
+pub_mkdirs(struct pub *p, char *path)
+{
+	char	*s;
+
+	for (s = path + strlen(p->dir) + 1; (s = strchr(s, '/')) != NULL;
+	    s++) {
+		*s = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			snprintf(p->err, sizeof(p->err), "'%s': %s", path,
+			    strerror(errno));
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+/* rel under dir, through rel.tmp and rename; kept if full and there. */
+static int
+pub_file(struct pub *p, const char *rel, const void *data, size_t len,
+    int immutable)
+{
+	char		path[PATH_MAX], tmp[PATH_MAX + 16];
+	struct stat	st;
+	int		fd, ok;
+
+	if (snprintf(path, sizeof(path), "%s/%s", p->dir, rel) >=
+	    (int)sizeof(path)) {
+		snprintf(p->err, sizeof(p->err), "'%s/%s': path too long",
+		    p->dir, rel);
+		return -1;
+	}
+	if (immutable && stat(path, &st) == 0 && (size_t)st.st_size == len) {
+		p->kept++;
+		return 0;
+	}
+	if (pub_mkdirs(p, path) == -1)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		snprintf(p->err, sizeof(p->err), "'%s': %s", tmp,
+		    strerror(errno));
+		return -1;
+	}
+	ok = write(fd, data, len) == (ssize_t)len && fsync(fd) == 0;
+	if (close(fd) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) == -1) {
+		snprintf(p->err, sizeof(p->err), "'%s': %s", path,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	p->written++;
+	return 0;
+}
+
+static int
+pub_tile(struct pub *p, const struct tlog_view *v, const struct tile *tl)
+{
+	char	rel[TILE_PATH_MAX];
+	size_t	len;
+
+	if (tile_path(tl, rel, sizeof(rel)) == -1 ||
+	    tlog_view_tile(v, tl, p->buf, &len) != STORE_OK) {
+		snprintf(p->err, sizeof(p->err), "cannot read tile %d/%llu",
+		    tl->level, (unsigned long long)tl->index);
+		return -1;
+	}
+	return pub_file(p, rel, p->buf, len, tl->width == TILE_WIDTH);
+}
+
+/* Every tile of one level (TILE_ENTRIES: the bundles) of n leaves. */
+static int
+pub_level(struct pub *p, const struct tlog_view *v, int level, uint64_t n)
+{
+	struct tile	tl;
+	uint64_t	i;
+
+	tl.level = level;
+	tl.width = TILE_WIDTH;
+	for (i = 0; i < n / TILE_WIDTH; i++) {
+		tl.index = i;
+		if (pub_tile(p, v, &tl) == -1)
+			return -1;
+	}
+	if (n % TILE_WIDTH == 0)
+		return 0;
+	tl.index = n / TILE_WIDTH;
+	tl.width = n % TILE_WIDTH;
+	return pub_tile(p, v, &tl);
+}
+
+static int
+pub_all(struct pub *p, const struct tlog_view *v)
+{
+	uint64_t	n;
+	int		level;
+
+	if (v->ckptlen == 0) {
+		snprintf(p->err, sizeof(p->err), "the store has no "
+		    "checkpoint yet: start skkd once");
+		return -1;
+	}
+	if (pub_level(p, v, TILE_ENTRIES, v->ckpt_size) == -1)
+		return -1;
+	for (level = 0; level <= TILE_LEVEL_MAX; level++) {
+		n = level * TILE_HEIGHT >= 64 ? 0 :
+		    v->ckpt_size >> (level * TILE_HEIGHT);
+		if (n == 0)
+			break;
+		if (pub_level(p, v, level, n) == -1)
+			return -1;
+	}
+	return pub_file(p, "checkpoint", v->ckpt, v->ckptlen, 0);
+}
+
+struct publisher {
+	struct store	*s;
+	char		*dir;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	int		 stopping;	/* under lock */
+};
+
+/* Once a second: a new checkpoint is published whole. */
+static void *
+publisher_main(void *arg)
+{
+	struct publisher	*pb = arg;
+	struct store_rd		*rd;
+	struct tlog_view	 v;
+	struct pub		 p;
+	struct timespec		 ts;
+	uint64_t		 done = UINT64_MAX;
+
+	memset(&p, 0, sizeof(p));
+	if ((rd = store_rd_new(pb->s)) == NULL ||
+	    (p.buf = malloc(TLOG_TILE_MAX)) == NULL) {
+		log_warnx("publish_dir: out of memory; not publishing");
+		store_rd_free(rd);
+		return NULL;
+	}
+	pthread_mutex_lock(&pb->lock);
+	while (!pb->stopping) {
+		pthread_mutex_unlock(&pb->lock);
+		if (tlog_view_begin(rd, &v) == STORE_OK) {
+			if (v.ckptlen != 0 && v.ckpt_size != done) {
+				p.dir = pb->dir;
+				p.err[0] = '\0';
+				if (pub_all(&p, &v) == 0)
+					done = v.ckpt_size;
+				else
+					log_warnx("publish_dir: %s", p.err);
+			}
+			tlog_view_end(&v);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec++;
+		pthread_mutex_lock(&pb->lock);
+		if (!pb->stopping)
+			pthread_cond_timedwait(&pb->cond, &pb->lock, &ts);
+	}
+	pthread_mutex_unlock(&pb->lock);
+	free(p.buf);
+	store_rd_free(rd);
+	return NULL;
+}
+
+struct publisher *
+publisher_start(struct store *s, const char *dir, char *err, size_t errlen)
+{
+	struct publisher	*pb;
+	int			 rc;
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "publish_dir '%s': %s", dir,
+		    strerror(errno));
+		return NULL;
+	}
+	if ((pb = calloc(1, sizeof(*pb))) == NULL ||
+	    (pb->dir = strdup(dir)) == NULL) {
+		free(pb);
+		snprintf(err, errlen, "publish_dir: out of memory");
+		return NULL;
+	}
+	pb->s = s;
+	pthread_mutex_init(&pb->lock, NULL);
+	pthread_cond_init(&pb->cond, NULL);
+	if ((rc = pthread_create(&pb->thread, NULL, publisher_main,
+	    pb)) != 0) {
+		snprintf(err, errlen, "publish_dir: cannot start a thread: "
+		    "%s", strerror(rc));
+		pthread_cond_destroy(&pb->cond);
+		pthread_mutex_destroy(&pb->lock);
+		free(pb->dir);
+		free(pb);
+		return NULL;
+	}
+	return pb;
+}
+
+void
+publisher_stop(struct publisher *pb)
+{
+	if (pb == NULL)
+		return;
+	pthread_mutex_lock(&pb->lock);
+	pb->stopping = 1;
+	pthread_cond_signal(&pb->cond);
+	pthread_mutex_unlock(&pb->lock);
+	pthread_join(pb->thread, NULL);
+	pthread_cond_destroy(&pb->cond);
+	pthread_mutex_destroy(&pb->lock);
+	free(pb->dir);
+	free(pb);
+}
+
+int
+publish_run(const struct conf *c, const char *dir)
+{
+	struct store_opts	 o;
+	struct store		*s;
+	struct store_rd		*rd = NULL;
+	struct tlog_view	 v;
+	struct pub		 p;
+	int			 rc = EX_UNAVAILABLE;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = dir;
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		fprintf(stderr, "skkd: publish: '%s': %s\n", dir,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	memset(&o, 0, sizeof(o));
+	o.dir = c->data_dir;
+	o.map_size = c->map_size;
+	o.max_readers = c->workers + 16;
+	if (access(c->data_dir, F_OK) == -1) {
+		fprintf(stderr, "skkd: publish: '%s': %s\n", c->data_dir,
+		    strerror(errno));
+		return EX_UNAVAILABLE;
+	}
+	if ((s = store_open(&o, p.err, sizeof(p.err))) == NULL ||
+	    (rd = store_rd_new(s)) == NULL ||
+	    (p.buf = malloc(TLOG_TILE_MAX)) == NULL ||
+	    tlog_view_begin(rd, &v) != STORE_OK) {
+		if (p.err[0] == '\0')
+			snprintf(p.err, sizeof(p.err), "cannot read the log");
+	} else {
+		rc = pub_all(&p, &v) == -1 ? EX_IOERR : 0;
+		if (rc == 0)
+			printf("published %llu entries to %s: %lu files "
+			    "written, %lu full tiles already there\n",
+			    (unsigned long long)v.ckpt_size, dir, p.written,
+			    p.kept);
+		tlog_view_end(&v);
+	}
+	if (rc != 0)
+		fprintf(stderr, "skkd: publish: %s\n", p.err);
+	free(p.buf);
+	store_rd_free(rd);
+	store_close(s);
+	return rc;
+}

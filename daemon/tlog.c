@@ -1,0 +1,574 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * The transparency log's storage: appending entries and the hashes they
+ * complete, signing checkpoints, and reading it all back for the HTTPS
+ * routes and `skkd publish`. Hashes are stored in tile_stored_index()
+ * order, which is also the order a log appends them, so every put is an
+ * MDB_APPEND and a put out of order fails loudly.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "checkpoint.h"
+#include "errf.h"
+#include "keyfile.h"
+#include "tlog.h"
+
+#define TLOG_META_SIZE	"size"
+#define TLOG_META_CKPT	"checkpoint"
+
+int
+tlog_origin(const char *public_host, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	int	n;
+
+	n = snprintf(out, outlen, "%s/log", public_host);
+	if (n < 0 || (size_t)n >= outlen || n > CHECKPOINT_ORIGIN_MAX) {
+		errf(err, errlen, "public_host: too long for a log origin");
+		return -1;
+	}
+	return note_name_check(out, (size_t)n, err, errlen);
+}
+
+struct tlog *
+tlog_load(const char *keyfile, const char *public_host, char *err,
+    size_t errlen)
+{
+	struct tlog	*l;
+	char		 buf[NOTE_KEY_MAX + 2], why[1024];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		errf(err, errlen, "log_key: %s", strerror(errno));
+		return NULL;
+	}
+	if (tlog_origin(public_host, l->origin, sizeof(l->origin), why,
+	    sizeof(why)) == -1) {
+		errf(err, errlen, "%s", why);
+		free(l);
+		return NULL;
+	}
+	if ((fd = keyfile_open(keyfile, 1, why, sizeof(why))) == -1) {
+		errf(err, errlen, "log_key: %s", why);
+		free(l);
+		return NULL;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		errf(err, errlen, "log_key '%s': %s", keyfile,
+		    strerror(errno));
+		free(l);
+		return NULL;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (note_skey_parse(buf, &l->key, why, sizeof(why)) == -1) {
+		explicit_bzero(buf, sizeof(buf));
+		errf(err, errlen, "log_key '%s': %s", keyfile, why);
+		free(l);
+		return NULL;
+	}
+	explicit_bzero(buf, sizeof(buf));
+	if (strcmp(l->key.name, l->origin) != 0) {
+		errf(err, errlen, "log_key '%s': key name '%s' is not the "
+		    "log's origin '%s' (public_host)", keyfile, l->key.name,
+		    l->origin);
+		tlog_free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void
+tlog_free(struct tlog *l)
+{
+	if (l == NULL)
+		return;
+	note_key_release(&l->key);
+	free(l);
+}
+
+int
+tlog_keygen(const char *path, const char *public_host, char *vkey,
+    size_t vkeylen, char *err, size_t errlen)
+{
+	struct note_key	 nk;
+	uint8_t		 seed[SIGN_SEED_LEN];
+	char		 origin[CHECKPOINT_ORIGIN_MAX + 1];
+	char		 skey[NOTE_KEY_MAX + 2];
+	size_t		 len;
+	int		 fd, rc = -1;
+
+	if (tlog_origin(public_host, origin, sizeof(origin), err,
+	    errlen) == -1)
+		return -1;
+	if (RAND_bytes(seed, sizeof(seed)) != 1) {
+		errf(err, errlen, "no random bytes for the log key");
+		return -1;
+	}
+	rc = note_skey_format(origin, seed, skey, sizeof(skey) - 1);
+	explicit_bzero(seed, sizeof(seed));
+	if (rc == -1 || note_skey_parse(skey, &nk, err, errlen) == -1) {
+		explicit_bzero(skey, sizeof(skey));
+		errf(err, errlen, "cannot make the log key");
+		return -1;
+	}
+	rc = -1;
+	len = strlen(skey);
+	skey[len++] = '\n';
+	if (note_vkey_format(&nk, vkey, vkeylen) == -1)
+		errf(err, errlen, "cannot write the log's verifier key");
+	else if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		errf(err, errlen, "cannot create '%s': %s", path,
+		    strerror(errno));
+	else {
+		if (fchmod(fd, 0600) == 0 && write(fd, skey, len) ==
+		    (ssize_t)len && fsync(fd) == 0)
+			rc = 0;
+		else
+			errf(err, errlen, "cannot write '%s': %s", path,
+			    strerror(errno));
+		close(fd);
+		if (rc == -1)
+			unlink(path);
+	}
+	note_key_release(&nk);
+	explicit_bzero(skey, sizeof(skey));
+	return rc;
+}
+
+/* Reading and writing the tables. */
+
+static int
+raw_get(const struct store_raw *raw, int db, const void *key, size_t klen,
+    MDB_val *d)
+{
+	MDB_val	k;
+
+	k.mv_data = (void *)key;
+	k.mv_size = klen;
+	return mdb_get(raw->txn, raw->dbi[db], &k, d);
+}
+
+static int
+raw_get_index(const struct store_raw *raw, int db, uint64_t i, MDB_val *d)
+{
+	uint8_t	k[8];
+
+	store_be64_put(k, i);
+	return raw_get(raw, db, k, sizeof(k), d);
+}
+
+static int
+raw_size(const struct store_raw *raw, uint64_t *size)
+{
+	MDB_val	d;
+	int	rc;
+
+	*size = 0;
+	rc = raw_get(raw, STORE_LOG_META, TLOG_META_SIZE,
+	    strlen(TLOG_META_SIZE), &d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (d.mv_size != 8)
+		return MDB_CORRUPTED;
+	*size = store_be64_get(d.mv_data);
+	return 0;
+}
+
+static int
+raw_put(const struct store_raw *raw, int db, const void *key, size_t klen,
+    const void *data, size_t dlen, unsigned flags)
+{
+	MDB_val	k, d;
+
+	k.mv_data = (void *)key;
+	k.mv_size = klen;
+	d.mv_data = (void *)data;
+	d.mv_size = dlen;
+	return mdb_put(raw->txn, raw->dbi[db], &k, &d, flags);
+}
+
+static int
+raw_hash(const struct store_raw *raw, unsigned level, uint64_t n,
+    uint8_t out[MERKLE_HASH_LEN])
+{
+	MDB_val	d;
+	int	rc;
+
+	if ((rc = raw_get_index(raw, STORE_LOG_HASHES,
+	    tile_stored_index(level, n), &d)) != 0)
+		return rc;
+	if (d.mv_size != MERKLE_HASH_LEN)
+		return MDB_CORRUPTED;
+	memcpy(out, d.mv_data, MERKLE_HASH_LEN);
+	return 0;
+}
+
+static int
+raw_put_hash(const struct store_raw *raw, unsigned level, uint64_t n,
+    const uint8_t h[MERKLE_HASH_LEN])
+{
+	uint8_t	k[8];
+
+	store_be64_put(k, tile_stored_index(level, n));
+	return raw_put(raw, STORE_LOG_HASHES, k, sizeof(k), h,
+	    MERKLE_HASH_LEN, MDB_APPEND);
+}
+
+/* The leaf hash, then the root of each subtree leaf index completes. */
+static int
+raw_put_hashes(const struct store_raw *raw, uint64_t index,
+    const uint8_t leaf[MERKLE_HASH_LEN])
+{
+	uint8_t		h[MERKLE_HASH_LEN], left[MERKLE_HASH_LEN];
+	unsigned	level;
+	uint64_t	n = index;
+	int		rc;
+
+	if ((rc = raw_put_hash(raw, 0, index, leaf)) != 0)
+		return rc;
+	memcpy(h, leaf, sizeof(h));
+	for (level = 0; n & 1; level++, n >>= 1) {
+		if ((rc = raw_hash(raw, level, n - 1, left)) != 0)
+			return rc;
+		if (merkle_node_hash(left, h, h) == -1)
+			return MDB_CORRUPTED;
+		if ((rc = raw_put_hash(raw, level + 1, n >> 1, h)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+tlog_append(struct store_wtxn *t, const struct log_entry *e,
+    uint64_t *index, char *err, size_t errlen)
+{
+	struct store_raw	raw;
+	uint8_t			buf[LOG_ENTRY_LEN], k[8], leaf[MERKLE_HASH_LEN];
+	uint64_t		size;
+	int			rc;
+
+	if (log_entry_encode(e, buf, err, errlen) == -1)
+		return STORE_ERROR;
+	if (merkle_leaf_hash(buf, sizeof(buf), leaf) == -1) {
+		errf(err, errlen, "log: cannot hash the entry");
+		return STORE_ERROR;
+	}
+	store_wraw(t, &raw);
+	if ((rc = raw_size(&raw, &size)) == 0) {
+		store_be64_put(k, size);
+		rc = raw_put(&raw, STORE_LOG_ENTRIES, k, sizeof(k), buf,
+		    sizeof(buf), MDB_APPEND);
+	}
+	if (rc == 0)
+		rc = raw_put_hashes(&raw, size, leaf);
+	if (rc == 0) {
+		store_be64_put(k, size + 1);
+		rc = raw_put(&raw, STORE_LOG_META, TLOG_META_SIZE,
+		    strlen(TLOG_META_SIZE), k, sizeof(k), 0);
+	}
+	if (rc != 0) {
+		errf(err, errlen, "log: entry %llu: %s",
+		    (unsigned long long)size, mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	*index = size;
+	return STORE_OK;
+}
+
+int
+tlog_cert(struct store_wtxn *t, const struct cert *c, unsigned event,
+    unsigned reason, const uint8_t *batch, const uint8_t *qr, size_t qrlen,
+    int64_t now, uint64_t *index, char *err, size_t errlen)
+{
+	struct log_entry	 e;
+	struct cert		 stored;
+	uint8_t			*own = NULL;
+	int			 rc;
+
+	memset(&e, 0, sizeof(e));
+	if (qr == NULL) {
+		if ((rc = store_wget_qr(t, c->number, &stored, &own,
+		    &qrlen)) != STORE_OK || own == NULL) {
+			errf(err, errlen, "log: '%s': no signed payload",
+			    c->number);
+			return rc != STORE_OK ? rc : STORE_ERROR;
+		}
+		qr = own;
+	}
+	rc = sign_sha256(qr, qrlen, e.digest);
+	free(own);
+	if (rc == -1) {
+		errf(err, errlen, "log: cannot hash '%s'", c->number);
+		return STORE_ERROR;
+	}
+	e.version = LOG_ENTRY_VERSION;
+	e.event = event;
+	e.time = now;
+	snprintf(e.number, sizeof(e.number), "%s", c->number);
+	snprintf(e.job_code, sizeof(e.job_code), "%s", c->job_code);
+	e.level = c->jenjang;
+	e.status = c->status;
+	e.reason = reason;
+	memcpy(e.kid, c->kid, sizeof(e.kid));
+	if (event == LOG_ISSUE && batch != NULL)
+		memcpy(e.batch, batch, sizeof(e.batch));
+	return tlog_append(t, &e, index, err, errlen);
+}
+
+int
+tlog_key(struct store_wtxn *t, unsigned event,
+    const uint8_t kid[SIGN_KID_LEN], const uint8_t pub[SIGN_PUB_LEN],
+    int64_t now, uint64_t *index, char *err, size_t errlen)
+{
+	struct log_entry	e;
+
+	memset(&e, 0, sizeof(e));
+	e.version = LOG_ENTRY_VERSION;
+	e.event = event;
+	e.time = now;
+	memcpy(e.kid, kid, sizeof(e.kid));
+	if (sign_sha256(pub, SIGN_PUB_LEN, e.digest) == -1) {
+		errf(err, errlen, "log: cannot hash a key");
+		return STORE_ERROR;
+	}
+	return tlog_append(t, &e, index, err, errlen);
+}
+
+int
+tlog_meta_get(struct store_wtxn *t, const char *name, void *buf, size_t cap,
+    size_t *len)
+{
+	struct store_raw	raw;
+	MDB_val			d;
+	int			rc;
+
+	store_wraw(t, &raw);
+	*len = 0;
+	if ((rc = raw_get(&raw, STORE_LOG_META, name, strlen(name), &d)) != 0)
+		return store_wraw_rc(t, rc);
+	if (d.mv_size > cap)
+		return STORE_ERROR;
+	memcpy(buf, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return STORE_OK;
+}
+
+int
+tlog_meta_put(struct store_wtxn *t, const char *name, const void *buf,
+    size_t len)
+{
+	struct store_raw	raw;
+
+	store_wraw(t, &raw);
+	return store_wraw_rc(t, raw_put(&raw, STORE_LOG_META, name,
+	    strlen(name), buf, len, 0));
+}
+
+int
+tlog_wsize(struct store_wtxn *t, uint64_t *size)
+{
+	struct store_raw	raw;
+
+	store_wraw(t, &raw);
+	return store_wraw_rc(t, raw_size(&raw, size));
+}
+
+static int
+raw_fetch(void *arg, unsigned level, uint64_t n, uint8_t out[MERKLE_HASH_LEN])
+{
+	return raw_hash(arg, level, n, out) == 0 ? 0 : -1;
+}
+
+/* The stored checkpoint's size; 0 with *have 0 when there is none. */
+static int
+raw_ckpt(const struct store_raw *raw, struct checkpoint *cp, char *text,
+    size_t textcap, size_t *textlen)
+{
+	struct note	note;
+	char		why[NOTE_ERR_MAX];
+	MDB_val		d;
+	int		rc;
+
+	*textlen = 0;
+	memset(cp, 0, sizeof(*cp));
+	rc = raw_get(raw, STORE_LOG_META, TLOG_META_CKPT,
+	    strlen(TLOG_META_CKPT), &d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (d.mv_size >= textcap)
+		return MDB_CORRUPTED;
+	memcpy(text, d.mv_data, d.mv_size);
+	text[d.mv_size] = '\0';
+	if (note_parse(text, d.mv_size, &note, why, sizeof(why)) == -1 ||
+	    checkpoint_parse(note.text, note.textlen, cp, why,
+	    sizeof(why)) == -1)
+		return MDB_CORRUPTED;
+	*textlen = d.mv_size;
+	return 0;
+}
+
+int
+tlog_checkpoint(const struct tlog *l, struct store_wtxn *t, char *err,
+    size_t errlen)
+{
+	struct store_raw	raw;
+	struct merkle_tree	tree;
+	struct checkpoint	cp, old;
+	char			text[TLOG_CHECKPOINT_MAX], note[TLOG_CHECKPOINT_MAX];
+	size_t			oldlen, len;
+	int			n, rc;
+
+	store_wraw(t, &raw);
+	memset(&cp, 0, sizeof(cp));
+	if ((rc = raw_size(&raw, &cp.size)) != 0 ||
+	    (rc = raw_ckpt(&raw, &old, note, sizeof(note), &oldlen)) != 0) {
+		errf(err, errlen, "log: %s", mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	if (oldlen != 0 && old.size == cp.size)
+		return STORE_OK;
+	if (oldlen != 0 && old.size > cp.size) {
+		errf(err, errlen, "log: checkpoint of %llu entries but %llu "
+		    "stored", (unsigned long long)old.size,
+		    (unsigned long long)cp.size);
+		return STORE_ERROR;
+	}
+	tree.fetch = raw_fetch;
+	tree.arg = &raw;
+	tree.size = cp.size;
+	if (merkle_root(&tree, cp.root, err, errlen) == -1)
+		return STORE_ERROR;
+	snprintf(cp.origin, sizeof(cp.origin), "%s", l->origin);
+	if ((n = checkpoint_format(&cp, text, sizeof(text))) == -1 ||
+	    note_sign(&l->key, text, (size_t)n, note, sizeof(note),
+	    &len) == -1) {
+		errf(err, errlen, "log: cannot sign the checkpoint");
+		return STORE_ERROR;
+	}
+	if ((rc = raw_put(&raw, STORE_LOG_META, TLOG_META_CKPT,
+	    strlen(TLOG_META_CKPT), note, len, 0)) != 0) {
+		errf(err, errlen, "log: checkpoint: %s", mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	return STORE_OK;
+}
+
+/* Reading. */
+
+int
+tlog_view_begin(struct store_rd *rd, struct tlog_view *v)
+{
+	struct checkpoint	cp;
+
+	memset(v, 0, sizeof(*v));
+	if (store_rd_raw(rd, &v->raw) != STORE_OK)
+		return STORE_ERROR;
+	v->rd = rd;
+	if (raw_size(&v->raw, &v->size) != 0 ||
+	    raw_ckpt(&v->raw, &cp, v->ckpt, sizeof(v->ckpt),
+	    &v->ckptlen) != 0) {
+		tlog_view_end(v);
+		return STORE_ERROR;
+	}
+	v->ckpt_size = cp.size;
+	return STORE_OK;
+}
+
+void
+tlog_view_end(struct tlog_view *v)
+{
+	if (v->rd != NULL)
+		store_rd_raw_end(v->rd);
+	v->rd = NULL;
+}
+
+int
+tlog_view_entry(const struct tlog_view *v, uint64_t index,
+    uint8_t out[LOG_ENTRY_LEN])
+{
+	MDB_val	d;
+	int	rc;
+
+	if (index >= v->size)
+		return STORE_NOTFOUND;
+	if ((rc = raw_get_index(&v->raw, STORE_LOG_ENTRIES, index, &d)) != 0)
+		return rc == MDB_NOTFOUND ? STORE_NOTFOUND : STORE_ERROR;
+	if (d.mv_size != LOG_ENTRY_LEN)
+		return STORE_ERROR;
+	memcpy(out, d.mv_data, LOG_ENTRY_LEN);
+	return STORE_OK;
+}
+
+int
+tlog_view_fetch(void *arg, unsigned level, uint64_t n,
+    uint8_t out[MERKLE_HASH_LEN])
+{
+	struct tlog_view	*v = arg;
+
+	return raw_hash(&v->raw, level, n, out) == 0 ? 0 : -1;
+}
+
+void
+tlog_view_tree(struct tlog_view *v, struct merkle_tree *tree)
+{
+	tree->fetch = tlog_view_fetch;
+	tree->arg = v;
+	tree->size = v->ckpt_size;
+}
+
+int
+tlog_view_tile(const struct tlog_view *v, const struct tile *tl,
+    uint8_t *out, size_t *len)
+{
+	uint8_t		 entry[LOG_ENTRY_LEN];
+	uint64_t	 first, have;
+	unsigned	 i, level;
+	int		 rc;
+
+	*len = 0;
+	if (tl->level == TILE_ENTRIES)
+		level = 0;
+	else
+		level = (unsigned)tl->level * TILE_HEIGHT;
+	/* Complete hashes at that tree level in the checkpoint's tree. */
+	have = level >= 64 ? 0 : v->ckpt_size >> level;
+	if (tl->index > (have / TILE_WIDTH))
+		return STORE_NOTFOUND;
+	first = tl->index * TILE_WIDTH;
+	if (first + tl->width > have)
+		return STORE_NOTFOUND;
+	for (i = 0; i < tl->width; i++) {
+		if (tl->level != TILE_ENTRIES) {
+			if (raw_hash(&v->raw, level, first + i,
+			    out + *len) != 0)
+				return STORE_ERROR;
+			*len += MERKLE_HASH_LEN;
+			continue;
+		}
+		if ((rc = tlog_view_entry(v, first + i, entry)) != STORE_OK)
+			return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
+		if (tile_bundle_append(out, TLOG_TILE_MAX, len, entry,
+		    sizeof(entry)) == -1)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
