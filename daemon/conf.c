@@ -20,9 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kv.h"
 #include "conf.h"
+#include "cosig.h"
 #include "hex.h"
+#include "kv.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)	/* a config is never this big */
 
@@ -34,7 +35,8 @@ enum conf_kind {
 	CONF_K_DIGITS,		/* char[max + 1], exactly max digits */
 	CONF_K_UINT,		/* unsigned, min..max */
 	CONF_K_SIZE,		/* size_t, min..max, K/M/G suffix */
-	CONF_K_ADDR		/* char[CONF_ADDR_MAX], host:port or "none" */
+	CONF_K_ADDR,		/* char[CONF_ADDR_MAX], host:port or "none" */
+	CONF_K_WITNESS		/* repeatable: URL VERIFIER-KEY */
 };
 
 struct conf_key {
@@ -105,6 +107,9 @@ static const struct conf_key conf_keys[] = {
 	    CONF_BATCH_MAX, 0 },
 	{ "anonymous_rate",	CONF_K_UINT,	F(anonymous_rate), 1,
 	    CONF_BATCH_MAX, 0 },
+	{ "witness",		CONF_K_WITNESS,	F(witness), 0, 0, 0 },
+	{ "witness_interval",	CONF_K_UINT,	F(witness_interval),
+	    CONF_WITNESS_MIN_INTERVAL, CONF_TIMEOUT_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -126,6 +131,8 @@ static int	conf_set_text(const struct conf_key *, const char *, char *,
 		    char *, size_t);
 static int	conf_set_host(const char *, char *, char *, size_t);
 static int	conf_set_addr(const char *, char *, char *, size_t);
+static int	conf_set_witness(struct conf *, const char *, char *,
+		    size_t);
 static int	conf_set_digits(const struct conf_key *, const char *, char *,
 		    char *, size_t);
 static int	conf_set_number(const struct conf_key *, const char *, void *,
@@ -239,6 +246,7 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->hello_timeout = 10;
 	c->anonymous_max_batch = 100;
 	c->anonymous_rate = 10;
+	c->witness_interval = CONF_WITNESS_MIN_INTERVAL;
 }
 
 static int
@@ -251,7 +259,7 @@ conf_key_cb(const char *key, const char *value, void *arg, char *err,
 	for (i = 0; i < CONF_NKEYS; i++) {
 		if (strcmp(conf_keys[i].name, key) != 0)
 			continue;
-		if (p->seen[i]) {
+		if (p->seen[i] && conf_keys[i].kind != CONF_K_WITNESS) {
 			snprintf(err, errlen, "duplicate key '%s'", key);
 			return -1;
 		}
@@ -296,6 +304,9 @@ conf_set_value(struct conf_parse *p, const struct conf_key *k,
 		break;
 	case CONF_K_ADDR:
 		rc = conf_set_addr(value, field, why, sizeof(why));
+		break;
+	case CONF_K_WITNESS:
+		rc = conf_set_witness(p->c, value, why, sizeof(why));
 		break;
 	}
 	if (rc == -1)
@@ -388,6 +399,48 @@ conf_set_host(const char *value, char *out, char *why, size_t whylen)
 		return -1;
 	}
 	memcpy(out, value, n + 1);
+	return 0;
+}
+
+/* "URL VERIFIER-KEY": an http(s) submission prefix and a witness key. */
+static int
+conf_set_witness(struct conf *c, const char *value, char *why, size_t whylen)
+{
+	struct conf_witness	*w;
+	struct note_key		 k;
+	size_t			 n = strcspn(value, " \t");
+	const char		*key = value + n;
+
+	if (c->nwitness == CONF_WITNESS_MAX) {
+		snprintf(why, whylen, "more than %d witnesses", CONF_WITNESS_MAX);
+		return -1;
+	}
+	key += strspn(key, " \t");
+	if (n == 0 || *key == '\0') {
+		snprintf(why, whylen, "expected URL VERIFIER-KEY");
+		return -1;
+	}
+	w = &c->witness[c->nwitness];
+	while (n > 0 && value[n - 1] == '/')
+		n--;
+	if ((strncmp(value, "http://", 7) != 0 &&
+	    strncmp(value, "https://", 8) != 0) || n >= sizeof(w->url) ||
+	    n <= 8) {
+		snprintf(why, whylen, "expected an http:// or https:// URL, "
+		    "not '%.*s'", (int)strcspn(value, " \t"), value);
+		return -1;
+	}
+	if (strlen(key) >= sizeof(w->vkey) ||
+	    cosig_vkey_parse(key, &k, why, whylen) == -1) {
+		if (strlen(key) >= sizeof(w->vkey))
+			snprintf(why, whylen, "verifier key too long");
+		return -1;
+	}
+	note_key_release(&k);
+	memcpy(w->url, value, n);
+	w->url[n] = '\0';
+	snprintf(w->vkey, sizeof(w->vkey), "%s", key);
+	c->nwitness++;
 	return 0;
 }
 

@@ -29,6 +29,16 @@
 #define CONF_FRAME_MAX		(1ULL << 30)	/* 1G: fits the 4-byte header */
 #define CONF_BATCH_MAX		1000000
 #define CONF_TIMEOUT_MAX	86400		/* seconds */
+#define CONF_WITNESS_MAX	8	/* witness lines */
+#define CONF_WITNESS_MIN_INTERVAL 60	/* seconds: at most once a minute */
+#define CONF_URL_MAX		512
+#define CONF_VKEY_MAX		256	/* a note verifier key string */
+
+/* A witness the daemon submits its checkpoints to (c2sp.org/tlog-witness). */
+struct conf_witness {
+	char			url[CONF_URL_MAX];	/* submission prefix */
+	char			vkey[CONF_VKEY_MAX];	/* type 0x04, checked */
+};
 
 struct conf {
 	char			path[CONF_PATH_MAX];	/* the file, absolute */
@@ -82,6 +92,11 @@ struct conf {
 	/* Callers without a client certificate on the companion port. */
 	unsigned		anonymous_max_batch;	/* items per VERIFY */
 	unsigned		anonymous_rate;	/* verifications/s per address */
+
+	/* Witnesses, in the order of the file; none by default. */
+	struct conf_witness	witness[CONF_WITNESS_MAX];
+	size_t			nwitness;
+	unsigned		witness_interval;	/* seconds */
 };
 
 /*

@@ -3,7 +3,8 @@
  * The log's static files, served live. Full tiles and bundles never
  * change: cached for a year and immutable. A partial one is only
  * replaced by a wider one, and the checkpoint moves with every commit
- * group, so both are cached briefly. Anyone may fetch them from a page
+ * group (and with each witness's cosignature), so both are cached
+ * briefly. Anyone may fetch them from a page
  * (Access-Control-Allow-Origin: *).
  */
 
@@ -22,26 +23,43 @@
 #define LOGWEB_UNREADABLE	"the log cannot be read now"
 
 int
-logweb_checkpoint(struct store_rd *rd, struct web_resp *r, const char **why)
+logweb_checkpoint(struct store_rd *rd, struct web_resp *r, int cosigned,
+    const char **why)
 {
-	struct tlog_view	v;
-	int			status = 200;
+	struct tlog_view	 v;
+	char			*buf;
+	size_t			 len;
+	int			 rc, status = 200;
 
 	r->ep = MEP_HTTP_API;
 	r->cors = 1;
+	if ((buf = malloc(TLOG_COSIGNED_MAX)) == NULL) {
+		*why = "out of memory";
+		return 500;
+	}
 	if (tlog_view_begin(rd, &v) != STORE_OK) {
+		free(buf);
 		*why = LOGWEB_UNREADABLE;
 		return 503;
 	}
-	if (v.ckptlen == 0) {
-		*why = "no checkpoint yet";
+	if (cosigned)
+		rc = tlog_view_cosigned(&v, buf, TLOG_COSIGNED_MAX, &len);
+	else
+		rc = tlog_view_served(&v, buf, TLOG_COSIGNED_MAX, &len);
+	tlog_view_end(&v);
+	if (rc == STORE_NOTFOUND) {
+		*why = cosigned ? "no witness has cosigned yet" :
+		    "no checkpoint yet";
 		status = 404;
+	} else if (rc != STORE_OK) {
+		*why = LOGWEB_UNREADABLE;
+		status = 503;
 	} else {
-		evbuffer_add(r->body, v.ckpt, v.ckptlen);
+		evbuffer_add(r->body, buf, len);
 		r->ctype = "text/plain; charset=utf-8";
 		r->cache = LOGWEB_SHORT;
 	}
-	tlog_view_end(&v);
+	free(buf);
 	return status;
 }
 

@@ -1,7 +1,8 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * The log on the HTTPS port (PROTOCOL.md §4.4): /checkpoint, and the
- * tiles and entry bundles under /tile/, from the worker's reader.
+ * The log on the HTTPS port (PROTOCOL.md §4.4): /checkpoint (with the
+ * witnesses' cosignatures when they are of it), /checkpoint.cosigned,
+ * and the tiles and entry bundles under /tile/, from the worker's reader.
  */
 #ifndef DAEMON_LOGWEB_H
 #define DAEMON_LOGWEB_H
@@ -11,9 +12,10 @@
 /*
  * The answer's status: 200 with the body, type and caching set, or 404
  * or 503 (or 500) with *why, a static text for web.c's error page. CORS
- * is set either way. rest: what follows "/tile/".
+ * is set either way. rest: what follows "/tile/". cosigned: the latest
+ * cosigned checkpoint (404 before the first) rather than the latest one.
  */
-int	logweb_checkpoint(struct store_rd *, struct web_resp *,
+int	logweb_checkpoint(struct store_rd *, struct web_resp *, int cosigned,
 	    const char **why);
 int	logweb_tile(const char *rest, struct store_rd *, struct web_resp *,
 	    const char **why);

@@ -27,6 +27,7 @@ struct pub {
 	const char	*dir;
 	uint8_t		*buf;		/* TLOG_TILE_MAX */
 	unsigned long	 written, kept;
+	uint8_t		 served[MERKLE_HASH_LEN];	/* of DIR/checkpoint */
 	char		 err[PATH_MAX + 128];
 };
 
@@ -127,6 +128,43 @@ pub_level(struct pub *p, const struct tlog_view *v, int level, uint64_t n)
 	return pub_tile(p, v, &tl);
 }
 
+/* checkpoint.cosigned, if a witness cosigned, then checkpoint. */
+static int
+pub_checkpoints(struct pub *p, const struct tlog_view *v)
+{
+	char	*buf = (char *)p->buf;
+	size_t	 len;
+	int	 rc;
+
+	rc = tlog_view_cosigned(v, buf, TLOG_TILE_MAX, &len);
+	if (rc == STORE_OK)
+		rc = pub_file(p, "checkpoint.cosigned", buf, len, 0) == -1 ?
+		    STORE_ERROR : tlog_view_served(v, buf, TLOG_TILE_MAX, &len);
+	else if (rc == STORE_NOTFOUND)
+		rc = tlog_view_served(v, buf, TLOG_TILE_MAX, &len);
+	if (rc != STORE_OK) {
+		if (p->err[0] == '\0')
+			snprintf(p->err, sizeof(p->err), "cannot read the "
+			    "checkpoint");
+		return -1;
+	}
+	sign_sha256(p->buf, len, p->served);
+	return pub_file(p, "checkpoint", buf, len, 0);
+}
+
+/* Whether what /checkpoint serves changed since the last publication. */
+static int
+pub_changed(struct pub *p, const struct tlog_view *v)
+{
+	uint8_t	h[MERKLE_HASH_LEN];
+	size_t	len;
+
+	if (tlog_view_served(v, (char *)p->buf, TLOG_TILE_MAX, &len) !=
+	    STORE_OK || sign_sha256(p->buf, len, h) == -1)
+		return 1;
+	return memcmp(h, p->served, sizeof(h)) != 0;
+}
+
 static int
 pub_all(struct pub *p, const struct tlog_view *v)
 {
@@ -148,7 +186,7 @@ pub_all(struct pub *p, const struct tlog_view *v)
 		if (pub_level(p, v, level, n) == -1)
 			return -1;
 	}
-	return pub_file(p, "checkpoint", v->ckpt, v->ckptlen, 0);
+	return pub_checkpoints(p, v);
 }
 
 struct publisher {
@@ -160,7 +198,10 @@ struct publisher {
 	int		 stopping;	/* under lock */
 };
 
-/* Once a second: a new checkpoint is published whole. */
+/*
+ * Once a second: a new checkpoint, or new cosignatures, are published
+ * whole.
+ */
 static void *
 publisher_main(void *arg)
 {
@@ -169,7 +210,6 @@ publisher_main(void *arg)
 	struct tlog_view	 v;
 	struct pub		 p;
 	struct timespec		 ts;
-	uint64_t		 done = UINT64_MAX;
 
 	memset(&p, 0, sizeof(p));
 	if ((rd = store_rd_new(pb->s)) == NULL ||
@@ -182,13 +222,13 @@ publisher_main(void *arg)
 	while (!pb->stopping) {
 		pthread_mutex_unlock(&pb->lock);
 		if (tlog_view_begin(rd, &v) == STORE_OK) {
-			if (v.ckptlen != 0 && v.ckpt_size != done) {
+			if (v.ckptlen != 0 && pub_changed(&p, &v)) {
 				p.dir = pb->dir;
 				p.err[0] = '\0';
-				if (pub_all(&p, &v) == 0)
-					done = v.ckpt_size;
-				else
+				if (pub_all(&p, &v) == -1) {
 					log_warnx("publish_dir: %s", p.err);
+					memset(p.served, 0, sizeof(p.served));
+				}
 			}
 			tlog_view_end(&v);
 		}

@@ -519,6 +519,48 @@ tlog_view_entry(const struct tlog_view *v, uint64_t index,
 }
 
 int
+tlog_view_cosigned(const struct tlog_view *v, char *out, size_t cap,
+    size_t *len)
+{
+	MDB_val	d;
+	int	rc;
+
+	*len = 0;
+	rc = raw_get(&v->raw, STORE_LOG_META, TLOG_META_COSIGNED,
+	    strlen(TLOG_META_COSIGNED), &d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc != 0 || d.mv_size > cap)
+		return STORE_ERROR;
+	memcpy(out, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return STORE_OK;
+}
+
+int
+tlog_view_served(const struct tlog_view *v, char *out, size_t cap,
+    size_t *len)
+{
+	int	rc;
+
+	*len = 0;
+	if (v->ckptlen == 0)
+		return STORE_NOTFOUND;
+	/* Cosigned lines follow the log's note unchanged (wsubmit.c). */
+	rc = tlog_view_cosigned(v, out, cap, len);
+	if (rc == STORE_OK && *len > v->ckptlen &&
+	    memcmp(out, v->ckpt, v->ckptlen) == 0)
+		return STORE_OK;
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	if (v->ckptlen > cap)
+		return STORE_ERROR;
+	memcpy(out, v->ckpt, v->ckptlen);
+	*len = v->ckptlen;
+	return STORE_OK;
+}
+
+int
 tlog_view_fetch(void *arg, unsigned level, uint64_t n,
     uint8_t out[MERKLE_HASH_LEN])
 {

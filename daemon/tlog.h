@@ -8,7 +8,8 @@
  *
  * Tables: log_entries (be64 index -> 103-byte entry), log_hashes (be64
  * stored index -> 32-byte hash), log_meta ("size" -> be64, "checkpoint"
- * -> the signed note).
+ * -> the signed note, "cosigned" -> the latest checkpoint witnesses
+ * cosigned: its note with their cosignature lines, daemon/wsubmit.c).
  */
 #ifndef DAEMON_TLOG_H
 #define DAEMON_TLOG_H
@@ -25,6 +26,8 @@
 
 #define TLOG_CHECKPOINT_MAX	1024	/* a signed checkpoint, bytes */
 #define TLOG_NO_INDEX		UINT64_MAX	/* "not logged" in answers */
+#define TLOG_META_COSIGNED	"cosigned"
+#define TLOG_COSIGNED_MAX	8192	/* a cosigned checkpoint, bytes */
 
 /* The log's signer: its origin and Ed25519 note key. */
 struct tlog {
@@ -101,6 +104,19 @@ struct tlog_view {
 };
 int	tlog_view_begin(struct store_rd *, struct tlog_view *);
 void	tlog_view_end(struct tlog_view *);
+/*
+ * The latest cosigned checkpoint (meta "cosigned") into out, cap bytes at
+ * most (TLOG_COSIGNED_MAX); STORE_NOTFOUND before the first cosignature.
+ */
+int	tlog_view_cosigned(const struct tlog_view *, char *out, size_t cap,
+	    size_t *len);
+/*
+ * The checkpoint to serve (GET /checkpoint): the stored one, or the
+ * cosigned note when it is of that same checkpoint, so with the
+ * witnesses' lines after the log's. STORE_NOTFOUND when there is none.
+ */
+int	tlog_view_served(const struct tlog_view *, char *out, size_t cap,
+	    size_t *len);
 /* The entry at index: its bytes into out. A store code. */
 int	tlog_view_entry(const struct tlog_view *, uint64_t index,
 	    uint8_t out[LOG_ENTRY_LEN]);

@@ -53,6 +53,8 @@ static void	route_healthz(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_checkpoint(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_cosigned(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 
@@ -65,6 +67,7 @@ static const struct route routes[] = {
 	{ "/api/v1/keys", 1, route_api_keys },
 	{ "/healthz", 1, route_healthz },
 	{ "/checkpoint", 1, route_checkpoint },
+	{ "/checkpoint.cosigned", 1, route_cosigned },
 	{ "/tile/", 0, route_tile },
 };
 
@@ -856,7 +859,18 @@ route_checkpoint(const struct http_req *req, const char *rest,
 	const char	*why = NULL;
 	int		 status;
 
-	if ((status = logweb_checkpoint(rd, r, &why)) != 200)
+	if ((status = logweb_checkpoint(rd, r, 0, &why)) != 200)
+		web_error(status, why, 0, r);
+}
+
+static void
+route_cosigned(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = logweb_checkpoint(rd, r, 1, &why)) != 200)
 		web_error(status, why, 0, r);
 }
 
