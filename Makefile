@@ -43,7 +43,8 @@ endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(LIBS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(LIBS) 2>/dev/null) -lpthread
-# Only skk reads logs over HTTP (client/fetch.c).
+# skk reads logs over HTTP (client/fetch.c), skkd posts to witnesses
+# (daemon/wpost.c).
 CURL_LIBS  = $(shell pkg-config --libs libcurl 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
 
@@ -72,7 +73,7 @@ $(B)/libskkproto.a: $(PROTO_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/skkd: $(DAEMON_OBJ) $(B)/libskkproto.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
 
 $(B)/skk: $(CLIENT_OBJ) $(B)/libskkproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) -lzbar

@@ -34,12 +34,14 @@
 #include "tlogsync.h"
 #include "tls.h"
 #include "writer.h"
+#include "wsubmit.h"
 
 #define WRITER_MAX_GROUP	4096
 
 struct skkd	*skkd;
 static SSL_CTX	*https_ctx;	/* the pages' certificate (http_cert) */
 static struct publisher	*publisher;	/* publish_dir, or NULL */
+static struct wsubmit	*wsubmit;	/* witness lines, or NULL */
 
 static void
 usage(void)
@@ -129,6 +131,9 @@ open_store(struct skkd *s)
 	if (s->conf.publish_dir[0] != '\0' && (publisher = publisher_start(
 	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
 		die(EX_CANTCREAT, "", err);
+	if (s->conf.nwitness != 0 && (wsubmit = wsubmit_start(s->store,
+	    s->writer, &s->conf, err, sizeof(err))) == NULL)
+		die(EX_OSERR, "", err);
 }
 
 /* Signals are taken synchronously by the main thread only. */
@@ -226,6 +231,7 @@ serve(struct skkd *s)
 		log_warnx("shutdown_timeout passed with requests in flight");
 	pool_stop(pool);
 	notify_watchdog_stop();
+	wsubmit_stop(wsubmit);
 	writer_stop(s->writer);
 	publisher_stop(publisher);
 	httpd_free(http);

@@ -47,6 +47,7 @@ static struct histo		 latency[MEP_MAX];
 static struct histo		 batches;
 static atomic_ullong		 handshakes[2];	/* failed, ok */
 static atomic_ullong		 issued;
+static atomic_ullong		 witness[2];	/* failed, cosigned */
 static const struct skkd_stats	*mstats;
 
 static void
@@ -96,6 +97,12 @@ void
 metrics_commit(unsigned batch_size)
 {
 	histo_add(&batches, batch_le, NBATCH, batch_size);
+}
+
+void
+metrics_witness(int ok)
+{
+	atomic_fetch_add_explicit(&witness[ok != 0], 1, memory_order_relaxed);
 }
 
 void
@@ -178,6 +185,13 @@ render_counters(struct evbuffer *out)
 	    "# HELP skkd_issued_total Certificates issued.\n"
 	    "# TYPE skkd_issued_total counter\n"
 	    "skkd_issued_total %llu\n", load(&issued));
+	evbuffer_add_printf(out,
+	    "# HELP skkd_witness_submissions_total Checkpoint submissions "
+	    "to witnesses by result.\n"
+	    "# TYPE skkd_witness_submissions_total counter\n"
+	    "skkd_witness_submissions_total{result=\"cosigned\"} %llu\n"
+	    "skkd_witness_submissions_total{result=\"failed\"} %llu\n",
+	    load(&witness[1]), load(&witness[0]));
 	evbuffer_add_printf(out,
 	    "# HELP skkd_commit_batch_size Write jobs per group commit.\n"
 	    "# TYPE skkd_commit_batch_size histogram\n");

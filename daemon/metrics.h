@@ -27,6 +27,8 @@ void	metrics_request(enum metrics_endpoint, int verdict, uint64_t usec);
 void	metrics_handshake(int ok);
 void	metrics_issued(unsigned count);
 void	metrics_commit(unsigned batch_size);
+/* A checkpoint submission to a witness: cosigned (1) or failed (0). */
+void	metrics_witness(int ok);
 /* Where the connection gauges come from (main.c); NULL leaves them out. */
 void	metrics_set_stats(const struct skkd_stats *);
 /*
