@@ -61,6 +61,8 @@ wpost(const char *url, const char *body, size_t len, const atomic_int *stop,
 	if ((c = curl_easy_init()) == NULL)
 		return errf(err, errlen, "cannot start libcurl");
 	h = curl_slist_append(NULL, "Content-Type: text/plain; charset=utf-8");
+	/* No "Expect: 100-continue" wait: the body is small. */
+	h = curl_slist_append(h, "Expect:");
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
