@@ -394,6 +394,72 @@ test_parse_buffer(void **state)
 	free(c);
 }
 
+/* PROTOCOL.md §4.6's witness key. */
+#define WKEY	"witness.skk.example/w1+c1adff8a+" \
+		"BNdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea"
+
+/* conf_parse_buffer of REQUIRED then extra fails with want. */
+static void
+expect_buffer_error(const char *extra, const char *want)
+{
+	struct conf	*c = malloc(sizeof(*c));
+	char		 text[4096], err[512];
+
+	assert_non_null(c);
+	snprintf(text, sizeof(text), "%s%s", REQUIRED, extra);
+	assert_int_equal(conf_parse_buffer(text, strlen(text), "mem",
+	    "/srv/skk", c, err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	free(c);
+}
+
+static void
+test_witness(void **state)
+{
+	struct conf	*c = malloc(sizeof(*c));
+	char		 err[512], text[4096];
+	int		 i, n;
+
+	assert_non_null(c);
+	n = snprintf(text, sizeof(text), "%s"
+	    "witness = https://w.example/a/ " WKEY "\n"
+	    "witness = http://127.0.0.1:7380   " WKEY "\n"
+	    "witness_interval = 600\n", REQUIRED);
+	assert_int_equal(conf_parse_buffer(text, (size_t)n, "mem",
+	    "/srv/skk", c, err, sizeof(err)), 0);
+	assert_int_equal(c->nwitness, 2);
+	assert_string_equal(c->witness[0].url, "https://w.example/a");
+	assert_string_equal(c->witness[1].url, "http://127.0.0.1:7380");
+	assert_string_equal(c->witness[1].vkey, WKEY);
+	assert_int_equal(c->witness_interval, 600);
+	assert_int_equal(conf_parse_buffer(REQUIRED, sizeof(REQUIRED) - 1,
+	    "mem", "/srv/skk", c, err, sizeof(err)), 0);
+	assert_int_equal(c->nwitness, 0);
+	assert_int_equal(c->witness_interval, 60);
+	expect_buffer_error("witness = ftp://w.example " WKEY "\n",
+	    "mem:6: witness: expected an http:// or https:// URL, not "
+	    "'ftp://w.example'");
+	expect_buffer_error("witness = https://w.example\n",
+	    "mem:6: witness: expected URL VERIFIER-KEY");
+	expect_buffer_error("witness = https:// " WKEY "\n",
+	    "mem:6: witness: expected an http:// or https:// URL, not "
+	    "'https://'");
+	expect_buffer_error("witness_interval = 59\n",
+	    "mem:6: witness_interval: 59 is under the minimum 60");
+	/* A log's key (type 0x01) is not a witness key. */
+	expect_buffer_error("witness = https://w.example skk.example/log+"
+	    "0b85d69f+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea\n",
+	    "mem:6: witness: key: type 0x01, expected 0x04");
+	n = snprintf(text, sizeof(text), "%s", REQUIRED);
+	for (i = 0; i < 9; i++)
+		n += snprintf(text + n, sizeof(text) - n,
+		    "witness = https://w.example " WKEY "\n");
+	assert_int_equal(conf_parse_buffer(text, (size_t)n, "mem",
+	    "/srv/skk", c, err, sizeof(err)), -1);
+	assert_string_equal(err, "mem:14: witness: more than 8 witnesses");
+	free(c);
+}
+
 static void
 test_secret(void **state)
 {
@@ -476,6 +542,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listen, setup, teardown),
 		cmocka_unit_test(test_parse_buffer),
+		cmocka_unit_test(test_witness),
 		cmocka_unit_test_setup_teardown(test_secret, setup, teardown),
 	};
 
