@@ -27,7 +27,9 @@ struct pub {
 	const char	*dir;
 	uint8_t		*buf;		/* TLOG_TILE_MAX */
 	unsigned long	 written, kept;
-	uint8_t		 served[MERKLE_HASH_LEN];	/* of DIR/checkpoint */
+	/* What the last publication was of: tree size, cosigned note. */
+	uint64_t	 size;
+	uint8_t		 cosigned[MERKLE_HASH_LEN];	/* SHA-256, or 0s */
 	char		 err[PATH_MAX + 128];
 };
 
@@ -148,21 +150,20 @@ pub_checkpoints(struct pub *p, const struct tlog_view *v)
 			    "checkpoint");
 		return -1;
 	}
-	sign_sha256(p->buf, len, p->served);
 	return pub_file(p, "checkpoint", buf, len, 0);
 }
 
-/* Whether what /checkpoint serves changed since the last publication. */
-static int
-pub_changed(struct pub *p, const struct tlog_view *v)
+/* The SHA-256 of the cosigned note, zeros when there is none. */
+static void
+pub_cosigned_hash(struct pub *p, const struct tlog_view *v,
+    uint8_t h[MERKLE_HASH_LEN])
 {
-	uint8_t	h[MERKLE_HASH_LEN];
 	size_t	len;
 
-	if (tlog_view_served(v, (char *)p->buf, TLOG_TILE_MAX, &len) !=
-	    STORE_OK || sign_sha256(p->buf, len, h) == -1)
-		return 1;
-	return memcmp(h, p->served, sizeof(h)) != 0;
+	memset(h, 0, MERKLE_HASH_LEN);
+	if (tlog_view_cosigned(v, (char *)p->buf, TLOG_TILE_MAX, &len) ==
+	    STORE_OK)
+		sign_sha256(p->buf, len, h);
 }
 
 static int
@@ -210,8 +211,10 @@ publisher_main(void *arg)
 	struct tlog_view	 v;
 	struct pub		 p;
 	struct timespec		 ts;
+	uint8_t			 h[MERKLE_HASH_LEN];
 
 	memset(&p, 0, sizeof(p));
+	p.size = UINT64_MAX;
 	if ((rd = store_rd_new(pb->s)) == NULL ||
 	    (p.buf = malloc(TLOG_TILE_MAX)) == NULL) {
 		log_warnx("publish_dir: out of memory; not publishing");
@@ -222,12 +225,16 @@ publisher_main(void *arg)
 	while (!pb->stopping) {
 		pthread_mutex_unlock(&pb->lock);
 		if (tlog_view_begin(rd, &v) == STORE_OK) {
-			if (v.ckptlen != 0 && pub_changed(&p, &v)) {
+			pub_cosigned_hash(&p, &v, h);
+			if (v.ckptlen != 0 && (v.ckpt_size != p.size ||
+			    memcmp(h, p.cosigned, sizeof(h)) != 0)) {
 				p.dir = pb->dir;
 				p.err[0] = '\0';
-				if (pub_all(&p, &v) == -1) {
+				if (pub_all(&p, &v) == -1)
 					log_warnx("publish_dir: %s", p.err);
-					memset(p.served, 0, sizeof(p.served));
+				else {
+					p.size = v.ckpt_size;
+					memcpy(p.cosigned, h, sizeof(h));
 				}
 			}
 			tlog_view_end(&v);

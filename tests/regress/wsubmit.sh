@@ -12,7 +12,8 @@
 #   b: w1, a witness that is down, and w2's URL under another key of
 #      w2's name: writes go on, w2's cosignature is refused and not
 #      stored, failures are logged and counted in /metrics.
-#   c: quiet for over a minute, then a write: both cosign it promptly.
+#   c: quiet for over a minute, then a write: both cosign it promptly,
+#      and its publish_dir gets the cosigned checkpoint.
 # Also: bad witness settings refused with their line; skkd publish and
 # /checkpoint.cosigned.
 # Takes a little over a minute: witness_interval is 60 s at least.
@@ -68,7 +69,7 @@ run_expect 0 "an https witness with a path is accepted" "$SKKD" -t -c "$T/a/good
 { echo "witness = http://127.0.0.1:$p1 $vk1"; echo "witness = http://127.0.0.1:$pdown $vk2"
   echo "witness = http://127.0.0.1:$p2 $vk3"; } >>"$T/b/skkd.conf"
 { echo "witness = http://127.0.0.1:$p1 $vk1"; echo "witness = http://127.0.0.1:$p2 $vk2"
-  echo "witness_interval = 60"; } >>"$T/c/skkd.conf"
+  echo "witness_interval = 60"; echo "publish_dir = mirror"; } >>"$T/c/skkd.conf"
 
 wstart() {	# W: starts witness W, its stderr appended to $T/W.log
 	"$SKK" witness serve "$T/$1/witness.conf" 2>>"$T/$1.log" &
@@ -203,6 +204,9 @@ run_expect 0 "after a quiet minute, c issues 3" sk c issue --csv "$T/c3.csv" --o
 until_ 4 both_at c 5 && pass "both witnesses cosign it within seconds" ||
     fail "both witnesses cosign it within seconds (w1 $(wsize w1 c), w2 $(wsize w2 c))"
 until_ 3 served_cosigned c 2 5 && pass "c's /checkpoint carries both" || fail "c's /checkpoint carries both"
+mirrored() { cmp -s "$T/body" "$T/c/mirror/checkpoint" && cmp -s "$T/body" "$T/c/mirror/checkpoint.cosigned"; }
+until_ 3 mirrored && pass "publish_dir has them too (checkpoint, checkpoint.cosigned)" ||
+    fail "publish_dir has them too (checkpoint, checkpoint.cosigned)"
 
 # a: the interval since the restart's submission passes.
 before=$(( $(date +%s) - tr ))
