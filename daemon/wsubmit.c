@@ -36,7 +36,7 @@
 #define WSUB_BACKOFF_MIN	10	/* seconds after a first failure */
 #define WSUB_BACKOFF_MAX	900	/* doubling up to this */
 #define WSUB_WARN_EVERY		600	/* seconds between like warnings */
-#define WSUB_LINE_MAX		(NOTE_LINE_MAX + 8)
+#define WSUB_LINE_MAX		(NOTE_LINE_MAX + 32)	/* "— " name " " b64 "\n" */
 #define WSUB_PATH		"/add-checkpoint"
 
 struct wsub_witness {
