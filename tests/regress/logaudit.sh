@@ -87,28 +87,8 @@ diff -r "$T/live" "$W" >/dev/null && pass "both publishes wrote the same files" 
 
 # --- nginx with skkd stopped ----------------------------------------------
 
-N="$T/nginx"; mkdir -p "$N/logs" "$N/tmp"
-nport=$(free_port)
-cat >"$N/nginx.conf" <<NGX
-user root;
-worker_processes 1;
-pid $N/nginx.pid;
-error_log $N/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $N/tmp; proxy_temp_path $N/tmp;
-	fastcgi_temp_path $N/tmp; uwsgi_temp_path $N/tmp; scgi_temp_path $N/tmp;
-	server {
-		listen 127.0.0.1:$nport;
-		root $W;
-	}
-}
-NGX
-nginx -p "$N" -c "$N/nginx.conf" -g 'daemon off;' 2>"$N/logs/stderr" &
-pids="$pids $!"
-URL="http://127.0.0.1:$nport/"
-for i in $(seq 50); do curl -s -o /dev/null "${URL}checkpoint" && break; sleep 0.1; done
+nginx_static "$W"
+URL=$NGINX_URL
 
 ST="$T/st/state"
 run_expect 0 "skk audit of nginx's copy, skkd stopped" \
