@@ -472,6 +472,124 @@ tlog_checkpoint(const struct tlog *l, struct store_wtxn *t, char *err,
 	return STORE_OK;
 }
 
+/* The next record of c (first when *op is MDB_FIRST): key index, size. */
+static int
+raw_next(MDB_cursor *c, MDB_cursor_op *op, uint64_t index, size_t size,
+    MDB_val *d)
+{
+	MDB_val	k;
+	int	rc;
+
+	rc = mdb_cursor_get(c, &k, d, *op);
+	*op = MDB_NEXT;
+	if (rc != 0)
+		return rc;
+	if (k.mv_size != 8 || store_be64_get(k.mv_data) != index ||
+	    d->mv_size != size)
+		return MDB_CORRUPTED;
+	return 0;
+}
+
+/*
+ * Every stored hash is the one the entries give, both tables end where
+ * the size says, and the stored checkpoint is the log key's over that
+ * tree. One pass over both tables in their (append) order.
+ */
+int
+tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
+    size_t errlen)
+{
+	struct store_raw	 raw;
+	struct checkpoint	 cp;
+	struct merkle_tree	 tree;
+	struct note		 note;
+	MDB_cursor		*ce = NULL, *ch = NULL;
+	MDB_cursor_op		 oe = MDB_FIRST, oh = MDB_FIRST;
+	MDB_val			 d;
+	uint8_t			 h[MERKLE_HASH_LEN], left[64][MERKLE_HASH_LEN];
+	char			 text[TLOG_CHECKPOINT_MAX], why[NOTE_ERR_MAX];
+	uint64_t		 size, i, n, stored = 0;
+	unsigned		 level;
+	size_t			 len;
+	int			 rc;
+
+	store_wraw(t, &raw);
+	if ((rc = raw_size(&raw, &size)) != 0 ||
+	    (rc = mdb_cursor_open(raw.txn, raw.dbi[STORE_LOG_ENTRIES],
+	    &ce)) != 0 ||
+	    (rc = mdb_cursor_open(raw.txn, raw.dbi[STORE_LOG_HASHES],
+	    &ch)) != 0) {
+		errf(err, errlen, "%s", mdb_strerror(rc));
+		goto out;
+	}
+	for (i = 0; i < size; i++) {
+		if ((rc = raw_next(ce, &oe, i, LOG_ENTRY_LEN, &d)) != 0) {
+			errf(err, errlen, "entry %llu of %llu: %s",
+			    (unsigned long long)i, (unsigned long long)size,
+			    rc == MDB_NOTFOUND ? "missing" : "malformed");
+			goto out;
+		}
+		merkle_leaf_hash(d.mv_data, d.mv_size, h);
+		for (level = 0, n = i;; level++, n >>= 1) {
+			if ((rc = raw_next(ch, &oh, stored, MERKLE_HASH_LEN,
+			    &d)) != 0 || memcmp(d.mv_data, h, sizeof(h)) != 0) {
+				errf(err, errlen, "stored hash %llu (tree "
+				    "level %u, index %llu) is not the one entry "
+				    "%llu gives", (unsigned long long)stored,
+				    level, (unsigned long long)n,
+				    (unsigned long long)i);
+				rc = rc != 0 ? rc : MDB_CORRUPTED;
+				goto out;
+			}
+			stored++;
+			if ((n & 1) == 0) {
+				memcpy(left[level], h, sizeof(h));
+				break;
+			}
+			merkle_node_hash(left[level], h, h);
+		}
+	}
+	if (mdb_cursor_get(ce, &(MDB_val){ 0 }, &d, oe) != MDB_NOTFOUND ||
+	    mdb_cursor_get(ch, &(MDB_val){ 0 }, &d, oh) != MDB_NOTFOUND) {
+		errf(err, errlen, "entries or hashes stored beyond the "
+		    "size, %llu", (unsigned long long)size);
+		rc = MDB_CORRUPTED;
+		goto out;
+	}
+	if ((rc = raw_ckpt(&raw, &cp, text, sizeof(text), &len)) != 0) {
+		errf(err, errlen, "the stored checkpoint: %s",
+		    mdb_strerror(rc));
+		goto out;
+	}
+	if (len == 0)
+		goto out;
+	rc = MDB_CORRUPTED;
+	tree.fetch = raw_fetch;
+	tree.arg = &raw;
+	tree.size = cp.size;
+	if (note_parse(text, len, &note, why, sizeof(why)) == -1 ||
+	    note_verify(&note, &l->key, 1, why, sizeof(why)) == -1)
+		errf(err, errlen, "the stored checkpoint is not signed "
+		    "by log_key (%s): %s", l->origin, why);
+	else if (cp.size > size)
+		errf(err, errlen, "the stored checkpoint has %llu "
+		    "entries but the log %llu", (unsigned long long)cp.size,
+		    (unsigned long long)size);
+	else if (merkle_root(&tree, h, why, sizeof(why)) == -1 ||
+	    memcmp(h, cp.root, sizeof(h)) != 0)
+		errf(err, errlen, "the stored checkpoint's root is not "
+		    "the stored tree's at size %llu",
+		    (unsigned long long)cp.size);
+	else
+		rc = 0;
+out:
+	if (ch != NULL)
+		mdb_cursor_close(ch);
+	if (ce != NULL)
+		mdb_cursor_close(ce);
+	return rc == 0 ? STORE_OK : store_wraw_rc(t, rc);
+}
+
 /* Reading. */
 
 int

@@ -83,6 +83,14 @@ int	tlog_checkpoint(const struct tlog *, struct store_wtxn *, char *err,
 	    size_t errlen);
 
 /*
+ * At start-up: every stored hash is the one the entries give and the
+ * stored checkpoint is signed by l over the stored tree. A store code;
+ * err names the entry, hash or checkpoint.
+ */
+int	tlog_check(const struct tlog *, struct store_wtxn *, char *err,
+	    size_t errlen);
+
+/*
  * Small records of log_meta for daemon/tlogsync.c (names other than
  * "size" and "checkpoint"): get copies up to cap bytes, *len the size.
  */

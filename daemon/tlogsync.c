@@ -186,8 +186,11 @@ tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
 		certlist_free(&list);
 		return rc;
 	}
+	/* The log as stored must be the one its checkpoint signed. */
+	rc = tlog_check(l, t, err, errlen);
 	/* Keys first: the certificates' entries name them. */
-	rc = ts_keys(t, kr, active, now, err, errlen);
+	if (rc == STORE_OK)
+		rc = ts_keys(t, kr, active, now, err, errlen);
 	if (rc == STORE_OK && !created) {
 		rc = ts_backfill(t, &list, now, err, errlen);
 		if (rc == STORE_OK)

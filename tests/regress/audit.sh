@@ -61,30 +61,9 @@ OTHER=$(sed -n 1p "$T/other")
 W="$T/www"
 mklog() { rm -rf "$W"; "$MKLOG" "$@" "$SK" "$T/log.txt" "$W" >/dev/null; }
 
-# A throwaway nginx serving $W over plain HTTP.
-N="$T/nginx"; mkdir -p "$N/logs" "$N/tmp"
-nport=$(free_port)
-cat >"$N/nginx.conf" <<NGX
-user root;
-worker_processes 1;
-pid $N/nginx.pid;
-error_log $N/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $N/tmp; proxy_temp_path $N/tmp;
-	fastcgi_temp_path $N/tmp; uwsgi_temp_path $N/tmp; scgi_temp_path $N/tmp;
-	server {
-		listen 127.0.0.1:$nport;
-		root $W;
-	}
-}
-NGX
 mklog -n $A
-nginx -p "$N" -c "$N/nginx.conf" -g 'daemon off;' 2>"$N/logs/stderr" &
-pids="$pids $!"
-URL="http://127.0.0.1:$nport/"
-for i in $(seq 50); do curl -s -o /dev/null "${URL}checkpoint" && break; sleep 0.1; done
+nginx_static "$W"
+URL=$NGINX_URL
 
 au() { (cd "$T" && env -u SKK_CONFIG "$SKK" audit "$@"); }
 auc() { _c=$1; shift; (cd "$T" && "$SKK" -c "$_c" audit "$@"); }

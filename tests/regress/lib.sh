@@ -119,3 +119,34 @@ helper() {
 	fi
 	eval "$1=\$_h"
 }
+
+# nginx_static DIR: a throwaway nginx serving DIR (which need not exist
+# yet) over plain HTTP, stopped with the script; its URL, ending in '/',
+# into NGINX_URL once it answers (5 s at most).
+nginx_static() {
+	_n="$T/nginx"; mkdir -p "$_n/logs" "$_n/tmp"
+	_p=$(free_port)
+	cat >"$_n/nginx.conf" <<NGX
+user root;
+worker_processes 1;
+pid $_n/nginx.pid;
+error_log $_n/logs/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $_n/tmp; proxy_temp_path $_n/tmp;
+	fastcgi_temp_path $_n/tmp; uwsgi_temp_path $_n/tmp; scgi_temp_path $_n/tmp;
+	server {
+		listen 127.0.0.1:$_p;
+		root $1;
+	}
+}
+NGX
+	nginx -p "$_n" -c "$_n/nginx.conf" -g 'daemon off;' 2>"$_n/logs/stderr" &
+	pids="$pids $!"
+	NGINX_URL="http://127.0.0.1:$_p/"
+	for _i in $(seq 50); do
+		curl -s -o /dev/null "$NGINX_URL" && break
+		sleep 0.1
+	done
+}
