@@ -4,7 +4,7 @@
 # tests/bench/run and, for the 1,000,000-entry step, tests/bench/nginx.sh.
 # Each log_* function measures instance "bench" of tests/regress/lib.sh
 # and appends one markdown row (| benchmark | log | baseline | ratio |
-# target |) to $T/logrows.md. Needs SKKD, SKK, B, T and now, and ratio.
+# target |) to $T/logrows.md. Needs SKKD, SKK, B, T and now().
 
 LOG_PROOFS=${BENCH_LOG_PROOFS:-20000}	# inclusion proofs a round
 
@@ -24,6 +24,7 @@ log_spread() {
 # log_amortised WHAT C0 S0: checkpoints signed against entries appended
 # since the counts C0 (commit groups) and S0 (tree size) were taken.
 log_amortised() {
+	local c e
 	c=$(( $(log_commits) - $2 )); e=$(( $(log_size) - $3 ))
 	log_row "checkpoint signing amortised, $1" "$c checkpoints signed, $e entries appended" \
 	    "-" "$(awk -v e="$e" -v c="$c" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "-" }') entries per checkpoint" \
@@ -36,7 +37,8 @@ log_amortised() {
 # they call (SHA-256, the checkpoint's Ed25519 signature, their LMDB
 # puts) counts too. CMD's status is returned.
 log_profile() {
-	what=$1 pid=$2 perfpid=""; shift 2
+	local what=$1 pid=$2 perfpid="" para n a c m u rc
+	shift 2
 	para=$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)
 	rm -f "$T/perf.data"
 	if command -v perf >/dev/null; then
@@ -71,6 +73,7 @@ log_profile() {
 
 # log_proofs DB: inclusion proofs against raw SHA-256 of what checks them.
 log_proofs() {
+	local out
 	out=$("$B/tests/logproof" proofs "$1" "$LOG_PROOFS" 3) ||
 	    { log_row "inclusion proofs" "logproof failed" - - -; return 1; }
 	set -- $out
@@ -85,7 +88,8 @@ log_proofs() {
 # and the whole tree in raw SHA-256 (logproof tree), alternating, CPU of
 # each; and the log's bytes per entry in the store and published.
 log_audit() {
-	conf=$1 db=$2 vkey=$3 pub="$T/pub"
+	local conf=$1 db=$2 vkey=$3 pub="$T/pub" t0 pubs n files bytes
+	local b0 b1 au="" rr="" k a
 	rm -rf "$pub"
 	t0=$(now)
 	"$SKKD" publish -c "$conf" "$pub" >"$T/publish.out" 2>&1 ||
@@ -95,10 +99,10 @@ log_audit() {
 	files=$(find "$pub" -type f | wc -l)
 	bytes=$(find "$pub" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 	base() { "$B/tests/logproof" tree "$db" | awk '{ print $NF }'; }
-	b0=$(base) au="" rr=""
+	b0=$(base)
 	for k in 1 2 3; do
 		rm -f "$T/audit.state"
-		TIMEFORMAT='%U %S'
+		local TIMEFORMAT='%U %S'
 		{ time "$SKK" audit "$pub" --state "$T/audit.state" \
 		    --log-key "$vkey" >"$T/audit.out" 2>&1; } 2>"$T/audit.time"
 		grep -q "^entries checked: $n\$" "$T/audit.out" ||
@@ -119,6 +123,7 @@ log_audit() {
 
 # log_disk DB N BYTES: pages of the log's tables per entry; published bytes.
 log_disk() {
+	local per
 	per=$(for t in log_entries log_hashes log_meta; do mdb_stat -s "$t" "$1"; done |
 	    awk -v n="$2" -v ps="$(mdb_stat -e "$1" | awk '/Page size/ { print $3 }')" '
 	    /Branch pages|Leaf pages|Overflow pages/ { p += $3 }
