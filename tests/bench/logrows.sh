@@ -27,8 +27,27 @@ log_amortised() {
 	local c e
 	c=$(( $(log_commits) - $2 )); e=$(( $(log_size) - $3 ))
 	log_row "checkpoint signing amortised, $1" "$c checkpoints signed, $e entries appended" \
-	    "-" "$(awk -v e="$e" -v c="$c" 'BEGIN { if (c > 0) printf "%.0f", e / c; else print "-" }') entries per checkpoint" \
+	    "-" "$(awk -v e="$e" -v c="$c" 'BEGIN { if (c > 0) printf "%.1f", e / c; else print "-" }') entries per checkpoint" \
 	    "one per commit group"
+}
+
+# log_clients NUMBERS JOBS EACH: JOBS clients at once, each suspending
+# EACH certificates of the file NUMBERS one at a time (skk suspend): how
+# the writer's groups amortise checkpoints when writes come one by one.
+log_clients() {
+	local c0 s0 j cpids=""
+	c0=$(log_commits); s0=$(log_size)
+	for j in $(seq "$2"); do
+		sed -n "$(( (j - 1) * $3 + 1 )),$(( j * $3 ))p" "$1" |
+		    while read -r num; do
+			sk bench suspend "$num" --reason bench >/dev/null 2>&1 ||
+			    echo "suspend $num failed"
+		    done >"$T/clients.$j" &
+		cpids="$cpids $!"
+	done
+	wait $cpids
+	cat "$T"/clients.*
+	log_amortised "$2 clients x $3 suspend at once" "$c0" "$s0"
 }
 
 # log_profile WHAT PID CMD...: runs CMD while perf samples every thread
