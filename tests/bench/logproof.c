@@ -19,10 +19,12 @@
  * Prints: entries N leaf_bytes L node_bytes M cpu_s C
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -294,6 +296,12 @@ main(int argc, char **argv)
 	if ((sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
 	    (sha_ctx = EVP_MD_CTX_new()) == NULL) {
 		fprintf(stderr, "logproof: no SHA-256 in OpenSSL\n");
+		return 1;
+	}
+	/* store_open would make a new store where there is none. */
+	snprintf(err, sizeof(err), "%s/data.mdb", argv[2]);
+	if (access(err, R_OK) == -1) {
+		fprintf(stderr, "logproof: '%s': %s\n", err, strerror(errno));
 		return 1;
 	}
 	memset(&o, 0, sizeof(o));
