@@ -103,7 +103,7 @@ HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
 	   $(B)/tests/logedit
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
-	   $(B)/tests/fullhs.so
+	   $(B)/tests/fullhs.so $(B)/tests/logproof
 
 # The forger of forgery.sh signs any claims with a key file.
 $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
@@ -121,6 +121,8 @@ $(B)/tests/idle: tests/bench/idle.c
 $(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a
 $(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
     $(B)/client/skkconf.o $(B)/libskkproto.a
+# The log's proofs and tree against raw SHA-256, on a real store.
+$(B)/tests/logproof: tests/bench/logproof.c $(B)/libskkd.a $(B)/libskkproto.a
 $(filter-out %.so %/gocheck,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)

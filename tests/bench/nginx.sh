@@ -24,6 +24,7 @@ top=$(pwd)
 export SKKD=skkd SKK=skk
 case $B in /*) ;; *) B="$top/$B" ;; esac
 . "$top/tests/regress/lib.sh"	# needs SKKD and SKK set: fixed just below
+. "$top/tests/bench/logrows.sh"	# the log's rows of the scale step
 # Copies, so a concurrent sanitized build relinking build/skkd cannot
 # swap the binary under the benchmark; and never measure a sanitized one.
 mkdir "$T/bin" && cp -L "$B/skkd" "$B/skk" "$T/bin/" || exit 1
@@ -266,6 +267,8 @@ big_line=""
 if [ "$BIG" -gt "$ROWS" ]; then
 	more=$((BIG - ROWS)); chunk=100000; s=1
 	echo "issuing $more more certificates in chunks of $chunk"
+	: >"$T/logrows.md"
+	commits0=$(log_commits); size0=$(log_size)
 	t0=$(now)
 	while [ "$more" -gt 0 ]; do
 		c=$((more < chunk ? more : chunk))
@@ -275,6 +278,7 @@ if [ "$BIG" -gt "$ROWS" ]; then
 		more=$((more - c)); s=$((s + 1))
 	done
 	big_issue=$(rate "$((BIG - ROWS))" "$t0" "$(now)")
+	log_amortised "issue --csv, $((BIG - ROWS)) more" "$commits0" "$size0"
 	cut -f1 "$T/issued.tsv" >"$T/numbers"
 	tr ' ' - <"$T/numbers" >"$T/urlnumbers"
 	inst_stop bench
@@ -291,6 +295,16 @@ if [ "$BIG" -gt "$ROWS" ]; then
 | disk per certificate, $n | $(( $(bytes) / n )) B file, $(( $(used) / n )) B used pages | - | - | <= 2048 |
 | issue --csv, $((BIG - ROWS)) more | $big_issue cert/s | - | - | - |
 | start-up to first /healthz answer, $n | $startup ms | - | - | - |"
+	# The log at this size: a small cohort profiled, proofs, the auditor.
+	echo "the log with $n certificates: profile, proofs, publish, audit"
+	awk -v n=20000 -v seed="$s" -f tests/bench/gencohort.awk >"$T/more.csv"
+	log_profile "issue --csv, 20000 rows on $n" "$(eval echo \$pid_bench)" \
+	    sk bench issue --csv "$T/more.csv" >/dev/null 2>"$T/issue.err" ||
+	    { cat "$T/issue.err"; exit 1; }
+	log_proofs "$T/bench/db"
+	log_audit "$conf" "$T/bench/db" "$(sed -n 's/^log_key = //p' "$T/bench/skk.conf")"
+	big_line="$big_line
+$(cat "$T/logrows.md")"
 fi
 
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
