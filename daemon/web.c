@@ -54,6 +54,8 @@ static void	route_healthz(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_checkpoint(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_consistency(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 
@@ -67,6 +69,7 @@ static const struct route routes[] = {
 	{ "/healthz", 1, route_healthz },
 	{ "/checkpoint", 1, route_checkpoint },
 	{ "/tile/", 0, route_tile },
+	{ "/api/v1/log/consistency", 1, route_consistency },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
@@ -917,6 +920,17 @@ route_tile(const struct http_req *req, const char *rest,
 
 	if ((status = logweb_tile(rest, rd, r, &why)) != 200)
 		web_error(status, why, 0, r);
+}
+
+static void
+route_consistency(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = logweb_consistency(req->query, rd, r, &why)) != 200)
+		web_error(status, why, 1, r);
 }
 
 void
