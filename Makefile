@@ -99,7 +99,8 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 # the unit tests ($(B)/tests, i.e. "$(dirname "$SKKD")/tests").
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/tlogw $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
-	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck
+	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
+	   $(B)/tests/proofcheck
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so
 
@@ -112,6 +113,8 @@ $(B)/tests/mklog: tests/regress/mklog.c $(B)/libskkproto.a
 $(B)/tests/tlogw: tests/regress/tlogw.c $(B)/libskkproto.a
 $(B)/tests/memscan: tests/regress/memscan.c
 $(B)/tests/logcheck: tests/regress/logcheck.c $(B)/libskkproto.a
+# proof.sh's checker of saved verdict answers (proto/logproof).
+$(B)/tests/proofcheck: tests/regress/proofcheck.c $(B)/libskkproto.a
 $(B)/tests/slowpoke: tests/stress/slowpoke.c
 $(B)/tests/idle: tests/bench/idle.c
 $(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a
