@@ -114,5 +114,9 @@ main(int argc, char **argv)
 	printf("ok index %llu size %llu witnesses %zu\n",
 	    (unsigned long long)p.index, (unsigned long long)p.size,
 	    r.witnesses);
+	note_key_release(&log);
+	while (nw > 0)
+		note_key_release(&w[--nw]);
+	json_decref(root);
 	return 0;
 }
