@@ -25,7 +25,6 @@
 
 #define TLOG_META_SIZE	"size"
 #define TLOG_META_CKPT	"checkpoint"
-#define TLOG_META_COSIGNED "cosigned"	/* daemon/wsubmit.c's */
 #define TLOG_META_CURRENT "current"	/* log_current is complete */
 
 int

@@ -26,6 +26,8 @@
 
 #define TLOG_CHECKPOINT_MAX	1024	/* a signed checkpoint, bytes */
 #define TLOG_NO_INDEX		UINT64_MAX	/* "not logged" in answers */
+#define TLOG_META_COSIGNED	"cosigned"
+#define TLOG_COSIGNED_MAX	8192	/* a cosigned checkpoint, bytes */
 
 /* The log's signer: its origin and Ed25519 note key. */
 struct tlog {
@@ -132,7 +134,6 @@ int	tlog_view_tile(const struct tlog_view *, const struct tile *,
  * cosigned checkpoint when that covers it, else the view's checkpoint.
  * STORE_NOTFOUND when the number has no entry (or no checkpoint yet).
  */
-#define TLOG_COSIGNED_MAX	4096	/* a checkpoint with cosignatures */
 struct tlog_proof {
 	uint64_t	index;
 	uint64_t	size;			/* of the checkpoint's tree */
