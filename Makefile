@@ -101,7 +101,7 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/tlogw $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
 	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
-	   $(B)/tests/logedit
+	   $(B)/tests/logedit $(B)/tests/proofcheck
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so $(B)/tests/logproof
 
@@ -116,6 +116,8 @@ $(B)/tests/memscan: tests/regress/memscan.c
 $(B)/tests/logcheck: tests/regress/logcheck.c $(B)/libskkproto.a
 # logaudit.sh's issuer rewriting its own stored log (LMDB), re-signed.
 $(B)/tests/logedit: tests/regress/logedit.c $(B)/libskkproto.a
+# proof.sh's checker of saved verdict answers (proto/logproof).
+$(B)/tests/proofcheck: tests/regress/proofcheck.c $(B)/libskkproto.a
 $(B)/tests/slowpoke: tests/stress/slowpoke.c
 $(B)/tests/idle: tests/bench/idle.c
 $(B)/tests/lmdbget: tests/bench/lmdbget.c $(B)/libskkproto.a

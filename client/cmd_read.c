@@ -15,7 +15,10 @@
 #include "cert.h"
 #include "cmd_read.h"
 #include "offline.h"
+#include "proof.h"
 #include "qrpay.h"
+
+#define CMD_UNPROVED	3	/* verify --proof: a proof failed */
 
 /* One VERIFY request in flight. */
 struct cmd_batch {
@@ -29,6 +32,8 @@ struct cmd_queries {
 	size_t		  n;
 	size_t		  size;
 	const char	 *name;		/* --name: compared by the server */
+	struct proof_keys *proof;	/* --proof: the keys, else NULL */
+	int		  unproved;	/* items whose proof failed */
 };
 
 static int	cmd_verify(struct cmd_ctx *, struct cmd_args *);
@@ -38,7 +43,8 @@ static int	cmd_keys(struct cmd_ctx *, struct cmd_args *);
 static int	cmd_stats(struct cmd_ctx *, struct cmd_args *);
 
 static const struct cmd_opt cmd_verify_opts[] = {
-	{ "--name", 0, NULL }, { NULL, 0, NULL }
+	{ "--name", 0, NULL }, { "--proof", 1, NULL },
+	{ "--witnesses", 0, NULL }, { NULL, 0, NULL }
 };
 static const struct cmd_opt cmd_find_opts[] = {
 	{ "--nik", 0, NULL }, { NULL, 0, NULL }
@@ -144,6 +150,8 @@ cmd_verify_send(struct cmd_ctx *x, const struct cmd_queries *q,
 	if ((m = session_request(x, WIRE_VERIFY)) == NULL)
 		return session_oom(x, NULL);
 	b->id = wire_id(m);
+	if (q->proof != NULL && wire_put_uint(m, WK_PROOF, 1) == -1)
+		return session_oom(x, m);
 	for (b->n = 0; b->first + b->n < q->n &&
 	    b->n < net_max_batch(x->net) && bytes < net_max_bytes(x->net);
 	    b->n++) {
@@ -159,9 +167,31 @@ cmd_verify_send(struct cmd_ctx *x, const struct cmd_queries *q,
 	return 0;
 }
 
+/* --proof: checks and prints the item's log proof. */
+static void
+cmd_verify_proof(struct cmd_ctx *x, struct cmd_queries *q,
+    const struct wire_msg *it, const char *query)
+{
+	struct logproof		p;
+	struct logproof_result	r;
+	char			err[LOGPROOF_ERR_MAX];
+	char			number[CERT_NUMBER_LEN + 1];
+
+	if (proof_check_item(q->proof, it, query, &p, &r, err,
+	    sizeof(err)) == 0) {
+		output_proof(x->o, &p, &r, NULL);
+		return;
+	}
+	q->unproved++;
+	output_proof(x->o, NULL, NULL, err);
+	if (wire_get_str(it, WK_NUMBER, number, sizeof(number)) == -1)
+		snprintf(number, sizeof(number), "%s", "?");
+	fprintf(x->err, "skk: verify --proof: %s: %s\n", number, err);
+}
+
 /* Prints one batch's answers; *worst gets the worst verdict seen. */
 static int
-cmd_verify_recv(struct cmd_ctx *x, const struct cmd_queries *q,
+cmd_verify_recv(struct cmd_ctx *x, struct cmd_queries *q,
     const struct cmd_batch *b, int *worst)
 {
 	const struct wire_msg	*it;
@@ -185,6 +215,8 @@ cmd_verify_recv(struct cmd_ctx *x, const struct cmd_queries *q,
 		session_host_rule(x, q->v[b->first + i], &verdict, &code);
 		v = output_verify_as(x->o, it, q->v[b->first + i], verdict,
 		    code);
+		if (q->proof != NULL)
+			cmd_verify_proof(x, q, it, q->v[b->first + i]);
 		/* NOT VALID outranks UNKNOWN, which outranks VALID. */
 		if (v == VERDICT_NOT_VALID ||
 		    (v == VERDICT_UNKNOWN && *worst == VERDICT_VALID))
@@ -195,7 +227,7 @@ cmd_verify_recv(struct cmd_ctx *x, const struct cmd_queries *q,
 }
 
 static int
-cmd_verify_run(struct cmd_ctx *x, const struct cmd_queries *q)
+cmd_verify_run(struct cmd_ctx *x, struct cmd_queries *q)
 {
 	struct cmd_batch	*b;
 	size_t			 nb = 0, i, next = 0;
@@ -216,7 +248,8 @@ cmd_verify_run(struct cmd_ctx *x, const struct cmd_queries *q)
 	free(b);
 	if (rc != 0)
 		return rc;
-	return session_end(x, worst);
+	/* A proof that does not check outranks every verdict. */
+	return session_end(x, q->unproved ? CMD_UNPROVED : worst);
 }
 
 /* --name: one certificate, and a name the server can compare. */
@@ -238,10 +271,15 @@ cmd_verify_name(struct cmd_ctx *x, const struct cmd_queries *q)
 static int
 cmd_verify(struct cmd_ctx *x, struct cmd_args *a)
 {
-	struct cmd_queries	q = { NULL, 0, 0, NULL };
+	struct cmd_queries	q = { NULL, 0, 0, NULL, NULL, 0 };
+	struct proof_keys	pk;
 	int			i, rc = 0;
 
 	q.name = args_get(a, "--name");
+	if (args_get(a, "--witnesses") != NULL && args_get(a, "--proof") ==
+	    NULL)
+		return session_fail(x, EX_USAGE, "verify: --witnesses needs "
+		    "--proof");
 	for (i = 0; rc == 0 && i < a->npos; i++) {
 		if (strcmp(a->pos[i], "-") == 0)
 			rc = cmd_read_items(x, &q);
@@ -252,8 +290,16 @@ cmd_verify(struct cmd_ctx *x, struct cmd_args *a)
 		rc = session_fail(x, EX_DATAERR, "verify: nothing to verify");
 	if (rc == 0)
 		rc = cmd_verify_name(x, &q);
-	if (rc == 0 && (rc = session_begin(x)) == 0)
-		rc = cmd_verify_run(x, &q);
+	if (rc == 0 && (rc = session_begin(x)) == 0) {
+		if (args_get(a, "--proof") != NULL &&
+		    (rc = proof_keys_load(x, args_get(a, "--witnesses"),
+		    &pk)) == 0)
+			q.proof = &pk;
+		if (rc == 0)
+			rc = cmd_verify_run(x, &q);
+		if (q.proof != NULL)
+			proof_keys_free(&pk);
+	}
 	cmd_queries_free(&q);
 	return rc;
 }

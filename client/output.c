@@ -18,6 +18,7 @@
 #include "offline.h"
 #include "output.h"
 #include "hex.h"
+#include "logproof.h"
 #include "record.h"
 
 #define OUT_TEXT	1024	/* largest text field we print */
@@ -301,6 +302,40 @@ output_verify_as(struct output *o, const struct wire_msg *it,
 	if (wire_get_uint(it, WK_MATCH, &match) == 0 && match != 1)
 		return VERDICT_NOT_VALID;
 	return (int)verdict;
+}
+
+void
+output_proof(struct output *o, const struct logproof *p,
+    const struct logproof_result *r, const char *err)
+{
+	json_t	*j;
+
+	if (!o->json) {
+		if (err != NULL)
+			fprintf(o->f, "  log proof FAILED: %s\n", err);
+		else
+			fprintf(o->f, "  log: entry %llu (%s) is in the tree of "
+			    "%llu entries the log key signed, %zu witness "
+			    "cosignature%s\n", (unsigned long long)p->index,
+			    log_event_name(r->entry.event),
+			    (unsigned long long)p->size, r->witnesses,
+			    r->witnesses == 1 ? "" : "s");
+		return;
+	}
+	if (o->items == NULL || json_array_size(o->items) == 0)
+		return;
+	j = json_object();
+	json_object_set_new(json_array_get(o->items,
+	    json_array_size(o->items) - 1), "log", j);
+	json_object_set_new(j, "proved", json_boolean(err == NULL));
+	if (err != NULL) {
+		out_set_str(j, "error", err);
+		return;
+	}
+	out_set_int(j, "index", (int64_t)p->index);
+	out_set_int(j, "tree_size", (int64_t)p->size);
+	out_set_str(j, "event", log_event_name(r->entry.event));
+	out_set_int(j, "witnesses", (int64_t)r->witnesses);
 }
 
 /* A write's entry in the issuer's transparency log, when it said. */

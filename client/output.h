@@ -77,6 +77,14 @@ void		 output_flag(struct output *, const char *key, uint64_t index,
 		    const char *kind, const char *text);
 
 /* Human labels and JSON names of a verdict ("NOT VALID", "not_valid"). */
+/*
+ * verify --proof: what the last verify item's log proof proved (r and p
+ * when err is NULL), or why it failed; JSON: its "log" object.
+ */
+struct logproof;
+struct logproof_result;
+void		 output_proof(struct output *, const struct logproof *p,
+		    const struct logproof_result *r, const char *err);
 const char	*output_verdict_label(unsigned);
 const char	*output_verdict_key(unsigned);
 

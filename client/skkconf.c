@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "errf.h"
+#include "cosig.h"
 #include "kv.h"
 #include "note.h"
 #include "skkconf.h"
@@ -50,6 +51,9 @@ static int	skkconf_set_public_key(struct skkconf_state *, const char *,
 static int	skkconf_set_log_key(struct skkconf_state *, const char *,
 		    char *, size_t);
 
+static int	skkconf_add_witness_key(struct skkconf_state *, const char *,
+		    char *, size_t);
+
 static const struct skkconf_key skkconf_keys[] = {
 	{ "server",	skkconf_set_server },
 	{ "server_name", skkconf_set_server_name },
@@ -59,6 +63,7 @@ static const struct skkconf_key skkconf_keys[] = {
 	{ "pin",	skkconf_set_pin },
 	{ "public_key",	skkconf_set_public_key },
 	{ "log_key",	skkconf_set_log_key },
+	{ "witness_key", skkconf_add_witness_key },	/* may repeat */
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
 
@@ -216,6 +221,27 @@ skkconf_set_log_key(struct skkconf_state *st, const char *v, char *err,
 }
 
 static int
+skkconf_add_witness_key(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	struct skkconf	*c = st->c;
+	struct note_key	 k;
+	char		 why[NOTE_ERR_MAX];
+
+	if (c->nwitness == SKKCONF_WITNESSES)
+		return errf(err, errlen, "witness_key: more than %d",
+		    SKKCONF_WITNESSES);
+	if (strlen(v) >= sizeof c->witness_key[0])
+		return errf(err, errlen, "witness_key: too long");
+	if (cosig_vkey_parse(v, &k, why, sizeof why) == -1)
+		return errf(err, errlen, "witness_key: expected a witness "
+		    "verifier key NAME+ID+KEY: %s", why);
+	note_key_release(&k);
+	strcpy(c->witness_key[c->nwitness++], v);
+	return 0;
+}
+
+static int
 skkconf_set_public_key(struct skkconf_state *st, const char *v, char *err,
     size_t errlen)
 {
@@ -267,7 +293,8 @@ skkconf_kv_cb(const char *key, const char *value, void *arg, char *err,
 	for (i = 0; i < SKKCONF_NKEYS; i++) {
 		if (strcmp(key, skkconf_keys[i].name) != 0)
 			continue;
-		if (st->seen & (1u << i)) {
+		if ((st->seen & (1u << i)) &&
+		    skkconf_keys[i].set != skkconf_add_witness_key) {
 			errf(err, errlen, "duplicate key '%s'", key);
 			return -1;
 		}

@@ -18,6 +18,7 @@
 #define SKKCONF_HOST_MAX	256
 #define SKKCONF_SERVER_MAX	(SKKCONF_HOST_MAX + 16)
 #define SKKCONF_LOG_KEY_MAX	256	/* a note verifier key string */
+#define SKKCONF_WITNESSES	16	/* witness_key lines */
 #define SKKCONF_FILE_MAX	(64 * 1024)	/* a larger config is a mistake */
 
 struct skkconf {
@@ -33,6 +34,9 @@ struct skkconf {
 	uint8_t		pin[32];	/* SHA-256 of the server's SPKI DER */
 	char		public_key[PATH_MAX];
 	char		log_key[SKKCONF_LOG_KEY_MAX];	/* "" when absent */
+	/* witness_key lines: cosigner verifier keys for verify --proof */
+	char		witness_key[SKKCONF_WITNESSES][SKKCONF_LOG_KEY_MAX];
+	size_t		nwitness;
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "record.h"
 #include "skkd.h"
 #include "store.h"
+#include "tlog.h"
 #include "verify.h"
 
 #define SHOW_MAX_EVENTS	256
@@ -79,7 +80,7 @@ static struct rate		*anon_rate;
 static pthread_once_t		 anon_rate_once = PTHREAD_ONCE_INIT;
 
 static const struct handler handlers[] = {
-	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS), h_verify },
+	{ WIRE_VERIFY, 0, WK_BIT(WK_ITEMS) | WK_BIT(WK_PROOF), h_verify },
 	{ WIRE_ISSUE, 1, ISSUE_KEYS, issue_request },
 	{ WIRE_SET_STATUS, 1, CHANGE_STATUS_KEYS, change_status },
 	{ WIRE_RECORD_LPJK, 1, CHANGE_LPJK_KEYS, change_lpjk },
@@ -297,13 +298,47 @@ verify_req_read(const struct wire_msg *item, struct verify_req *vq)
 }
 
 /*
+ * PROOF asked: the inclusion proof of number's current log entry
+ * (PROTOCOL.md §4.7), or nothing when it has none.
+ */
+static int
+put_log(struct conn *c, struct wire_msg *ans, const char *number)
+{
+	struct tlog_view	 v;
+	struct tlog_proof	*p;
+	int			 rc;
+
+	if (number[0] == '\0')
+		return 0;
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	if (tlog_view_begin(conn_reader(c), &v) != STORE_OK) {
+		free(p);
+		return 0;
+	}
+	rc = tlog_view_proof(&v, number, p);
+	tlog_view_end(&v);
+	if (rc == STORE_OK && (wire_put_uint(ans, WK_LOGINDEX, p->index) == -1 ||
+	    wire_put_uint(ans, WK_LOGSIZE, p->size) == -1 ||
+	    wire_put_bytes(ans, WK_LOGENTRY, p->entry, LOG_ENTRY_LEN) == -1 ||
+	    wire_put_bytes(ans, WK_PROOF, p->proof[0],
+	    p->n * MERKLE_HASH_LEN) == -1 ||
+	    wire_put_str(ans, WK_CHECKPOINT, p->ckpt) == -1))
+		rc = -1;
+	else
+		rc = 0;
+	free(p);
+	return rc;
+}
+
+/*
  * The live status of a number or QR; UNKNOWN when the store fails. Who
  * may see what: a QR's holder name is in the QR, a reader or admin
  * certificate sees it all, anyone else asking by number gets it masked.
  */
 static int
 verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
-    int trusted, int64_t now)
+    int trusted, int prove, int64_t now)
 {
 	struct verify_result	vr;
 	struct verify_req	vq;
@@ -323,7 +358,10 @@ verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
 	if ((!vq.qr || vr.number[0] != '\0') && wire_put_str(ans, WK_NUMBER,
 	    vq.qr ? vr.number : vq.text) == -1)
 		return -1;
-	return put_result(ans, &vr);
+	if (put_result(ans, &vr) == -1)
+		return -1;
+	return prove ? put_log(c, ans, vr.found ? vr.cert.number :
+	    vr.number) : 0;
 }
 
 static void
@@ -379,12 +417,16 @@ verify_items(struct conn *c, const struct tls_peer *p,
     int64_t now)
 {
 	struct wire_msg	*it;
-	uint64_t	 end = rate_now() + VERIFY_SLICE_USEC;
+	uint64_t	 end = rate_now() + VERIFY_SLICE_USEC, prove = 0;
+
+	/* Proofs only when asked: a crew's batch would not fit a frame. */
+	if (conn_version(c) < 2 || wire_get_uint(msg, WK_PROOF, &prove) == -1)
+		prove = 0;
 
 	for (; *i < n; (*i)++) {
 		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
 		    verify_item(c, wire_list_get(msg, WK_ITEMS, *i), it,
-		    p->role != ROLE_NONE, now) == -1)
+		    p->role != ROLE_NONE, prove == 1, now) == -1)
 			return -1;
 		if (*i + 1 < n && rate_now() >= end) {
 			(*i)++;

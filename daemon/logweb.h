@@ -2,7 +2,8 @@
 /*
  * The log on the HTTPS port (PROTOCOL.md §4.4): /checkpoint (with the
  * witnesses' cosignatures when they are of it), /checkpoint.cosigned,
- * and the tiles and entry bundles under /tile/, from the worker's reader.
+ * the tiles and entry bundles under /tile/, and consistency proofs
+ * (§4.7), from the worker's reader.
  */
 #ifndef DAEMON_LOGWEB_H
 #define DAEMON_LOGWEB_H
@@ -19,5 +20,14 @@ int	logweb_checkpoint(struct store_rd *, struct web_resp *, int cosigned,
 	    const char **why);
 int	logweb_tile(const char *rest, struct store_rd *, struct web_resp *,
 	    const char **why);
+
+/*
+ * GET /api/v1/log/consistency?from=A&to=B: the consistency proof
+ * between tree sizes A and B as JSON; 400 with *why naming the
+ * parameter when A or B is not a size, A > B or B is beyond the
+ * current checkpoint.
+ */
+int	logweb_consistency(const char *query, struct store_rd *,
+	    struct web_resp *, const char **why);
 
 #endif

@@ -58,6 +58,7 @@ enum store_db {
 	DB_LOG_ENTRIES,		/* daemon/tlog.c's: STORE_LOG_* order */
 	DB_LOG_HASHES,
 	DB_LOG_META,
+	DB_LOG_CURRENT,
 	DB_MAX
 };
 
@@ -75,6 +76,7 @@ static const struct {
 	{ "log_entries", 0 },
 	{ "log_hashes", 0 },
 	{ "log_meta", 0 },
+	{ "log_current", 0 },
 };
 
 /*

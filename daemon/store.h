@@ -145,7 +145,7 @@ int		 store_idem_put(struct store_wtxn *, const char *key,
  * tables. store_wraw_rc maps an mdb error and remembers a spoiled txn.
  */
 enum store_log_db { STORE_LOG_ENTRIES, STORE_LOG_HASHES, STORE_LOG_META,
-	STORE_LOG_MAX };
+	STORE_LOG_CURRENT, STORE_LOG_MAX };
 struct store_raw {
 	MDB_txn		*txn;
 	MDB_dbi		 dbi[STORE_LOG_MAX];

@@ -25,6 +25,7 @@
 
 #define TLOG_META_SIZE	"size"
 #define TLOG_META_CKPT	"checkpoint"
+#define TLOG_META_CURRENT "current"	/* log_current is complete */
 
 int
 tlog_origin(const char *public_host, char *out, size_t outlen, char *err,
@@ -329,7 +330,76 @@ tlog_cert(struct store_wtxn *t, const struct cert *c, unsigned event,
 	memcpy(e.kid, c->kid, sizeof(e.kid));
 	if (event == LOG_ISSUE && batch != NULL)
 		memcpy(e.batch, batch, sizeof(e.batch));
-	return tlog_append(t, &e, index, err, errlen);
+	if ((rc = tlog_append(t, &e, index, err, errlen)) != STORE_OK)
+		return rc;
+	return tlog_current_put(t, e.number, *index, err, errlen);
+}
+
+int
+tlog_current_put(struct store_wtxn *t, const char *number, uint64_t index,
+    char *err, size_t errlen)
+{
+	struct store_raw	raw;
+	uint8_t			k[8];
+	int			rc;
+
+	store_wraw(t, &raw);
+	store_be64_put(k, index);
+	if ((rc = raw_put(&raw, STORE_LOG_CURRENT, number, strlen(number), k,
+	    sizeof(k), 0)) != 0) {
+		errf(err, errlen, "log: current entry of '%s': %s", number,
+		    mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	return STORE_OK;
+}
+
+int
+tlog_current_build(struct store_wtxn *t, char *err, size_t errlen)
+{
+	struct store_raw	 raw;
+	struct log_entry	 e;
+	MDB_cursor		*cur;
+	MDB_val			 k, d;
+	uint8_t			 one = 1;
+	char			 why[LOG_ENTRY_LEN + 64];
+	int			 rc, op = MDB_FIRST;
+
+	store_wraw(t, &raw);
+	rc = raw_get(&raw, STORE_LOG_META, TLOG_META_CURRENT,
+	    strlen(TLOG_META_CURRENT), &d);
+	if (rc == 0)
+		return STORE_OK;
+	if (rc != MDB_NOTFOUND || (rc = mdb_cursor_open(raw.txn,
+	    raw.dbi[STORE_LOG_ENTRIES], &cur)) != 0) {
+		errf(err, errlen, "log: current entries: %s",
+		    mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	while ((rc = mdb_cursor_get(cur, &k, &d, op)) == 0) {
+		op = MDB_NEXT;
+		if (k.mv_size != 8 || log_entry_decode(d.mv_data, d.mv_size,
+		    &e, why, sizeof(why)) == -1) {
+			mdb_cursor_close(cur);
+			errf(err, errlen, "log: a stored entry: %s", k.mv_size
+			    != 8 ? "bad key" : why);
+			return STORE_ERROR;
+		}
+		if (e.number[0] == '\0')
+			continue;
+		if ((rc = tlog_current_put(t, e.number, store_be64_get(
+		    k.mv_data), err, errlen)) != STORE_OK) {
+			mdb_cursor_close(cur);
+			return rc;
+		}
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND) {
+		errf(err, errlen, "log: current entries: %s",
+		    mdb_strerror(rc));
+		return store_wraw_rc(t, rc);
+	}
+	return tlog_meta_put(t, TLOG_META_CURRENT, &one, sizeof(one));
 }
 
 int
@@ -730,5 +800,66 @@ tlog_view_tile(const struct tlog_view *v, const struct tile *tl,
 		    sizeof(entry)) == -1)
 			return STORE_ERROR;
 	}
+	return STORE_OK;
+}
+
+/*
+ * The checkpoint a proof of index is made against: the cosigned one when
+ * it covers index (its witnesses vouch for it), else the stored one.
+ */
+static int
+view_proof_ckpt(const struct tlog_view *v, uint64_t index,
+    struct tlog_proof *p)
+{
+	struct note		note;
+	struct checkpoint	cp;
+	char			why[NOTE_ERR_MAX];
+	MDB_val			d;
+
+	if (raw_get(&v->raw, STORE_LOG_META, TLOG_META_COSIGNED,
+	    strlen(TLOG_META_COSIGNED), &d) == 0 &&
+	    d.mv_size < sizeof(p->ckpt) &&
+	    note_parse(d.mv_data, d.mv_size, &note, why, sizeof(why)) == 0 &&
+	    checkpoint_parse(note.text, note.textlen, &cp, why,
+	    sizeof(why)) == 0 && cp.size > index && cp.size <= v->size) {
+		memcpy(p->ckpt, d.mv_data, d.mv_size);
+		p->ckpt[d.mv_size] = '\0';
+		p->ckptlen = d.mv_size;
+		p->size = cp.size;
+		return STORE_OK;
+	}
+	if (v->ckptlen == 0 || v->ckpt_size <= index)
+		return STORE_NOTFOUND;
+	memcpy(p->ckpt, v->ckpt, v->ckptlen + 1);
+	p->ckptlen = v->ckptlen;
+	p->size = v->ckpt_size;
+	return STORE_OK;
+}
+
+int
+tlog_view_proof(struct tlog_view *v, const char *number,
+    struct tlog_proof *p)
+{
+	struct merkle_tree	tree;
+	char			why[MERKLE_ERR_MAX];
+	MDB_val			d;
+	int			rc;
+
+	if ((rc = raw_get(&v->raw, STORE_LOG_CURRENT, number, strlen(number),
+	    &d)) != 0)
+		return rc == MDB_NOTFOUND ? STORE_NOTFOUND : STORE_ERROR;
+	if (d.mv_size != 8)
+		return STORE_ERROR;
+	p->index = store_be64_get(d.mv_data);
+	if ((rc = view_proof_ckpt(v, p->index, p)) != STORE_OK)
+		return rc;
+	if ((rc = tlog_view_entry(v, p->index, p->entry)) != STORE_OK)
+		return rc;
+	tree.fetch = tlog_view_fetch;
+	tree.arg = v;
+	tree.size = p->size;
+	if (merkle_inclusion_proof(&tree, p->index, p->proof, &p->n, why,
+	    sizeof(why)) == -1)
+		return STORE_ERROR;
 	return STORE_OK;
 }

@@ -9,7 +9,8 @@
  * Tables: log_entries (be64 index -> 103-byte entry), log_hashes (be64
  * stored index -> 32-byte hash), log_meta ("size" -> be64, "checkpoint"
  * -> the signed note, "cosigned" -> the latest checkpoint witnesses
- * cosigned: its note with their cosignature lines, daemon/wsubmit.c).
+ * cosigned: its note with their cosignature lines, daemon/wsubmit.c),
+ * log_current (certificate number -> be64 index of its latest entry).
  */
 #ifndef DAEMON_TLOG_H
 #define DAEMON_TLOG_H
@@ -70,6 +71,14 @@ int	tlog_cert(struct store_wtxn *, const struct cert *, unsigned event,
 	    unsigned reason, const uint8_t *batch, const uint8_t *qr,
 	    size_t qrlen, int64_t now, uint64_t *index, char *err,
 	    size_t errlen);
+/*
+ * log_current: number's latest entry is index (tlog_cert keeps it); and,
+ * once per store, the whole table built from the entries (a store whose
+ * log predates the table). Store codes.
+ */
+int	tlog_current_put(struct store_wtxn *, const char *number,
+	    uint64_t index, char *err, size_t errlen);
+int	tlog_current_build(struct store_wtxn *, char *err, size_t errlen);
 /* A key event: kid and the raw public key. */
 int	tlog_key(struct store_wtxn *, unsigned event,
 	    const uint8_t kid[SIGN_KID_LEN], const uint8_t pub[SIGN_PUB_LEN],
@@ -141,5 +150,22 @@ void	tlog_view_tree(struct tlog_view *, struct merkle_tree *);
 #define TLOG_TILE_MAX	(TILE_WIDTH * (2 + LOG_ENTRY_LEN))
 int	tlog_view_tile(const struct tlog_view *, const struct tile *,
 	    uint8_t *out, size_t *len);
+
+/*
+ * The inclusion proof of a certificate's current entry against the
+ * cosigned checkpoint when that covers it, else the view's checkpoint.
+ * STORE_NOTFOUND when the number has no entry (or no checkpoint yet).
+ */
+struct tlog_proof {
+	uint64_t	index;
+	uint64_t	size;			/* of the checkpoint's tree */
+	uint8_t		entry[LOG_ENTRY_LEN];
+	uint8_t		proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
+	size_t		n;
+	char		ckpt[TLOG_COSIGNED_MAX];	/* NUL-terminated */
+	size_t		ckptlen;
+};
+int	tlog_view_proof(struct tlog_view *, const char *number,
+	    struct tlog_proof *);
 
 #endif

@@ -198,6 +198,8 @@ tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
 	}
 	certlist_free(&list);
 	if (rc == STORE_OK)
+		rc = tlog_current_build(t, err, errlen);
+	if (rc == STORE_OK)
 		rc = tlog_checkpoint(l, t, err, errlen);
 	if (rc != STORE_OK) {
 		if (err[0] == '\0')

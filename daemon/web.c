@@ -23,6 +23,7 @@
 #include "logweb.h"
 #include "qrpay.h"
 #include "skkd.h"
+#include "tlog.h"
 #include "verify.h"
 #include "web.h"
 
@@ -55,6 +56,8 @@ static void	route_checkpoint(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_cosigned(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_consistency(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 
@@ -69,6 +72,7 @@ static const struct route routes[] = {
 	{ "/checkpoint", 1, route_checkpoint },
 	{ "/checkpoint.cosigned", 1, route_cosigned },
 	{ "/tile/", 0, route_tile },
+	{ "/api/v1/log/consistency", 1, route_consistency },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
@@ -581,9 +585,55 @@ web_json_send(json_t *j, struct web_resp *r)
 	r->ctype = WEB_JSON;
 }
 
+/*
+ * ,"log":{index, tree_size, entry, proof, checkpoint}: the inclusion
+ * proof of the number's current log entry (PROTOCOL.md §4.7), or
+ * nothing when it has none. The entry holds no personal data, so every
+ * caller gets it.
+ */
+static void
+web_json_log(struct jbuf *j, struct store_rd *rd, const char *number)
+{
+	struct tlog_view	 v;
+	struct tlog_proof	*p;
+	char			 b64[((LOG_ENTRY_LEN + 2) / 3) * 4 + 1];
+	size_t			 i;
+	int			 rc;
+
+	if (number[0] == '\0' || (p = malloc(sizeof(*p))) == NULL)
+		return;
+	if (tlog_view_begin(rd, &v) != STORE_OK) {
+		free(p);
+		return;
+	}
+	rc = tlog_view_proof(&v, number, p);
+	tlog_view_end(&v);
+	if (rc == STORE_OK) {
+		snprintf(b64, sizeof(b64), "%llu", (unsigned long long)p->index);
+		JB_LIT(j, ",\"log\":{\"index\":");
+		jb_put(j, b64, strlen(b64));
+		snprintf(b64, sizeof(b64), "%llu", (unsigned long long)p->size);
+		JB_LIT(j, ",\"tree_size\":");
+		jb_put(j, b64, strlen(b64));
+		web_base64(p->entry, sizeof(p->entry), 0, b64);
+		web_json_kv(j, ',', "entry", b64);
+		JB_LIT(j, ",\"proof\":[");
+		for (i = 0; i < p->n; i++) {
+			web_base64(p->proof[i], MERKLE_HASH_LEN, 0, b64);
+			web_json_str(j, b64);
+			if (i + 1 < p->n)
+				JB_LIT(j, ",");
+		}
+		JB_LIT(j, "]");
+		web_json_kv(j, ',', "checkpoint", p->ckpt);
+		JB_LIT(j, "}");
+	}
+	free(p);
+}
+
 static void
 web_result_json(const struct verify_result *vr, int qr, int64_t now,
-    struct web_resp *r)
+    struct store_rd *rd, struct web_resp *r)
 {
 	struct jbuf	j;
 	char		id[200], en[200], t[21];
@@ -609,6 +659,7 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 		web_json_cert(&j, vr);
 	else
 		JB_LIT(&j, "null");
+	web_json_log(&j, rd, vr->found ? vr->cert.number : vr->number);
 	web_json_kv(&j, ',', "checked_at", t);
 	JB_LIT(&j, "}\n");
 	evbuffer_add(j.out, j.b, j.len);
@@ -617,13 +668,13 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 
 static void
 web_result(const struct http_req *req, const struct verify_result *vr,
-    int qr, int64_t now, int json, struct web_resp *r)
+    int qr, int64_t now, int json, struct store_rd *rd, struct web_resp *r)
 {
 	r->status = web_verdict_status(vr);
 	r->verdict = vr->verdict;
 	r->cache = "no-store";
 	if (json || req->want_json)
-		web_result_json(vr, qr, now, r);
+		web_result_json(vr, qr, now, rd, r);
 	else
 		web_result_page(vr, qr, now, r);
 }
@@ -688,7 +739,7 @@ web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
 	cert_normalize_number(text, number, sizeof(number));
 	verify_by_number(rd, number, now, vr);
 	verify_redact(vr, CALLER_ANONYMOUS, given ? name : NULL);
-	web_result(req, vr, 0, now, json, r);
+	web_result(req, vr, 0, now, json, rd, r);
 	free(vr);
 }
 
@@ -755,7 +806,7 @@ web_check_qr(const struct http_req *req, const char *text, struct store_rd *rd,
 	}
 	verify_by_qr(rd, text, strlen(text), now, vr);
 	verify_redact(vr, CALLER_QR, NULL);
-	web_result(req, vr, 1, now, json, r);
+	web_result(req, vr, 1, now, json, rd, r);
 	free(vr);
 }
 
@@ -883,6 +934,17 @@ route_tile(const struct http_req *req, const char *rest,
 
 	if ((status = logweb_tile(rest, rd, r, &why)) != 200)
 		web_error(status, why, 0, r);
+}
+
+static void
+route_consistency(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = logweb_consistency(req->query, rd, r, &why)) != 200)
+		web_error(status, why, 1, r);
 }
 
 void

@@ -166,7 +166,9 @@ static const char *wire_key_names[WK_MAX] = {
 	"prev", "next", "issued", "detail", "stats", "role",
 	[WK_BATCH] = "batch", [WK_MORE] = "more", [WK_DRYRUN] = "dryrun",
 	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size",
-	[WK_MATCH] = "match", [WK_HOST] = "host"
+	[WK_MATCH] = "match", [WK_HOST] = "host", [WK_LOGINDEX] = "logindex",
+	[WK_PROOF] = "proof", [WK_LOGSIZE] = "logsize",
+	[WK_LOGENTRY] = "logentry", [WK_CHECKPOINT] = "checkpoint"
 };
 
 /* The arena. */

@@ -25,7 +25,7 @@
 
 enum wire_type {
 	WIRE_HELLO = 1,		/* c→s: VERSION; s→c: VERSION, NAME, ROLE */
-	WIRE_VERIFY,		/* c→s: ITEMS [{NUMBER, NAME?}|{QR, NAME?}]; s→c: ITEMS [{VERDICT, CODE, NUMBER, NAME, MATCH?, JOB, LEVEL, EXPIRES, ...}] */
+	WIRE_VERIFY,		/* c→s: ITEMS [{NUMBER, NAME?}|{QR, NAME?}], PROOF?; s→c: ITEMS [{VERDICT, CODE, NUMBER, NAME, MATCH?, JOB, LEVEL, EXPIRES, ..., LOGINDEX?, LOGSIZE?, LOGENTRY?, PROOF?, CHECKPOINT?}] */
 	WIRE_ISSUE,		/* c→s: ITEMS [{RECORD, NIK, IDEM?}]; s→c: ITEMS [{NUMBER, URL, STATUS}] (admin) */
 	WIRE_SET_STATUS,	/* c→s: NUMBER, STATUS, REASON; s→c: NUMBER, STATUS (admin) */
 	WIRE_RECORD_LPJK,	/* c→s: NUMBER, LPJK; s→c: NUMBER, STATUS (admin) */
@@ -55,6 +55,10 @@ enum wire_key {
 	WK_MATCH,		/* VERIFY: uint 1 = the NAME given is the holder's */
 	WK_HOST,		/* KEYS answer: text public host of the QR URLs */
 	WK_LOGINDEX,		/* v2 write answers: uint index of its log entry */
+	WK_PROOF,		/* v2 VERIFY: uint 1 = prove; item: bytes hashes */
+	WK_LOGSIZE,		/* v2 VERIFY item: uint tree size proved against */
+	WK_LOGENTRY,		/* v2 VERIFY item: bytes the 103-byte entry */
+	WK_CHECKPOINT,		/* v2 VERIFY item: text the signed checkpoint */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -5,6 +5,8 @@
 // so the tests can compare the two readings of the same files.
 //
 // Usage: gocheck VKEY DIR|URL
+//        gocheck inclusion VKEY ANSWER.json
+//        gocheck consistency VKEY OLD-CHECKPOINT NEW-CHECKPOINT PROOF.json
 //
 // It opens the checkpoint with note.Open and the verifier key, reads the
 // hash tiles through tlog.TileHashReader (which proves each tile against
@@ -12,6 +14,11 @@
 // every entry bundle and checks each entry's tlog.RecordHash against the
 // level-0 tiles. It prints "size N" and "root BASE64", or fails with
 // "gocheck: ..." and exit status 1.
+//
+// inclusion reads a JSON verdict answer's "log" object and checks its
+// proof with tlog.CheckRecord against the signed checkpoint it carries;
+// consistency checks the answer of /api/v1/log/consistency between two
+// signed checkpoints with tlog.CheckTree. Each prints "ok ..." or fails.
 //
 // x/mod names tiles tile/H/L/N and tile/H/data/N; c2sp.org/tlog-tiles,
 // which skkd serves, drops the height (always 8) and says "entries".
@@ -22,6 +29,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,13 +106,19 @@ func (tileReader) SaveTiles([]tlog.Tile, [][]byte) {}
 
 // checkpoint opens the signed note and parses its first three lines.
 func checkpoint(vkey string) (int64, tlog.Hash) {
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		fail("verifier key: %v", err)
-	}
 	msg, err := get("checkpoint")
 	if err != nil {
 		fail("checkpoint: %v", err)
+	}
+	return openCheckpoint(vkey, msg)
+}
+
+// openCheckpoint checks msg's signature by vkey (other signers, such as
+// witnesses, are ignored) and returns its tree.
+func openCheckpoint(vkey string, msg []byte) (int64, tlog.Hash) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		fail("verifier key: %v", err)
 	}
 	n, err := note.Open(msg, note.VerifierList(v))
 	if err != nil {
@@ -166,7 +180,89 @@ func entries(size int64, r tlog.HashReader) {
 	}
 }
 
+func hashes(b64 []string) []tlog.Hash {
+	out := make([]tlog.Hash, len(b64))
+	for i, s := range b64 {
+		raw, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(raw) != tlog.HashSize {
+			fail("proof hash %d: not a base64 SHA-256 hash", i)
+		}
+		copy(out[i][:], raw)
+	}
+	return out
+}
+
+func readJSON(path string, v interface{}) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		fail("%s: %v", path, err)
+	}
+}
+
+func inclusion(vkey, path string) {
+	var a struct {
+		Log *struct {
+			Index      int64    `json:"index"`
+			TreeSize   int64    `json:"tree_size"`
+			Entry      string   `json:"entry"`
+			Proof      []string `json:"proof"`
+			Checkpoint string   `json:"checkpoint"`
+		} `json:"log"`
+	}
+	readJSON(path, &a)
+	if a.Log == nil {
+		fail("%s: no log object", path)
+	}
+	size, root := openCheckpoint(vkey, []byte(a.Log.Checkpoint))
+	if size != a.Log.TreeSize {
+		fail("tree_size %d is not the checkpoint's %d", a.Log.TreeSize, size)
+	}
+	entry, err := base64.StdEncoding.DecodeString(a.Log.Entry)
+	if err != nil {
+		fail("entry: %v", err)
+	}
+	err = tlog.CheckRecord(hashes(a.Log.Proof), size, root, a.Log.Index, tlog.RecordHash(entry))
+	if err != nil {
+		fail("inclusion of %d in %d: %v", a.Log.Index, size, err)
+	}
+	fmt.Printf("ok inclusion %d in %d\n", a.Log.Index, size)
+}
+
+func consistency(vkey, old, cur, path string) {
+	var a struct {
+		From  int64    `json:"from"`
+		To    int64    `json:"to"`
+		Proof []string `json:"proof"`
+	}
+	readJSON(path, &a)
+	msg1, err1 := os.ReadFile(old)
+	msg2, err2 := os.ReadFile(cur)
+	if err1 != nil || err2 != nil {
+		fail("cannot read the checkpoints")
+	}
+	n1, h1 := openCheckpoint(vkey, msg1)
+	n2, h2 := openCheckpoint(vkey, msg2)
+	if a.From != n1 || a.To != n2 {
+		fail("proof from %d to %d, checkpoints of %d and %d", a.From, a.To, n1, n2)
+	}
+	if err := tlog.CheckTree(hashes(a.Proof), n2, h2, n1, h1); err != nil {
+		fail("consistency of %d with %d: %v", n1, n2, err)
+	}
+	fmt.Printf("ok consistency %d to %d\n", n1, n2)
+}
+
 func main() {
+	if len(os.Args) == 4 && os.Args[1] == "inclusion" {
+		inclusion(os.Args[2], os.Args[3])
+		return
+	}
+	if len(os.Args) == 6 && os.Args[1] == "consistency" {
+		consistency(os.Args[2], os.Args[3], os.Args[4], os.Args[5])
+		return
+	}
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: gocheck VKEY DIR|URL")
 		os.Exit(2)

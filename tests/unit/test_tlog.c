@@ -7,7 +7,10 @@
  * the stored checkpoint verifies under the log's verifier key, tiles
  * hold the tree's hashes and bundles its entries, and bad input (an
  * invalid entry, a key named for another host) is refused. tlog_sync
- * backfills a store from before the log once and logs key changes once.
+ * backfills a store from before the log once and logs key changes once,
+ * with each certificate's current entry in log_current. A log without
+ * log_current gets it built; its inclusion proofs pass proto/logproof,
+ * and a flipped entry, proof, index or number fails it.
  */
 
 #include <sys/stat.h>
@@ -24,6 +27,7 @@
 #include <cmocka.h>
 
 #include "checkpoint.h"
+#include "logproof.h"
 #include "note.h"
 #include "tlog.h"
 #include "tlogsync.h"
@@ -398,6 +402,7 @@ test_sync(void **state)
 	struct tlog_view	 v;
 	struct keyring		 kr;
 	struct sign_key		*k;
+	struct tlog_proof	*p;
 	char			 err[256], line[128];
 	uint64_t		 i;
 
@@ -433,6 +438,95 @@ test_sync(void **state)
 	}
 	tlog_view_end(&v);
 	keyring_release(&kr);
+	/* The backfill kept each certificate's current entry. */
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	assert_non_null(p = malloc(sizeof(*p)));
+	snprintf(line, sizeof(line), "42101 8342 3 %08u 2025", 4);
+	assert_int_equal(tlog_view_proof(&v, line, p), STORE_OK);
+	assert_int_equal(p->index, 7);
+	assert_int_equal(p->size, v.size);
+	free(p);
+	tlog_view_end(&v);
+}
+
+/* checks p for number under the fixture's key: logproof_check's answer. */
+static int
+proof_check(struct fixture *f, const struct tlog_proof *tp,
+    const char *number, char *err, size_t errlen)
+{
+	struct note_key		 k;
+	struct logproof		 p;
+	struct logproof_want	 w;
+	struct logproof_result	 r;
+	int			 rc;
+
+	assert_int_equal(note_vkey_parse(f->vkey, &k, err, errlen), 0);
+	memset(&p, 0, sizeof(p));
+	p.index = tp->index;
+	p.size = tp->size;
+	p.entry = tp->entry;
+	p.entrylen = LOG_ENTRY_LEN;
+	p.proof = (const uint8_t (*)[MERKLE_HASH_LEN])tp->proof;
+	p.n = tp->n;
+	p.ckpt = tp->ckpt;
+	p.ckptlen = tp->ckptlen;
+	memset(&w, 0, sizeof(w));
+	w.log = &k;
+	w.number = number;
+	rc = logproof_check(&p, &w, &r, err, errlen);
+	note_key_release(&k);
+	return rc;
+}
+
+static void
+test_current(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*t;
+	struct tlog_view	 v;
+	struct tlog_proof	*p;
+	char			 err[LOGPROOF_ERR_MAX];
+	const char		*num = "42101 8342 3 00000005 2026";
+	uint64_t		 i;
+
+	assert_non_null(p = malloc(sizeof(*p)));
+	append_group(f, 40);
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	assert_int_equal(tlog_view_proof(&v, num, p), STORE_NOTFOUND);
+	tlog_view_end(&v);
+	/* Built once; a second call finds it done. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(store_wbegin(f->s, &t, err, sizeof(err)),
+		    STORE_OK);
+		assert_int_equal(tlog_current_build(t, err, sizeof(err)),
+		    STORE_OK);
+		assert_int_equal(store_wcommit(t, err, sizeof(err)), STORE_OK);
+	}
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	assert_int_equal(tlog_view_proof(&v, num, p), STORE_OK);
+	tlog_view_end(&v);
+	assert_int_equal(p->index, 4);
+	assert_int_equal(p->size, 40);
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), 0);
+	assert_int_equal(proof_check(f, p, "42101 8342 3 00000006 2026", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "entry: names"));
+	p->entry[50] ^= 1;
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "proof: entry 4"));
+	p->entry[50] ^= 1;
+	p->proof[p->n - 1][0] ^= 1;
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), -1);
+	p->proof[p->n - 1][0] ^= 1;
+	p->index = 5;
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), -1);
+	p->index = 4;
+	p->ckpt[p->ckptlen - 3] ^= 1;		/* in the signature */
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "checkpoint:"));
+	p->ckpt[p->ckptlen - 3] ^= 1;
+	assert_int_equal(proof_check(f, p, num, err, sizeof(err)), 0);
+	free(p);
 }
 
 int
@@ -445,6 +539,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_key_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_current, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
