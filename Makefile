@@ -26,7 +26,8 @@ PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   golang-golang-x-mod-dev
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
 	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
-	   nginx:nginx-light wrk:wrk testssl:testssl.sh go:golang-go jq:jq
+	   nginx:nginx-light wrk:wrk testssl:testssl.sh go:golang-go jq:jq \
+	   node:nodejs npm:npm
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -165,6 +166,12 @@ deps:
 			echo "missing packages; run as root:"; \
 			echo "  apt-get install -y$$missing"; exit 1; \
 		fi; \
+	fi
+	@# npm packages the tests check against (tests/node/package-lock.json)
+	@if [ ! -f tests/node/node_modules/.package-lock.json ] || \
+	    [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then \
+		echo "installing npm packages of tests/node"; \
+		(cd tests/node && npm ci --no-audit --no-fund --loglevel=error) || exit 1; \
 	fi
 
 run: deps
