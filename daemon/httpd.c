@@ -764,8 +764,8 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	char		 num[48], *p;
 	size_t		 need;
 
-	need = 512 + strlen(r->ctype) + strlen(cache) + strlen(web_csp()) +
-	    (r->allow ? strlen(r->allow) : 0);
+	need = 512 + WEB_ETAG_MAX + strlen(r->ctype) + strlen(cache) +
+	    strlen(web_csp()) + (r->allow ? strlen(r->allow) : 0);
 	if (hworker_reserve(w, need) == -1)
 		return -1;
 	p = w->obuf + w->olen;
@@ -776,8 +776,12 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	p = hconn_cpy(p, hconn_date());
 	p = hconn_cpy(p, "\r\nContent-Type: ");
 	p = hconn_cpy(p, r->ctype);
-	snprintf(num, sizeof(num), "\r\nContent-Length: %zu", bodylen);
-	p = hconn_cpy(p, num);
+	/* A 304's length would be the 200's, which it does not carry. */
+	if (r->status != 304) {
+		snprintf(num, sizeof(num), "\r\nContent-Length: %zu",
+		    bodylen);
+		p = hconn_cpy(p, num);
+	}
 	p = hconn_cpy(p, "\r\nCache-Control: ");
 	p = hconn_cpy(p, cache);
 	p = hconn_cpy(p, keep ? "\r\nConnection: keep-alive\r\n" :
@@ -791,6 +795,11 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n");
 	if (r->cors)
 		p = hconn_cpy(p, "Access-Control-Allow-Origin: *\r\n");
+	if (r->etag[0] != '\0') {
+		p = hconn_cpy(p, "ETag: ");
+		p = hconn_cpy(p, r->etag);
+		p = hconn_cpy(p, "\r\n");
+	}
 	if (r->allow != NULL) {
 		p = hconn_cpy(p, "Allow: ");
 		p = hconn_cpy(p, r->allow);
@@ -823,6 +832,11 @@ hconn_route(struct hconn *c, const struct http_req *req, struct web_resp *r)
 		r->retry_after = wait;
 	} else
 		web_handle(req, c->w->rd, r);
+	if (r->status == 200 && r->etag[0] != '\0' && req->inm[0] != '\0' &&
+	    http_etag_match(req->inm, r->etag)) {
+		r->status = 304;
+		evbuffer_drain(r->body, evbuffer_get_length(r->body));
+	}
 }
 
 /* One answer, appended to the worker's buffer. */

@@ -14,6 +14,8 @@
 struct evbuffer;
 struct store_rd;
 
+#define WEB_ETAG_MAX	72	/* a quoted entity tag and its NUL */
+
 struct web_resp {
 	int			 status;
 	const char		*ctype;		/* static */
@@ -24,6 +26,12 @@ struct web_resp {
 	enum metrics_endpoint	 ep;
 	int			 verdict;	/* enum cert_verdict or -1 */
 	int			 cors;		/* Access-Control-Allow-Origin: * */
+	/*
+	 * A 200 answer's quoted entity tag, or "": httpd.c sends it and
+	 * turns the answer into 304, without a body, when the request's
+	 * If-None-Match names it.
+	 */
+	char			 etag[WEB_ETAG_MAX];
 };
 
 /* Computes the hash of the inline style for the CSP; 0 or -1. */

@@ -216,6 +216,13 @@ http_header_value(struct http_req *r, const char *name, size_t nlen,
 			r->keep_alive = 0;
 		else if (http_has_token(v, vlen, "keep-alive"))
 			r->keep_alive = 1;
+	} else if (NAME_IS("If-None-Match")) {
+		/* Too long or repeated: answered in full, never wrongly 304. */
+		if (r->inm[0] == '\0' && vlen <= HTTP_INM_MAX) {
+			memcpy(r->inm, v, vlen);
+			r->inm[vlen] = '\0';
+		} else
+			r->inm[0] = '\1';
 	} else if (NAME_IS("Accept")) {
 		r->want_json = http_has_token(v, vlen, "application/json") &&
 		    !http_has_token(v, vlen, "text/html");
@@ -294,11 +301,51 @@ http_query_get(const char *query, const char *name, char *out,
 	return -1;
 }
 
+/* The opaque part of a tag, W/ dropped: its start and length, or -1. */
+static int
+http_etag_opaque(const char *p, const char **start, size_t *len)
+{
+	const char	*q;
+
+	if (strncmp(p, "W/", 2) == 0)
+		p += 2;
+	if (*p != '"' || (q = strchr(p + 1, '"')) == NULL)
+		return -1;
+	*start = p;
+	*len = (size_t)(q + 1 - p);
+	return 0;
+}
+
+int
+http_etag_match(const char *inm, const char *etag)
+{
+	const char	*p = inm, *a, *b;
+	size_t		 alen, blen;
+
+	if (http_etag_opaque(etag, &b, &blen) == -1)
+		return 0;
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			return 0;
+		if (*p == '*' && (p[1] == '\0' || strchr(" \t,", p[1])))
+			return 1;
+		if (http_etag_opaque(p, &a, &alen) == -1)
+			return 0;
+		p = a + alen;
+		if (*p != '\0' && *p != ',' && *p != ' ' && *p != '\t')
+			return 0;
+		if (alen == blen && memcmp(a, b, blen) == 0)
+			return 1;
+	}
+}
+
 const char *
 http_status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";

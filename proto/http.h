@@ -13,6 +13,7 @@
 #define HTTP_HEAD_MAX		8192	/* whole head; longer: 431 */
 #define HTTP_HEADERS_MAX	64	/* header lines; more: 431 */
 #define HTTP_HOST_MAX		255
+#define HTTP_INM_MAX		256	/* If-None-Match kept; longer: ignored */
 
 enum http_method {
 	HTTP_GET = 0,
@@ -36,6 +37,7 @@ struct http_req {
 	char		 path[HTTP_URL_MAX + 1];	/* raw, still %-encoded */
 	char		 query[HTTP_URL_MAX + 1];	/* after '?', raw */
 	char		 host[HTTP_HOST_MAX + 1];
+	char		 inm[HTTP_INM_MAX + 1];	/* If-None-Match, "" none */
 	size_t		 nheaders;
 };
 
@@ -58,6 +60,12 @@ int		 http_pct_decode(const char *in, size_t len, char *out,
 /* The decoded value of name in a query string; -1 if absent or bad. */
 int		 http_query_get(const char *query, const char *name, char *out,
 		    size_t outlen);
+
+/*
+ * Whether an If-None-Match value (a list of entity tags, or "*") names
+ * etag (a quoted entity tag), compared weakly (RFC 9110 §13.1.2): 1 or 0.
+ */
+int		 http_etag_match(const char *inm, const char *etag);
 
 /* The reason phrase of a status code ("Not Found"). */
 const char	*http_status_text(int status);

@@ -252,6 +252,36 @@ test_status_text(void **state)
 	assert_string_equal(http_status_text(999), "Error");
 }
 
+static void
+test_if_none_match(void **state)
+{
+	char	long_head[HTTP_INM_MAX + 128];
+
+	assert_int_equal(status_of("GET /x HTTP/1.1\r\nHost: a\r\n"
+	    "If-None-Match: W/\"a\", \"b1\"\r\n\r\n"), 0);
+	assert_string_equal(req.inm, "W/\"a\", \"b1\"");
+	assert_true(http_etag_match(req.inm, "\"b1\""));
+	assert_true(http_etag_match(req.inm, "\"a\""));	/* weak */
+	assert_false(http_etag_match(req.inm, "\"b\""));
+	assert_false(http_etag_match(req.inm, "\"b12\""));
+	assert_true(http_etag_match("*", "\"z\""));
+	assert_false(http_etag_match("\"z\"x", "\"z\""));
+	assert_false(http_etag_match("\"z", "\"z\""));
+	assert_false(http_etag_match("", "\"z\""));
+	assert_false(http_etag_match("\"z\"", "z"));
+	/* Repeated or too long: never a match, never refused. */
+	assert_int_equal(status_of("GET /x HTTP/1.1\r\nHost: a\r\n"
+	    "If-None-Match: \"a\"\r\nIf-None-Match: \"b\"\r\n\r\n"), 0);
+	assert_false(http_etag_match(req.inm, "\"a\""));
+	assert_false(http_etag_match(req.inm, "\"b\""));
+	snprintf(long_head, sizeof(long_head), "GET /x HTTP/1.1\r\nHost: a"
+	    "\r\nIf-None-Match: \"%0*d\"\r\n\r\n", HTTP_INM_MAX, 7);
+	assert_int_equal(status_of(long_head), 0);
+	assert_false(http_etag_match(req.inm, "\"7\""));
+	assert_int_equal(status_of("GET /x HTTP/1.1\r\nHost: a\r\n\r\n"), 0);
+	assert_string_equal(req.inm, "");
+}
+
 int
 main(void)
 {
@@ -265,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_pct_decode),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_status_text),
+		cmocka_unit_test(test_if_none_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
