@@ -18,10 +18,10 @@ CC	?= cc
 B	:= build
 
 LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
-	   libqrencode libpng libcbor jansson libsystemd
+	   libqrencode libpng libcbor jansson libsystemd zlib
 # Debian packages: libraries, then test tools (command:package).
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
-	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev \
+	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev zlib1g-dev \
 	   libzbar-dev fonts-liberation libcurl4-openssl-dev \
 	   golang-golang-x-mod-dev
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \

@@ -38,6 +38,16 @@ struct cose_sign1 {
 	const uint8_t	*sig;		/* SIGN_SIG_LEN bytes */
 	uint8_t		 kid[SIGN_KID_LEN];
 	char		 typ[COSE_TYP_MAX + 1];	/* "" when absent */
+	int		 err;		/* enum cose_err, after a parse */
+};
+
+/* Why a parse failed, for callers that map it to their own codes. */
+enum cose_err {
+	COSE_E_NONE = 0,
+	COSE_E_MALFORMED,	/* not a COSE_Sign1 as above */
+	COSE_E_TOO_LONG,	/* over the caller's maximum */
+	COSE_E_ALG,		/* alg missing or not EdDSA */
+	COSE_E_TYP		/* typ not the one wanted */
 };
 
 /*
@@ -49,8 +59,9 @@ int	cose_sign1_make(const struct sign_key *, const char *typ,
 
 /*
  * Takes apart len bytes that must be exactly one COSE_Sign1 of at most
- * max bytes, with alg EdDSA and an 8-byte kid; want_typ, unless NULL,
- * must be its typ. 0, or -1 with err saying what is wrong.
+ * max bytes, with alg EdDSA and an 8-byte kid, and typ want_typ (NULL:
+ * no typ at all, as in QR payloads). 0, or -1 with err saying what is
+ * wrong and m->err why.
  */
 int	cose_sign1_parse(const uint8_t *buf, size_t len, size_t max,
 	    const char *want_typ, struct cose_sign1 *, char *err,

@@ -21,27 +21,15 @@
 #include <cbor.h>
 
 #include "base32.h"
+#include "cborx.h"
+#include "cose.h"
 #include "errf.h"
 #include "qrpay.h"
 
-#define COSE_TAG_SIGN1		18
-#define COSE_HDR_ALG		1
-#define COSE_HDR_KID		4
-#define COSE_ALG_EDDSA		(-8)
 #define CWT_EXP			4
 #define CWT_IAT			6
 #define QRPAY_DAY		86400
 
-/* A COSE_Sign1 taken apart; the pointers live as long as body. */
-struct qrpay_msg {
-	cbor_item_t	*body;		/* the array inside tag 18 */
-	const uint8_t	*prot;
-	size_t		 prot_len;
-	const uint8_t	*payload;
-	size_t		 payload_len;
-	const uint8_t	*sig;
-	uint8_t		 kid[SIGN_KID_LEN];
-};
 
 static const char *qrpay_errors[] = {
 	[QRPAY_OK] = "ok",
@@ -128,97 +116,10 @@ qrpay_check_claims(const struct qr_claims *c, char *detail, size_t detlen)
 
 /* --- encoding --- */
 
-/* An integer in its shortest encoding, as deterministic CBOR requires. */
-static cbor_item_t *
-qrpay_cbor_int(int64_t v)
-{
-	cbor_item_t	*it;
-	uint64_t	 u = v >= 0 ? (uint64_t)v : (uint64_t)(-(v + 1));
-
-	if (u <= UINT8_MAX) {
-		if ((it = cbor_new_int8()) != NULL)
-			cbor_set_uint8(it, (uint8_t)u);
-	} else if (u <= UINT16_MAX) {
-		if ((it = cbor_new_int16()) != NULL)
-			cbor_set_uint16(it, (uint16_t)u);
-	} else if (u <= UINT32_MAX) {
-		if ((it = cbor_new_int32()) != NULL)
-			cbor_set_uint32(it, (uint32_t)u);
-	} else {
-		if ((it = cbor_new_int64()) != NULL)
-			cbor_set_uint64(it, u);
-	}
-	if (it != NULL && v < 0)
-		cbor_mark_negint(it);
-	return it;
-}
-
-/* Adds key and value to map, dropping our references either way. */
-static int
-qrpay_map_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *val)
-{
-	int	ok;
-
-	ok = key != NULL && val != NULL &&
-	    cbor_map_add(map, (struct cbor_pair){ .key = key, .value = val });
-	if (key != NULL)
-		cbor_decref(&key);
-	if (val != NULL)
-		cbor_decref(&val);
-	return ok ? 0 : -1;
-}
-
-/* Appends item to array, dropping our reference either way. */
-static int
-qrpay_array_put(cbor_item_t *arr, cbor_item_t *item)
-{
-	int	ok;
-
-	ok = item != NULL && cbor_array_push(arr, item);
-	if (item != NULL)
-		cbor_decref(&item);
-	return ok ? 0 : -1;
-}
-
-/* Serialises item and drops it; *out is malloc'd. */
-static int
-qrpay_serialize(cbor_item_t *item, int ok, uint8_t **out, size_t *outlen)
-{
-	size_t	bufsize = 0;
-
-	*out = NULL;
-	*outlen = 0;
-	if (item == NULL)
-		return -1;
-	if (ok)
-		*outlen = cbor_serialize_alloc(item, out, &bufsize);
-	cbor_decref(&item);
-	if (*outlen == 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* The protected header, {1: -8, 4: h'kid'}, as its serialised bytes. */
-static int
-qrpay_encode_protected(const uint8_t kid[SIGN_KID_LEN], uint8_t **out,
-    size_t *outlen)
-{
-	cbor_item_t	*map;
-	int		 ok;
-
-	if ((map = cbor_new_definite_map(2)) == NULL)
-		return -1;
-	ok = qrpay_map_put(map, qrpay_cbor_int(COSE_HDR_ALG),
-	    qrpay_cbor_int(COSE_ALG_EDDSA)) == 0 &&
-	    qrpay_map_put(map, qrpay_cbor_int(COSE_HDR_KID),
-	    cbor_build_bytestring(kid, SIGN_KID_LEN)) == 0;
-	return qrpay_serialize(map, ok, out, outlen);
-}
-
-/* {4: exp, 6: iat, -65537: [number, name, job, jenjang]}, keys sorted. */
+/*
+ * {4: exp, 6: iat, -65537: [number, name, job, jenjang(, status_idx)]},
+ * keys sorted; the status index only when the certificate has one.
+ */
 static int
 qrpay_encode_claims(const struct qr_claims *c, uint8_t **out, size_t *outlen)
 {
@@ -227,74 +128,34 @@ qrpay_encode_claims(const struct qr_claims *c, uint8_t **out, size_t *outlen)
 
 	if ((map = cbor_new_definite_map(3)) == NULL)
 		return -1;
-	if ((arr = cbor_new_definite_array(4)) == NULL) {
+	if ((arr = cbor_new_definite_array(c->has_status_idx ? 5 : 4)) ==
+	    NULL) {
 		cbor_decref(&map);
 		return -1;
 	}
-	ok = qrpay_array_put(arr, cbor_build_string(c->number)) == 0 &&
-	    qrpay_array_put(arr, cbor_build_string(c->name)) == 0 &&
-	    qrpay_array_put(arr, cbor_build_string(c->job_code)) == 0 &&
-	    qrpay_array_put(arr, qrpay_cbor_int(c->jenjang)) == 0;
+	ok = cborx_array_put(arr, cbor_build_string(c->number)) == 0 &&
+	    cborx_array_put(arr, cbor_build_string(c->name)) == 0 &&
+	    cborx_array_put(arr, cbor_build_string(c->job_code)) == 0 &&
+	    cborx_array_put(arr, cborx_int(c->jenjang)) == 0 &&
+	    (!c->has_status_idx ||
+	    cborx_array_put(arr, cborx_int(c->status_idx)) == 0);
 	ok = ok &&
-	    qrpay_map_put(map, qrpay_cbor_int(CWT_EXP),
-	    qrpay_cbor_int(c->exp)) == 0 &&
-	    qrpay_map_put(map, qrpay_cbor_int(CWT_IAT),
-	    qrpay_cbor_int(c->iat)) == 0 &&
-	    qrpay_map_put(map, qrpay_cbor_int(QRPAY_CLAIM_KEY),
+	    cborx_map_put(map, cborx_int(CWT_EXP),
+	    cborx_int(c->exp)) == 0 &&
+	    cborx_map_put(map, cborx_int(CWT_IAT),
+	    cborx_int(c->iat)) == 0 &&
+	    cborx_map_put(map, cborx_int(QRPAY_CLAIM_KEY),
 	    cbor_incref(arr)) == 0;
 	cbor_decref(&arr);
-	return qrpay_serialize(map, ok, out, outlen);
-}
-
-/* Sig_structure = ["Signature1", protected, h'', payload] (RFC 9052 §4.4). */
-static int
-qrpay_encode_tbs(const uint8_t *prot, size_t plen, const uint8_t *payload,
-    size_t len, uint8_t **out, size_t *outlen)
-{
-	cbor_item_t	*arr;
-	int		 ok;
-
-	if ((arr = cbor_new_definite_array(4)) == NULL)
-		return -1;
-	ok = qrpay_array_put(arr, cbor_build_string("Signature1")) == 0 &&
-	    qrpay_array_put(arr, cbor_build_bytestring(prot, plen)) == 0 &&
-	    qrpay_array_put(arr, cbor_new_definite_bytestring()) == 0 &&
-	    qrpay_array_put(arr, cbor_build_bytestring(payload, len)) == 0;
-	return qrpay_serialize(arr, ok, out, outlen);
-}
-
-/* 18([protected, {}, payload, signature]) */
-static int
-qrpay_encode_sign1(const uint8_t *prot, size_t plen, const uint8_t *payload,
-    size_t len, const uint8_t sig[SIGN_SIG_LEN], uint8_t **out,
-    size_t *outlen)
-{
-	cbor_item_t	*arr, *tag;
-	int		 ok;
-
-	if ((tag = cbor_new_tag(COSE_TAG_SIGN1)) == NULL)
-		return -1;
-	if ((arr = cbor_new_definite_array(4)) == NULL) {
-		cbor_decref(&tag);
-		return -1;
-	}
-	ok = qrpay_array_put(arr, cbor_build_bytestring(prot, plen)) == 0 &&
-	    qrpay_array_put(arr, cbor_new_definite_map(0)) == 0 &&
-	    qrpay_array_put(arr, cbor_build_bytestring(payload, len)) == 0 &&
-	    qrpay_array_put(arr, cbor_build_bytestring(sig,
-	    SIGN_SIG_LEN)) == 0;
-	cbor_tag_set_item(tag, arr);
-	cbor_decref(&arr);
-	return qrpay_serialize(tag, ok, out, outlen);
+	return cborx_serialize(map, ok, out, outlen);
 }
 
 int
 qrpay_sign(const struct sign_key *key, const struct qr_claims *c,
     uint8_t **out, size_t *outlen)
 {
-	uint8_t	*prot = NULL, *payload = NULL, *tbs = NULL;
-	uint8_t	 sig[SIGN_SIG_LEN];
-	size_t	 plen, len, tlen;
+	uint8_t	*payload = NULL;
+	size_t	 len;
 	int	 rc = -1;
 
 	*out = NULL;
@@ -302,16 +163,10 @@ qrpay_sign(const struct sign_key *key, const struct qr_claims *c,
 	if (key == NULL || !sign_key_is_private(key) ||
 	    qrpay_check_claims(c, NULL, 0) == -1)
 		return -1;
-	if (qrpay_encode_protected(sign_key_kid(key), &prot, &plen) == 0 &&
-	    qrpay_encode_claims(c, &payload, &len) == 0 &&
-	    qrpay_encode_tbs(prot, plen, payload, len, &tbs, &tlen) == 0 &&
-	    sign_data(key, tbs, tlen, sig) == 0 &&
-	    qrpay_encode_sign1(prot, plen, payload, len, sig, out,
-	    outlen) == 0)
+	if (qrpay_encode_claims(c, &payload, &len) == 0 &&
+	    cose_sign1_make(key, NULL, payload, len, out, outlen) == 0)
 		rc = 0;
-	free(prot);
 	free(payload);
-	free(tbs);
 	if (rc == 0 && *outlen > QRPAY_MAX_BYTES) {
 		free(*out);
 		*out = NULL;
@@ -341,240 +196,49 @@ qrpay_url(const char *host, const uint8_t *cose, size_t len, char *out,
 
 /* --- decoding --- */
 
-/*
- * Walks CBOR heads without building items: well-formed, definite lengths
- * only, nothing trailing, and every declared length or count backed by
- * enough remaining bytes. libcbor allocates a declared array before
- * reading its elements, so five hostile bytes could otherwise ask it for
- * gigabytes.
- */
-static int
-qrpay_cbor_scan(const uint8_t *p, size_t len)
-{
-	size_t		pos = 0, pending = 1, n, i;
-	uint64_t	arg;
-	int		major, ai;
-
-	while (pending > 0) {
-		if (pos >= len)
-			return -1;
-		major = p[pos] >> 5;
-		ai = p[pos++] & 0x1f;
-		if (ai > 27)
-			return -1;	/* reserved, or indefinite length */
-		arg = (uint64_t)ai;
-		if (ai >= 24) {
-			n = (size_t)1 << (ai - 24);
-			if (len - pos < n)
-				return -1;
-			for (arg = 0, i = 0; i < n; i++)
-				arg = (arg << 8) | p[pos++];
-		}
-		pending--;
-		if ((major == 2 || major == 3 || major == 4) && arg > len - pos)
-			return -1;
-		if (major == 5 && arg > (len - pos) / 2)
-			return -1;
-		if (major == 2 || major == 3)
-			pos += (size_t)arg;
-		else if (major == 4)
-			pending += (size_t)arg;
-		else if (major == 5)
-			pending += 2 * (size_t)arg;
-		else if (major == 6)
-			pending++;
-		else if (major == 7 && ai == 24 && arg < 32)
-			return -1;	/* simple value in the wrong form */
-		if (pending > len - pos)
-			return -1;
-	}
-	return pos == len ? 0 : -1;
-}
-
-/* Scans, then loads one item that spans the buffer exactly. */
-static cbor_item_t *
-qrpay_cbor_load(const uint8_t *p, size_t len)
-{
-	struct cbor_load_result	 res;
-	cbor_item_t		*it;
-
-	if (qrpay_cbor_scan(p, len) == -1)
-		return NULL;
-	it = cbor_load(p, len, &res);
-	if (it != NULL && (res.error.code != CBOR_ERR_NONE || res.read != len))
-		cbor_decref(&it);
-	return it;
-}
-
-/* An integer label as int64; -1 if item is not an integer in range. */
-static int
-qrpay_cbor_get_int(const cbor_item_t *it, int64_t *v)
-{
-	uint64_t	u;
-
-	if (!cbor_is_int(it) || (u = cbor_get_int(it)) > INT64_MAX)
-		return -1;
-	*v = cbor_isa_negint(it) ? -1 - (int64_t)u : (int64_t)u;
-	return 0;
-}
-
-static int
-qrpay_is_bstr(const cbor_item_t *it)
-{
-	return cbor_isa_bytestring(it) && cbor_bytestring_is_definite(it);
-}
-
-static void
-qrpay_msg_release(struct qrpay_msg *m)
-{
-	if (m->body != NULL)
-		cbor_decref(&m->body);
-}
-
-/* Collects alg and kid from the protected header's map. */
+/* Takes apart a QR's COSE_Sign1: no typ, at most QRPAY_MAX_BYTES. */
 static enum qrpay_err
-qrpay_scan_headers(const cbor_item_t *map, struct qrpay_msg *m,
+qrpay_parse_sign1(const uint8_t *cose, size_t len, struct cose_sign1 *m,
     char *detail, size_t detlen)
 {
-	struct cbor_pair	*pairs = cbor_map_handle(map);
-	int64_t			 label, alg = 0;
-	size_t			 i;
-	int			 have_alg = 0, have_kid = 0;
-
-	for (i = 0; i < cbor_map_size(map); i++) {
-		if (qrpay_cbor_get_int(pairs[i].key, &label) == -1 ||
-		    (label != COSE_HDR_ALG && label != COSE_HDR_KID) ||
-		    (label == COSE_HDR_ALG && have_alg) ||
-		    (label == COSE_HDR_KID && have_kid)) {
-			errf(detail, detlen, "protected header: "
-			    "unexpected or repeated label");
-			return QRPAY_NOT_COSE;
-		}
-		if (label == COSE_HDR_ALG) {
-			have_alg = 1;
-			if (qrpay_cbor_get_int(pairs[i].value, &alg) == -1)
-				alg = 0;
-		} else if (!qrpay_is_bstr(pairs[i].value) ||
-		    cbor_bytestring_length(pairs[i].value) != SIGN_KID_LEN)
-			have_kid = 2;	/* present but unusable */
-		else {
-			have_kid = 1;
-			memcpy(m->kid, cbor_bytestring_handle(pairs[i].value),
-			    SIGN_KID_LEN);
-		}
-	}
-	if (!have_alg || alg != COSE_ALG_EDDSA) {
-		errf(detail, detlen, "alg %s, expected -8 (EdDSA)",
-		    have_alg ? "not -8" : "missing");
-		return QRPAY_WRONG_ALG;
-	}
-	if (have_kid != 1) {
-		errf(detail, detlen, "kid %s", have_kid ?
-		    "is not 8 bytes" : "missing from protected header");
-		return QRPAY_NOT_COSE;
-	}
-	return QRPAY_OK;
-}
-
-static enum qrpay_err
-qrpay_parse_protected(struct qrpay_msg *m, char *detail, size_t detlen)
-{
-	cbor_item_t	*map;
-	enum qrpay_err	 e;
-
-	if ((map = qrpay_cbor_load(m->prot, m->prot_len)) == NULL ||
-	    !cbor_isa_map(map) || !cbor_map_is_definite(map)) {
-		errf(detail, detlen, "protected header is not a map");
-		if (map != NULL)
-			cbor_decref(&map);
-		return QRPAY_NOT_COSE;
-	}
-	e = qrpay_scan_headers(map, m, detail, detlen);
-	cbor_decref(&map);
-	return e;
-}
-
-/* Takes apart 18([bstr, {}, bstr, bstr .size 64]) and its headers. */
-static enum qrpay_err
-qrpay_parse_sign1(const uint8_t *cose, size_t len, struct qrpay_msg *m,
-    char *detail, size_t detlen)
-{
-	cbor_item_t	**el;
-
-	memset(m, 0, sizeof(*m));
-	if (len > QRPAY_MAX_BYTES) {
-		errf(detail, detlen, "%zu bytes, at most %d", len,
-		    QRPAY_MAX_BYTES);
+	if (cose_sign1_parse(cose, len, QRPAY_MAX_BYTES, NULL, m, detail,
+	    detlen) == 0)
+		return QRPAY_OK;
+	switch (m->err) {
+	case COSE_E_TOO_LONG:
 		return QRPAY_TOO_LONG;
-	}
-	/*
-	 * libcbor 0.8 refuses the one-byte heads of tags 6-20 (unassigned in
-	 * RFC 7049), so the tag is read here and the array handed to it.
-	 */
-	if (len < 1 || cose[0] != 0xc0 + COSE_TAG_SIGN1) {
-		errf(detail, detlen, "not tagged 18 (COSE_Sign1)");
+	case COSE_E_ALG:
+		return QRPAY_WRONG_ALG;
+	default:
 		return QRPAY_NOT_COSE;
 	}
-	if ((m->body = qrpay_cbor_load(cose + 1, len - 1)) == NULL) {
-		errf(detail, detlen, "not well-formed definite-length "
-		    "CBOR");
-		return QRPAY_NOT_COSE;
-	}
-	if (!cbor_isa_array(m->body) || !cbor_array_is_definite(m->body) ||
-	    cbor_array_size(m->body) != 4) {
-		errf(detail, detlen, "not an array of 4");
-		return QRPAY_NOT_COSE;
-	}
-	el = cbor_array_handle(m->body);
-	if (!qrpay_is_bstr(el[0]) || !cbor_isa_map(el[1]) ||
-	    cbor_map_size(el[1]) != 0 || !qrpay_is_bstr(el[2]) ||
-	    !qrpay_is_bstr(el[3]) ||
-	    cbor_bytestring_length(el[3]) != SIGN_SIG_LEN) {
-		errf(detail, detlen, "expected [bstr, {}, bstr, "
-		    "bstr .size 64]");
-		return QRPAY_NOT_COSE;
-	}
-	m->prot = cbor_bytestring_handle(el[0]);
-	m->prot_len = cbor_bytestring_length(el[0]);
-	m->payload = cbor_bytestring_handle(el[2]);
-	m->payload_len = cbor_bytestring_length(el[2]);
-	m->sig = cbor_bytestring_handle(el[3]);
-	return qrpay_parse_protected(m, detail, detlen);
 }
 
-/* Copies a definite text string of at most max bytes, without NULs. */
-static int
-qrpay_get_text(const cbor_item_t *it, char *out, size_t max)
-{
-	size_t	len;
-
-	if (!cbor_isa_string(it) || !cbor_string_is_definite(it) ||
-	    (len = cbor_string_length(it)) > max)
-		return -1;
-	if (len > 0)
-		memcpy(out, cbor_string_handle(it), len);
-	out[len] = '\0';
-	return memchr(out, '\0', len) == NULL ? 0 : -1;
-}
-
-/* [number, name, job, jenjang] */
+/* [number, name, job, jenjang] or [number, name, job, jenjang, status_idx] */
 static int
 qrpay_get_private(const cbor_item_t *arr, struct qr_claims *c)
 {
 	cbor_item_t	**el;
-	int64_t		  j;
+	int64_t		  j, idx;
 
 	if (!cbor_isa_array(arr) || !cbor_array_is_definite(arr) ||
-	    cbor_array_size(arr) != 4)
+	    (cbor_array_size(arr) != 4 && cbor_array_size(arr) != 5))
 		return -1;
 	el = cbor_array_handle(arr);
-	if (qrpay_get_text(el[0], c->number, CERT_NUMBER_LEN) == -1 ||
-	    qrpay_get_text(el[1], c->name, CERT_NAME_MAX) == -1 ||
-	    qrpay_get_text(el[2], c->job_code, sizeof(c->job_code) - 1) == -1 ||
-	    !cbor_isa_uint(el[3]) || qrpay_cbor_get_int(el[3], &j) == -1 ||
+	if (cborx_get_text(el[0], c->number, CERT_NUMBER_LEN) == -1 ||
+	    cborx_get_text(el[1], c->name, CERT_NAME_MAX) == -1 ||
+	    cborx_get_text(el[2], c->job_code, sizeof(c->job_code) - 1) == -1 ||
+	    !cbor_isa_uint(el[3]) || cborx_get_int(el[3], &j) == -1 ||
 	    j > 255)
 		return -1;
 	c->jenjang = (uint8_t)j;
+	if (cbor_array_size(arr) == 5) {
+		if (!cbor_isa_uint(el[4]) || cborx_get_int(el[4], &idx) == -1 ||
+		    idx > UINT32_MAX)
+			return -1;
+		c->status_idx = (uint32_t)idx;
+		c->has_status_idx = 1;
+	}
 	return 0;
 }
 
@@ -585,13 +249,13 @@ qrpay_get_claim(const struct cbor_pair *p, struct qr_claims *c, int *seen)
 	int64_t	key, v;
 	int	bit;
 
-	if (qrpay_cbor_get_int(p->key, &key) == -1)
+	if (cborx_get_int(p->key, &key) == -1)
 		return -1;
 	switch (key) {
 	case CWT_EXP:
 	case CWT_IAT:
 		if (!cbor_isa_uint(p->value) ||
-		    qrpay_cbor_get_int(p->value, &v) == -1)
+		    cborx_get_int(p->value, &v) == -1)
 			return -1;
 		*(key == CWT_EXP ? &c->exp : &c->iat) = v;
 		break;
@@ -610,7 +274,7 @@ qrpay_get_claim(const struct cbor_pair *p, struct qr_claims *c, int *seen)
 }
 
 static enum qrpay_err
-qrpay_parse_claims(const struct qrpay_msg *m, struct qr_claims *c,
+qrpay_parse_claims(const struct cose_sign1 *m, struct qr_claims *c,
     char *detail, size_t detlen)
 {
 	cbor_item_t		*map;
@@ -619,7 +283,7 @@ qrpay_parse_claims(const struct qrpay_msg *m, struct qr_claims *c,
 	int			 seen = 0, ok;
 
 	memset(c, 0, sizeof(*c));
-	if ((map = qrpay_cbor_load(m->payload, m->payload_len)) == NULL ||
+	if ((map = cborx_load(m->payload, m->payload_len)) == NULL ||
 	    !cbor_isa_map(map) || !cbor_map_is_definite(map)) {
 		errf(detail, detlen, "claims: not a CBOR map");
 		if (map != NULL)
@@ -632,7 +296,8 @@ qrpay_parse_claims(const struct qrpay_msg *m, struct qr_claims *c,
 	cbor_decref(&map);
 	if (!ok || seen != 7) {
 		errf(detail, detlen, "claims: expected exactly "
-		    "{4: uint, 6: uint, -65537: [tstr, tstr, tstr, uint]}");
+		    "{4: uint, 6: uint, -65537: [tstr, tstr, tstr, uint"
+		    "(, uint)]}");
 		memset(c, 0, sizeof(*c));
 		return QRPAY_MALFORMED_CLAIMS;
 	}
@@ -648,14 +313,13 @@ enum qrpay_err
 qrpay_decode(const uint8_t *cose, size_t len, struct qr_claims *claims,
     char *detail, size_t detlen)
 {
-	struct qrpay_msg	m;
+	struct cose_sign1	m;
 	enum qrpay_err		e;
 
 	errf(detail, detlen, "%s", "");
 	memset(claims, 0, sizeof(*claims));
 	if ((e = qrpay_parse_sign1(cose, len, &m, detail, detlen)) == QRPAY_OK)
 		e = qrpay_parse_claims(&m, claims, detail, detlen);
-	qrpay_msg_release(&m);
 	return e;
 }
 
@@ -864,12 +528,10 @@ qrpay_check_policy(const struct keyring_entry *e, const struct qr_claims *c,
 
 /* Signature, claims and policy of a message already taken apart. */
 static enum qrpay_err
-qrpay_verify_msg(const struct qrpay_msg *m, const struct keyring *kr,
+qrpay_verify_msg(const struct cose_sign1 *m, const struct keyring *kr,
     int64_t now, struct qr_claims *c, char *detail, size_t detlen)
 {
 	const struct keyring_entry	*ke;
-	uint8_t				*tbs;
-	size_t				 tlen;
 	int				 good;
 
 	if ((ke = keyring_find(kr, m->kid)) == NULL) {
@@ -879,13 +541,7 @@ qrpay_verify_msg(const struct qrpay_msg *m, const struct keyring *kr,
 		    m->kid[7]);
 		return QRPAY_UNKNOWN_KID;
 	}
-	if (qrpay_encode_tbs(m->prot, m->prot_len, m->payload, m->payload_len,
-	    &tbs, &tlen) == -1) {
-		errf(detail, detlen, "out of memory");
-		return QRPAY_INTERNAL;
-	}
-	good = sign_verify(ke->key, tbs, tlen, m->sig);
-	free(tbs);
+	good = cose_sign1_check(m, ke->key);
 	if (good == -2) {
 		errf(detail, detlen, "the signature could not be "
 		    "checked (out of memory)");
@@ -905,7 +561,7 @@ enum qrpay_err
 qrpay_verify(const char *text, size_t len, const struct keyring *kr,
     int64_t now, struct qr_claims *claims, char *detail, size_t detlen)
 {
-	struct qrpay_msg	m;
+	struct cose_sign1	m;
 	uint8_t			cose[QRPAY_MAX_BYTES];
 	size_t			clen = 0;
 	enum qrpay_err		e;
@@ -921,7 +577,6 @@ qrpay_verify(const char *text, size_t len, const struct keyring *kr,
 		return e;
 	if ((e = qrpay_parse_sign1(cose, clen, &m, detail, detlen)) == QRPAY_OK)
 		e = qrpay_verify_msg(&m, kr, now, claims, detail, detlen);
-	qrpay_msg_release(&m);
 	/* Claims are only worth showing when the signature vouches for them. */
 	if (!qrpay_signed(e))
 		memset(claims, 0, sizeof(*claims));

@@ -13,7 +13,8 @@
 #include "cert.h"
 #include "sign.h"
 
-#define QRPAY_CLAIM_KEY	(-65537)	/* private claim: [number, name, job, jenjang] */
+#define QRPAY_CLAIM_KEY	(-65537)	/* private claim: [number, name, job,
+					   jenjang(, status_idx)] */
 #define QRPAY_MAX_BYTES	512		/* largest COSE_Sign1 we accept */
 #define QRPAY_URL_MAX	1024
 #define QRPAY_BARE_MIN	40		/* base32 characters: shorter is no QR */
@@ -26,6 +27,8 @@ struct qr_claims {
 	char		name[CERT_NAME_MAX + 1];
 	char		job_code[9];
 	uint8_t		jenjang;
+	uint8_t		has_status_idx;	/* 0: a card from before #14 */
+	uint32_t	status_idx;	/* its entry in the status lists */
 	uint8_t		kid[SIGN_KID_LEN];
 };
 
