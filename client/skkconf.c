@@ -50,6 +50,8 @@ static int	skkconf_set_public_key(struct skkconf_state *, const char *,
 		    char *, size_t);
 static int	skkconf_set_log_key(struct skkconf_state *, const char *,
 		    char *, size_t);
+static int	skkconf_set_trust(struct skkconf_state *, const char *,
+		    char *, size_t);
 
 static int	skkconf_add_witness_key(struct skkconf_state *, const char *,
 		    char *, size_t);
@@ -63,6 +65,7 @@ static const struct skkconf_key skkconf_keys[] = {
 	{ "pin",	skkconf_set_pin },
 	{ "public_key",	skkconf_set_public_key },
 	{ "log_key",	skkconf_set_log_key },
+	{ "trust",	skkconf_set_trust },
 	{ "witness_key", skkconf_add_witness_key },	/* may repeat */
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
@@ -239,6 +242,14 @@ skkconf_add_witness_key(struct skkconf_state *st, const char *v, char *err,
 	note_key_release(&k);
 	strcpy(c->witness_key[c->nwitness++], v);
 	return 0;
+}
+
+/* The trusted issuers (client/trust.h); default beside this file. */
+static int
+skkconf_set_trust(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	return skkconf_set_file(st, "trust", v, st->c->trust, err, errlen);
 }
 
 static int

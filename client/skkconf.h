@@ -34,6 +34,7 @@ struct skkconf {
 	uint8_t		pin[32];	/* SHA-256 of the server's SPKI DER */
 	char		public_key[PATH_MAX];
 	char		log_key[SKKCONF_LOG_KEY_MAX];	/* "" when absent */
+	char		trust[PATH_MAX];	/* the trust file; "" default */
 	/* witness_key lines: cosigner verifier keys for verify --proof */
 	char		witness_key[SKKCONF_WITNESSES][SKKCONF_LOG_KEY_MAX];
 	size_t		nwitness;
