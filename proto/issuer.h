@@ -91,4 +91,20 @@ int	issuer_keyring(const struct issuer_desc *d, struct keyring *kr,
  */
 int	issuer_fingerprint(const char *log_key, char out[ISSUER_FPR_LEN + 1]);
 
+/*
+ * Shared with trustlist.c. The text under key in a CBOR map (at most max
+ * bytes, UTF-8, no control characters) into out (max + 1), and a time
+ * (unix seconds, 0 or more); 0 or -1 with err naming key or what.
+ */
+struct cbor_item_t;
+int	issuer_cbor_text(const struct cbor_item_t *map, const char *key,
+	    char *out, size_t max, char *err, size_t errlen);
+int	issuer_cbor_time(const struct cbor_item_t *, const char *what,
+	    int64_t *out, char *err, size_t errlen);
+/* A host[:port] of len bytes: printable ASCII, nothing URL-special. */
+int	issuer_host_check(const char *host, size_t len, char *err,
+	    size_t errlen);
+/* rc of cose_sign1_check (-1 or -2) as an answer: returns rc, err says. */
+int	issuer_sig_fail(int rc, char *err, size_t errlen);
+
 #endif

@@ -37,7 +37,7 @@ struct tl_issuer {
 	char		url[TL_URL_MAX + 1];	/* https://, a host, no path */
 	char		log_key[NOTE_KEY_MAX + 1];	/* a note vkey */
 	char		licence[ISSUER_LICENCE_MAX + 1];	/* "" none */
-	char		name[ISSUER_NAME_MAX + 1];	/* may be "" */
+	char		name[ISSUER_NAME_MAX + 1];	/* non-empty */
 };
 
 struct trustlist {
@@ -52,8 +52,8 @@ void	trustlist_release(struct trustlist *);	/* frees v; init again */
 
 /*
  * Checks one entry: url "https://" and a host (optional ":PORT", no
- * path), log_key a note vkey, texts bounded, UTF-8, no control
- * characters. 0 or -1 (err names the field).
+ * path, not even "/"), log_key a note vkey, a non-empty name, texts
+ * bounded, UTF-8, no control characters. 0 or -1 (err names the field).
  */
 int	tl_issuer_check(const struct tl_issuer *, char *err, size_t errlen);
 
@@ -77,7 +77,7 @@ int	trustlist_make(const struct sign_key *registry,
 /*
  * Parses and checks len bytes (at most TL_SIZE_MAX) into tl (initialised
  * here; trustlist_release it even on failure): typ, claims, every entry
- * as tl_issuer_check. registry non-NULL: the signature must be by that
+ * as tl_issuer_check, no URL twice. registry non-NULL: the signature must be by that
  * key; NULL: not checked (a relay, such as skkd serving the file, that
  * only wants a well-formed list). now non-zero: a list not yet valid
  * (iat > now) or expired (exp <= now) is an error naming both dates in
