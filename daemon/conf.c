@@ -35,6 +35,7 @@ enum conf_kind {
 	CONF_K_DIGITS,		/* char[max + 1], exactly max digits */
 	CONF_K_UINT,		/* unsigned, min..max */
 	CONF_K_SIZE,		/* size_t, min..max, K/M/G suffix */
+	CONF_K_DURATION,	/* unsigned seconds, min..max, s/m/h/d */
 	CONF_K_ADDR,		/* char[CONF_ADDR_MAX], host:port or "none" */
 	CONF_K_WITNESS		/* repeatable: URL VERIFIER-KEY */
 };
@@ -110,6 +111,10 @@ static const struct conf_key conf_keys[] = {
 	{ "witness",		CONF_K_WITNESS,	F(witness), 0, 0, 0 },
 	{ "witness_interval",	CONF_K_UINT,	F(witness_interval),
 	    CONF_WITNESS_MIN_INTERVAL, CONF_TIMEOUT_MAX, 0 },
+	{ "status_interval",	CONF_K_DURATION, F(status_interval), 1,
+	    CONF_STATUS_INTERVAL_MAX, 0 },
+	{ "status_validity",	CONF_K_DURATION, F(status_validity), 1,
+	    CONF_STATUS_VALIDITY_MAX, 0 },
 };
 #undef F
 #define CONF_NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -193,6 +198,12 @@ conf_parse_buffer(const char *buf, size_t len, const char *name,
 	}
 	if (conf_check_required(&p, name, err, errlen) == -1)
 		return -1;
+	if (c->status_validity < c->status_interval) {
+		snprintf(err, errlen, "%s: status_validity: %u s is shorter "
+		    "than status_interval (%u s): lists would lapse before "
+		    "the next", name, c->status_validity, c->status_interval);
+		return -1;
+	}
 	conf_resolve_workers(c);
 	/* A public certificate for the pages may differ from the port's. */
 	if (c->http_cert[0] == '\0')
@@ -247,6 +258,8 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->anonymous_max_batch = 100;
 	c->anonymous_rate = 10;
 	c->witness_interval = CONF_WITNESS_MIN_INTERVAL;
+	c->status_interval = 300;
+	c->status_validity = 7 * 86400;
 }
 
 static int
@@ -300,6 +313,7 @@ conf_set_value(struct conf_parse *p, const struct conf_key *k,
 		break;
 	case CONF_K_UINT:
 	case CONF_K_SIZE:
+	case CONF_K_DURATION:
 		rc = conf_set_number(k, value, field, why, sizeof(why));
 		break;
 	case CONF_K_ADDR:
@@ -469,6 +483,8 @@ conf_set_number(const struct conf_key *k, const char *value, void *out,
 
 	if (k->kind == CONF_K_SIZE)
 		rc = kv_size(value, k->max, &v, why, whylen);
+	else if (k->kind == CONF_K_DURATION)
+		rc = kv_duration(value, k->max, &v, why, whylen);
 	else
 		rc = kv_uint(value, k->max, &v, why, whylen);
 	if (rc == -1)

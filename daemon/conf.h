@@ -31,6 +31,8 @@
 #define CONF_TIMEOUT_MAX	86400		/* seconds */
 #define CONF_WITNESS_MAX	8	/* witness lines */
 #define CONF_WITNESS_MIN_INTERVAL 60	/* seconds: at most once a minute */
+#define CONF_STATUS_INTERVAL_MAX	86400	/* seconds: status lists' ttl */
+#define CONF_STATUS_VALIDITY_MAX	(366 * 86400)
 #define CONF_URL_MAX		512
 #define CONF_VKEY_MAX		256	/* a note verifier key string */
 
@@ -97,6 +99,10 @@ struct conf {
 	struct conf_witness	witness[CONF_WITNESS_MAX];
 	size_t			nwitness;
 	unsigned		witness_interval;	/* seconds */
+
+	/* Status lists: made at least every interval, valid for validity. */
+	unsigned		status_interval;	/* seconds, also the ttl */
+	unsigned		status_validity;	/* seconds, exp - iat */
 };
 
 /*

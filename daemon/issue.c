@@ -192,8 +192,10 @@ issue_sign(struct op_job *j, struct issue_item *it)
 	return 0;
 }
 
+/* Numbers c unless it came numbered, and gives it its status index. */
 static int
-issue_number(struct store_wtxn *t, struct op_job *j, struct cert *c)
+issue_number(struct store_wtxn *t, struct op_job *j, struct cert *c,
+    uint32_t *status_idx)
 {
 	uint32_t	seq;
 	int		rc;
@@ -203,6 +205,8 @@ issue_number(struct store_wtxn *t, struct op_job *j, struct cert *c)
 	} else if ((rc = store_next_seq(t, &seq)) == STORE_OK)
 		cert_format_number(c->number, skkd->kbli, skkd->kbji,
 		    c->jenjang, seq, issue_year(c->issued));
+	if (rc == STORE_OK)
+		rc = store_status_idx(t, c->number, status_idx);
 	return rc == STORE_OK ? 0 : op_store_fail(j, rc);
 }
 
@@ -258,7 +262,8 @@ issue_one(struct store_wtxn *t, struct op_job *j, struct issue_item *it,
 
 	if ((rc = issue_reuse(t, j, it, i)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (issue_number(t, j, &it->c) == -1 || issue_sign(j, it) == -1)
+	if (issue_number(t, j, &it->c, &it->status_idx) == -1 ||
+	    issue_sign(j, it) == -1)
 		return -1;
 	return issue_store(t, j, it, i, detail);
 }
@@ -397,7 +402,8 @@ issue_run_batch(struct store_wtxn *t, struct issue_job *j)
 	for (i = 0; i < j->n; i++) {
 		if ((rc = issue_reuse(t, &j->op, &j->items[i], i)) == -1)
 			return -1;
-		if (rc == 0 && issue_number(t, &j->op, &j->items[i].c) == -1)
+		if (rc == 0 && issue_number(t, &j->op, &j->items[i].c,
+		    &j->items[i].status_idx) == -1)
 			return -1;
 	}
 	if (issue_sign_all(j) == -1)

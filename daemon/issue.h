@@ -32,6 +32,7 @@ struct issue_item {
 	size_t		 coselen;
 	int		 reused;	/* the idempotency key named it */
 	uint64_t	 log_index;	/* its issue entry; TLOG_NO_INDEX */
+	uint32_t	 status_idx;	/* its entry in the status lists */
 };
 
 /* Handles one ISSUE request; msg stays the caller's. */

@@ -39,7 +39,7 @@
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
-#define STORE_MAXDBS	12
+#define STORE_MAXDBS	16
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
 #define STORE_TRIM_BYTES (4u << 20)	/* page copies worth a reopen */
@@ -59,6 +59,8 @@ enum store_db {
 	DB_LOG_HASHES,
 	DB_LOG_META,
 	DB_LOG_CURRENT,
+	DB_STATUS_IDX,		/* number -> be32 status index */
+	DB_STATUS_NUM,		/* be32 status index -> number */
 	DB_MAX
 };
 
@@ -77,6 +79,8 @@ static const struct {
 	{ "log_hashes", 0 },
 	{ "log_meta", 0 },
 	{ "log_current", 0 },
+	{ "status_idx", 0 },
+	{ "status_num", 0 },
 };
 
 /*
@@ -102,6 +106,7 @@ struct store {
 struct store_rd {
 	struct store	*s;
 	MDB_txn		*txn;		/* reset between calls; NULL: begin */
+	int		 held;		/* store_rd_hold: one snapshot */
 	LIST_ENTRY(store_rd) entry;
 };
 
@@ -158,6 +163,14 @@ static int	 w_old_status(struct store_wtxn *, MDB_val *, int *);
 static int	 w_count_status(struct store_wtxn *, int, int);
 static int	 w_put_nik(struct store_wtxn *, const struct cert *, MDB_val *);
 static void	 status_key(char *, size_t, int);
+static int	 status_decode(const MDB_val *, const MDB_val *,
+		    struct store_status *);
+static int	 txn_status_get(struct store *, MDB_txn *, MDB_val *,
+		    struct store_status *);
+static int	 w_status_alloc(struct store_wtxn *, MDB_val *, uint32_t *);
+static int	 w_status_put(struct store_wtxn *, uint32_t, const MDB_val *,
+		    int, int32_t);
+static int	 status_backfill(struct store *, char *, size_t);
 
 /* LMDB and errno codes to enum store_rc. */
 static int
@@ -532,7 +545,8 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 		store_close(s);
 		return NULL;
 	}
-	if (open_all(s, 1, err, errlen) == -1) {
+	if (open_all(s, 1, err, errlen) == -1 ||
+	    status_backfill(s, err, errlen) == -1) {
 		store_close(s);
 		return NULL;
 	}
@@ -652,6 +666,8 @@ rd_begin(struct store_rd *r)
 	struct store	*s = r->s;
 	int		 rc;
 
+	if (r->held)
+		return 0;
 	pthread_rwlock_rdlock(&s->lock);
 	if (s->env == NULL)
 		rc = MDB_PANIC;
@@ -670,6 +686,8 @@ rd_begin(struct store_rd *r)
 static void
 rd_end(struct store_rd *r)
 {
+	if (r->held)
+		return;
 	mdb_txn_reset(r->txn);
 	pthread_rwlock_unlock(&r->s->lock);
 }
@@ -1258,6 +1276,7 @@ store_put_cert(struct store_wtxn *w, const struct cert *c, int is_new,
 	MDB_val	 k, d;
 	uint8_t	*buf;
 	size_t	 len;
+	uint32_t idx;
 	int	 old = -1, rc;
 
 	if (key_number(c->number, &k) == -1 || c->status >= CERT_STATUS_MAX)
@@ -1285,6 +1304,9 @@ store_put_cert(struct store_wtxn *w, const struct cert *c, int is_new,
 		if (rc != 0)
 			return w_fail(w, rc);
 	}
+	if ((rc = w_status_alloc(w, &k, &idx)) != STORE_OK ||
+	    (rc = w_status_put(w, idx, &k, c->status, c->expires)) != STORE_OK)
+		return rc;
 	return w_count_status(w, old, c->status);
 }
 
@@ -1372,4 +1394,350 @@ store_strerror(int rc)
 	default:
 		return "store error";
 	}
+}
+
+/* Status indices. */
+
+#define STATUS_HEAD	5	/* status_num value: status, be32 expiry */
+
+static void
+be32_put(uint8_t b[4], uint32_t v)
+{
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+static uint32_t
+be32_get(const uint8_t b[4])
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+/* A status_num record (k the be32 index) into st; -1 if malformed. */
+static int
+status_decode(const MDB_val *k, const MDB_val *d, struct store_status *st)
+{
+	const uint8_t	*v = d->mv_data;
+	size_t		 n;
+
+	if (k->mv_size != 4 || d->mv_size <= STATUS_HEAD ||
+	    d->mv_size > STATUS_HEAD + CERT_NUMBER_LEN)
+		return -1;
+	n = d->mv_size - STATUS_HEAD;
+	st->idx = be32_get(k->mv_data);
+	st->status = v[0];
+	st->expires = (int32_t)be32_get(v + 1);
+	memcpy(st->number, v + STATUS_HEAD, n);
+	st->number[n] = '\0';
+	return 0;
+}
+
+/* The index of number k, then its status_num record. */
+static int
+txn_status_get(struct store *s, MDB_txn *txn, MDB_val *k,
+    struct store_status *st)
+{
+	MDB_val	i, d;
+	int	rc;
+
+	if ((rc = mdb_get(txn, s->dbi[DB_STATUS_IDX], k, &i)) != 0)
+		return store_rc(rc);
+	if (i.mv_size != 4)
+		return STORE_ERROR;
+	if ((rc = mdb_get(txn, s->dbi[DB_STATUS_NUM], &i, &d)) != 0)
+		return rc == MDB_NOTFOUND ? STORE_ERROR : store_rc(rc);
+	return status_decode(&i, &d, st) == -1 ? STORE_ERROR : STORE_OK;
+}
+
+static int
+w_status_put(struct store_wtxn *w, uint32_t idx, const MDB_val *number,
+    int status, int32_t expires)
+{
+	MDB_val	k, d;
+	uint8_t	key[4], val[STATUS_HEAD + CERT_NUMBER_LEN];
+
+	be32_put(key, idx);
+	val[0] = (uint8_t)status;
+	be32_put(val + 1, (uint32_t)expires);
+	memcpy(val + STATUS_HEAD, number->mv_data, number->mv_size);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	d.mv_data = val;
+	d.mv_size = STATUS_HEAD + number->mv_size;
+	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_STATUS_NUM], &k, &d,
+	    0));
+}
+
+/*
+ * The counter is in meta, in the (nested) txn: a job rolled back gives
+ * its index back, which is harmless as nothing committed ever named it.
+ */
+static int
+w_status_alloc(struct store_wtxn *w, MDB_val *number, uint32_t *idx)
+{
+	MDB_txn		*txn = w_txn(w);
+	MDB_dbi		 meta = w->s->dbi[DB_META];
+	MDB_val		 d;
+	uint8_t		 b[4];
+	uint64_t	 next = 0;
+	int		 rc;
+
+	rc = mdb_get(txn, w->s->dbi[DB_STATUS_IDX], number, &d);
+	if (rc == 0 && d.mv_size == 4) {
+		*idx = be32_get(d.mv_data);
+		return STORE_OK;
+	}
+	if (rc == 0)
+		return STORE_ERROR;
+	if (rc != MDB_NOTFOUND)
+		return w_fail(w, rc);
+	rc = meta_get(txn, meta, "status_next", &next);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return w_fail(w, rc);
+	if (next >= STORE_STATUS_NONE)
+		return STORE_FULL;
+	*idx = (uint32_t)next;
+	be32_put(b, *idx);
+	d.mv_data = b;
+	d.mv_size = sizeof(b);
+	rc = mdb_put(txn, w->s->dbi[DB_STATUS_IDX], number, &d,
+	    MDB_NOOVERWRITE);
+	if (rc == 0)
+		rc = meta_put(txn, meta, "status_next", next + 1);
+	if (rc != 0)
+		return w_fail(w, rc);
+	return w_status_put(w, *idx, number, CERT_STATUS_MAX, 0);
+}
+
+int
+store_status_idx(struct store_wtxn *w, const char *number, uint32_t *idx)
+{
+	MDB_val	k;
+
+	if (key_number(number, &k) == -1)
+		return STORE_ERROR;
+	return w_status_alloc(w, &k, idx);
+}
+
+/* Indexes for the certificates of a store made before them, by number. */
+static int
+backfill_walk(struct store_wtxn *w, struct cert *c, char *err, size_t errlen)
+{
+	struct store	*s = w->s;
+	MDB_cursor	*cur;
+	MDB_val		 k, d, i;
+	uint32_t	 idx;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(w->top, s->dbi[DB_CERTS], &cur)) != 0)
+		return store_rc(rc);
+	while ((rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) == 0) {
+		if (mdb_get(w->top, s->dbi[DB_STATUS_IDX], &k, &i) == 0)
+			continue;
+		if (record_decode(d.mv_data, d.mv_size, c, err,
+		    errlen) == -1) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((rc = w_status_alloc(w, &k, &idx)) != STORE_OK ||
+		    (rc = w_status_put(w, idx, &k, c->status,
+		    c->expires)) != STORE_OK)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc == MDB_NOTFOUND)
+		return STORE_OK;
+	return rc > 0 ? STORE_ERROR : store_rc(rc);
+}
+
+static int
+status_backfill(struct store *s, char *err, size_t errlen)
+{
+	struct store_wtxn	*w;
+	struct cert		*c;
+	MDB_stat		 certs, idx;
+	char			 why[CERT_ERR_MAX] = "";
+	int			 rc;
+
+	if (store_wbegin(s, &w, err, errlen) != STORE_OK)
+		return -1;
+	if (mdb_stat(w->top, s->dbi[DB_CERTS], &certs) == 0 &&
+	    mdb_stat(w->top, s->dbi[DB_STATUS_IDX], &idx) == 0 &&
+	    certs.ms_entries == idx.ms_entries) {
+		store_wabort(w);
+		return 0;
+	}
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		store_wabort(w);
+		errf(err, errlen, "store: %s", strerror(errno));
+		return -1;
+	}
+	rc = backfill_walk(w, c, why, sizeof(why));
+	free(c);
+	if (rc != STORE_OK) {
+		store_wabort(w);
+		errf(err, errlen, "store: cannot give the certificates status "
+		    "indices: %s", why[0] ? why : store_strerror(rc));
+		return -1;
+	}
+	return store_wcommit(w, err, errlen) == STORE_OK ? 0 : -1;
+}
+
+int
+store_get_status_idx(struct store_rd *r, const char *number, uint32_t *idx)
+{
+	MDB_val	k, d;
+	int	rc;
+
+	if (key_number(number, &k) == -1)
+		return STORE_NOTFOUND;
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	rc = mdb_get(r->txn, r->s->dbi[DB_STATUS_IDX], &k, &d);
+	if (rc == 0 && d.mv_size == 4)
+		*idx = be32_get(d.mv_data);
+	rd_end(r);
+	if (rc == 0 && d.mv_size != 4)
+		return STORE_ERROR;
+	return store_rc(rc);
+}
+
+static int
+txn_status_walk(struct store *s, MDB_txn *txn, int by_number,
+    store_status_fn fn, void *arg)
+{
+	struct store_status	 st;
+	MDB_cursor		*cur;
+	MDB_val			 k, d;
+	int			 rc;
+
+	rc = mdb_cursor_open(txn, s->dbi[by_number ? DB_STATUS_IDX :
+	    DB_STATUS_NUM], &cur);
+	if (rc != 0)
+		return store_rc(rc);
+	memset(&st, 0, sizeof(st));
+	st.status = CERT_STATUS_MAX;
+	while ((rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) == 0) {
+		if (by_number) {
+			if (d.mv_size != 4 || k.mv_size > CERT_NUMBER_LEN) {
+				rc = MDB_CORRUPTED;
+				break;
+			}
+			st.idx = be32_get(d.mv_data);
+			memcpy(st.number, k.mv_data, k.mv_size);
+			st.number[k.mv_size] = '\0';
+		} else if (status_decode(&k, &d, &st) == -1) {
+			rc = MDB_CORRUPTED;
+			break;
+		}
+		if ((rc = fn(&st, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND || rc > 0 ? STORE_OK : store_rc(rc);
+}
+
+int
+store_status_foreach(struct store_rd *r, store_status_fn fn, void *arg)
+{
+	int	rc;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	rc = txn_status_walk(r->s, r->txn, 0, fn, arg);
+	rd_end(r);
+	return rc;
+}
+
+int
+store_status_numbers(struct store_rd *r, store_status_fn fn, void *arg)
+{
+	int	rc;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	rc = txn_status_walk(r->s, r->txn, 1, fn, arg);
+	rd_end(r);
+	return rc;
+}
+
+static int
+txn_status_since(struct store *s, MDB_txn *txn, uint64_t from,
+    store_status_fn fn, void *arg)
+{
+	struct store_status	 st;
+	struct cert_event	*ev;
+	MDB_cursor		*cur;
+	MDB_val			 k, d, n;
+	uint8_t			 key[8];
+	char			 err[CERT_ERR_MAX];
+	int			 rc, src = STORE_OK;
+
+	if ((ev = malloc(sizeof(*ev))) == NULL)
+		return STORE_ERROR;
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur)) != 0) {
+		free(ev);
+		return store_rc(rc);
+	}
+	store_be64_put(key, from);
+	k.mv_data = key;
+	k.mv_size = sizeof(key);
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		if (event_decode(d.mv_data, d.mv_size, ev, err,
+		    sizeof(err)) == -1 || key_number(ev->number, &n) == -1) {
+			src = STORE_ERROR;
+			break;
+		}
+		src = txn_status_get(s, txn, &n, &st);
+		if (src == STORE_NOTFOUND)
+			continue;	/* a certificate without an index */
+		if (src != STORE_OK || fn(&st, arg) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	free(ev);
+	if (src != STORE_OK && src != STORE_NOTFOUND)
+		return src;
+	return rc == 0 || rc == MDB_NOTFOUND ? STORE_OK : store_rc(rc);
+}
+
+int
+store_status_since(struct store_rd *r, uint64_t from, store_status_fn fn,
+    void *arg, uint64_t *next)
+{
+	int	rc;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	rc = meta_get(r->txn, r->s->dbi[DB_META], "event_seq", next);
+	if (rc == MDB_NOTFOUND) {
+		*next = 1;
+		rc = 0;
+	}
+	rc = rc != 0 ? store_rc(rc) : txn_status_since(r->s, r->txn, from,
+	    fn, arg);
+	rd_end(r);
+	return rc;
+}
+
+int
+store_rd_hold(struct store_rd *r)
+{
+	if (r->held || rd_begin(r) == -1)
+		return STORE_ERROR;
+	r->held = 1;
+	return STORE_OK;
+}
+
+void
+store_rd_release(struct store_rd *r)
+{
+	if (!r->held)
+		return;
+	r->held = 0;
+	rd_end(r);
 }

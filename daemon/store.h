@@ -68,6 +68,47 @@ typedef int	(*store_cert_fn)(const struct cert *c, const uint8_t *qr,
 		    size_t qrlen, void *arg);
 int		 store_foreach_cert(struct store_rd *, store_cert_fn, void *);
 /*
+ * Status indices (PROTOCOL.md §5): every certificate gets one when it is
+ * stored new, counted from 0, fixed forever and never reused; a store
+ * made before them numbers its certificates in number order when opened.
+ * status_idx maps number -> index, status_num index -> number with the
+ * record's status and expiry (kept by store_put_cert), so the status
+ * lists are built without decoding a record.
+ */
+#define STORE_STATUS_NONE	UINT32_MAX	/* "no index" */
+struct store_status {
+	uint32_t	idx;
+	char		number[CERT_NUMBER_LEN + 1];
+	uint8_t		status;		/* enum cert_status; MAX: no record */
+	int32_t		expires;	/* last valid day */
+};
+/* Valid during the call only; a non-zero return stops the walk. */
+typedef int	(*store_status_fn)(const struct store_status *, void *arg);
+/* The number's index: STORE_OK, STORE_NOTFOUND. */
+int		 store_get_status_idx(struct store_rd *, const char *number,
+		    uint32_t *idx);
+/* Every index in index order, with its number, status and expiry. */
+int		 store_status_foreach(struct store_rd *, store_status_fn,
+		    void *);
+/* Every number in number order with its index (status not filled). */
+int		 store_status_numbers(struct store_rd *, store_status_fn,
+		    void *);
+/*
+ * The certificates of the events numbered from on (once per event, so
+ * perhaps more than once), as they are now; *next gets the next event
+ * number, where the following call starts.
+ */
+int		 store_status_since(struct store_rd *, uint64_t from,
+		    store_status_fn, void *, uint64_t *next);
+/*
+ * Holds one snapshot over several calls on the reader (and a tlog_view
+ * on it) until store_rd_release: what a status list is built from must
+ * agree with itself and with the log checkpoint it names.
+ */
+int		 store_rd_hold(struct store_rd *);
+void		 store_rd_release(struct store_rd *);
+
+/*
  * An online, consistent, compacted copy into the new directory dest
  * (mdb_env_copy2 with MDB_CP_COMPACT); refuses an existing dest. Holds
  * the store's lock shared throughout, as store_foreach_cert does.
@@ -131,6 +172,13 @@ int		 store_bump_seq(struct store_wtxn *, uint32_t seq);
  */
 int		 store_put_cert(struct store_wtxn *, const struct cert *,
 		    int is_new, const uint8_t *qr, size_t qrlen);
+/*
+ * The number's status index, allocating the next one (in the txn) when
+ * it has none: call it before signing a payload that carries the index.
+ * store_put_cert of a new record does it too.
+ */
+int		 store_status_idx(struct store_wtxn *, const char *number,
+		    uint32_t *idx);
 /* Appends an event: assigns ev->seq and indexes it by number. */
 int		 store_add_event(struct store_wtxn *, struct cert_event *ev);
 /* Idempotency keys for batch issuance: key -> number. */

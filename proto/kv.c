@@ -294,6 +294,37 @@ kv_size(const char *value, unsigned long long max, unsigned long long *out,
 	return 0;
 }
 
+int
+kv_duration(const char *value, unsigned long long max,
+    unsigned long long *out, char *err, size_t errlen)
+{
+	unsigned long long	 v = 0, mul = 1;
+	size_t			 n = strlen(value);
+	int			 rc;
+
+	if (n > 0) {
+		switch (value[n - 1]) {
+		case 's': n--; break;
+		case 'm': mul = 60; n--; break;
+		case 'h': mul = 3600; n--; break;
+		case 'd': mul = 86400; n--; break;
+		}
+	}
+	rc = kv_digits(value, n, &v);
+	if (rc == 1) {
+		snprintf(err, errlen, "\"%s\" is not a duration (a number "
+		    "with an optional s, m, h or d)", value);
+		return -1;
+	}
+	if (rc == 2 || v > ~0ULL / mul || v * mul > max) {
+		snprintf(err, errlen, "%s is over the limit of %llu seconds",
+		    value, max);
+		return -1;
+	}
+	*out = v * mul;
+	return 0;
+}
+
 /* The largest suffix that divides the size exactly, so "1G", not 1073741824. */
 static void
 kv_format_size(unsigned long long v, char *buf, size_t len)

@@ -33,5 +33,8 @@ int	kv_uint(const char *value, unsigned long long max,
 /* Sizes with an optional K, M or G suffix (powers of 1024). */
 int	kv_size(const char *value, unsigned long long max,
 	    unsigned long long *out, char *err, size_t errlen);
+/* Durations in seconds with an optional s, m, h or d suffix ("7d"). */
+int	kv_duration(const char *value, unsigned long long max,
+	    unsigned long long *out, char *err, size_t errlen);
 
 #endif

@@ -413,6 +413,39 @@ expect_buffer_error(const char *extra, const char *want)
 	free(c);
 }
 
+
+/* The status list timings: durations with a unit, defaults 5 min and 7 d. */
+static void
+test_status_timing(void **state)
+{
+	struct conf	*c = malloc(sizeof(*c));
+	char		 err[512], text[4096];
+	int		 n;
+
+	assert_non_null(c);
+	assert_int_equal(conf_parse_buffer(REQUIRED, sizeof(REQUIRED) - 1,
+	    "mem", "/srv/skk", c, err, sizeof(err)), 0);
+	assert_int_equal(c->status_interval, 300);
+	assert_int_equal(c->status_validity, 7 * 86400);
+	n = snprintf(text, sizeof(text), "%sstatus_interval = 2m\n"
+	    "status_validity = 36h\n", REQUIRED);
+	assert_int_equal(conf_parse_buffer(text, (size_t)n, "mem",
+	    "/srv/skk", c, err, sizeof(err)), 0);
+	assert_int_equal(c->status_interval, 120);
+	assert_int_equal(c->status_validity, 36 * 3600);
+	expect_buffer_error("status_interval = 0\n",
+	    "mem:6: status_interval: 0 is under the minimum 1");
+	expect_buffer_error("status_interval = 2d\n",
+	    "mem:6: status_interval: 2d is over the limit of 86400 seconds");
+	expect_buffer_error("status_validity = 1w\n",
+	    "mem:6: status_validity: \"1w\" is not a duration (a number "
+	    "with an optional s, m, h or d)");
+	expect_buffer_error("status_interval = 1h\nstatus_validity = 30m\n",
+	    "mem: status_validity: 1800 s is shorter than status_interval "
+	    "(3600 s): lists would lapse before the next");
+	free(c);
+}
+
 static void
 test_witness(void **state)
 {
@@ -543,6 +576,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_listen, setup, teardown),
 		cmocka_unit_test(test_parse_buffer),
 		cmocka_unit_test(test_witness),
+		cmocka_unit_test(test_status_timing),
 		cmocka_unit_test_setup_teardown(test_secret, setup, teardown),
 	};
 

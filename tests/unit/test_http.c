@@ -242,6 +242,7 @@ test_garbage(void **state)
 	}
 }
 
+
 static void
 test_status_text(void **state)
 {

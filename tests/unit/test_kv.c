@@ -264,6 +264,36 @@ test_size(void **state)
 	assert_int_equal(kv_size("1MB", ~0ULL, &v, err, sizeof(err)), -1);
 }
 
+static void
+test_duration(void **state)
+{
+	unsigned long long	 v = 0;
+	char			 err[128];
+
+	assert_int_equal(kv_duration("300", ~0ULL, &v, err, sizeof(err)), 0);
+	assert_true(v == 300);
+	assert_int_equal(kv_duration("45s", ~0ULL, &v, err, sizeof(err)), 0);
+	assert_true(v == 45);
+	assert_int_equal(kv_duration("5m", ~0ULL, &v, err, sizeof(err)), 0);
+	assert_true(v == 300);
+	assert_int_equal(kv_duration("24h", ~0ULL, &v, err, sizeof(err)), 0);
+	assert_true(v == 86400);
+	assert_int_equal(kv_duration("7d", ~0ULL, &v, err, sizeof(err)), 0);
+	assert_true(v == 604800);
+	assert_int_equal(kv_duration("2d", 86400, &v, err, sizeof(err)), -1);
+	assert_string_equal(err, "2d is over the limit of 86400 seconds");
+	assert_int_equal(kv_duration("d", ~0ULL, &v, err, sizeof(err)), -1);
+	assert_string_equal(err, "\"d\" is not a duration (a number with an "
+	    "optional s, m, h or d)");
+	assert_int_equal(kv_duration("1w", ~0ULL, &v, err, sizeof(err)), -1);
+	assert_int_equal(kv_duration("1H", ~0ULL, &v, err, sizeof(err)), -1);
+	assert_int_equal(kv_duration("", ~0ULL, &v, err, sizeof(err)), -1);
+	assert_int_equal(kv_duration("-1s", ~0ULL, &v, err, sizeof(err)), -1);
+	assert_int_equal(kv_duration("999999999999999999d", ~0ULL, &v, err,
+	    sizeof(err)), -1);
+	assert_true(v == 604800);
+}
+
 int
 main(void)
 {
@@ -277,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_callback_refusal),
 		cmocka_unit_test(test_uint),
 		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_duration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

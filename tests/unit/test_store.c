@@ -791,6 +791,248 @@ test_trim_fails(void **state)
 	    STORE_ERROR);
 }
 
+
+/* What a status walk saw, in the order it saw it. */
+struct walk {
+	struct store_status	st[16];
+	size_t			n;
+};
+
+static int
+walk_cb(const struct store_status *st, void *arg)
+{
+	struct walk	*wk = arg;
+
+	if (wk->n < 16)
+		wk->st[wk->n] = *st;
+	wk->n++;
+	return 0;
+}
+
+static uint32_t
+idx_of(struct fixture *f, uint32_t seq)
+{
+	char		num[CERT_NUMBER_LEN + 1];
+	uint32_t	idx = 77;
+
+	make_number(num, seq);
+	assert_int_equal(store_get_status_idx(f->rd, num, &idx), STORE_OK);
+	return idx;
+}
+
+/* Indices count from 0 in the order of issue, not of numbers. */
+static void
+test_status_idx(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	struct walk		 wk = { .n = 0 };
+	char			 num[CERT_NUMBER_LEN + 1];
+	uint32_t		 idx;
+
+	put_one(f, 30, 0x01, CERT_ACTIVE);
+	put_one(f, 10, 0x02, CERT_PENDING);
+	put_one(f, 20, 0x03, CERT_ACTIVE);
+	assert_int_equal(idx_of(f, 30), 0);
+	assert_int_equal(idx_of(f, 10), 1);
+	assert_int_equal(idx_of(f, 20), 2);
+	make_number(num, 40);
+	assert_int_equal(store_get_status_idx(f->rd, num, &idx),
+	    STORE_NOTFOUND);
+
+	/* A status change keeps the index and updates its record. */
+	w = wbegin(f);
+	assert_int_equal(store_wget_cert(w, "42101 8342 3 00000030 2025", &c),
+	    STORE_OK);
+	c.status = CERT_REVOKED;
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	/* Asking for an existing number's index does not allocate. */
+	assert_int_equal(store_status_idx(w, c.number, &idx), STORE_OK);
+	assert_int_equal(idx, 0);
+	wcommit(w);
+	assert_int_equal(idx_of(f, 30), 0);
+
+	assert_int_equal(store_status_foreach(f->rd, walk_cb, &wk), STORE_OK);
+	assert_int_equal(wk.n, 3);
+	assert_int_equal(wk.st[0].idx, 0);
+	assert_string_equal(wk.st[0].number, "42101 8342 3 00000030 2025");
+	assert_int_equal(wk.st[0].status, CERT_REVOKED);
+	assert_int_equal(wk.st[0].expires, 20438 + 1825);
+	assert_int_equal(wk.st[1].idx, 1);
+	assert_int_equal(wk.st[1].status, CERT_PENDING);
+	assert_int_equal(wk.st[2].idx, 2);
+	assert_string_equal(wk.st[2].number, "42101 8342 3 00000020 2025");
+
+	wk.n = 0;
+	assert_int_equal(store_status_numbers(f->rd, walk_cb, &wk), STORE_OK);
+	assert_int_equal(wk.n, 3);
+	assert_string_equal(wk.st[0].number, "42101 8342 3 00000010 2025");
+	assert_int_equal(wk.st[0].idx, 1);
+	assert_string_equal(wk.st[2].number, "42101 8342 3 00000030 2025");
+	assert_int_equal(wk.st[2].idx, 0);
+}
+
+/*
+ * An index allocated in a job that rolls back was never committed: the
+ * next one may take it. One that committed is never handed out again,
+ * across reopens.
+ */
+static void
+test_status_idx_rollback(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	uint32_t		 idx;
+
+	put_one(f, 1, 0x01, CERT_ACTIVE);
+	w = wbegin(f);
+	assert_int_equal(store_wnest(w), STORE_OK);
+	assert_int_equal(store_status_idx(w, "42101 8342 3 00000002 2025",
+	    &idx), STORE_OK);
+	assert_int_equal(idx, 1);
+	make_cert(&c, 2, 0x02, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	assert_int_equal(store_wunnest(w, 0), STORE_OK);
+	assert_int_equal(store_wnest(w), STORE_OK);
+	make_cert(&c, 3, 0x03, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	assert_int_equal(store_wunnest(w, 1), STORE_OK);
+	wcommit(w);
+	assert_int_equal(idx_of(f, 3), 1);
+	reopen(f, 16 * MIB);
+	put_one(f, 2, 0x02, CERT_ACTIVE);
+	assert_int_equal(idx_of(f, 1), 0);
+	assert_int_equal(idx_of(f, 3), 1);
+	assert_int_equal(idx_of(f, 2), 2);
+}
+
+/* Drops the status tables and counter, as a store of an older skkd. */
+static void
+strip_status(struct fixture *f)
+{
+	MDB_env		*env;
+	MDB_txn		*txn;
+	MDB_dbi		 dbi;
+	MDB_val		 k = { 11, "status_next" };
+
+	store_rd_free(f->rd);
+	store_close(f->s);
+	assert_int_equal(mdb_env_create(&env), 0);
+	assert_int_equal(mdb_env_set_maxdbs(env, 16), 0);
+	assert_int_equal(mdb_env_open(env, f->dir, 0, 0600), 0);
+	assert_int_equal(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	assert_int_equal(mdb_dbi_open(txn, "status_idx", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "status_num", 0, &dbi), 0);
+	assert_int_equal(mdb_drop(txn, dbi, 1), 0);
+	assert_int_equal(mdb_dbi_open(txn, "meta", 0, &dbi), 0);
+	assert_int_equal(mdb_del(txn, dbi, &k, NULL), 0);
+	assert_int_equal(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	f->s = open_store(f, 16 * MIB);
+	assert_non_null(f->rd = store_rd_new(f->s));
+}
+
+/* A store made before indices: its certificates get them in number order. */
+static void
+test_status_backfill(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	struct walk		 wk = { .n = 0 };
+
+	put_one(f, 30, 0x01, CERT_ACTIVE);
+	put_one(f, 10, 0x02, CERT_SUSPENDED);
+	put_one(f, 20, 0x03, CERT_ACTIVE);
+	strip_status(f);
+	assert_int_equal(idx_of(f, 10), 0);
+	assert_int_equal(idx_of(f, 20), 1);
+	assert_int_equal(idx_of(f, 30), 2);
+	assert_int_equal(store_status_foreach(f->rd, walk_cb, &wk), STORE_OK);
+	assert_int_equal(wk.n, 3);
+	assert_int_equal(wk.st[0].status, CERT_SUSPENDED);
+	assert_int_equal(wk.st[0].expires, 20438 + 1825);
+	/* Once only: a reopen changes nothing, new ones come after. */
+	reopen(f, 16 * MIB);
+	put_one(f, 5, 0x04, CERT_ACTIVE);
+	assert_int_equal(idx_of(f, 10), 0);
+	assert_int_equal(idx_of(f, 30), 2);
+	assert_int_equal(idx_of(f, 5), 3);
+	/* A store only partly covered: the rest after the counter. */
+	w = wbegin(f);
+	make_cert(&c, 1, 0x05, CERT_ACTIVE);
+	assert_int_equal(store_put_cert(w, &c, 1, NULL, 0), STORE_OK);
+	wcommit(w);
+	assert_int_equal(idx_of(f, 1), 4);
+}
+
+/* The certificates named by events from a sequence number on, as now. */
+static void
+test_status_since(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_wtxn	*w;
+	struct cert		 c;
+	struct walk		 wk = { .n = 0 };
+	uint64_t		 ev = 0, next = 0, mark;
+
+	put_one(f, 1, 0x01, CERT_ACTIVE);
+	put_one(f, 2, 0x02, CERT_ACTIVE);
+	assert_int_equal(store_status_since(f->rd, 1, walk_cb, &wk, &next),
+	    STORE_OK);
+	assert_int_equal(wk.n, 0);
+	assert_int_equal(next, 1);
+	w = wbegin(f);
+	add_event(w, 1, "issued", &ev);
+	wcommit(w);
+	mark = ev + 1;
+	w = wbegin(f);
+	assert_int_equal(store_wget_cert(w, "42101 8342 3 00000002 2025", &c),
+	    STORE_OK);
+	c.status = CERT_SUSPENDED;
+	assert_int_equal(store_put_cert(w, &c, 0, NULL, 0), STORE_OK);
+	add_event(w, 2, "suspended", &ev);
+	wcommit(w);
+	assert_int_equal(store_status_since(f->rd, mark, walk_cb, &wk, &next),
+	    STORE_OK);
+	assert_int_equal(next, ev + 1);
+	assert_int_equal(wk.n, 1);
+	assert_string_equal(wk.st[0].number, "42101 8342 3 00000002 2025");
+	assert_int_equal(wk.st[0].idx, 1);
+	assert_int_equal(wk.st[0].status, CERT_SUSPENDED);
+	wk.n = 0;
+	assert_int_equal(store_status_since(f->rd, 1, walk_cb, &wk, &next),
+	    STORE_OK);
+	assert_int_equal(wk.n, 2);
+	wk.n = 0;
+	assert_int_equal(store_status_since(f->rd, next, walk_cb, &wk, &next),
+	    STORE_OK);
+	assert_int_equal(wk.n, 0);
+}
+
+/* A held snapshot does not see a commit made meanwhile. */
+static void
+test_rd_hold(void **state)
+{
+	struct fixture	*f = *state;
+	struct walk	 wk = { .n = 0 };
+	uint32_t	 idx;
+
+	put_one(f, 1, 0x01, CERT_ACTIVE);
+	assert_int_equal(store_rd_hold(f->rd), STORE_OK);
+	assert_int_equal(store_rd_hold(f->rd), STORE_ERROR);
+	put_one(f, 2, 0x02, CERT_ACTIVE);
+	assert_int_equal(store_status_foreach(f->rd, walk_cb, &wk), STORE_OK);
+	assert_int_equal(wk.n, 1);
+	assert_int_equal(store_get_status_idx(f->rd,
+	    "42101 8342 3 00000002 2025", &idx), STORE_NOTFOUND);
+	store_rd_release(f->rd);
+	assert_int_equal(idx_of(f, 2), 1);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -814,6 +1056,11 @@ main(void)
 		T(test_strerror),
 		T(test_trim),
 		T(test_trim_fails),
+		T(test_status_idx),
+		T(test_status_idx_rollback),
+		T(test_status_backfill),
+		T(test_status_since),
+		T(test_rd_hold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
