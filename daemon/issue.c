@@ -176,6 +176,8 @@ issue_sign_with(struct sign_key *key, struct issue_item *it)
 
 	memcpy(it->c.kid, sign_key_kid(key), SIGN_KID_LEN);
 	qrpay_claims_from_cert(&cl, &it->c);
+	cl.has_status_idx = 1;
+	cl.status_idx = it->status_idx;
 	return qrpay_sign(key, &cl, &it->cose, &it->coselen);
 }
 

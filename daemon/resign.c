@@ -141,6 +141,12 @@ resign_one(struct store_wtxn *t, const struct resign *r, const char *number,
 	}
 	memcpy(c->kid, sign_key_kid(r->key), SIGN_KID_LEN);
 	qrpay_claims_from_cert(&cl, c);
+	/* A reprint carries the index, whether or not the old card did. */
+	if ((rc = store_status_idx(t, number, &cl.status_idx)) != STORE_OK) {
+		free(old);
+		return rc;
+	}
+	cl.has_status_idx = 1;
 	rc = STORE_ERROR;
 	if (qrpay_sign(r->key, &cl, &cose, &coselen) == 0 &&
 	    qrpay_url(r->conf->public_host, cose, coselen, url,

@@ -242,7 +242,6 @@ test_garbage(void **state)
 	}
 }
 
-
 static void
 test_status_text(void **state)
 {
