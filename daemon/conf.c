@@ -57,6 +57,7 @@ static const struct conf_key conf_keys[] = {
 	{ "nik_secret",		CONF_K_PATH,	F(nik_secret), 0, 0, 1 },
 	{ "log_key",		CONF_K_PATH,	F(log_key), 0, 0, 0 },
 	{ "publish_dir",	CONF_K_PATH,	F(publish_dir), 0, 0, 0 },
+	{ "trust_list",		CONF_K_PATH,	F(trust_list), 0, 0, 0 },
 	{ "tls_cert",		CONF_K_PATH,	F(tls_cert), 0, 0, 1 },
 	{ "tls_key",		CONF_K_PATH,	F(tls_key), 0, 0, 1 },
 	{ "client_ca",		CONF_K_PATH,	F(client_ca), 0, 0, 1 },

@@ -56,6 +56,7 @@ struct conf {
 	char			nik_secret[CONF_PATH_MAX];
 	char			log_key[CONF_PATH_MAX];	/* "" if unset */
 	char			publish_dir[CONF_PATH_MAX];	/* "": off */
+	char			trust_list[CONF_PATH_MAX];	/* "": none */
 	char			tls_cert[CONF_PATH_MAX];
 	char			tls_key[CONF_PATH_MAX];
 	char			client_ca[CONF_PATH_MAX];

@@ -32,6 +32,7 @@
 #include "skkd.h"
 #include "store.h"
 #include "tlogsync.h"
+#include "trustdoc.h"
 #include "tls.h"
 #include "writer.h"
 #include "wsubmit.h"
@@ -101,6 +102,8 @@ load_keys(struct skkd *s)
 		die(EX_CONFIG, "", err);
 	if (tls_revoked_set(s->conf.revoked_clients, err, sizeof(err)) == -1)
 		die(EX_CONFIG, "", err);
+	if (trustdoc_init(s, err, sizeof(err)) == -1)
+		die(EX_CONFIG, "", err);
 	s->kbli = strtoul(s->conf.kbli, NULL, 10);
 	s->kbji = strtoul(s->conf.kbji, NULL, 10);
 }
@@ -131,6 +134,8 @@ open_store(struct skkd *s)
 	if (s->conf.publish_dir[0] != '\0' && (publisher = publisher_start(
 	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
 		die(EX_CANTCREAT, "", err);
+	if (publisher != NULL)
+		trustdoc_publish_to(s->conf.publish_dir);
 	if (s->conf.nwitness != 0 && (wsubmit = wsubmit_start(s->store,
 	    s->writer, &s->conf, err, sizeof(err))) == NULL)
 		die(EX_OSERR, "", err);
@@ -169,6 +174,7 @@ reload(struct skkd *s)
 		log_warnx("SIGHUP: keeping the old signing keys: %s", err);
 	else
 		log_info("SIGHUP: %zu signing keys", s->keyring.n);
+	trustdoc_reload(s);
 	if (tls_revoked_reload(err, sizeof(err)) == -1)
 		log_warnx("SIGHUP: keeping the old revoked client "
 		    "certificates: %s", err);
@@ -284,6 +290,7 @@ main(int argc, char *argv[])
 	keys_release(&s);
 	tlog_free(s.tlog);
 	tls_revoked_free();
+	trustdoc_release();
 	tls_ctx_free(s.ssl_ctx);
 	tls_ctx_free(https_ctx);
 	secmem_release(s.nik_secret, SKKD_NIK_SECRET_LEN);

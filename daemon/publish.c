@@ -16,12 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf.h"
+#include "keys.h"
 #include "log.h"
 #include "publish.h"
+#include "skkd.h"
 #include "tlog.h"
+#include "trustdoc.h"
 
 struct pub {
 	const char	*dir;
@@ -91,6 +95,21 @@ pub_file(struct pub *p, const char *rel, const void *data, size_t len,
 		return -1;
 	}
 	p->written++;
+	return 0;
+}
+
+int
+publish_file(const char *dir, const char *rel, const void *data, size_t len,
+    char *err, size_t errlen)
+{
+	struct pub	p;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = dir;
+	if (pub_file(&p, rel, data, len, 0) == -1) {
+		snprintf(err, errlen, "%s", p.err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -300,6 +319,47 @@ publisher_stop(struct publisher *pb)
 	free(pb);
 }
 
+/*
+ * The issuer descriptor, signed now with the keys of c, and the trust
+ * list c names, as served at /api/v1/issuer and /trust-list.
+ */
+static int
+pub_trust(struct pub *p, const struct conf *c)
+{
+	static struct skkd	 sk;
+	struct tlog		*l = NULL;
+	uint8_t			*buf = NULL;
+	size_t			 len;
+	char			 dates[256];
+	int			 rc = -1;
+
+	memcpy(&sk.conf, c, sizeof(*c));
+	if (keys_load(&sk, p->err, sizeof(p->err)) == -1)
+		;
+	else if (c->log_key[0] == '\0')
+		snprintf(p->err, sizeof(p->err), "log_key: not set in "
+		    "skkd.conf: the issuer descriptor needs it");
+	else if ((l = tlog_load(c->log_key, c->public_host, p->err,
+	    sizeof(p->err))) != NULL && trustdoc_issuer_make(c, &sk.keyring,
+	    l, time(NULL), c->status_validity, &buf, &len, p->err,
+	    sizeof(p->err)) == 0)
+		rc = pub_file(p, "api/v1/issuer", buf, len, 0);
+	free(buf);
+	buf = NULL;
+	tlog_free(l);
+	keys_release(&sk);
+	if (rc == 0 && c->trust_list[0] != '\0') {
+		if ((rc = trustdoc_read_list(c->trust_list, time(NULL), &buf,
+		    &len, dates, sizeof(dates), p->err, sizeof(p->err))) == 0)
+			rc = pub_file(p, "trust-list", buf, len, 0);
+		if (rc == 0 && dates[0] != '\0')
+			fprintf(stderr, "skkd: publish: warning: trust_list "
+			    "'%s' is %s\n", c->trust_list, dates);
+		free(buf);
+	}
+	return rc;
+}
+
 int
 publish_run(const struct conf *c, const char *dir)
 {
@@ -333,7 +393,8 @@ publish_run(const struct conf *c, const char *dir)
 		if (p.err[0] == '\0')
 			snprintf(p.err, sizeof(p.err), "cannot read the log");
 	} else {
-		rc = pub_all(&p, &v) == -1 ? EX_IOERR : 0;
+		rc = pub_all(&p, &v) == -1 || pub_trust(&p, c) == -1 ?
+		    EX_IOERR : 0;
 		if (rc == 0)
 			printf("published %llu entries to %s: %lu files "
 			    "written, %lu full tiles already there\n",

@@ -12,10 +12,20 @@ struct conf;
  * Writes DIR/checkpoint and every tile and entry bundle of the stored
  * checkpoint's tree, from one read snapshot (so beside a running skkd):
  * each file through a temporary name and rename, full tiles only when
- * absent (they never change), the checkpoint last. A sysexits status;
+ * absent (they never change), the checkpoint last; then the issuer
+ * descriptor signed now (api/v1/issuer) and the trust list that
+ * trust_list names (trust-list). A sysexits status;
  * the summary goes to stdout, errors to stderr.
  */
 int	publish_run(const struct conf *, const char *dir);
+
+/*
+ * Writes len bytes as dir/rel (directories made as needed) through a
+ * temporary file and rename, as publish_run writes every file. 0 or -1
+ * with err naming the path.
+ */
+int	publish_file(const char *dir, const char *rel, const void *data,
+	    size_t len, char *err, size_t errlen);
 
 /*
  * publish_dir: a thread of the daemon that publishes into dir, as

@@ -24,6 +24,7 @@
 #include "qrpay.h"
 #include "skkd.h"
 #include "tlog.h"
+#include "trustdoc.h"
 #include "verify.h"
 #include "web.h"
 
@@ -61,6 +62,11 @@ static void	route_consistency(const struct http_req *, const char *,
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 
+static void	route_issuer(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_trust_list(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+
 static const struct route routes[] = {
 	{ "/", 1, route_home },
 	{ "/v/", 0, route_qr },
@@ -68,6 +74,8 @@ static const struct route routes[] = {
 	{ "/api/v1/certificates/", 0, route_api_cert },
 	{ "/api/v1/verify", 1, route_api_verify },
 	{ "/api/v1/keys", 1, route_api_keys },
+	{ "/api/v1/issuer", 1, route_issuer },
+	{ "/trust-list", 1, route_trust_list },
 	{ "/healthz", 1, route_healthz },
 	{ "/checkpoint", 1, route_checkpoint },
 	{ "/checkpoint.cosigned", 1, route_cosigned },
@@ -900,6 +908,29 @@ route_healthz(const struct http_req *req, const char *rest,
 	r->ep = MEP_HTTP_OTHER;
 	evbuffer_add_printf(r->body, "ok\n");
 	r->ctype = WEB_TEXT;
+}
+
+/* The documents of trust (trustdoc.c); errors as JSON. */
+static void
+route_issuer(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = trustdoc_issuer_serve(r, &why)) != 200)
+		web_error(status, why, 1, r);
+}
+
+static void
+route_trust_list(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = trustdoc_list_serve(r, &why)) != 200)
+		web_error(status, why, 1, r);
 }
 
 /* The transparency log (logweb.c); errors as plain pages. */
