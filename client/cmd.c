@@ -4,8 +4,8 @@
  * the shell split put back together, the command found (or a near name
  * suggested), the form its arguments ask for parsed by args.c, and its
  * handler called. Handlers live by family: cmd_write.c, cmd_read.c,
- * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv), audit.c and
- * cmd_witness.c.
+ * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv), lpjk.c
+ * (record-lpjk --csv), audit.c and cmd_witness.c.
  */
 
 #include <stdint.h>
@@ -24,6 +24,7 @@
 #include "cmd_write.h"
 #include "cohort.h"
 #include "crew.h"
+#include "lpjk.h"
 
 static int	cmd_help(struct cmd_ctx *, struct cmd_args *);
 
@@ -50,8 +51,9 @@ static const struct cmd cmd_list[] = {
 	  "revoke a certificate (final)", 1 },
 	{ "reinstate", { &cmd_reinstate_form }, "NUMBER --reason TEXT",
 	  "make a suspended certificate active again", 1 },
-	{ "record-lpjk", { &cmd_record_lpjk_form }, "NUMBER REGNO",
-	  "record the LPJK registration number (pending -> active)", 1 },
+	{ "record-lpjk", { &lpjk_csv_form, &cmd_record_lpjk_form },
+	  "NUMBER REGNO | --csv FILE",
+	  "record LPJK registration numbers (pending -> active)", 1 },
 	{ "renew", { &cmd_renew_form }, "NUMBER [--issued D] [--expires D] "
 	  "[--event E] [--organiser O] [--job CODE] [--level N] [--reason R]",
 	  "issue the successor of a certificate", 1 },

@@ -409,6 +409,38 @@ output_renew(struct output *o, const struct wire_msg *a)
 	out_log_index(o->root, a);
 }
 
+void
+output_lpjk_row(struct output *o, const char *number, const char *lpjk,
+    uint64_t status, int already)
+{
+	char	 n[64], l[OUT_TEXT];
+	json_t	*j;
+
+	snprintf(n, sizeof n, "%s", number);
+	snprintf(l, sizeof l, "%s", lpjk);
+	out_clean(n);
+	out_clean(l);
+	if (!o->json) {
+		fprintf(o->f, "%s  %s  %s%s\n", n, out_status_name(status), l,
+		    already ? "  (already recorded)" : "");
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "number", n);
+	out_set_str(j, "status", out_status_name(status));
+	out_set_str(j, "lpjk_number", l);
+	json_object_set_new(j, "already_recorded", json_boolean(already));
+}
+
+void
+output_lpjk_summary(struct output *o, size_t recorded, size_t already)
+{
+	if (!o->json)
+		return;
+	out_set_int(o->root, "recorded", (int64_t)recorded);
+	out_set_int(o->root, "already_recorded", (int64_t)already);
+}
+
 /* One "label  value" line of `skk show`, skipped when empty. */
 static void
 out_field(FILE *f, const char *label, const char *value)

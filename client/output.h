@@ -9,6 +9,7 @@
 #define CLIENT_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "wire.h"
@@ -38,6 +39,15 @@ void		 output_issue(struct output *, const struct wire_msg *item);
 void		 output_status(struct output *, const struct wire_msg *ans);
 /* RENEW answer: new number, previous number, status, URL. */
 void		 output_renew(struct output *, const struct wire_msg *ans);
+/*
+ * record-lpjk --csv: one row as recorded (already: it held that LPJK
+ * number before), and for JSON the counts ("recorded",
+ * "already_recorded"; people get them from the command on stderr).
+ */
+void		 output_lpjk_row(struct output *, const char *number,
+		    const char *lpjk, uint64_t status, int already);
+void		 output_lpjk_summary(struct output *, size_t recorded,
+		    size_t already);
 /* SHOW answer: record, URL, history. -1 with a reason if undecodable. */
 int		 output_show(struct output *, const struct wire_msg *ans,
 		    char *err, size_t errlen);

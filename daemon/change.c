@@ -14,6 +14,7 @@
 #include "change.h"
 #include "issue.h"
 #include "log.h"
+#include "lpjk.h"
 #include "ops.h"
 #include "record.h"
 #include "store.h"
@@ -83,16 +84,7 @@ static int
 lpjk_read(const struct wire_msg *msg, struct change_req *rq, char *err,
     size_t errlen)
 {
-	if (change_read_number(msg, rq->number, err, errlen) == -1)
-		return -1;
-	if (wire_get_str(msg, WK_LPJK, rq->lpjk, sizeof(rq->lpjk)) == -1 ||
-	    rq->lpjk[0] == '\0') {
-		snprintf(err, errlen, "lpjk_number: required, 1-%d bytes",
-		    CERT_SHORT_MAX);
-		return -1;
-	}
-	return cert_check_text("lpjk_number", rq->lpjk, CERT_SHORT_MAX, err,
-	    errlen);
+	return lpjk_read_pair(msg, rq->number, rq->lpjk, err, errlen);
 }
 
 static int
@@ -359,7 +351,11 @@ void
 change_lpjk(struct conn *c, const struct wire_msg *msg,
     const struct tls_peer *peer)
 {
-	change_start(c, msg, peer, WIRE_RECORD_LPJK, lpjk_run, lpjk_read);
+	if (wire_has(msg, WK_ITEMS))
+		lpjk_batch(c, msg, peer);
+	else
+		change_start(c, msg, peer, WIRE_RECORD_LPJK, lpjk_run,
+		    lpjk_read);
 }
 
 void
