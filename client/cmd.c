@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "cmd_qr.h"
 #include "cmd_read.h"
+#include "cmd_trust.h"
 #include "cmd_witness.h"
 #include "cmd_write.h"
 #include "cohort.h"
@@ -72,6 +73,11 @@ static const struct cmd cmd_list[] = {
 	{ "qr", { &cmd_qr_form }, "NUMBER -o FILE.png|FILE.svg [--size N] | "
 	  "NUMBER --terminal",
 	  "write a certificate's QR image, or draw it in the terminal", 1 },
+	{ "trust", { &trust_form }, "add https://HOST[:PORT] [--pin sha256:HEX] "
+	  "[--ca FILE] [--cert FILE --key FILE] [--name TEXT] | list | "
+	  "remove HOST|URL | import FILE|URL --key REGISTRY.pub "
+	  "[--name NAME]",
+	  "manage the issuers (LSPs) this client trusts", 0 },
 	{ "witness", { &witness_form }, "init DIR --name NAME "
 	  "[--listen HOST:PORT] | serve FILE",
 	  "make or run a transparency-log witness (c2sp.org/tlog-witness)",

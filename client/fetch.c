@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "base64.h"
 #include "errf.h"
 #include "fetch.h"
 
@@ -24,6 +25,7 @@ struct fetch {
 	char	 base[FETCH_URL_MAX];	/* ends in '/' */
 	int	 dir;			/* base is a directory */
 	CURL	*curl;
+	char	 why[CURL_ERROR_SIZE];	/* libcurl's detail of a failure */
 };
 
 /* The body being read, bounded by max. */
@@ -97,6 +99,7 @@ fetch_curl_init(struct fetch *f, const char *const *hosts, const char *ca,
 	curl_easy_setopt(f->curl, CURLOPT_TIMEOUT, (long)FETCH_TIMEOUT);
 	curl_easy_setopt(f->curl, CURLOPT_USERAGENT, "skk-audit");
 	curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, fetch_write_cb);
+	curl_easy_setopt(f->curl, CURLOPT_ERRORBUFFER, f->why);
 	/* The issuer's own CA for its own host; the system's for mirrors. */
 	for (i = 0; ca != NULL && *ca != '\0' && hosts != NULL &&
 	    hosts[i] != NULL; i++)
@@ -150,6 +153,75 @@ fetch_free(struct fetch *f)
 	free(f);
 }
 
+int
+fetch_set_tls(struct fetch *f, const struct fetch_tls *t, char *err,
+    size_t errlen)
+{
+	char	b64[64], pin[80];
+
+	if (f->dir)
+		return 0;
+	if (t->ca != NULL && *t->ca != '\0' &&
+	    curl_easy_setopt(f->curl, CURLOPT_CAINFO, t->ca) != CURLE_OK)
+		return errf(err, errlen, "cannot use CA file '%s'", t->ca);
+	if (t->pin != NULL) {
+		if (base64_encode(t->pin, 32, b64, sizeof b64) == -1)
+			return errf(err, errlen, "bad pin");
+		snprintf(pin, sizeof pin, "sha256//%s", b64);
+		if (curl_easy_setopt(f->curl, CURLOPT_PINNEDPUBLICKEY, pin) !=
+		    CURLE_OK)
+			return errf(err, errlen, "this libcurl cannot pin "
+			    "public keys");
+	}
+	if (t->cert != NULL && *t->cert != '\0' &&
+	    (curl_easy_setopt(f->curl, CURLOPT_SSLCERT, t->cert) !=
+	    CURLE_OK || curl_easy_setopt(f->curl, CURLOPT_SSLKEY,
+	    t->key) != CURLE_OK))
+		return errf(err, errlen, "cannot use client certificate "
+		    "'%s'", t->cert);
+	return 0;
+}
+
+/*
+ * What a failed transfer means to the user, with libcurl's detail;
+ * FETCH_TLS when TLS refused the server.
+ */
+static enum fetch_result
+fetch_curl_error(struct fetch *f, const char *url, CURLcode rc, char *err,
+    size_t errlen)
+{
+	const char		*what;
+	enum fetch_result	 r = FETCH_TLS;
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+		what = "unreachable";
+		r = FETCH_FAILED;
+		break;
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		what = "TLS: the server's public key is not the pinned one";
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		what = "TLS: the server's certificate is not trusted";
+		break;
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+		what = "TLS handshake failed";
+		break;
+	default:
+		what = curl_easy_strerror(rc);
+		r = FETCH_FAILED;
+	}
+	if (f->why[0] != '\0')
+		errf(err, errlen, "%s: %s (%s)", url, what, f->why);
+	else
+		errf(err, errlen, "%s: %s", url, what);
+	return r;
+}
+
 static enum fetch_result
 fetch_file(struct fetch *f, const char *path, struct fetch_body *b,
     char *err, size_t errlen)
@@ -191,6 +263,7 @@ fetch_http(struct fetch *f, const char *path, struct fetch_body *b,
 	snprintf(url, sizeof url, "%s%s", f->base, path);
 	curl_easy_setopt(f->curl, CURLOPT_URL, url);
 	curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, b);
+	f->why[0] = '\0';
 	rc = curl_easy_perform(f->curl);
 	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK) {
@@ -198,8 +271,7 @@ fetch_http(struct fetch *f, const char *path, struct fetch_body *b,
 			errf(err, errlen, "%s: larger than %zu bytes", url,
 			    b->max);
 		else
-			errf(err, errlen, "%s: %s", url,
-			    curl_easy_strerror(rc));
+			return fetch_curl_error(f, url, rc, err, errlen);
 		return FETCH_FAILED;
 	}
 	if (status == 404) {

@@ -19,7 +19,8 @@
 enum fetch_result {
 	FETCH_OK = 0,
 	FETCH_MISSING,		/* HTTP 404, or no such file */
-	FETCH_FAILED		/* anything else: err says what */
+	FETCH_FAILED,		/* anything else: err says what */
+	FETCH_TLS		/* certificate not trusted, pin, handshake */
 };
 
 struct fetch;
@@ -33,10 +34,28 @@ struct fetch	*fetch_new(const char *base, const char *const *hosts,
 		    const char *ca, char *err, size_t errlen);
 void		 fetch_free(struct fetch *);	/* NULL is a no-op */
 
+/* TLS settings of an HTTPS reader; NULL or "" leaves one unset. */
+struct fetch_tls {
+	const char	*ca;	/* the only CA trusted, for every host */
+	const uint8_t	*pin;	/* 32 bytes: SHA-256 of the server's SPKI */
+	const char	*cert;	/* a client certificate (PEM) ... */
+	const char	*key;	/* ... and its key */
+};
+
+/*
+ * Applies t to f's HTTPS reads (after fetch_new; nothing for a
+ * directory). A pin is checked on top of the CA chain. 0, or -1 with
+ * err.
+ */
+int		 fetch_set_tls(struct fetch *, const struct fetch_tls *t,
+		    char *err, size_t errlen);
+
 /*
  * Reads base/path (path relative, e.g. "tile/0/000") into *buf (malloc'd,
  * the caller frees it; a NUL follows the len bytes), at most max bytes.
- * err names the URL or file and the status or reason.
+ * err names the URL or file and the status or reason; for a failed
+ * connection it says whether the host was unreachable, its certificate
+ * not trusted or its key not the pinned one.
  */
 enum fetch_result fetch_get(struct fetch *, const char *path, uint8_t **buf,
 		    size_t *len, size_t max, char *err, size_t errlen);

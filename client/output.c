@@ -870,6 +870,31 @@ output_field_str(struct output *o, const char *key, const char *label,
 }
 
 void
+output_record(struct output *o, const struct output_kv *f, size_t n)
+{
+	json_t	*j;
+	char	 buf[OUT_TEXT];
+	size_t	 i;
+
+	if (o->json) {
+		j = out_item(o);
+		for (i = 0; i < n; i++)
+			out_set_opt(j, f[i].key, f[i].value);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (f[i].value[0] == '\0')
+			continue;
+		snprintf(buf, sizeof buf, "%s", f[i].value);
+		out_clean(buf);
+		if (i == 0)
+			fprintf(o->f, "%s\n", buf);
+		else
+			fprintf(o->f, "  %s: %s\n", f[i].label, buf);
+	}
+}
+
+void
 output_field_int(struct output *o, const char *key, const char *label,
     int64_t value)
 {

@@ -86,6 +86,19 @@ void		 output_count(struct output *, const char *key,
 void		 output_flag(struct output *, const char *key, uint64_t index,
 		    const char *kind, const char *text);
 
+/*
+ * One entry of a listing (skk trust list): n fields {json key, label,
+ * value}; empty values are left out. JSON: an object in "items".
+ * People: the first value as a heading, then "  label: value" lines.
+ */
+struct output_kv {
+	const char	*key;
+	const char	*label;
+	const char	*value;
+};
+void		 output_record(struct output *, const struct output_kv *f,
+		    size_t n);
+
 /* Human labels and JSON names of a verdict ("NOT VALID", "not_valid"). */
 /*
  * verify --proof: what the last verify item's log proof proved (r and p

@@ -1017,14 +1017,25 @@ trust_conf_path(const struct skkconf *conf, char *path, size_t pathlen)
 		snprintf(path, pathlen, "%s/%s", dir, TRUST_DEFAULT);
 }
 
-/* skk.conf's own server as an issuer. */
+/*
+ * skk.conf's own server as an issuer. Its QR host is the name of its
+ * log key without "/log" (PROTOCOL.md §4.3); server_name without one.
+ */
 static void
 trust_own(const struct skkconf *conf, struct trust_issuer *is)
 {
+	const char	*plus = strchr(conf->log_key, '+');
+	size_t		 n = plus != NULL ? (size_t)(plus - conf->log_key) : 0;
+
 	memset(is, 0, sizeof *is);
-	snprintf(is->host, sizeof is->host, "%s", conf->server_name);
+	if (n > 4 && n - 4 < sizeof is->host &&
+	    memcmp(conf->log_key + n - 4, "/log", 4) == 0)
+		snprintf(is->host, sizeof is->host, "%.*s", (int)(n - 4),
+		    conf->log_key);
+	else
+		snprintf(is->host, sizeof is->host, "%s", conf->server_name);
 	snprintf(is->url, sizeof is->url, "https://%s", is->host);
-	snprintf(is->name, sizeof is->name, "%s", conf->server_name);
+	snprintf(is->name, sizeof is->name, "%s", is->host);
 	snprintf(is->log_key, sizeof is->log_key, "%s", conf->log_key);
 	snprintf(is->ca, sizeof is->ca, "%s", conf->ca);
 	snprintf(is->cert, sizeof is->cert, "%s", conf->cert);
@@ -1032,8 +1043,7 @@ trust_own(const struct skkconf *conf, struct trust_issuer *is)
 	is->source = TRUST_SRC_CONF;
 }
 
-/* The file's relative paths made relative to where skk runs. */
-static int
+int
 trust_resolve(const struct trust_file *tf, struct trust_issuer *is,
     char *err, size_t errlen)
 {

@@ -164,6 +164,13 @@ struct sign_key *trust_registry_key(const struct trust_file *tf,
 	    const struct trust_registry *r, char *err, size_t errlen);
 
 /*
+ * is's relative ca, cert and key (as written in tf) made relative to
+ * where skk runs instead. 0, or -1 with err.
+ */
+int	trust_resolve(const struct trust_file *tf, struct trust_issuer *is,
+	    char *err, size_t errlen);
+
+/*
  * The trust file of conf: its `trust` key, or TRUST_DEFAULT in its
  * directory, into path.
  */
@@ -172,13 +179,13 @@ void	trust_conf_path(const struct skkconf *conf, char *path,
 
 /*
  * The issuers every check should believe: first skk.conf's own server
- * (source TRUST_SRC_CONF: host and url from server_name; log_key, ca,
+ * (source TRUST_SRC_CONF: host and url from the name of its log key,
+ * "HOST/log" (PROTOCOL.md §4.3), else server_name; log_key, ca,
  * cert and key from skk.conf, log_key "" when it has none; no pin, as
  * skk.conf's pins the companion port's certificate),
  * then the file's entries in order, paths made ready to open. A file
  * entry with skk.conf's log_key is the own server's: it is not listed
- * again, but its url, host, name and licence (the public host with its
- * port, which skk.conf does not know) replace the guessed ones. *out
+ * again, but its url, host, name and licence replace the derived ones. *out
  * is malloc'd (free it), *n its length (>= 1). 0, or -1 with err.
  */
 int	trust_effective(const struct skkconf *conf,

@@ -499,7 +499,7 @@ test_effective(void **state)
 	    sizeof f->err), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(v[0].source, TRUST_SRC_CONF);
-	assert_string_equal(v[0].host, "lsp-a.example");
+	assert_string_equal(v[0].host, "lsp-a.example");	/* server_name */
 	assert_string_equal(v[0].log_key, f->vkey[0]);
 	assert_string_equal(v[0].ca, c.ca);
 	free(v);
@@ -531,6 +531,15 @@ test_effective(void **state)
 	free(v);
 	trust_release(&tf);
 	free(s);
+
+	/* a log key named "HOST/log" names the public host, port included */
+	make_vkey("lsp-z.example:9443/log", 3, c.log_key, sizeof c.log_key);
+	memset(&tf, 0, sizeof tf);
+	assert_int_equal(trust_effective(&c, &tf, &v, &n, f->err,
+	    sizeof f->err), 0);
+	assert_string_equal(v[0].host, "lsp-z.example:9443");
+	assert_string_equal(v[0].url, "https://lsp-z.example:9443");
+	free(v);
 
 	/* trust = FILE in skk.conf, relative to skk.conf */
 	snprintf(conf, sizeof conf, "server = 127.0.0.1:7443\n"
