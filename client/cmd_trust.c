@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <time.h>
 
@@ -322,15 +323,33 @@ trust_list(struct trust_run *r)
 	return 0;
 }
 
+/* Whether h (a host or URL) names skk.conf's own server. */
+static int
+trust_is_own(struct trust_run *r, const char *h)
+{
+	struct trust_issuer	*v;
+	char			 why[TRUST_ERR_MAX];
+	size_t			 n;
+	int			 own;
+
+	if (strncasecmp(h, "https://", 8) == 0)
+		h += 8;
+	if (trust_effective(&r->x->conf, &r->tf, &v, &n, why,
+	    sizeof why) == -1)
+		return 0;
+	own = qrpay_host_equal(h, v[0].host) ||
+	    qrpay_host_equal(h, r->x->conf.server_name);
+	free(v);
+	return own;
+}
+
 static int
 trust_remove_cmd(struct trust_run *r)
 {
 	const char	*h = r->a->pos[1];
 
 	if (trust_remove(&r->tf, h) == -1) {
-		if (qrpay_host_equal(h, r->x->conf.server_name) ||
-		    (strncmp(h, "https://", 8) == 0 &&
-		    qrpay_host_equal(h + 8, r->x->conf.server_name)))
+		if (trust_is_own(r, h))
 			return session_fail(r->x, 1, "trust remove: '%s' is "
 			    "skk.conf's own server, trusted through '%s'", h,
 			    r->x->conf.path);

@@ -365,33 +365,45 @@ skkconf_dirname(const char *path, char *dir, size_t dirlen)
 }
 
 char *
-skkconf_read(const char *path, size_t *len, char *err, size_t errlen)
+skkconf_read_max(const char *path, size_t max, size_t *len, char *err,
+    size_t errlen)
 {
 	char	*buf = NULL;
 	FILE	*f;
 	size_t	 n;
+	int	 saved;
 
 	if ((f = fopen(path, "r")) == NULL) {
+		saved = errno;
 		errf(err, errlen, "cannot open '%s': %s", path,
 		    strerror(errno));
+		errno = saved;
 		return NULL;
 	}
-	if ((buf = malloc(SKKCONF_FILE_MAX + 1)) == NULL) {
+	if ((buf = malloc(max + 1)) == NULL) {
 		errf(err, errlen, "%s: out of memory", path);
 		fclose(f);
+		errno = ENOMEM;
 		return NULL;
 	}
-	n = fread(buf, 1, SKKCONF_FILE_MAX + 1, f);
-	if (ferror(f) || n > SKKCONF_FILE_MAX) {
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f) || n > max) {
 		errf(err, errlen, ferror(f) ? "cannot read '%s'" :
 		    "'%s': file too large", path);
 		free(buf);
 		fclose(f);
+		errno = EIO;
 		return NULL;
 	}
 	fclose(f);
 	*len = n;
 	return buf;
+}
+
+char *
+skkconf_read(const char *path, size_t *len, char *err, size_t errlen)
+{
+	return skkconf_read_max(path, SKKCONF_FILE_MAX, len, err, errlen);
 }
 
 int

@@ -73,6 +73,9 @@ int	skkconf_split_hostport(const char *text, char *host, size_t hostlen,
  */
 char	*skkconf_read(const char *path, size_t *len, char *err,
 	    size_t errlen);
+/* The same for files of up to max bytes; errno ENOENT when missing. */
+char	*skkconf_read_max(const char *path, size_t max, size_t *len,
+	    char *err, size_t errlen);
 void	 skkconf_dirname(const char *path, char *dir, size_t dirlen);
 int	 skkconf_path(const char *dir, const char *value, char *out,
 	    size_t outlen, char *err, size_t errlen);

@@ -704,51 +704,19 @@ trust_release(struct trust_file *tf)
 	tf->nlines = tf->niss = tf->nreg = 0;
 }
 
-static char *
-trust_read(const char *path, size_t *len, int *missing, char *err,
-    size_t errlen)
-{
-	char	*buf;
-	FILE	*f;
-	size_t	 n;
-
-	*missing = 0;
-	if ((f = fopen(path, "r")) == NULL) {
-		*missing = errno == ENOENT;
-		errf(err, errlen, "cannot open '%s': %s", path,
-		    strerror(errno));
-		return NULL;
-	}
-	if ((buf = malloc(TRUST_FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		errf(err, errlen, "%s: out of memory", path);
-		return NULL;
-	}
-	n = fread(buf, 1, TRUST_FILE_MAX + 1, f);
-	if (ferror(f) || n > TRUST_FILE_MAX) {
-		errf(err, errlen, ferror(f) ? "cannot read '%s'" :
-		    "'%s': file too large", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 int
 trust_load(struct trust_file *tf, const char *path, char *err,
     size_t errlen)
 {
 	char	*buf;
 	size_t	 len;
-	int	 missing, rc;
+	int	 rc;
 
 	memset(tf, 0, sizeof *tf);
-	if ((buf = trust_read(path, &len, &missing, err, errlen)) == NULL)
-		return missing ? trust_set_path_of(tf, path, err, errlen) :
-		    -1;
+	if ((buf = skkconf_read_max(path, TRUST_FILE_MAX, &len, err,
+	    errlen)) == NULL)
+		return errno == ENOENT ? trust_set_path_of(tf, path, err,
+		    errlen) : -1;
 	rc = trust_parse(tf, buf, len, path, err, errlen);
 	free(buf);
 	return rc;
@@ -979,7 +947,6 @@ trust_registry_key(const struct trust_file *tf,
 	char		 path[PATH_MAX], why[TRUST_ERR_MAX];
 	char		*pem;
 	size_t		 len, bad;
-	int		 missing;
 	struct sign_key	*k;
 
 	if (strlen(r->key) == 44 && base64_decode(r->key, 44, pub,
@@ -994,7 +961,8 @@ trust_registry_key(const struct trust_file *tf,
 		errf(err, errlen, "registry %s: %s", r->name, why);
 		return NULL;
 	}
-	if ((pem = trust_read(path, &len, &missing, err, errlen)) == NULL)
+	if ((pem = skkconf_read_max(path, TRUST_FILE_MAX, &len, err,
+	    errlen)) == NULL)
 		return NULL;
 	k = sign_key_from_pem(pem, len, 0, path, err, errlen);
 	free(pem);
