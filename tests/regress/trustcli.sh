@@ -6,6 +6,11 @@
 # and rewritten with its comments kept, mode 0644. `trust add` reaches
 # an issuer's HTTPS port with --ca: an unknown CA and a wrong pin are TLS
 # failures, a closed port is unreachable, and nothing is written then.
+# Two real instances (two LSPs) are added from their signed descriptors
+# (GET /api/v1/issuer), shown as trusted on first use, updated, pinned
+# with the pin openssl computes, listed and removed; a descriptor for
+# another host, a tampered one and a page that is no descriptor (served
+# by nginx over TLS) are refused.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -18,8 +23,11 @@ HA=$(cat "$T/a.hport")
 TF="$T/a/trusted-issuers"
 VA=$(sed -n 's/^log_key = //p' "$T/a/skk.conf")
 # other issuers' log keys, for hand-written entries
-inst_init b || { echo "not ok 2 - skkd init b"; exit 1; }
+inst_init b --issuer "LSP Dua" --licence "BNSP-LSP-002" ||
+    { echo "not ok 2 - skkd init b"; exit 1; }
 inst_init c || { echo "not ok 2 - skkd init c"; exit 1; }
+inst_start b || { echo "not ok 2 - skkd b starts"; exit 1; }
+HB=$(cat "$T/b.hport")
 VB=$(sed -n 's/^log_key = //p' "$T/b/skk.conf")
 VC=$(sed -n 's/^log_key = //p' "$T/c/skk.conf")
 
@@ -121,5 +129,117 @@ run_expect 66 "add: a missing --ca file" \
     sk a trust add "https://localhost:$HA" --ca "$T/nothere.crt"
 cmp -s "$T/tf.before" "$TF" && pass "failed adds changed nothing" ||
     fail "the trust file changed"
+
+# --- add: two real issuers ------------------------------------------
+
+rm -f "$TF"
+run_expect 0 "add issuer b with its CA" \
+    sk a trust add "https://localhost:$HB" --ca "$T/b/tls/ca.crt"
+out_has "name: LSP Dua" "shows its name"
+out_has "licence: BNSP-LSP-002" "its licence"
+out_has "host: localhost:$HB" "its host"
+out_has "log key: $VB" "its log key"
+out_has "QR keys: 1" "how many QR keys"
+FPR=$(printf '%s' "$VB" | cut -d+ -f3- | base64 -d | tail -c 32 |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+out_has "fingerprint: sha256:$FPR" "the fingerprint openssl computes"
+out_has "trust: added" "and that it was added"
+if grep -qx "issuer https://localhost:$HB log_key=$VB name=\"LSP Dua\" licence=BNSP-LSP-002 ca=$T/b/tls/ca.crt" "$TF"; then
+	pass "the trust file has b's line, the CA as an absolute path"
+else
+	fail "trust file: $(cat "$TF")"
+fi
+
+# the pin of b's HTTPS key, as openssl computes it
+PIN=$(openssl x509 -in "$T/b/tls/server.crt" -pubkey -noout |
+    openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
+PINHEX=$(printf '%s' "$PIN" | base64 -d | od -An -tx1 | tr -d ' \n')
+run_expect 0 "add b again with its pin in curl's form" \
+    sk a --json trust add "https://localhost:$HB" --pin "sha256//$PIN" --name "Dua (Jambi)"
+if [ "$(jq -r .action "$T/out")" = updated ] &&
+    [ "$(jq -r .local_name "$T/out")" = "Dua (Jambi)" ] &&
+    [ "$(jq -r .keys "$T/out")" = 1 ]; then
+	pass "JSON: updated, shown under the name given"
+else
+	fail "JSON add"
+fi
+if [ "$(grep -c '^issuer ' "$TF")" = 1 ] &&
+    grep -q "^issuer https://localhost:$HB .*name=\"Dua (Jambi)\" .*pin=sha256:$PINHEX ca=$T/b/tls/ca.crt" "$TF"; then
+	pass "still one line, now with the pin in hex and the CA kept"
+else
+	fail "trust file: $(cat "$TF")"
+fi
+run_expect 0 "the pin and CA on file are used again" sk a trust add "https://localhost:$HB"
+grep -q "^issuer https://localhost:$HB .*name=\"LSP Dua\" .*pin=sha256:$PINHEX" "$TF" &&
+    pass "the name follows the descriptor when --name is not given" ||
+    fail "trust file: $(cat "$TF")"
+run_expect 0 "add the own server a, with a reader certificate" \
+    sk a trust add "https://localhost:$HA" --ca "$T/a/tls/ca.crt" \
+    --cert "$T/a/tls/admin.crt" --key "$T/a/tls/admin.key"
+grep -q "^issuer https://localhost:$HA .*cert=$T/a/tls/admin.crt key=$T/a/tls/admin.key" "$TF" &&
+    pass "its line names the reader certificate and key" || fail "no cert= key="
+
+run_expect 0 "trust list" sk a --json trust list
+if [ "$(jq -r '.items | length' "$T/out")" = 2 ] &&
+    [ "$(jq -r '.items[0].source' "$T/out")" = "skk.conf, line 2" ] &&
+    [ "$(jq -r '.items[0].name' "$T/out")" = "LSP Satu" ] &&
+    [ "$(jq -r '.items[1].host' "$T/out")" = "localhost:$HB" ] &&
+    [ "$(jq -r '.items[1].pin' "$T/out")" = "sha256:$PINHEX" ] &&
+    [ "$(jq -r '.items[1].source' "$T/out")" = "line 1" ]; then
+	pass "own server first (its file line merged), then b with its pin"
+else
+	fail "list: $(cat "$T/out")"
+fi
+
+# the descriptor must name the host it was fetched from
+cp "$TF" "$T/tf.before"
+run_expect 65 "a descriptor for another host is refused" \
+    sk a trust add "https://127.0.0.1:$HB" --ca "$T/b/tls/ca.crt"
+out_has "the descriptor is for host 'localhost:$HB', not '127.0.0.1:$HB'" "naming both"
+
+# nginx over TLS with b's certificate: a tampered descriptor, and a page
+curl -s --cacert "$T/b/tls/ca.crt" -o "$T/desc" "https://localhost:$HB/api/v1/issuer"
+W="$T/www"; mkdir -p "$W/t/api/v1" "$W/p/api/v1" "$T/ng/logs" "$T/ng/tmp"
+cp "$T/desc" "$W/t/api/v1/issuer"
+n=$(($(wc -c <"$T/desc") - 70))
+printf 'X' | dd of="$W/t/api/v1/issuer" bs=1 seek=$n conv=notrunc 2>/dev/null
+echo "<html>hello</html>" >"$W/p/api/v1/issuer"
+NP=$(free_port); NQ=$(free_port)
+cat >"$T/ng/nginx.conf" <<NGX
+user root;
+worker_processes 1;
+pid $T/ng/nginx.pid;
+error_log $T/ng/logs/error.log;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path $T/ng/tmp; proxy_temp_path $T/ng/tmp;
+	fastcgi_temp_path $T/ng/tmp; uwsgi_temp_path $T/ng/tmp; scgi_temp_path $T/ng/tmp;
+	ssl_certificate $T/b/tls/server.crt;
+	ssl_certificate_key $T/b/tls/server.key;
+	server { listen 127.0.0.1:$NP ssl; root $W/t; }
+	server { listen 127.0.0.1:$NQ ssl; root $W/p; }
+}
+NGX
+nginx -p "$T/ng" -c "$T/ng/nginx.conf" -g 'daemon off;' 2>"$T/ng/logs/stderr" &
+pids="$pids $!"
+for _i in $(seq 50); do
+	curl -s -k -o /dev/null "https://127.0.0.1:$NQ/" && break
+	sleep 0.1
+done
+run_expect 65 "a tampered descriptor is refused" \
+    sk a trust add "https://localhost:$NP" --ca "$T/b/tls/ca.crt"
+out_has "not a good issuer descriptor" "as not a good descriptor"
+run_expect 65 "a page that is no descriptor is refused" \
+    sk a trust add "https://localhost:$NQ" --ca "$T/b/tls/ca.crt"
+out_has "not a good issuer descriptor" "likewise"
+cmp -s "$T/tf.before" "$TF" && pass "refused descriptors changed nothing" ||
+    fail "the trust file changed"
+
+run_expect 0 "remove b by host" sk a trust remove "localhost:$HB"
+run_expect 0 "trust list" sk a --json trust list
+[ "$(jq -r '.items | length' "$T/out")" = 1 ] && pass "only the own server is left" ||
+    fail "list after remove: $(cat "$T/out")"
+grep -q "localhost:$HB" "$TF" && fail "b is still in the file" || pass "b is gone from the file"
 
 echo "1..$tapn"
