@@ -10,8 +10,14 @@
 # make bench-nginx   only the latter (tests/bench/nginx.sh)
 # make stress    crash durability, slow clients, full store, TLS scan (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
+#
+# make also builds the verifier app of /app/ into $(B)/web from web/ and
+# the QR decoder npm installs from web/package-lock.json (npm ci when the
+# lockfile is newer); skkd serves it from there, or once installed from
+# $(PREFIX)/share/skkd/web.
 
 PREFIX	?= /usr/local
+WEBDIR	?= $(PREFIX)/share/skkd/web
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 DESTDIR	?=
 CC	?= cc
@@ -64,11 +70,30 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/tests/replay_%)
 
 .PHONY: all deps run test unit helpers fuzz bench bench-nginx stress install uninstall lint-man clean
-all: $(B)/skkd $(B)/skk
+all: $(B)/skkd $(B)/skk $(B)/web/sw.js
 
 $(B)/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Where an installed skkd finds the app when none is beside it.
+$(B)/daemon/webapp.o: CFLAGS += -DSKKD_WEBDIR='"$(WEBDIR)"'
+
+# The app: our files, jsQR's dist file (never in the repository), and
+# sw.js stamped with the hash of the rest so that phones take a new build.
+WEB_FILES := web/index.html web/app.js web/style.css \
+	     web/manifest.webmanifest web/icon.svg
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm missing: make deps"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(B)/web/sw.js: web/sw.js $(WEB_FILES) web/node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cp $(WEB_FILES) $(@D)/
+	cp web/node_modules/jsqr/dist/jsQR.js $(@D)/
+	v=$$(cat $(WEB_FILES) $(@D)/jsQR.js | sha256sum | cut -c1-16); \
+	    sed "s/@VERSION@/$$v/" web/sw.js >$@
 
 $(B)/libskkproto.a: $(PROTO_OBJ)
 	$(AR) rcs $@ $^
@@ -236,6 +261,8 @@ install: all
 		s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; \
 	done
+	install -d $(DESTDIR)$(WEBDIR)
+	install -m 644 $(B)/web/* $(DESTDIR)$(WEBDIR)/
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' systemd/skkd.service \
 	    >$(DESTDIR)$(UNITDIR)/skkd.service
@@ -247,6 +274,7 @@ uninstall:
 	    $(DESTDIR)$(PREFIX)/share/man/man5/skkd.conf.5 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8/skkd.8
 	rm -f $(DESTDIR)$(UNITDIR)/skkd.service
+	rm -rf $(DESTDIR)$(WEBDIR)
 
 lint-man:
 	mandoc -T lint -W warning $(MAN1) $(MAN5) $(MAN8)

@@ -761,11 +761,12 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 {
 	struct hworker	*w = c->w;
 	const char	*cache = r->cache ? r->cache : "no-store";
+	const char	*csp = r->csp ? r->csp : web_csp();
 	char		 num[48], *p;
 	size_t		 need;
 
 	need = 512 + WEB_ETAG_MAX + strlen(r->ctype) + strlen(cache) +
-	    strlen(web_csp()) + (r->allow ? strlen(r->allow) : 0);
+	    strlen(csp) + (r->allow ? strlen(r->allow) : 0);
 	if (hworker_reserve(w, need) == -1)
 		return -1;
 	p = w->obuf + w->olen;
@@ -790,7 +791,7 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 		p = hconn_cpy(p,
 		    "Strict-Transport-Security: max-age=31536000\r\n");
 	p = hconn_cpy(p, "Content-Security-Policy: ");
-	p = hconn_cpy(p, web_csp());
+	p = hconn_cpy(p, csp);
 	p = hconn_cpy(p, "\r\nX-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\n");
 	if (r->cors)

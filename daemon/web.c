@@ -27,6 +27,7 @@
 #include "trustdoc.h"
 #include "verify.h"
 #include "web.h"
+#include "webapp.h"
 
 #define WEB_HTML	"text/html; charset=utf-8"
 #define WEB_JSON	"application/json; charset=utf-8"
@@ -61,6 +62,8 @@ static void	route_consistency(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_app(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 
 static void	route_issuer(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
@@ -81,6 +84,7 @@ static const struct route routes[] = {
 	{ "/checkpoint.cosigned", 1, route_cosigned },
 	{ "/tile/", 0, route_tile },
 	{ "/api/v1/log/consistency", 1, route_consistency },
+	{ "/app/", 0, route_app },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
@@ -181,6 +185,7 @@ web_init(char *err, size_t errlen)
 		return -1;
 	}
 	web_base64(h, sizeof(h), 0, b64);
+	webapp_init();
 	snprintf(web_csp_text, sizeof(web_csp_text),
 	    "default-src 'none'; style-src 'sha256-%s'", b64);
 	return 0;
@@ -767,7 +772,9 @@ web_form(struct web_resp *r)
 	    "<button type=\"submit\">Periksa / Check</button></form>"
 	    "<p><small>Atau pindai kode QR pada kartu dengan kamera ponsel."
 	    "<br>Or scan the QR code on the card with a phone camera."
-	    "</small></p>\n");
+	    "</small></p><p><a href=\"/app/\">Aplikasi pemeriksa tanpa "
+	    "sinyal</a><br><small>The verifier app for sites without "
+	    "signal</small></p>\n");
 	web_page_end(r->body);
 	r->ctype = WEB_HTML;
 	r->cache = "public, max-age=3600";
@@ -976,6 +983,18 @@ route_consistency(const struct http_req *req, const char *rest,
 
 	if ((status = logweb_consistency(req->query, rd, r, &why)) != 200)
 		web_error(status, why, 1, r);
+}
+
+/* The offline verifier's files (webapp.c). */
+static void
+route_app(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = webapp_serve(rest, r, &why)) != 200)
+		web_error(status, why, 0, r);
 }
 
 void

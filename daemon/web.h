@@ -32,6 +32,7 @@ struct web_resp {
 	 * If-None-Match names it.
 	 */
 	char			 etag[WEB_ETAG_MAX];
+	const char		*csp;		/* static; NULL: web_csp() */
 };
 
 /* Computes the hash of the inline style for the CSP; 0 or -1. */
