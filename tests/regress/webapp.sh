@@ -103,7 +103,8 @@ fi
 
 # The signed documents of #14 the app checks against.
 HAVE_DATA=0
-curl -skf -o /dev/null "https://127.0.0.1:$HP/api/v1/issuer" && HAVE_DATA=1
+curl -skf -o /dev/null "https://127.0.0.1:$HP/api/v1/issuer" &&
+    curl -skf -o /dev/null "https://127.0.0.1:$HP/status/0" && HAVE_DATA=1
 
 mkdir -p "$T/work" "$SHOTS"
 CHROME="$CHROME" APP="$APP" WORK="$T/work" SHOTS="$(pwd)/$SHOTS" \
