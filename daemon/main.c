@@ -27,6 +27,7 @@
 #include "notify.h"
 #include "pool.h"
 #include "publish.h"
+#include "registry.h"
 #include "secmem.h"
 #include "sign.h"
 #include "skkd.h"
@@ -61,7 +62,10 @@ usage(void)
 	    "       skkd backup -c FILE DEST\n"
 	    "       skkd resign -c FILE --kid KID [-o FILE]\n"
 	    "       skkd log-key -c FILE\n"
-	    "       skkd publish -c FILE DIR\n");
+	    "       skkd publish -c FILE DIR\n"
+	    "       skkd trust-list keygen FILE\n"
+	    "       skkd trust-list sign --key FILE [--name REGISTRY] "
+	    "[--days N] IN.txt -o OUT\n");
 	exit(EX_USAGE);
 }
 
@@ -257,6 +261,8 @@ main(int argc, char *argv[])
 	secmem_wipe_frees();
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return init_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "trust-list") == 0)
+		return registry_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-' &&
 	    (ch = admin_main(argc - 1, argv + 1)) != -1)
 		return ch;
