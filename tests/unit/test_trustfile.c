@@ -596,6 +596,71 @@ test_registry_key(void **state)
 	sign_key_free(gen);
 }
 
+/*
+ * Bytes changed, cut and doubled at random in a good file: every
+ * result parses or names a line of the file, and what parses is
+ * written back as text that reads the same and formats identically.
+ */
+static void
+test_mutations(void **state)
+{
+	struct fixture		*f = *state;
+	struct trust_file	 tf, tf2;
+	char			*s = sample(f), *m, *out, *out2, prefix[TRUST_ERR_MAX];
+	size_t			 n = strlen(s), len, len2, mlen, i, k;
+	unsigned		 seed = 14, ok = 0;
+	static const char	 bytes[] = "\"\\= \t\n#:/\r\001\377az09+";
+
+	snprintf(prefix, sizeof prefix, "%s:", f->file);
+	assert_non_null(m = malloc(2 * n + 1));
+	for (i = 0; i < 3000; i++) {
+		memcpy(m, s, n);
+		mlen = n;
+		for (k = 0; k < 1 + i % 4; k++) {
+			size_t	at = (size_t)rand_r(&seed) % mlen;
+
+			switch (rand_r(&seed) % 3) {
+			case 0:
+				m[at] = bytes[(size_t)rand_r(&seed) %
+				    (sizeof bytes - 1)];
+				break;
+			case 1:
+				mlen = at;	/* cut */
+				break;
+			default:
+				if (mlen + 8 < 2 * n) {	/* a run doubled */
+					memmove(m + at + 8, m + at, mlen - at);
+					mlen += 8;
+				}
+			}
+			if (mlen == 0)
+				break;
+		}
+		if (trust_parse(&tf, m, mlen, f->file, f->err,
+		    sizeof f->err) == -1) {
+			assert_int_equal(strncmp(f->err, prefix,
+			    strlen(prefix)), 0);
+			assert_int_equal(tf.niss, 0);
+			continue;
+		}
+		ok++;
+		assert_non_null(out = trust_format(&tf, &len));
+		parse_ok(f, &tf2, out, len);
+		assert_int_equal(tf2.niss, tf.niss);
+		assert_int_equal(tf2.nreg, tf.nreg);
+		assert_non_null(out2 = trust_format(&tf2, &len2));
+		assert_int_equal(len, len2);
+		assert_memory_equal(out, out2, len);
+		free(out);
+		free(out2);
+		trust_release(&tf2);
+		trust_release(&tf);
+	}
+	assert_true(ok > 100);	/* the good ones were exercised too */
+	free(m);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -614,6 +679,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_effective, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_registry_key, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_mutations, setup,
 		    teardown),
 	};
 
