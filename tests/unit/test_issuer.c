@@ -408,6 +408,63 @@ test_hostile(void **state)
 	free(buf);
 }
 
+/* PROTOCOL.md §6.1, byte for byte. */
+static const char vector_hex[] =
+	    "d284582aa30127044834750f98bd59fcfc10781a6170706c69636174696f6e2f"
+	    "736b6b2d6973737565722b637774a0590124a3041a6b160380061a6b0cc9003a"
+	    "00010003a664686f73746b6c73702e6578616d706c65646b65797381a562746f"
+	    "00636b6964486a3803d5f059902a6370756258208139770ea87d175f56a35466"
+	    "c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b3946466726f6d1a6955b9006b63"
+	    "6f6d70726f6d6973656400646e616d6578184c535020416c6174204265726174"
+	    "204e7573616e7461726166737461747573781b68747470733a2f2f6c73702e65"
+	    "78616d706c652f7374617475732f676c6963656e636570424e53502d4c53502d"
+	    "313233342d4944676c6f675f6b657978456c73702e6578616d706c652f6c6f67"
+	    "2b37373339316135322b4159714934393130436647562f564c624c5479365858"
+	    "4c4b5a776d2f485a5153472f4e3069414730443239635840c15cf7bed089277a"
+	    "3caee466b04ec188600a5629fe2003d64eab248e14d14a5ca3dc52e898fa5337"
+	    "e3dc0cd2e171b04290da4bbcad41ccb57bbcead63e286203";
+
+static void
+test_vector(void **state)
+{
+	struct issuer_desc	 d;
+	struct note_key		 nk;
+	struct sign_key		*lk = key(1), *qk = key(2);
+	uint8_t			*buf;
+	size_t			 len, i;
+	char			 err[256] = "", *hex;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "LSP Alat Berat Nusantara");
+	snprintf(d.licence, sizeof(d.licence), "BNSP-LSP-1234-ID");
+	snprintf(d.host, sizeof(d.host), "lsp.example");
+	snprintf(d.status, sizeof(d.status), "https://lsp.example/status/");
+	assert_int_equal(note_key_init(&nk, "lsp.example/log", key(1), NULL,
+	    0), 0);
+	assert_int_equal(note_vkey_format(&nk, d.log_key, sizeof(d.log_key)),
+	    0);
+	note_key_release(&nk);
+	assert_string_equal(d.log_key, "lsp.example/log+77391a52+"
+	    "AYqI4910CfGV/VLbLTy6XXLKZwm/HZQSG/N0iAG0D29c");
+	d.iat = 1796000000;
+	d.exp = d.iat + 604800;
+	d.nkeys = 1;
+	memcpy(d.keys[0].pub, sign_key_public(qk), SIGN_PUB_LEN);
+	sign_kid(d.keys[0].pub, d.keys[0].kid);
+	d.keys[0].from = 1767225600;
+	assert_int_equal(issuer_desc_make(lk, &d, &buf, &len, err,
+	    sizeof(err)), 0);
+	hex = malloc(2 * len + 1);
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+	assert_string_equal(hex, vector_hex);
+	free(hex);
+	free(buf);
+	sign_key_free(lk);
+	sign_key_free(qk);
+}
+
 int
 main(void)
 {
@@ -421,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_kid_mismatch),
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_vector),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -313,6 +313,52 @@ test_wrong_typ_and_hostile(void **state)
 	sign_key_free(reg);
 }
 
+/* PROTOCOL.md §7.3, byte for byte. */
+static const char vector_hex[] =
+	    "d284582da301270448b62e867fa2f33afe10781d6170706c69636174696f6e2f"
+	    "736b6b2d74727573746c6973742b637774a058caa3041a6b345600061a6b0cc9"
+	    "003a00010004a2676973737565727381a46375726c7368747470733a2f2f6c73"
+	    "702e6578616d706c65646e616d6578184c535020416c6174204265726174204e"
+	    "7573616e74617261676c6963656e636570424e53502d4c53502d313233342d49"
+	    "44676c6f675f6b657978456c73702e6578616d706c652f6c6f672b3737333931"
+	    "6135322b4159714934393130436647562f564c624c54793658584c4b5a776d2f"
+	    "485a5153472f4e306941473044323963687265676973747279644c504a4b5840"
+	    "17f43ec46454254e180aa1bd148b18cc4552b097ce8fa54518f49f967c7bd51d"
+	    "0dfab1ae2326d0adbe2e9b70a78f32c0c3477b9449fbf78873a585783c09fb03";
+
+static void
+test_vector(void **state)
+{
+	struct trustlist	 tl;
+	struct sign_key		*reg = key(3);
+	uint8_t			*buf;
+	size_t			 len, i;
+	char			 err[256] = "", *hex;
+
+	(void)state;
+	trustlist_init(&tl);
+	tl.v = calloc(1, sizeof(*tl.v));
+	tl.n = 1;
+	snprintf(tl.registry, sizeof(tl.registry), "LPJK");
+	tl.iat = 1796000000;
+	tl.exp = tl.iat + 30 * 86400;
+	snprintf(tl.v[0].url, sizeof(tl.v[0].url), "https://lsp.example");
+	vkey(1, "lsp.example/log", tl.v[0].log_key, sizeof(tl.v[0].log_key));
+	snprintf(tl.v[0].licence, sizeof(tl.v[0].licence), "BNSP-LSP-1234-ID");
+	snprintf(tl.v[0].name, sizeof(tl.v[0].name),
+	    "LSP Alat Berat Nusantara");
+	assert_int_equal(trustlist_make(reg, &tl, &buf, &len, err,
+	    sizeof(err)), 0);
+	hex = malloc(2 * len + 1);
+	for (i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", buf[i]);
+	assert_string_equal(hex, vector_hex);
+	free(hex);
+	free(buf);
+	trustlist_release(&tl);
+	sign_key_free(reg);
+}
+
 int
 main(void)
 {
@@ -323,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_wrong_key_and_tamper),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_wrong_typ_and_hostile),
+		cmocka_unit_test(test_vector),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
