@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "cert.h"
 #include "cmd.h"
+#include "cmd_offline.h"
 #include "cmd_qr.h"
 #include "cmd_read.h"
 #include "cmd_trust.h"
@@ -26,6 +27,7 @@
 #include "cohort.h"
 #include "crew.h"
 #include "lpjk.h"
+#include "sync.h"
 
 static int	cmd_help(struct cmd_ctx *, struct cmd_args *);
 
@@ -36,8 +38,11 @@ static const struct cmd cmd_list[] = {
 	{ "help", { &cmd_help_form }, "[COMMAND]",
 	  "list the commands, or show how to use one", 0 },
 	{ "verify", { &crew_verify_form, &cmd_verify_qr_form,
-	  &cmd_verify_form }, "NUMBER|QR|- ... | NUMBER --name NAME | "
-	  "--qr TEXT | --image FILE.png [--keys FILE] [--offline]",
+	  &cmd_verify_offline_form, &cmd_verify_form },
+	  "NUMBER|QR|- ... | NUMBER --name NAME | "
+	  "--qr TEXT | --image FILE.png [--keys FILE] [--offline] | "
+	  "--offline [--cache DIR] [--max-age N[smhd]] [--issuer HOST] "
+	  "NUMBER|QR ...",
 	  "check certificates by number or QR text (- reads stdin)", 0 },
 	{ "issue", { &cohort_issue_form, &cmd_issue_form },
 	  "--name NAME --nik NIK --job CODE --level N "
@@ -67,6 +72,9 @@ static const struct cmd cmd_list[] = {
 	  0 },
 	{ "stats", { &cmd_stats_form }, "",
 	  "show the server's counters", 0 },
+	{ "sync", { &sync_form }, "[--cache DIR]",
+	  "fetch every trusted issuer's signed status for verify --offline",
+	  0 },
 	{ "audit", { &cmd_audit_form }, "URL|DIR [--state FILE] "
 	  "[--log-key KEY]",
 	  "check an issuer's transparency log and report its issuance", 0 },

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cert.h"
+#include "cmd_offline.h"
 #include "cmd_qr.h"
 #include "offline.h"
 #include "qrpay.h"
@@ -22,7 +23,7 @@
 #include "scan.h"
 
 struct cmd_qrcheck {
-	const char	*qr, *image, *keys, *offline;
+	const char	*qr, *image, *keys, *offline, *cache, *max_age;
 	char		 text[QRPAY_URL_MAX + 1];
 	char		 host[256];	/* of the keys file, or "" */
 	struct keyring	 kr;
@@ -38,7 +39,8 @@ static const struct cmd_opt cmd_qr_opts[] = {
 };
 static const struct cmd_opt cmd_verify_qr_opts[] = {
 	{ "--qr", 0, NULL }, { "--image", 0, NULL }, { "--keys", 0, NULL },
-	{ "--offline", 1, NULL }, { NULL, 0, NULL }
+	{ "--offline", 1, NULL }, { "--cache", 0, NULL },
+	{ "--max-age", 0, NULL }, { NULL, 0, NULL }
 };
 
 const struct cmd_form cmd_qr_form = { { NULL }, cmd_qr, cmd_qr_opts, 1, 1,
@@ -347,8 +349,19 @@ cmd_verify_qr(struct cmd_ctx *x, struct cmd_args *a)
 	k->image = args_get(a, "--image");
 	k->keys = args_get(a, "--keys");
 	k->offline = args_get(a, "--offline");
-	if ((rc = cmd_qrcheck_text(x, k)) == 0)
-		rc = cmd_qrcheck_run(x, k);
+	k->cache = args_get(a, "--cache");
+	k->max_age = args_get(a, "--max-age");
+	if ((k->cache != NULL || k->max_age != NULL) && (k->offline == NULL ||
+	    k->keys != NULL))
+		rc = args_usage_error(x, "--cache and --max-age go with "
+		    "--offline, without --keys");
+	else if ((rc = cmd_qrcheck_text(x, k)) == 0) {
+		/* --keys: the signature alone; else the cache of skk sync. */
+		if (k->offline != NULL && k->keys == NULL)
+			rc = cmd_offline_qr(x, k->text, k->cache, k->max_age);
+		else
+			rc = cmd_qrcheck_run(x, k);
+	}
 	keyring_release(&k->kr);
 	free(k);
 	return rc;

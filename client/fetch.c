@@ -34,6 +34,8 @@ struct fetch_body {
 	size_t	 len;
 	size_t	 max;
 	int	 over;
+	char	*tag;		/* the answer's ETag, or NULL */
+	size_t	 taglen;
 };
 
 static size_t
@@ -54,6 +56,25 @@ fetch_write_cb(char *data, size_t size, size_t n, void *arg)
 	b->len += add;
 	b->p[b->len] = '\0';
 	return add;
+}
+
+/* Keeps the ETag header's value, when it fits. */
+static size_t
+fetch_header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct fetch_body	*b = arg;
+	size_t			 len = size * n, k;
+
+	if (b->tag == NULL || len < 5 || strncasecmp(data, "etag:", 5) != 0)
+		return len;
+	for (k = 5; k < len && (data[k] == ' ' || data[k] == '\t'); k++)
+		;
+	while (len > k && (data[len - 1] == '\r' || data[len - 1] == '\n' ||
+	    data[len - 1] == ' '))
+		len--;
+	if (len - k < b->taglen)
+		snprintf(b->tag, b->taglen, "%.*s", (int)(len - k), data + k);
+	return size * n;
 }
 
 /* The host of an http(s) URL, into host; 0 or -1. */
@@ -253,18 +274,29 @@ fetch_file(struct fetch *f, const char *path, struct fetch_body *b,
 }
 
 static enum fetch_result
-fetch_http(struct fetch *f, const char *path, struct fetch_body *b,
-    char *err, size_t errlen)
+fetch_http(struct fetch *f, const char *path, const char *etag,
+    struct fetch_body *b, char *err, size_t errlen)
 {
-	char		 url[FETCH_URL_MAX * 2];
-	long		 status = 0;
-	CURLcode	 rc;
+	char			 url[FETCH_URL_MAX * 2], inm[256];
+	struct curl_slist	*hdr = NULL;
+	long			 status = 0;
+	CURLcode		 rc;
 
 	snprintf(url, sizeof url, "%s%s", f->base, path);
 	curl_easy_setopt(f->curl, CURLOPT_URL, url);
 	curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, b);
 	f->why[0] = '\0';
+	curl_easy_setopt(f->curl, CURLOPT_HEADERFUNCTION, fetch_header_cb);
+	curl_easy_setopt(f->curl, CURLOPT_HEADERDATA, b);
+	if (etag != NULL && *etag != '\0' && strlen(etag) < 200) {
+		snprintf(inm, sizeof inm, "If-None-Match: %s", etag);
+		if ((hdr = curl_slist_append(NULL, inm)) == NULL)
+			return errf(err, errlen, "out of memory"), FETCH_FAILED;
+	}
+	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, hdr);
 	rc = curl_easy_perform(f->curl);
+	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(hdr);
 	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK) {
 		if (b->over)
@@ -278,6 +310,8 @@ fetch_http(struct fetch *f, const char *path, struct fetch_body *b,
 		errf(err, errlen, "%s: HTTP 404 (not found)", url);
 		return FETCH_MISSING;
 	}
+	if (status == 304 && hdr != NULL)
+		return FETCH_UNCHANGED;
 	if (status != 200) {
 		errf(err, errlen, "%s: HTTP %ld", url, status);
 		return FETCH_FAILED;
@@ -289,14 +323,27 @@ enum fetch_result
 fetch_get(struct fetch *f, const char *path, uint8_t **buf, size_t *len,
     size_t max, char *err, size_t errlen)
 {
-	struct fetch_body	b = { NULL, 0, max, 0 };
+	return fetch_get_tag(f, path, NULL, NULL, 0, buf, len, max, err,
+	    errlen);
+}
+
+enum fetch_result
+fetch_get_tag(struct fetch *f, const char *path, const char *etag,
+    char *newtag, size_t taglen, uint8_t **buf, size_t *len, size_t max,
+    char *err, size_t errlen)
+{
+	struct fetch_body	b = { NULL, 0, max, 0, newtag, taglen };
 	enum fetch_result	r;
 
+	if (newtag != NULL && taglen > 0)
+		newtag[0] = '\0';
+	else
+		b.tag = NULL;
 	if ((b.p = malloc(1)) == NULL)
 		return errf(err, errlen, "out of memory"), FETCH_FAILED;
 	b.p[0] = '\0';
 	r = f->dir ? fetch_file(f, path, &b, err, errlen) :
-	    fetch_http(f, path, &b, err, errlen);
+	    fetch_http(f, path, etag, &b, err, errlen);
 	if (r != FETCH_OK) {
 		free(b.p);
 		return r;

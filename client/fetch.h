@@ -20,7 +20,8 @@ enum fetch_result {
 	FETCH_OK = 0,
 	FETCH_MISSING,		/* HTTP 404, or no such file */
 	FETCH_FAILED,		/* anything else: err says what */
-	FETCH_TLS		/* certificate not trusted, pin, handshake */
+	FETCH_TLS,		/* certificate not trusted, pin, handshake */
+	FETCH_UNCHANGED		/* HTTP 304: the ETag given still holds */
 };
 
 struct fetch;
@@ -59,5 +60,14 @@ int		 fetch_set_tls(struct fetch *, const struct fetch_tls *t,
  */
 enum fetch_result fetch_get(struct fetch *, const char *path, uint8_t **buf,
 		    size_t *len, size_t max, char *err, size_t errlen);
+/*
+ * The same, conditional: when etag is not "", asks with If-None-Match
+ * and gives FETCH_UNCHANGED (no body) on 304. newtag gets the answer's
+ * ETag ("" when none, or for a directory).
+ */
+enum fetch_result fetch_get_tag(struct fetch *, const char *path,
+		    const char *etag, char *newtag, size_t taglen,
+		    uint8_t **buf, size_t *len, size_t max, char *err,
+		    size_t errlen);
 
 #endif

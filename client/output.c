@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "offcheck.h"
 #include "offline.h"
 #include "output.h"
 #include "hex.h"
@@ -823,6 +824,117 @@ output_offline(struct output *o, const struct offline_result *r,
 	if ((r->verdict == VERDICT_NOT_VALID ||
 	    r->reason == REASON_KEY_COMPROMISED) && r->detail[0] != '\0')
 		fprintf(o->f, "  %s\n", r->detail);
+}
+
+static void
+out_cached_json(struct output *o, const struct oc_result *r,
+    const char *query)
+{
+	json_t	*j = out_item(o), *is;
+	char	 buf[32];
+
+	out_set_str(j, "query", query);
+	out_set_str(j, "verdict", output_verdict_key(r->verdict));
+	out_set_str(j, "reason", r->reason);
+	out_set_opt(j, "detail", r->detail);
+	if (r->as_of != 0) {
+		out_time(r->as_of, buf);
+		out_set_str(j, "as_of", buf);
+	}
+	out_set_opt(j, "number", r->number);
+	if (r->issuer != NULL) {
+		is = json_object();
+		out_set_str(is, "host", r->issuer->host);
+		out_set_opt(is, "name", r->issuer->name);
+		out_set_opt(is, "licence", r->issuer->licence);
+		json_object_set_new(j, "issuer", is);
+	}
+	if (!r->has_claims)
+		return;
+	out_set_str(j, "name", r->claims.name);
+	out_set_str(j, "job_code", r->claims.job_code);
+	out_set_int(j, "level", r->claims.jenjang);
+	out_claims_expiry(&r->claims, buf);
+	out_set_str(j, "expires", buf);
+}
+
+void
+output_cached(struct output *o, const struct oc_result *r, const char *query)
+{
+	char		 text[OUT_TEXT], at[32];
+	const char	*p;
+
+	o->verify = 1;
+	o->counts[r->verdict < 3 ? r->verdict : VERDICT_UNKNOWN]++;
+	if (o->json) {
+		out_cached_json(o, r, query);
+		return;
+	}
+	snprintf(text, sizeof text, "%.60s%s", r->number[0] != '\0' ?
+	    r->number : query, r->number[0] == '\0' && strlen(query) > 60 ?
+	    "..." : "");
+	out_clean(text);
+	fprintf(o->f, "%-12s%s", output_verdict_label(r->verdict), text);
+	if (r->has_claims) {
+		snprintf(text, sizeof text, "%s", r->claims.name);
+		out_clean(text);
+		out_claims_expiry(&r->claims, at);
+		fprintf(o->f, "  %s  %s (jenjang %u)  expires %s", text,
+		    r->claims.job_code, r->claims.jenjang, at);
+	}
+	fputs("  (", o->f);
+	for (p = r->reason; *p != '\0'; p++)
+		fputc(*p == '_' ? ' ' : *p, o->f);
+	fputc(')', o->f);
+	if (r->as_of != 0) {
+		out_time(r->as_of, at);
+		fprintf(o->f, " as of %s", at);
+	}
+	fputc('\n', o->f);
+	if (r->issuer != NULL) {
+		snprintf(text, sizeof text, "%s (%s)", r->issuer->name,
+		    r->issuer->host);
+		out_clean(text);
+		fprintf(o->f, "  issuer: %s\n", text);
+	}
+	if (r->verdict != VERDICT_VALID && r->detail[0] != '\0') {
+		snprintf(text, sizeof text, "%s", r->detail);
+		out_clean(text);
+		fprintf(o->f, "  %s\n", text);
+	}
+}
+
+void
+output_sync(struct output *o, const char *host, const char *name, int ok,
+    size_t lists, size_t maps, size_t same, int64_t as_of, const char *why)
+{
+	json_t	*j;
+	char	 text[OUT_TEXT], at[32];
+
+	out_time(as_of, at);
+	if (!o->json) {
+		if (!ok)
+			return;	/* said on stderr */
+		snprintf(text, sizeof text, "%s (%s)", host, name);
+		out_clean(text);
+		fprintf(o->f, "%s: issuer descriptor, %zu status list%s, %zu "
+		    "number map%s (%zu unchanged)%s%s\n", text, lists,
+		    lists == 1 ? "" : "s", maps, maps == 1 ? "" : "s", same,
+		    at[0] != '\0' ? ", as of " : "", at);
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "host", host);
+	out_set_opt(j, "name", name);
+	json_object_set_new(j, "ok", json_boolean(ok));
+	if (!ok) {
+		out_set_str(j, "error", why);
+		return;
+	}
+	out_set_int(j, "status_lists", (int64_t)lists);
+	out_set_int(j, "number_maps", (int64_t)maps);
+	out_set_int(j, "unchanged", (int64_t)same);
+	out_set_opt(j, "as_of", at);
 }
 
 void

@@ -62,6 +62,21 @@ void		 output_stats(struct output *, const struct wire_msg *ans);
 struct offline_result;
 void		 output_offline(struct output *, const struct offline_result *,
 		    const char *query);
+/*
+ * A query answered from the offline cache (offcheck.h): verdict,
+ * reason, "as of" the status's time and the issuer. Counts like
+ * output_verify.
+ */
+struct oc_result;
+void		 output_cached(struct output *, const struct oc_result *,
+		    const char *query);
+/*
+ * skk sync's line for one issuer: what it fetched (lists and maps,
+ * how many were unchanged) and the oldest iat, or why it failed.
+ */
+void		 output_sync(struct output *, const char *host,
+		    const char *name, int ok, size_t lists, size_t maps,
+		    size_t same, int64_t as_of, const char *why);
 /* How a QR was checked ("offline", "online") and a line saying so. */
 void		 output_checked(struct output *, const char *checked,
 		    const char *note);

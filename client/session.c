@@ -49,17 +49,27 @@ session_net_fail(struct cmd_ctx *x)
 /* --- connecting ------------------------------------------------------- */
 
 int
-session_connect(struct cmd_ctx *x, int admin)
+session_load_conf(struct cmd_ctx *x)
 {
 	const char	*path;
 	char		 why[1024];
-	int		 rc;
 
 	if ((path = skkconf_find(x->config)) == NULL)
 		return session_fail(x, EX_CONFIG,
 		    "no configuration: use -c FILE or set SKK_CONFIG");
 	if (skkconf_load(&x->conf, path, why, sizeof why) == -1)
 		return session_fail(x, EX_CONFIG, "%s", why);
+	return 0;
+}
+
+int
+session_connect(struct cmd_ctx *x, int admin)
+{
+	char		 why[1024];
+	int		 rc;
+
+	if ((rc = session_load_conf(x)) != 0)
+		return rc;
 	if ((rc = net_open(&x->conf, &x->net, why, sizeof why)) != 0)
 		return session_fail(x, rc, "%s", why);
 	if (admin && net_role(x->net) != NET_ROLE_UNKNOWN &&

@@ -21,7 +21,7 @@ struct cmd_form;	/* args.h */
 /* One entry of the command table (cmd.c). */
 struct cmd {
 	const char		*name;
-	const struct cmd_form	*forms[3];	/* the first that applies */
+	const struct cmd_form	*forms[4];	/* the first that applies */
 	const char		*usage;		/* after "skk NAME " */
 	const char		*summary;
 	int			 needs_admin;
@@ -55,6 +55,8 @@ int		 session_net_fail(struct cmd_ctx *);
  * message. session_begin does so with the running command's needs.
  */
 int		 session_connect(struct cmd_ctx *, int admin);
+/* Only loads the configuration (for commands that do not connect). */
+int		 session_load_conf(struct cmd_ctx *);
 int		 session_begin(struct cmd_ctx *);
 /* Writes the output out; status, or EX_IOERR after saying so. */
 int		 session_end(struct cmd_ctx *, int status);

@@ -681,7 +681,9 @@ test_main_usage(void **state)
 	assert_string_equal(err, "skk: verify: missing argument\n"
 	    "usage: skk [-c FILE] [--json] verify NUMBER|QR|- ... | "
 	    "NUMBER --name NAME | --qr TEXT | "
-	    "--image FILE.png [--keys FILE] [--offline]\n");
+	    "--image FILE.png [--keys FILE] [--offline] | --offline "
+	    "[--cache DIR] [--max-age N[smhd]] [--issuer HOST] NUMBER|QR "
+	    "...\n");
 	DONE();
 
 	assert_int_equal(RUN("", "suspend", NUM), EX_USAGE);

@@ -1,0 +1,293 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * skk sync: for every trusted issuer (offcheck_trusted), GET
+ * /api/v1/issuer, then /status/<n> and /numbers/<n> from n = 0 until a
+ * 404, each checked with the issuer's trusted log key before it
+ * replaces the cached copy, so the cache only ever holds documents that
+ * verified. A list that has not changed costs a 304 (If-None-Match with
+ * the ETag it came with). One issuer's failure is reported and the
+ * others go on; the exit status says whether all succeeded.
+ */
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "errf.h"
+#include "fetch.h"
+#include "note.h"
+#include "offcache.h"
+#include "offcheck.h"
+#include "sync.h"
+
+#define SYNC_ERR_MAX	768
+
+static int	cmd_sync(struct cmd_ctx *, struct cmd_args *);
+
+static const struct cmd_opt sync_opts[] = {
+	{ "--cache", 0, NULL }, { NULL, 0, NULL }
+};
+const struct cmd_form sync_form = { { NULL }, cmd_sync, sync_opts, 0, 0,
+	ARGS_PLAIN };
+
+/* The kinds of document an issuer serves. */
+enum sync_kind {
+	SYNC_ISSUER,
+	SYNC_STATUS,
+	SYNC_NUMBERS
+};
+
+/* One issuer being synced. */
+struct sync_run {
+	const struct trust_issuer	*t;
+	char				 dir[OFFCACHE_PATH_MAX];
+	struct note_key			 log;
+	struct issuer_desc		*desc;
+	struct fetch			*f;
+	size_t				 got[3];	/* by kind */
+	size_t				 same;		/* 304 or equal */
+	int64_t				 as_of;		/* oldest iat */
+};
+
+/* Verifies a document of kind k, number n; 0 or -1 with err. */
+static int
+sync_check(struct sync_run *s, enum sync_kind k, uint32_t n,
+    const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	struct sl_list		l;
+	struct sl_numbers	m;
+	int64_t			iat;
+
+	switch (k) {
+	case SYNC_ISSUER:
+		if (issuer_desc_open(buf, len, s->log.key, s->desc, err,
+		    errlen) != 0)
+			return -1;
+		if (!qrpay_host_equal(s->desc->host, s->t->host))
+			return errf(err, errlen, "the descriptor is of host "
+			    "'%s'", s->desc->host);
+		return 0;
+	case SYNC_STATUS:
+		if (sl_open(buf, len, s->log.key, s->desc->host, n, &l, err,
+		    errlen) != 0)
+			return -1;
+		iat = l.h.iat;
+		sl_list_release(&l);
+		break;
+	default:
+		if (sl_numbers_open(buf, len, s->log.key, s->desc->host, n, &m,
+		    err, errlen) != 0)
+			return -1;
+		iat = m.h.iat;
+		sl_numbers_release(&m);
+		break;
+	}
+	if (s->as_of == 0 || iat < s->as_of)
+		s->as_of = iat;
+	return 0;
+}
+
+/* The cached copy still verifies (after a 304)? 0 or -1. */
+static int
+sync_cached(struct sync_run *s, enum sync_kind k, uint32_t n,
+    const char *name)
+{
+	uint8_t	*buf;
+	size_t	 len;
+	char	 e[256];
+	int	 rc;
+
+	if (offcache_read(s->dir, name, SL_NUMBERS_MAX, &buf, &len, e,
+	    sizeof e) != 0)
+		return -1;
+	rc = sync_check(s, k, n, buf, len, e, sizeof e);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Fetches path into the cache as name: 0, 1 when the server has no such
+ * document (404), -1 with err.
+ */
+static int
+sync_doc(struct sync_run *s, enum sync_kind k, uint32_t n, const char *path,
+    const char *name, char *err, size_t errlen)
+{
+	char			 etag[OFFCACHE_ETAG_MAX], e[SYNC_ERR_MAX];
+	char			 newtag[OFFCACHE_ETAG_MAX];
+	uint8_t			*buf = NULL;
+	size_t			 len, max;
+	enum fetch_result	 r;
+	int			 rc;
+
+	max = k == SYNC_ISSUER ? ISSUER_SIZE_MAX : k == SYNC_STATUS ?
+	    SL_TOKEN_MAX : SL_NUMBERS_MAX;
+	offcache_etag(s->dir, name, etag);
+	r = fetch_get_tag(s->f, path, etag, newtag, sizeof newtag, &buf, &len,
+	    max, e, sizeof e);
+	/* Unchanged, and the copy here still good: nothing to write. */
+	if (r == FETCH_UNCHANGED && sync_cached(s, k, n, name) == 0) {
+		s->same++;
+		return 0;
+	}
+	if (r == FETCH_UNCHANGED)
+		r = fetch_get(s->f, path, &buf, &len, max, e, sizeof e);
+	if (r == FETCH_MISSING)
+		return 1;
+	if (r != FETCH_OK)
+		return errf(err, errlen, "%s", e);
+	if ((rc = sync_check(s, k, n, buf, len, e, sizeof e)) == 0)
+		rc = offcache_write(s->dir, name, buf, len, e, sizeof e);
+	if (rc == 0)
+		rc = offcache_put_etag(s->dir, name, newtag, e, sizeof e);
+	free(buf);
+	if (rc != 0)
+		return errf(err, errlen, "%s: %s", path, e);
+	return 0;
+}
+
+/* Every list (or map) from 0 on; the cached ones past the last dropped. */
+static int
+sync_lists(struct sync_run *s, enum sync_kind k, char *err, size_t errlen)
+{
+	const char	*kind = k == SYNC_STATUS ? "status" : "numbers";
+	char		 name[32], tag[48];
+	uint32_t	 n;
+	int		 rc = 0;
+
+	for (n = 0; n < SL_MAX_LISTS; n++) {
+		snprintf(name, sizeof name, "%s/%u", kind, n);
+		if ((rc = sync_doc(s, k, n, name, name, err, errlen)) != 0)
+			break;
+		s->got[k]++;
+	}
+	if (rc == -1)
+		return -1;
+	/* Lists never shrink; a cached one past the end is left over. */
+	for (; n < SL_MAX_LISTS; n++) {
+		snprintf(name, sizeof name, "%s/%u", kind, n);
+		snprintf(tag, sizeof tag, "%s.etag", name);
+		if (!offcache_exists(s->dir, name))
+			break;
+		if (offcache_remove(s->dir, name, err, errlen) == -1 ||
+		    offcache_remove(s->dir, tag, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+sync_open(struct sync_run *s, const char *root, char *err, size_t errlen)
+{
+	struct fetch_tls	tls = { NULL, NULL, NULL, NULL };
+	char			e[SYNC_ERR_MAX];
+
+	if (s->t->log_key[0] == '\0')
+		return errf(err, errlen, "no log_key to check its documents "
+		    "with (set log_key in skk.conf)");
+	if (note_vkey_parse(s->t->log_key, &s->log, e, sizeof e) == -1)
+		return errf(err, errlen, "log_key: %s", e);
+	if (offcache_issuer_dir(root, s->t->host, s->dir, sizeof s->dir, err,
+	    errlen) == -1)
+		return -1;
+	if ((s->desc = calloc(1, sizeof *s->desc)) == NULL)
+		return errf(err, errlen, "out of memory");
+	/* Public documents: no client certificate to say who asks. */
+	tls.ca = s->t->ca;
+	tls.pin = s->t->has_pin ? s->t->pin : NULL;
+	if ((s->f = fetch_new(s->t->url, NULL, NULL, err, errlen)) == NULL ||
+	    fetch_set_tls(s->f, &tls, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+/* "synced <unix> <ISO>" and what came, for people; never trusted. */
+static int
+sync_record(struct sync_run *s, int64_t now, char *err, size_t errlen)
+{
+	char	text[256], at[32];
+	int	n;
+
+	offcheck_fmt_time(now, at);
+	n = snprintf(text, sizeof text, "synced %" PRId64 " %s\nstatus %zu\n"
+	    "numbers %zu\n", now, at, s->got[SYNC_STATUS],
+	    s->got[SYNC_NUMBERS]);
+	return offcache_write(s->dir, "synced", text, (size_t)n, err, errlen);
+}
+
+static int
+sync_issuer(struct sync_run *s, const char *root, char *err, size_t errlen)
+{
+	int	rc;
+
+	if (sync_open(s, root, err, errlen) == -1)
+		return -1;
+	if ((rc = sync_doc(s, SYNC_ISSUER, 0, "api/v1/issuer", "issuer", err,
+	    errlen)) == 1)
+		return errf(err, errlen, "%s/api/v1/issuer: HTTP 404 (not an "
+		    "skkd issuer?)", s->t->url);
+	if (rc == -1 || sync_lists(s, SYNC_STATUS, err, errlen) == -1 ||
+	    sync_lists(s, SYNC_NUMBERS, err, errlen) == -1)
+		return -1;
+	return sync_record(s, (int64_t)time(NULL), err, errlen);
+}
+
+static void
+sync_release(struct sync_run *s)
+{
+	note_key_release(&s->log);
+	fetch_free(s->f);
+	free(s->desc);
+}
+
+/* One line per issuer, on stdout when it worked, stderr when not. */
+static void
+sync_say(struct cmd_ctx *x, const struct sync_run *s, const char *why)
+{
+	if (why != NULL) {
+		output_sync(x->o, s->t->host, s->t->name, 0, 0, 0, 0, 0, why);
+		fprintf(x->err, "skk: sync: %s: %s\n", s->t->host, why);
+		return;
+	}
+	output_sync(x->o, s->desc->host, s->desc->name, 1,
+	    s->got[SYNC_STATUS], s->got[SYNC_NUMBERS], s->same, s->as_of,
+	    NULL);
+}
+
+static int
+cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
+{
+	struct trust_issuer	*v = NULL;
+	struct sync_run		 s;
+	char			 root[OFFCACHE_PATH_MAX], why[SYNC_ERR_MAX];
+	size_t			 n = 0, i, failed = 0;
+	int			 rc;
+
+	if ((rc = session_load_conf(x)) != 0)
+		return rc;
+	if (offcache_root(args_get(a, "--cache"), root, sizeof root, why,
+	    sizeof why) == -1)
+		return session_fail(x, EX_USAGE, "sync: %s", why);
+	if (offcheck_trusted(&x->conf, &v, &n, why, sizeof why) == -1)
+		return session_fail(x, EX_CONFIG, "%s", why);
+	if ((x->o = output_new(x->out, x->json)) == NULL) {
+		free(v);
+		return session_fail(x, EX_OSERR, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		memset(&s, 0, sizeof s);
+		s.t = &v[i];
+		if (sync_issuer(&s, root, why, sizeof why) == -1) {
+			failed++;
+			sync_say(x, &s, why);
+		} else
+			sync_say(x, &s, NULL);
+		sync_release(&s);
+	}
+	free(v);
+	return session_end(x, failed > 0 ? EX_UNAVAILABLE : 0);
+}
