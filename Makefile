@@ -127,13 +127,15 @@ $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a
 HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/tlogw $(B)/tests/memscan $(B)/tests/slowpoke $(B)/tests/powercut.so \
 	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
-	   $(B)/tests/logedit $(B)/tests/proofcheck
+	   $(B)/tests/logedit $(B)/tests/proofcheck $(B)/tests/redate
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
 	   $(B)/tests/fullhs.so $(B)/tests/logproof
 
 # The forger of forgery.sh signs any claims with a key file.
 $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
 $(B)/tests/rawframe: tests/regress/rawframe.c $(B)/libskkproto.a
+# trustcli.sh's registry re-signing a trust list with other dates.
+$(B)/tests/redate: tests/regress/redate.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
 $(B)/tests/rogue: tests/regress/rogue.c $(B)/libskkproto.a
 # The log writer of audit.sh: checkpoint, tiles and bundles, tampered.
 $(B)/tests/mklog: tests/regress/mklog.c $(B)/libskkproto.a

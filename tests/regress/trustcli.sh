@@ -10,9 +10,14 @@
 # (GET /api/v1/issuer), shown as trusted on first use, updated, pinned
 # with the pin openssl computes, listed and removed; a descriptor for
 # another host, a tampered one and a page that is no descriptor (served
-# by nginx over TLS) are refused.
+# by nginx over TLS) are refused. A registry list signed by `skkd
+# trust-list sign` is imported from a file and from a daemon's
+# /trust-list; one signed by another key, tampered, expired or not yet
+# valid is refused and changes nothing; a newer list drops an issuer.
 
 . "$(dirname "$0")/lib.sh"
+
+helper REDATE redate
 
 inst_init a --issuer "LSP Satu" --licence "BNSP-LSP-001" ||
     { echo "not ok 1 - skkd init a"; exit 1; }
@@ -241,5 +246,88 @@ run_expect 0 "trust list" sk a --json trust list
 [ "$(jq -r '.items | length' "$T/out")" = 1 ] && pass "only the own server is left" ||
     fail "list after remove: $(cat "$T/out")"
 grep -q "localhost:$HB" "$TF" && fail "b is still in the file" || pass "b is gone from the file"
+
+# --- import: a registry's signed list -------------------------------
+
+"$SKKD" trust-list keygen "$T/lpjk.key" >/dev/null &&
+    "$SKKD" trust-list keygen "$T/rogue.key" >/dev/null ||
+    fail "skkd trust-list keygen"
+cat >"$T/list.txt" <<LIST
+# licensed LSPs
+https://localhost:$HA $VA BNSP-LSP-001 LSP Satu
+https://localhost:$HB $VB - LSP Dua
+https://lsp-c.example:8443 $VC BNSP-LSP-003 LSP Tiga
+LIST
+"$SKKD" trust-list sign --key "$T/lpjk.key" --name "LPJK Uji" --days 10 \
+    "$T/list.txt" -o "$T/list.cwt" >/dev/null || fail "skkd trust-list sign"
+"$SKKD" trust-list sign --key "$T/rogue.key" --name "LPJK Uji" \
+    "$T/list.txt" -o "$T/rogue.cwt" >/dev/null || fail "sign with another key"
+cp "$T/list.cwt" "$T/tampered.cwt"
+n=$(($(wc -c <"$T/list.cwt") - 100))
+printf 'Z' | dd of="$T/tampered.cwt" bs=1 seek=$n conv=notrunc 2>/dev/null
+now=$(date +%s)
+"$REDATE" "$T/lpjk.key" "$T/list.cwt" "$T/old.cwt" $((now - 864000)) $((now - 60)) &&
+    "$REDATE" "$T/lpjk.key" "$T/list.cwt" "$T/early.cwt" $((now + 3600)) $((now + 864000)) ||
+    fail "redate"
+
+cp "$TF" "$T/tf.before"
+run_expect 65 "import: a list signed by another key is refused" \
+    sk a trust import "$T/rogue.cwt" --key "$T/lpjk.key.pub"
+out_has "refused, nothing changed: " "and says so"
+run_expect 65 "import: a tampered list is refused" \
+    sk a trust import "$T/tampered.cwt" --key "$T/lpjk.key.pub"
+run_expect 65 "import: an expired list is refused" \
+    sk a trust import "$T/old.cwt" --key "$T/lpjk.key.pub"
+out_has "expired" "saying it expired"
+run_expect 65 "import: a list not yet valid is refused" \
+    sk a trust import "$T/early.cwt" --key "$T/lpjk.key.pub"
+run_expect 65 "import: a descriptor is not a list" \
+    sk a trust import "$T/desc" --key "$T/lpjk.key.pub"
+run_expect 64 "import: --key is required" sk a trust import "$T/list.cwt"
+run_expect 66 "import: a missing list file" \
+    sk a trust import "$T/none.cwt" --key "$T/lpjk.key.pub"
+cmp -s "$T/tf.before" "$TF" && pass "refused lists changed nothing" ||
+    fail "the trust file changed"
+
+run_expect 0 "import the registry's list" \
+    sk a trust import "$T/list.cwt" --key "$T/lpjk.key.pub"
+out_has "3 issuers imported (2 new)" "3 issuers imported, 2 new (a was there)"
+RPUB=$(openssl pkey -pubin -in "$T/lpjk.key.pub" -outform der | tail -c 32 | base64)
+grep -qx "registry LPJK-Uji $RPUB" "$TF" &&
+    pass "the registry's key is recorded, as openssl reads it" ||
+    fail "registry line: $(grep '^registry' "$TF")"
+if [ "$(grep -c ' registry=LPJK-Uji$' "$TF")" = 3 ] &&
+    grep -q "^issuer https://localhost:$HA .*cert=$T/a/tls/admin.crt key=$T/a/tls/admin.key registry=LPJK-Uji" "$TF" &&
+    grep -q "^issuer https://lsp-c.example:8443 log_key=$VC name=\"LSP Tiga\" licence=BNSP-LSP-003 registry=LPJK-Uji" "$TF"; then
+	pass "every issuer is marked with the registry; a keeps its reader cert"
+else
+	fail "trust file: $(cat "$TF")"
+fi
+run_expect 0 "trust list" sk a --json trust list
+[ "$(jq -r '[.items[] | .registry // empty] | join(" ")' "$T/out")" = "LPJK-Uji LPJK-Uji" ] &&
+    [ "$(jq -r '.items | length' "$T/out")" = 3 ] &&
+    pass "listed: the own server, b and c" || fail "list: $(cat "$T/out")"
+
+# The list served by a daemon at /trust-list, fetched and re-imported.
+printf 'trust_list = %s\n' "$T/list.cwt" >>"$T/a/skkd.conf"
+inst_stop a; inst_start a || fail "a restarts with trust_list"
+run_expect 0 "import from a daemon's /trust-list" \
+    sk a --json trust import "https://localhost:$HA/trust-list" \
+    --key "$T/lpjk.key.pub" --ca "$T/a/tls/ca.crt" --name lpjk
+[ "$(jq -r '[.registry, .imported, .new, .removed] | join(" ")' "$T/out")" = "lpjk 3 0 0" ] &&
+    pass "JSON: registry lpjk, 3 imported, 0 new" || fail "JSON: $(cat "$T/out")"
+grep -qx "registry lpjk $RPUB url=https://localhost:$HA/trust-list" "$TF" &&
+    pass "its URL is recorded to fetch it again" || fail "registry: $(grep '^registry' "$TF")"
+
+# A newer list without c: c is dropped, the others stay.
+grep -v lsp-c "$T/list.txt" >"$T/list2.txt"
+"$SKKD" trust-list sign --key "$T/lpjk.key" --name "LPJK Uji" \
+    "$T/list2.txt" -o "$T/list2.cwt" >/dev/null || fail "sign list 2"
+run_expect 0 "import the newer list" sk a trust import "$T/list2.cwt" \
+    --key "$T/lpjk.key.pub" --name lpjk
+out_has "2 issuers imported (0 new)" "2 imported"
+out_has "lsp-c.example:8443 is no longer on lpjk's list: removed" "c dropped, said"
+grep -q "lsp-c.example" "$TF" && fail "c is still trusted" || pass "c is gone"
+grep -q "^issuer https://localhost:$HB " "$TF" && pass "b stays" || fail "b is gone"
 
 echo "1..$tapn"
