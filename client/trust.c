@@ -995,14 +995,24 @@ trust_own(const struct skkconf *conf, struct trust_issuer *is)
 	const char	*plus = strchr(conf->log_key, '+');
 	size_t		 n = plus != NULL ? (size_t)(plus - conf->log_key) : 0;
 
+	char		 url[TRUST_URL_MAX + 8], host[TRUST_HOST_MAX];
+
 	memset(is, 0, sizeof *is);
 	if (n > 4 && n - 4 < sizeof is->host &&
 	    memcmp(conf->log_key + n - 4, "/log", 4) == 0)
-		snprintf(is->host, sizeof is->host, "%.*s", (int)(n - 4),
+		snprintf(url, sizeof url, "https://%.*s", (int)(n - 4),
 		    conf->log_key);
 	else
-		snprintf(is->host, sizeof is->host, "%s", conf->server_name);
-	snprintf(is->url, sizeof is->url, "https://%s", is->host);
+		snprintf(url, sizeof url, "https://%s", conf->server_name);
+	/* canonical as the file's hosts are; else as it came */
+	if (trust_url_parse(url, is->url, sizeof is->url, host, sizeof host,
+	    NULL, 0) == 0)
+		strcpy(is->host, host);
+	else {
+		snprintf(is->host, sizeof is->host, "%.*s",
+		    (int)sizeof is->host - 1, url + 8);
+		snprintf(is->url, sizeof is->url, "https://%s", is->host);
+	}
 	snprintf(is->name, sizeof is->name, "%s", is->host);
 	snprintf(is->log_key, sizeof is->log_key, "%s", conf->log_key);
 	snprintf(is->ca, sizeof is->ca, "%s", conf->ca);
