@@ -243,10 +243,11 @@ async function inflate(bytes, max) {
 
 /* A note verifier key "name+hash+base64(0x01 || pub)": the raw key. */
 function vkeyPub(vkey) {
-	const f = String(vkey).split('+');
-	if (f.length !== 3)
+	/* the name has no '+'; the base64 after the second one may */
+	const m = /^[^+]+\+[0-9a-f]{8}\+([A-Za-z0-9+/]+=*)$/.exec(String(vkey));
+	if (m === null)
 		throw new Error('bad log key');
-	const b = Uint8Array.from(atob(f[2]), (c) => c.charCodeAt(0));
+	const b = Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0));
 	if (b.length !== 33 || b[0] !== 1)
 		throw new Error('bad log key');
 	return b.subarray(1);

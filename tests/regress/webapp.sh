@@ -51,15 +51,21 @@ echo "# app size: $(cat "$WEB"/* | wc -c) bytes, $size bytes gzip'd (all files, 
 inst_init a --issuer "LSP Uji Alat Berat" || { echo "not ok 2 - skkd init"; exit 1; }
 
 # A second issuer in a trust list signed by a registry key, when this
-# skkd has the registry role (skkd trust-list).
+# skkd has the registry role (skkd trust-list): A serves the list.
 TRUSTB=""
-if "$SKKD" trust-list keygen "$T/reg" >/dev/null 2>&1; then
+if "$SKKD" trust-list keygen "$T/reg.key" >/dev/null 2>&1; then
 	inst_init b --issuer "LSP Crane Nusantara" || { echo "not ok - init b"; exit 1; }
 	inst_start b || { echo "not ok - skkd b starts"; exit 1; }
-	bhost=$(sed -n 's/^public_host = //p' "$T/b/skkd.conf")
-	bkey=$(curl -sk "https://127.0.0.1:$(cat "$T/b.hport")/checkpoint" |
-	    sed -n 's/^— .*//p' | head -n 0)
-	TRUSTB=1
+	for i in a b; do
+		h=$(sed -n 's/^public_host = //p' "$T/$i/skkd.conf")
+		k=$(sed -n 's/^log_key = //p' "$T/$i/skk.conf")
+		echo "https://$h $k - $(sed -n 's/^issuer_name = "\(.*\)"$/\1/p' "$T/$i/skkd.conf")"
+	done >"$T/trust.txt"
+	"$SKKD" trust-list sign --key "$T/reg.key" --name "LPJK (uji)" --days 30 \
+	    "$T/trust.txt" -o "$T/trust.cose" >"$T/out" 2>"$T/err" &&
+	    echo "trust_list = $T/trust.cose" >>"$T/a/skkd.conf" && TRUSTB=1
+	[ -n "$TRUSTB" ] && pass "a trust list naming a second issuer" ||
+	    fail "a trust list naming a second issuer"
 fi
 inst_start a || { echo "not ok 2 - skkd a starts"; exit 1; }
 HP=$(cat "$T/a.hport")
