@@ -18,7 +18,6 @@
 
 #define CWT_EXP		4
 #define CWT_IAT		6
-#define TL_WS		" \t"
 
 static int	tl_url_check(const char *, char *, size_t);
 static int	tl_port_check(const char *);
@@ -134,6 +133,9 @@ tl_parse_line(const char *s, size_t len, struct tl_issuer *e, char *err,
 	char		 lic[ISSUER_LICENCE_MAX + 1];
 
 	memset(e, 0, sizeof(*e));
+	if (memchr(s, '\0', len) != NULL)
+		return errf(err, errlen, "NUL byte at column %zu",
+		    (size_t)((const char *)memchr(s, '\0', len) - s) + 1);
 	if (tl_word(&p, end, e->url, TL_URL_MAX) == -1)
 		return errf(err, errlen, "url: too long");
 	if (tl_word(&p, end, e->log_key, NOTE_KEY_MAX) == -1)
@@ -158,8 +160,6 @@ tl_parse_line(const char *s, size_t len, struct tl_issuer *e, char *err,
 		    ISSUER_NAME_MAX);
 	memcpy(e->name, p, end - p);
 	e->name[end - p] = '\0';
-	if (memchr(p, '\0', end - p) != NULL)
-		return errf(err, errlen, "name: NUL byte");
 	return tl_issuer_check(e, err, errlen);
 }
 
@@ -200,8 +200,9 @@ trustlist_parse_text(const char *buf, size_t len, struct trustlist *tl,
 		line++;
 		if ((nl = memchr(p, '\n', end - p)) == NULL)
 			nl = end;
-		n = strspn(p, TL_WS);
-		if (p + n >= nl || p[n] == '#' || (p[n] == '\r' &&
+		for (n = 0; p + n < nl && (p[n] == ' ' || p[n] == '\t'); n++)
+			;
+		if (p + n == nl || p[n] == '#' || (p[n] == '\r' &&
 		    p + n + 1 == nl))
 			continue;
 		if (tl->n == TL_ISSUERS_MAX) {

@@ -161,6 +161,17 @@ test_parse_errors(void **state)
 	snprintf(line, sizeof(line), "https://x.example %s - X\xff\n", v);
 	assert_string_equal(error_of(line),
 	    "line 3: name: invalid UTF-8 at byte 1");
+	{
+		static const char	nul[] = "\n https://a.example\0x";
+		struct trustlist	tl;
+		char			err[256];
+
+		trustlist_init(&tl);
+		assert_int_equal(trustlist_parse_text(nul, sizeof(nul) - 1,
+		    &tl, err, sizeof(err)), -1);
+		assert_string_equal(err, "line 2: NUL byte at column 19");
+		trustlist_release(&tl);
+	}
 }
 
 static void
