@@ -557,37 +557,45 @@ function staleWords() {
 	    'Status older than ' + h + 'h'];
 }
 
-/* The status of index idx at iss, as a verdict about card c. */
-function statusVerdict(iss, idx, c, t) {
+/*
+ * The status of index idx at iss, as a verdict about card c; map: the
+ * number map the index came from, which must be fresh too.
+ */
+function statusVerdict(iss, idx, c, t, map) {
 	const n = Math.floor(idx / (1 << LIST_BITS));
 	const l = iss.lists.get(n);
 	if (l === undefined)
 		return unknown('Status belum diunduh: buka sekali dengan sinyal',
 		    'No status downloaded yet: open once with a network', c);
-	if (!fresh(l, t))
-		return unknown(...staleWords(), Object.assign({ asOf: l.iat },
-		    c));
+	for (const x of map ? [l, map] : [l])
+		if (!fresh(x, t))
+			return unknown(...staleWords(), Object.assign({
+			    asOf: x.iat }, c));
 	const i = idx - n * (1 << LIST_BITS);
 	const b = l.lst[i >> 1];
 	const e = b === undefined ? 0xF : (i & 1 ? b >> 4 : b & 15);
-	const x = Object.assign({ asOf: l.iat }, c);
+	const x = Object.assign({ asOf: map && map.iat < l.iat ? map.iat :
+	    l.iat }, c);
 	if (e === 0)
 		return verdict('ok', 'Sertifikat berlaku', 'Certificate in force',
 		    x);
 	if (STATUS_WORDS[e])
 		return notValid(...STATUS_WORDS[e], x);
-	return unknown('Belum ada di daftar status',
-	    'Not yet in the status list', x);
+	return unknown('Belum ada di daftar status: perbarui dengan sinyal',
+	    'Not yet in the status list: refresh with a network', c);
 }
 
 /* 22 digits of a number, or null. */
 function digits(number) {
-	const d = String(number).replace(/ /g, '');
+	const d = String(number).trim().replace(/[ .-]/g, '');
 	return /^[0-9]{22}$/.test(d) ? d : null;
 }
 
-/* The status index of a number at iss: a number, null (none), or undefined
- * when a map it would need is missing or stale. */
+/*
+ * A number's entry in iss's number maps: {idx, map}; null when none has
+ * it and all are fresh; undefined when none has it but one is stale or
+ * there are none.
+ */
 function mapLookup(iss, d, t) {
 	let complete = iss.maps.size > 0;
 	const want = new TextEncoder().encode(d);
@@ -601,8 +609,9 @@ function mapLookup(iss, d, t) {
 			for (let i = 0; i < 22 && cmp === 0; i++)
 				cmp = l.map[o + i] - want[i];
 			if (cmp === 0)
-				return new DataView(l.map.buffer,
-				    l.map.byteOffset + o + 22, 4).getUint32(0);
+				return { idx: new DataView(l.map.buffer,
+				    l.map.byteOffset + o + 22, 4).getUint32(0),
+				    map: l };
 			if (cmp < 0)
 				lo = mid + 1;
 			else
@@ -671,31 +680,66 @@ function qrClaims(payload) {
 
 const MALFORMED = ['Kode QR rusak', 'Malformed QR code'];
 
+const OTHER_SITE = ['Mengarah ke situs lain', 'Points to another site'];
+const UNKNOWN_KEY = ['Kunci tidak dikenal: palsu', 'Unknown signing key: forged'];
+
+/* The trusted issuer a QR names by its host, or by its key when bare. */
+function qrIssuer(q, kid) {
+	if (q.host !== null)
+		return issuers.find((i) => i.host === hostKey(q.host));
+	return issuers.find((i) => i.desc.keys.some((k) => same(k.kid, kid)));
+}
+
+/*
+ * Signed by a key iss does not list: by another trusted issuer's key (a
+ * genuine card behind the wrong host), by a key newer than the cached
+ * descriptor (only a refresh can tell), or forged.
+ */
+async function unknownKid(iss, msg, who, t) {
+	for (const o of issuers) {
+		const k = o === iss ? undefined : o.desc.keys.find((x) =>
+		    same(x.kid, msg.kid));
+		if (k !== undefined && await edVerify(k.pub, msg))
+			return notValid(...OTHER_SITE, who);
+	}
+	let iat = 0;
+	try {
+		iat = cborDecode(msg.payload).get(6);
+	} catch (ex) {
+		/* unreadable claims: forged */
+	}
+	if (Number.isInteger(iat) && iat + 86400 > iss.desc.iat && iat <= t)
+		return unknown('Kunci lebih baru dari data tersimpan: perbarui',
+		    'Signing key newer than the saved keys: refresh', who);
+	return notValid(...UNKNOWN_KEY, who);
+}
+
 async function judgeQr(raw, t) {
 	let q, msg;
 	try {
 		q = qrBytes(raw);
-		if (q.bytes.length > COSE_MAX)
-			throw new Error('too long');
-		msg = coseOpen(q.bytes, null);
 	} catch (ex) {
 		return notValid(...MALFORMED);
 	}
 	if (issuers.length === 0)
 		return unknown('Belum ada data penerbit: buka sekali dengan sinyal',
 		    'No issuer data yet: open once with a network');
-	let iss;
-	if (q.host !== null)
-		iss = issuers.find((i) => i.host === hostKey(q.host));
-	else
-		iss = issuers.find((i) => i.desc.keys.some((k) =>
-		    same(k.kid, msg.kid)));
+	if (q.host !== null && qrIssuer(q, null) === undefined)
+		return unknown('Penerbit tidak dipercaya', 'Issuer not trusted');
+	try {
+		if (q.bytes.length > COSE_MAX)
+			throw new Error('too long');
+		msg = coseOpen(q.bytes, null);
+	} catch (ex) {
+		return notValid(...MALFORMED);
+	}
+	const iss = qrIssuer(q, msg.kid);
 	if (iss === undefined)
 		return unknown('Penerbit tidak dipercaya', 'Issuer not trusted');
 	const who = { issuer: iss.name };
 	const key = iss.desc.keys.find((k) => same(k.kid, msg.kid));
 	if (key === undefined)
-		return notValid('Kunci tidak dikenal', 'Unknown signing key', who);
+		return unknownKid(iss, msg, who, t);
 	if (!await edVerify(key.pub, msg))
 		return notValid('Tanda tangan tidak sah', 'Signature not valid',
 		    who);
@@ -711,18 +755,21 @@ async function judgeQr(raw, t) {
 		return unknown('Kunci penanda tangan bocor: periksa daring',
 		    'Signing key compromised: check online', card);
 	if ((key.from && c.iat < key.from) || (key.to && c.iat >= key.to))
-		return notValid('Kunci tidak dikenal', 'Unknown signing key', card);
+		return notValid(...UNKNOWN_KEY, card);
 	if (t >= c.exp)
 		return notValid('Kedaluwarsa', 'Expired', card);
 	if (t < c.iat - 86400)
 		return notValid('Belum berlaku', 'Not yet in force', card);
-	let idx = c.idx;
-	if (idx === null) {
-		idx = mapLookup(iss, digits(c.number), t);
-		if (idx === null || idx === undefined)
-			return unknown(...staleWords(), card);
-	}
-	return statusVerdict(iss, idx, card, t);
+	if (t >= iss.desc.exp)
+		return unknown(...staleWords(), card);
+	if (c.idx !== null)
+		return statusVerdict(iss, c.idx, card, t, null);
+	/* a card printed before status indices */
+	const m = mapLookup(iss, digits(c.number), t);
+	if (!m)
+		return unknown('Belum ada di daftar status: perbarui dengan sinyal',
+		    'Not yet in the status list: refresh with a network', card);
+	return statusVerdict(iss, m.idx, card, t, m.map);
 }
 
 /* A number typed by hand: looked up at every trusted issuer. */
@@ -735,19 +782,20 @@ function judgeNumber(raw, t) {
 	const found = [];
 	let complete = issuers.length > 0;
 	for (const iss of issuers) {
-		const idx = mapLookup(iss, d, t);
-		if (idx === undefined)
+		const m = mapLookup(iss, d, t);
+		if (m === undefined)
 			complete = false;
-		else if (idx !== null)
-			found.push([iss, idx]);
+		else if (m !== null)
+			found.push([iss, m]);
 	}
 	if (found.length > 1)
 		return unknown('Dikenal oleh ' + found.length + ' penerbit',
 		    'Ambiguous: known to ' + found.length + ' issuers',
 		    { number: number });
 	if (found.length === 1)
-		return statusVerdict(found[0][0], found[0][1], { number: number,
-		    issuer: found[0][0].name }, t);
+		return statusVerdict(found[0][0], found[0][1].idx, {
+		    number: number, issuer: found[0][0].name }, t,
+		    found[0][1].map);
 	if (!complete)
 		return unknown(...staleWords(), { number: number });
 	return notValid('Nomor tidak dikenal', 'Unknown number',
