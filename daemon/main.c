@@ -28,6 +28,7 @@
 #include "pool.h"
 #include "publish.h"
 #include "registry.h"
+#include "statuspub.h"
 #include "secmem.h"
 #include "sign.h"
 #include "skkd.h"
@@ -135,6 +136,11 @@ open_store(struct skkd *s)
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
 	writer_set_log(s->writer, s->tlog);
+	if ((s->status = statuspub_start(s->store, s->tlog, &s->conf,
+	    s->conf.publish_dir[0] != '\0' ? publish_status_doc : NULL,
+	    s->conf.publish_dir, err, sizeof(err))) == NULL)
+		die(EX_OSERR, "", err);
+	writer_set_commit_fn(s->writer, statuspub_kick, s->status);
 	if (s->conf.publish_dir[0] != '\0' && (publisher = publisher_start(
 	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
 		die(EX_CANTCREAT, "", err);
@@ -243,6 +249,8 @@ serve(struct skkd *s)
 	notify_watchdog_stop();
 	wsubmit_stop(wsubmit);
 	writer_stop(s->writer);
+	statuspub_stop(s->status);
+	s->status = NULL;
 	publisher_stop(publisher);
 	httpd_free(http);
 	conn_port_free(port);

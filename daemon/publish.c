@@ -24,13 +24,14 @@
 #include "log.h"
 #include "publish.h"
 #include "skkd.h"
+#include "statuspub.h"
 #include "tlog.h"
 #include "trustdoc.h"
 
 struct pub {
 	const char	*dir;
 	uint8_t		*buf;		/* TLOG_TILE_MAX */
-	unsigned long	 written, kept;
+	unsigned long	 written, kept, lists;
 	/* What the last publication was of: tree size, cosigned note. */
 	uint64_t	 size;
 	uint8_t		 cosigned[MERKLE_HASH_LEN];	/* SHA-256, or 0s */
@@ -111,6 +112,53 @@ publish_file(const char *dir, const char *rel, const void *data, size_t len,
 		return -1;
 	}
 	return 0;
+}
+
+int
+publish_status_doc(const char *rel, const uint8_t *buf, size_t len,
+    void *arg, char *err, size_t errlen)
+{
+	char	why[PATH_MAX + 128];
+
+	if (publish_file(arg, rel, buf, len, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "publish_dir: %s", why);
+	return -1;
+}
+
+/* statuspub_once's callback: a status list or number map. */
+static int
+pub_status_doc(const char *rel, const uint8_t *buf, size_t len, void *arg,
+    char *err, size_t errlen)
+{
+	struct pub	*p = arg;
+
+	if (pub_file(p, rel, buf, len, 0) == -1) {
+		snprintf(err, errlen, "%s", p->err);
+		return -1;
+	}
+	p->lists++;
+	return 0;
+}
+
+/* The status lists and number maps, signed with the log key. */
+static int
+pub_status(struct pub *p, const struct conf *c, struct store_rd *rd)
+{
+	struct tlog	*l;
+	char		 err[PATH_MAX];
+	int		 rc;
+
+	if ((l = tlog_load(c->log_key, c->public_host, err,
+	    sizeof(err))) == NULL) {
+		snprintf(p->err, sizeof(p->err), "log_key: %s", err);
+		return -1;
+	}
+	rc = statuspub_once(rd, l, c, pub_status_doc, p, err, sizeof(err));
+	if (rc == -1)
+		snprintf(p->err, sizeof(p->err), "status lists: %s", err);
+	tlog_free(l);
+	return rc;
 }
 
 static int
@@ -395,12 +443,15 @@ publish_run(const struct conf *c, const char *dir)
 	} else {
 		rc = pub_all(&p, &v) == -1 || pub_trust(&p, c) == -1 ?
 		    EX_IOERR : 0;
+		tlog_view_end(&v);
+		if (rc == 0 && pub_status(&p, c, rd) == -1)
+			rc = EX_IOERR;
 		if (rc == 0)
 			printf("published %llu entries to %s: %lu files "
-			    "written, %lu full tiles already there\n",
+			    "written (%lu status lists and number maps), %lu "
+			    "full tiles already there\n",
 			    (unsigned long long)v.ckpt_size, dir, p.written,
-			    p.kept);
-		tlog_view_end(&v);
+			    p.lists, p.kept);
 	}
 	if (rc != 0)
 		fprintf(stderr, "skkd: publish: %s\n", p.err);

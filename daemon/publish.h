@@ -6,6 +6,9 @@
 #ifndef DAEMON_PUBLISH_H
 #define DAEMON_PUBLISH_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct conf;
 
 /*
@@ -13,8 +16,9 @@ struct conf;
  * checkpoint's tree, from one read snapshot (so beside a running skkd):
  * each file through a temporary name and rename, full tiles only when
  * absent (they never change), the checkpoint last; then the issuer
- * descriptor signed now (api/v1/issuer) and the trust list that
- * trust_list names (trust-list). A sysexits status;
+ * descriptor signed now (api/v1/issuer), the trust list that
+ * trust_list names (trust-list), and DIR/status/<n> and DIR/numbers/<n>
+ * for every list in use, signed with the log key. A sysexits status;
  * the summary goes to stdout, errors to stderr.
  */
 int	publish_run(const struct conf *, const char *dir);
@@ -26,6 +30,9 @@ int	publish_run(const struct conf *, const char *dir);
  */
 int	publish_file(const char *dir, const char *rel, const void *data,
 	    size_t len, char *err, size_t errlen);
+/* publish_file as a statuspub_doc_fn for publish_dir (arg: the dir). */
+int	publish_status_doc(const char *rel, const uint8_t *buf, size_t len,
+	    void *arg, char *err, size_t errlen);
 
 /*
  * publish_dir: a thread of the daemon that publishes into dir, as

@@ -43,6 +43,7 @@ struct skkd {
 	struct store		*store;
 	struct writer		*writer;
 	struct tlog		*tlog;		/* signs the log's checkpoints */
+	struct statuspub	*status;	/* the status lists */
 	SSL_CTX			*ssl_ctx;
 	struct skkd_stats	 stats;
 };

@@ -23,6 +23,7 @@
 #include "logweb.h"
 #include "qrpay.h"
 #include "skkd.h"
+#include "statuspub.h"
 #include "tlog.h"
 #include "trustdoc.h"
 #include "verify.h"
@@ -62,6 +63,10 @@ static void	route_consistency(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_tile(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
+static void	route_status(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
+static void	route_numbers(const struct http_req *, const char *,
+		    struct store_rd *, struct web_resp *);
 static void	route_app(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 
@@ -83,6 +88,8 @@ static const struct route routes[] = {
 	{ "/checkpoint", 1, route_checkpoint },
 	{ "/checkpoint.cosigned", 1, route_cosigned },
 	{ "/tile/", 0, route_tile },
+	{ "/status/", 0, route_status },
+	{ "/numbers/", 0, route_numbers },
 	{ "/api/v1/log/consistency", 1, route_consistency },
 	{ "/app/", 0, route_app },
 };
@@ -971,6 +978,30 @@ route_tile(const struct http_req *req, const char *rest,
 	int		 status;
 
 	if ((status = logweb_tile(rest, rd, r, &why)) != 200)
+		web_error(status, why, 0, r);
+}
+
+static void
+route_status(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = statuspub_answer(skkd->status, SP_STATUS, rest, r,
+	    &why)) != 200)
+		web_error(status, why, 0, r);
+}
+
+static void
+route_numbers(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r)
+{
+	const char	*why = NULL;
+	int		 status;
+
+	if ((status = statuspub_answer(skkd->status, SP_NUMBERS, rest, r,
+	    &why)) != 200)
 		web_error(status, why, 0, r);
 }
 

@@ -25,6 +25,8 @@ TAILQ_HEAD(wjobq, wjob);
 struct writer {
 	struct store		*store;
 	const struct tlog	*tlog;		/* signs the checkpoints */
+	void			(*commit_fn)(void *);	/* after each commit */
+	void			*commit_arg;
 	unsigned		 max_group;
 	pthread_t		 thread;
 	pthread_mutex_t		 lock;
@@ -73,6 +75,13 @@ void
 writer_set_log(struct writer *w, const struct tlog *l)
 {
 	w->tlog = l;
+}
+
+void
+writer_set_commit_fn(struct writer *w, void (*fn)(void *), void *arg)
+{
+	w->commit_fn = fn;
+	w->commit_arg = arg;
 }
 
 void
@@ -222,6 +231,8 @@ writer_run_group(struct writer *w, struct wjobq *g)
 		issued = 0;
 	} else {
 		writer_count(w, n, 1, 0);
+		if (w->commit_fn != NULL)
+			w->commit_fn(w->commit_arg);
 		metrics_commit(n);
 		metrics_issued(issued);
 	}

@@ -46,6 +46,12 @@ struct writer	*writer_start(struct store *, unsigned max_group,
  */
 struct tlog;
 void		 writer_set_log(struct writer *, const struct tlog *);
+/*
+ * fn(arg) runs on the writer thread after each successful commit (the
+ * status lists are remade from it); it must not block. NULL: none.
+ */
+void		 writer_set_commit_fn(struct writer *, void (*fn)(void *),
+		    void *arg);
 /* Thread-safe; never blocks on the disk. */
 void		 writer_submit(struct writer *, struct wjob *);
 /* Runs what is queued, commits, joins the thread. NULL is a no-op. */
