@@ -29,11 +29,13 @@ LIBS	:= libevent libevent_openssl libevent_pthreads openssl lmdb \
 PKGS	:= pkg-config libevent-dev libssl-dev liblmdb-dev libqrencode-dev \
 	   libpng-dev libcbor-dev libjansson-dev libsystemd-dev libcmocka-dev zlib1g-dev \
 	   libzbar-dev fonts-liberation libcurl4-openssl-dev \
-	   golang-golang-x-mod-dev
+	   golang-golang-x-mod-dev libcairo2-dev libpango1.0-dev \
+	   fonts-noto-core
 TOOLS	:= zbarimg:zbar-tools curl:curl mdb_stat:lmdb-utils openssl:openssl \
 	   mandoc:mandoc systemd-analyze:systemd chromium:chromium \
 	   nginx:nginx-light wrk:wrk testssl:testssl.sh go:golang-go jq:jq \
-	   node:nodejs npm:npm
+	   node:nodejs npm:npm pdftoppm:poppler-utils pdfsig:poppler-utils \
+	   pdftotext:poppler-utils pdfinfo:poppler-utils
 
 WARN	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	   -Wformat=2 -Wno-unused-parameter
@@ -54,6 +56,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(LIBS) 2>/dev/null) -lpthread
 # (daemon/wpost.c).
 CURL_LIBS  = $(shell pkg-config --libs libcurl 2>/dev/null)
 CFLAGS	+= $(PKG_CFLAGS)
+# Only skk draws certificates (client/pdf.c): pango and cairo's PDF.
+CLIENT_PKGS := pangocairo cairo-pdf
+CLIENT_CFLAGS = $(shell pkg-config --cflags $(CLIENT_PKGS) 2>/dev/null)
+CLIENT_LIBS   = $(shell pkg-config --libs $(CLIENT_PKGS) 2>/dev/null)
 
 PROTO_SRC  := $(wildcard proto/*.c)
 DAEMON_SRC := $(wildcard daemon/*.c)
@@ -94,6 +100,7 @@ $(B)/web/sw.js: web/sw.js $(WEB_FILES) web/node_modules/.package-lock.json
 	cp web/node_modules/jsqr/dist/jsQR.js $(@D)/
 	v=$$(cat $(WEB_FILES) $(@D)/jsQR.js | sha256sum | cut -c1-16); \
 	    sed "s/@VERSION@/$$v/" web/sw.js >$@
+$(B)/client/%.o: CFLAGS += $(CLIENT_CFLAGS)
 
 $(B)/libskkproto.a: $(PROTO_OBJ)
 	$(AR) rcs $@ $^
@@ -102,7 +109,7 @@ $(B)/skkd: $(DAEMON_OBJ) $(B)/libskkproto.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS)
 
 $(B)/skk: $(CLIENT_OBJ) $(B)/libskkproto.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) -lzbar
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) $(CLIENT_LIBS) -lzbar
 
 $(B)/libskkd.a: $(DAEMON_LIB)
 	$(AR) rcs $@ $^
@@ -113,8 +120,8 @@ $(B)/libskk.a: $(CLIENT_LIB)
 # Unit tests link the proto library and the daemon's and client's modules.
 $(B)/tests/test_%: tests/unit/test_%.c $(B)/libskkd.a $(B)/libskk.a $(B)/libskkproto.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS) $(CURL_LIBS) \
-	    -lzbar -lcmocka
+	$(CC) $(CFLAGS) $(CLIENT_CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ \
+	    $(PKG_LIBS) $(CURL_LIBS) $(CLIENT_LIBS) -lzbar -lcmocka
 
 # The fuzz harnesses built as plain programs that replay their corpus.
 $(B)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libskkproto.a

@@ -5,7 +5,7 @@
  * suggested), the form its arguments ask for parsed by args.c, and its
  * handler called. Handlers live by family: cmd_write.c, cmd_read.c,
  * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv), lpjk.c
- * (record-lpjk --csv), audit.c and cmd_witness.c.
+ * (record-lpjk --csv), print.c, audit.c and cmd_witness.c.
  */
 
 #include <stdint.h>
@@ -28,6 +28,7 @@
 #include "crew.h"
 #include "lpjk.h"
 #include "sync.h"
+#include "print.h"
 
 static int	cmd_help(struct cmd_ctx *, struct cmd_args *);
 
@@ -49,7 +50,7 @@ static const struct cmd cmd_list[] = {
 	  "[--job-title T] [--job-title-en T] [--event E] [--organiser O] "
 	  "[--lpjk REGNO] [--number NUMBER] [--issued YYYY-MM-DD] "
 	  "[--expires YYYY-MM-DD] [--idem KEY] [--qr-out DIR] | "
-	  "--csv FILE [--out DIR] [--dry-run] [--no-qr]",
+	  "--csv FILE [--out DIR] [--dry-run] [--no-qr] [--pdf DIR [--card]]",
 	  "issue a certificate, or a cohort from a CSV file", 1 },
 	{ "suspend", { &cmd_suspend_form }, "NUMBER --reason TEXT",
 	  "suspend a certificate", 1 },
@@ -86,6 +87,13 @@ static const struct cmd cmd_list[] = {
 	  "remove HOST|URL | import FILE|URL --key REGISTRY.pub "
 	  "[--name NAME]",
 	  "manage the issuers (LSPs) this client trusts", 0 },
+	{ "print", { &print_csv_form, &print_form }, "NUMBER -o FILE.pdf "
+	  "[--card] [--blank-serial S] | --csv issued.csv -o FILE.pdf "
+	  "[--card] [--blank-serial S]",
+	  "print certificates as PDF pages (A4, or ID-1 cards), every QR "
+	  "read back", 1 },
+	{ "void-blank", { &print_void_form }, "SERIAL --reason TEXT",
+	  "record a spoiled blank form", 1 },
 	{ "witness", { &witness_form }, "init DIR --name NAME "
 	  "[--listen HOST:PORT] | serve FILE",
 	  "make or run a transparency-log witness (c2sp.org/tlog-witness)",

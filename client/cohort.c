@@ -25,6 +25,7 @@
 #include "cohort.h"
 #include "csv.h"
 #include "hex.h"
+#include "print.h"
 #include "record.h"
 #include "sheet.h"
 #include "sign.h"
@@ -80,7 +81,7 @@ static int	cohort_issue(struct cmd_ctx *, struct cmd_args *);
 static const struct cmd_opt cohort_opts[] = {
 	{ "--csv", 0, NULL }, { "--out", 0, NULL }, { "--dry-run", 1, NULL },
 	{ "--no-qr", 1, NULL }, { "--keep-columns", 1, NULL },
-	{ NULL, 0, NULL }
+	{ "--pdf", 0, NULL }, { "--card", 1, NULL }, { NULL, 0, NULL }
 };
 
 const struct cmd_form cohort_issue_form = { { "--csv" }, cohort_issue,
@@ -722,6 +723,23 @@ cohort_write_pngs(struct cohort *co, const char *dir)
 	return rc;
 }
 
+/* --pdf DIR: a checked PDF per certificate. */
+static int
+cohort_write_pdfs(struct cohort *co, const char *dir, int card)
+{
+	char	(*numbers)[CERT_NUMBER_LEN + 1];
+	size_t	  i;
+	int	  rc;
+
+	if ((numbers = calloc(co->n, sizeof *numbers)) == NULL)
+		return session_fail(co->x, EX_OSERR, "out of memory");
+	for (i = 0; i < co->n; i++)
+		memcpy(numbers[i], co->rows[i].out_number, sizeof numbers[i]);
+	rc = print_each(co->x, numbers, co->n, dir, card);
+	free(numbers);
+	return rc;
+}
+
 static void
 cohort_report(struct cohort *co, int dry)
 {
@@ -755,6 +773,7 @@ cohort_issue(struct cmd_ctx *x, struct cmd_args *a)
 	const char	*out = args_get(a, "--out");
 	int		 dry = args_get(a, "--dry-run") != NULL;
 	int		 nopng = args_get(a, "--no-qr") != NULL;
+	const char	*pdf = args_get(a, "--pdf");
 	int		 rc;
 
 	memset(&co, 0, sizeof co);
@@ -770,6 +789,9 @@ cohort_issue(struct cmd_ctx *x, struct cmd_args *a)
 			rc = cohort_write_issued(&co, out);
 		if (rc == 0 && out != NULL && !dry && !nopng)
 			rc = cohort_write_pngs(&co, out);
+		if (rc == 0 && pdf != NULL && !dry)
+			rc = cohort_write_pdfs(&co, pdf,
+			    args_get(a, "--card") != NULL);
 		if (rc == 0 && (output_end(x->o) == -1 ||
 		    fflush(x->out) == EOF))
 			rc = session_fail(x, EX_IOERR, "cannot write the "

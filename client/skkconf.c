@@ -53,6 +53,13 @@ static int	skkconf_set_log_key(struct skkconf_state *, const char *,
 static int	skkconf_set_trust(struct skkconf_state *, const char *,
 		    char *, size_t);
 
+static int	skkconf_set_print_offset(struct skkconf_state *, const char *,
+		    char *, size_t);
+static int	skkconf_set_sign_cert(struct skkconf_state *, const char *,
+		    char *, size_t);
+static int	skkconf_set_sign_key(struct skkconf_state *, const char *,
+		    char *, size_t);
+
 static int	skkconf_add_witness_key(struct skkconf_state *, const char *,
 		    char *, size_t);
 
@@ -66,6 +73,9 @@ static const struct skkconf_key skkconf_keys[] = {
 	{ "public_key",	skkconf_set_public_key },
 	{ "log_key",	skkconf_set_log_key },
 	{ "trust",	skkconf_set_trust },
+	{ "print_offset_mm", skkconf_set_print_offset },
+	{ "pdf_sign_cert", skkconf_set_sign_cert },
+	{ "pdf_sign_key", skkconf_set_sign_key },
 	{ "witness_key", skkconf_add_witness_key },	/* may repeat */
 };
 #define SKKCONF_NKEYS	(sizeof skkconf_keys / sizeof skkconf_keys[0])
@@ -260,6 +270,46 @@ skkconf_set_public_key(struct skkconf_state *st, const char *v, char *err,
 	    errlen);
 }
 
+/* "X,Y": millimetres right and down, each within +-50. */
+static int
+skkconf_set_print_offset(struct skkconf_state *st, const char *v,
+    char *err, size_t errlen)
+{
+	char	*end;
+	double	 x, y;
+
+	x = strtod(v, &end);
+	if (end == v || *end != ',')
+		goto bad;
+	v = end + 1;
+	y = strtod(v, &end);
+	if (end == v || *end != '\0' || x < -50 || x > 50 || y < -50 ||
+	    y > 50)
+		goto bad;
+	st->c->print_dx = x;
+	st->c->print_dy = y;
+	return 0;
+bad:
+	return errf(err, errlen, "print_offset_mm: expected X,Y in "
+	    "millimetres, each -50 to 50 (e.g. 2.5,-1)");
+}
+
+static int
+skkconf_set_sign_cert(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	return skkconf_set_file(st, "pdf_sign_cert", v, st->c->sign_cert, err,
+	    errlen);
+}
+
+static int
+skkconf_set_sign_key(struct skkconf_state *st, const char *v, char *err,
+    size_t errlen)
+{
+	return skkconf_set_file(st, "pdf_sign_key", v, st->c->sign_key, err,
+	    errlen);
+}
+
 static int
 skkconf_hexval(int ch)
 {
@@ -340,6 +390,11 @@ skkconf_parse(struct skkconf *c, const char *buf, size_t len,
 	if ((c->cert[0] == '\0') != (c->key[0] == '\0')) {
 		errf(err, errlen, "%s: 'cert' and 'key' go together",
 		    name);
+		return -1;
+	}
+	if ((c->sign_cert[0] == '\0') != (c->sign_key[0] == '\0')) {
+		errf(err, errlen, "%s: 'pdf_sign_cert' and 'pdf_sign_key' go "
+		    "together", name);
 		return -1;
 	}
 	if (c->server_name[0] == '\0')

@@ -38,6 +38,10 @@ struct skkconf {
 	/* witness_key lines: cosigner verifier keys for verify --proof */
 	char		witness_key[SKKCONF_WITNESSES][SKKCONF_LOG_KEY_MAX];
 	size_t		nwitness;
+	/* Printing (skk print): layout offset, PAdES signer ("" none). */
+	double		print_dx, print_dy;		/* mm */
+	char		sign_cert[PATH_MAX];
+	char		sign_key[PATH_MAX];
 };
 
 /*

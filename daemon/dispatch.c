@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "blank.h"
 #include "change.h"
 #include "dispatch.h"
 #include "issue.h"
@@ -91,6 +92,7 @@ static const struct handler handlers[] = {
 	{ WIRE_STATS, 0, 0, h_stats },
 	{ WIRE_QR, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_FORMAT) | WK_BIT(WK_SIZE),
 	    h_qr },
+	{ WIRE_BLANK, 1, BLANK_KEYS, blank_request },
 };
 
 /* Items one VERIFY may hold for this peer. */

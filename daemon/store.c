@@ -61,6 +61,7 @@ enum store_db {
 	DB_LOG_CURRENT,
 	DB_STATUS_IDX,		/* number -> be32 status index */
 	DB_STATUS_NUM,		/* be32 status index -> number */
+	DB_BLANKS,		/* blank form serial -> state + number */
 	DB_MAX
 };
 
@@ -81,6 +82,7 @@ static const struct {
 	{ "log_current", 0 },
 	{ "status_idx", 0 },
 	{ "status_num", 0 },
+	{ "blanks", 0 },
 };
 
 /*
@@ -1377,6 +1379,43 @@ store_idem_put(struct store_wtxn *w, const char *key, const char *number)
 		return STORE_ERROR;
 	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_IDEM], &k, &d,
 	    MDB_NOOVERWRITE));
+}
+
+int
+store_blank_get(struct store_wtxn *w, const char *serial, char *val,
+    size_t vallen)
+{
+	MDB_val	k, d;
+	int	rc;
+
+	k.mv_data = (void *)serial;
+	k.mv_size = strlen(serial);
+	if (k.mv_size == 0 ||
+	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
+		return STORE_ERROR;
+	if ((rc = mdb_get(w_txn(w), w->s->dbi[DB_BLANKS], &k, &d)) != 0)
+		return w_fail(w, rc);
+	if (d.mv_size >= vallen)
+		return STORE_ERROR;
+	memcpy(val, d.mv_data, d.mv_size);
+	val[d.mv_size] = '\0';
+	return STORE_OK;
+}
+
+int
+store_blank_put(struct store_wtxn *w, const char *serial, const char *val)
+{
+	MDB_val	k, d;
+
+	k.mv_data = (void *)serial;
+	k.mv_size = strlen(serial);
+	d.mv_data = (void *)val;
+	d.mv_size = strlen(val);
+	if (k.mv_size == 0 ||
+	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
+		return STORE_ERROR;
+	w->wbytes += k.mv_size + d.mv_size;
+	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_BLANKS], &k, &d, 0));
 }
 
 const char *

@@ -5,7 +5,8 @@
  *
  * Databases: certs (number -> record CBOR), qr (number -> COSE bytes),
  * nik (HMAC -> number, dupsort), events (seq -> event CBOR), cert_events
- * (number -> seq, dupsort), idem (key -> number), meta (counters), and
+ * (number -> seq, dupsort), idem (key -> number), meta (counters),
+ * blanks (blank form serial -> state and number), and
  * the transparency log's tables, which only daemon/tlog.c reads and writes.
  */
 #ifndef DAEMON_STORE_H
@@ -186,6 +187,15 @@ int		 store_idem_get(struct store_wtxn *, const char *key,
 		    char number[CERT_NUMBER_LEN + 1]);
 int		 store_idem_put(struct store_wtxn *, const char *key,
 		    const char *number);
+/*
+ * Blank forms (daemon/blank.c): serial -> its state, a letter, and the
+ * number of the certificate printed on it ("" none). get: STORE_OK,
+ * STORE_NOTFOUND or an error; vallen bounds val with its NUL.
+ */
+int		 store_blank_get(struct store_wtxn *, const char *serial,
+		    char *val, size_t vallen);
+int		 store_blank_put(struct store_wtxn *, const char *serial,
+		    const char *val);
 
 /*
  * For daemon/tlog.c, the one other module that calls mdb_*: the txn of

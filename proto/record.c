@@ -210,7 +210,8 @@ static const struct codec event_codec = {
 };
 
 static const char *const event_kind_names[EVENT_KIND_MAX] = {
-	NULL, "issue", "status", "lpjk", "renew", "resign"
+	NULL, "issue", "status", "lpjk", "renew", "resign", "blank",
+	"blank-void"
 };
 
 static int

@@ -35,6 +35,8 @@ enum event_kind {
 	EVENT_RENEW,		/* on the old certificate: replaced by next */
 	EVENT_RESIGN,		/* re-signed (skkd resign): detail holds the
 				   hex SHA-256 of the payload it replaced */
+	EVENT_BLANK,		/* printed on the blank form in detail */
+	EVENT_BLANK_VOID,	/* that blank form spoiled: detail, reason */
 	EVENT_KIND_MAX
 };
 

@@ -148,7 +148,7 @@ static const uint8_t	 wire_empty[1];
 static const char *wire_type_names[] = {
 	NULL, "hello", "verify", "issue", "set_status", "record_lpjk",
 	"renew", "show", "find", "keys", "stats",
-	[WIRE_QR] = "qr"
+	[WIRE_QR] = "qr", [WIRE_BLANK] = "blank"
 };
 
 static const char *wire_err_names[WERR_MAX] = {
@@ -1125,7 +1125,7 @@ wire_type_name(uint64_t t)
 {
 	if (t == WIRE_ERROR)
 		return "error";
-	if (t >= WIRE_HELLO && t <= WIRE_QR && wire_type_names[t] != NULL)
+	if (t >= WIRE_HELLO && t <= WIRE_BLANK && wire_type_names[t] != NULL)
 		return wire_type_names[t];
 	return "unknown";
 }

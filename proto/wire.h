@@ -35,6 +35,7 @@ enum wire_type {
 	WIRE_KEYS,		/* c→s: -; s→c: HOST, ITEMS [{KID, KEY, FROM, TO, TIME?}]; TIME: compromised at */
 	WIRE_STATS,		/* c→s: -; s→c: ITEMS [{NAME, COUNT}] */
 	WIRE_QR,		/* c→s: NUMBER, FORMAT ("png"|"svg"), SIZE? (png pixels per module); s→c: NUMBER, URL, IMAGE (admin) */
+	WIRE_BLANK,		/* c→s: ITEMS [{NUMBER, SERIAL} printed | {SERIAL, REASON} spoiled]; s→c: ITEMS [{SERIAL, NUMBER?, KIND}] (admin) */
 	WIRE_ERROR = 127	/* s→c: ERR, ERRMSG (id of the failed request, 0 if none) */
 };
 
