@@ -964,38 +964,6 @@ output_qr(struct output *o, const char *number, const char *url,
 	out_set_opt(j, "file", file);
 }
 
-void
-output_blank(struct output *o, const struct wire_msg *a)
-{
-	const struct wire_msg	*it;
-	size_t			 i, n = wire_list_len(a, WK_ITEMS);
-	char			 serial[64], number[64];
-	uint64_t		 kind = 0;
-	json_t			*j;
-
-	for (i = 0; i < n; i++) {
-		it = wire_list_get(a, WK_ITEMS, i);
-		out_get(it, WK_SERIAL, serial, sizeof serial);
-		out_get(it, WK_NUMBER, number, sizeof number);
-		wire_get_uint(it, WK_KIND, &kind);
-		if (!o->json) {
-			if (kind == EVENT_BLANK)
-				fprintf(o->f, "%s  printed: %s\n", serial,
-				    number);
-			else
-				fprintf(o->f, "%s  void%s%s\n", serial,
-				    number[0] != '\0' ? ": it held " : "",
-				    number);
-			continue;
-		}
-		j = out_item(o);
-		out_set_str(j, "serial", serial);
-		out_set_str(j, "state", kind == EVENT_BLANK ? "printed" :
-		    "void");
-		out_set_opt(j, "number", number);
-	}
-}
-
 /* --- reports ---------------------------------------------------------- */
 
 void

@@ -83,9 +83,6 @@ void		 output_checked(struct output *, const char *checked,
 /* A QR image fetched: the number, its URL and the file written (or ""). */
 void		 output_qr(struct output *, const char *number, const char *url,
 		    const char *file);
-/* BLANK answer: each blank form, printed on a number or void. */
-void		 output_blank(struct output *, const struct wire_msg *ans);
-
 /*
  * Reports (skk audit): "label: value" lines for people, fields of the
  * JSON document for programs. A section is a table of counts (an object)

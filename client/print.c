@@ -535,8 +535,8 @@ static int
 print_void(struct cmd_ctx *x, struct cmd_args *a)
 {
 	const char	*reason = args_get(a, "--reason");
-	struct wire_msg	*m, *w;
-	char		 why[CERT_ERR_MAX];
+	struct wire_msg	*m, *w, *r;
+	char		 why[CERT_ERR_MAX], held[CERT_NUMBER_LEN + 1];
 	int		 rc;
 
 	if (reason == NULL || reason[0] == '\0')
@@ -553,5 +553,18 @@ print_void(struct cmd_ctx *x, struct cmd_args *a)
 	    wire_put_str(w, WK_SERIAL, a->pos[0]) == -1 ||
 	    wire_put_str(w, WK_REASON, reason) == -1)
 		return session_oom(x, m);
-	return session_print(x, m, 1, NULL, output_blank);
+	if ((rc = session_call(x, m, &r, NULL)) != 0)
+		return rc;
+	if (wire_list_len(r, WK_ITEMS) != 1 || wire_get_str(wire_list_get(r,
+	    WK_ITEMS, 0), WK_NUMBER, held, sizeof held) == -1)
+		held[0] = '\0';
+	wire_msg_free(r);
+	if (x->json) {
+		output_field_str(x->o, "serial", "serial", a->pos[0]);
+		output_field_str(x->o, "state", "state", "void");
+		output_field_str(x->o, "number", "number", held);
+	} else
+		fprintf(x->out, "%s  void%s%s\n", a->pos[0], held[0] != '\0' ?
+		    ": it held " : "", held);
+	return session_end(x, 0);
 }
