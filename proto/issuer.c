@@ -376,7 +376,13 @@ issuer_desc_open(const uint8_t *buf, size_t len,
 		return -1;
 	if (issuer_log_key(d->log_key, m.kid, &nk, err, errlen) == -1)
 		return -1;
-	rc = logkey != NULL ? 0 : cose_sign1_check(&m, nk.key);
+	if (logkey == NULL)
+		rc = cose_sign1_check(&m, nk.key);
+	else if (memcmp(sign_key_public(nk.key), sign_key_public(logkey),
+	    SIGN_PUB_LEN) != 0)
+		rc = -1;
+	else
+		rc = 0;
 	note_key_release(&nk);
 	return rc == 0 ? 0 : issuer_sig_fail(rc, err, errlen);
 }
