@@ -2,8 +2,11 @@
 /*
  * "skk verify --csv": a whole crew checked from a column of certificate
  * numbers or QR texts, over one connection in equal pipelined requests,
- * with a CSV of verdicts and a one-line summary. A column that holds
- * NIKs is refused before anything is sent.
+ * or with --offline from the cache of skk sync (offcheck.c), with a CSV
+ * of verdicts, a summary line and one per issuer. An issuer column
+ * (host or licence) picks the issuer of a bare number offline; a name
+ * column is compared with the holder's name. A column that holds NIKs
+ * is refused before anything is sent.
  */
 
 #include <errno.h>
@@ -15,28 +18,48 @@
 #include <sysexits.h>
 
 #include "cert.h"
+#include "cmd_offline.h"
 #include "crew.h"
 #include "csv.h"
+#include "offcheck.h"
+#include "privacy.h"
 #include "qrpay.h"
 #include "sheet.h"
+
+#define CREW_ISSUERS	64	/* issuers the summary names one by one */
+
+/* One issuer's part of the summary. */
+struct crew_tally {
+	char		host[TRUST_HOST_MAX];
+	size_t		counts[3];
+	int64_t		as_of;		/* oldest seen; 0 none */
+};
 
 struct crew {
 	struct cmd_ctx	 *x;
 	const char	 *path;
 	char		**q;		/* queries */
+	char		**hint;		/* issuer column, or NULL */
+	char		**name;		/* name column, or NULL */
 	size_t		 *lines;
 	size_t		  n, cap;
 	int		  col;		/* -1 until the first row is seen */
+	int		  icol, ncol;	/* issuer and name columns, or -1 */
 	int		  status;
 	size_t		  counts[3];
 	size_t		  reasons[REASON_MAX];
+	size_t		  unmatched;	/* names that did not match */
+	struct crew_tally tally[CREW_ISSUERS];
+	size_t		  ntally;
+	char		  own[TRUST_HOST_MAX];	/* the server's public host */
 	FILE		 *out;
 };
 
 static int	crew_verify(struct cmd_ctx *, struct cmd_args *);
 
 static const struct cmd_opt crew_opts[] = {
-	{ "--csv", 0, NULL }, { "--out", 0, NULL }, { NULL, 0, NULL }
+	{ "--csv", 0, NULL }, { "--out", 0, NULL }, { "--offline", 1, NULL },
+	{ "--cache", 0, NULL }, { "--max-age", 0, NULL }, { NULL, 0, NULL }
 };
 
 const struct cmd_form crew_verify_form = { { "--csv" }, crew_verify,
@@ -50,6 +73,9 @@ const struct cmd_form crew_verify_form = { { "--csv" }, crew_verify,
 static const char *const crew_number_cols[] = { "number", "nomor_skk",
 	"no_skk" };
 static const char *const crew_qr_cols[] = { "qr", "qr_url" };
+static const char *const crew_issuer_cols[] = { "issuer", "lsp" };
+static const char *const crew_name_cols[] = { "name" };
+#define CREW_N(a)	(sizeof (a) / sizeof (a)[0])
 
 static int
 crew_find(char **fields, size_t n, const char *const *names, size_t nn)
@@ -75,6 +101,9 @@ crew_pick(struct crew *cw, size_t line, char **fields, size_t n)
 	if (cw->col == -1)
 		cw->col = crew_find(fields, n, crew_qr_cols,
 		    sizeof crew_qr_cols / sizeof crew_qr_cols[0]);
+	cw->icol = crew_find(fields, n, crew_issuer_cols,
+	    CREW_N(crew_issuer_cols));
+	cw->ncol = crew_find(fields, n, crew_name_cols, CREW_N(crew_name_cols));
 	if (cw->col != -1)
 		return 0;
 	session_fail(cw->x, EX_DATAERR, "%s:%zu: the header names no column to "
@@ -99,11 +128,44 @@ crew_is_nik(const char *s)
 }
 
 static int
+crew_grow(struct crew *cw)
+{
+	void	*p;
+	size_t	 cap = cw->cap ? cw->cap * 2 : 256;
+
+	if ((p = reallocarray(cw->q, cap, sizeof *cw->q)) == NULL)
+		return -1;
+	cw->q = p;
+	if ((p = reallocarray(cw->hint, cap, sizeof *cw->hint)) == NULL)
+		return -1;
+	cw->hint = p;
+	if ((p = reallocarray(cw->name, cap, sizeof *cw->name)) == NULL)
+		return -1;
+	cw->name = p;
+	if ((p = reallocarray(cw->lines, cap, sizeof *cw->lines)) == NULL)
+		return -1;
+	cw->lines = p;
+	cw->cap = cap;
+	return 0;
+}
+
+/* A copy of column col's trimmed cell into *out (NULL when empty). */
+static int
+crew_cell(char **fields, size_t n, int col, char **out)
+{
+	*out = NULL;
+	if (col == -1 || (size_t)col >= n)
+		return 0;
+	sheet_trim(fields[col]);
+	if (fields[col][0] == '\0')
+		return 0;
+	return (*out = strdup(fields[col])) == NULL ? -1 : 0;
+}
+
+static int
 crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 {
 	struct crew	*cw = arg;
-	char		**nq;
-	size_t		 *nl;
 
 	if (cw->col == -1)
 		return crew_pick(cw, line, fields, n);
@@ -116,18 +178,15 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 		    cw->col + 1);
 		return (cw->status = EX_DATAERR);
 	}
-	if (cw->n == cw->cap) {
-		cw->cap = cw->cap ? cw->cap * 2 : 256;
-		if ((nq = reallocarray(cw->q, cw->cap, sizeof *nq)) == NULL)
-			return (cw->status = EX_OSERR);
-		cw->q = nq;
-		if ((nl = reallocarray(cw->lines, cw->cap, sizeof *nl)) == NULL)
-			return (cw->status = EX_OSERR);
-		cw->lines = nl;
-	}
-	if ((cw->q[cw->n] = strdup(fields[cw->col])) == NULL)
+	if (cw->n == cw->cap && crew_grow(cw) == -1)
 		return (cw->status = EX_OSERR);
-	cw->lines[cw->n++] = line;
+	cw->hint[cw->n] = cw->name[cw->n] = NULL;
+	cw->q[cw->n] = strdup(fields[cw->col]);
+	cw->lines[cw->n++] = line;	/* crew_free frees what is there */
+	if (cw->q[cw->n - 1] == NULL ||
+	    crew_cell(fields, n, cw->icol, &cw->hint[cw->n - 1]) == -1 ||
+	    crew_cell(fields, n, cw->ncol, &cw->name[cw->n - 1]) == -1)
+		return (cw->status = EX_OSERR);
 	return 0;
 }
 
@@ -143,6 +202,10 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 		return session_fail(cw->x, EX_OSERR, "out of memory");
 	for (i = first; i < first + n; i++) {
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
+			break;
+		if (cw->name[i] != NULL && strlen(cw->name[i]) <=
+		    CERT_NAME_MAX && wire_put_str(it, WK_NAME, cw->name[i]) ==
+		    -1)
 			break;
 		if (qrpay_is_qr_text(cw->q[i])) {
 			if (wire_put_str(it, WK_QR, cw->q[i]) == -1)
@@ -163,9 +226,53 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 	return rc == -1 ? session_net_fail(cw->x) : 0;
 }
 
+/* The issuer's line of the summary, made on first use. */
+static void
+crew_tally(struct crew *cw, const char *host, unsigned v, int64_t as_of)
+{
+	struct crew_tally	*t = NULL;
+	size_t			 i;
+
+	for (i = 0; i < cw->ntally && t == NULL; i++)
+		if (strcmp(cw->tally[i].host, host) == 0)
+			t = &cw->tally[i];
+	if (t == NULL && cw->ntally < CREW_ISSUERS) {
+		t = &cw->tally[cw->ntally++];
+		snprintf(t->host, sizeof t->host, "%s", host);
+	}
+	if (t == NULL)
+		return;
+	t->counts[v]++;
+	if (as_of != 0 && (t->as_of == 0 || as_of < t->as_of))
+		t->as_of = as_of;
+}
+
+/* "yes", "no" or "" (no name given, or none to compare with). */
+static const char *
+crew_match_text(int match)
+{
+	return match == 1 ? "yes" : match == 0 ? "no" : "";
+}
+
+/* The columns after today's seven: issuer, as_of, and name_match. */
+static void
+crew_tail(struct crew *cw, const char *issuer, int64_t as_of, int match)
+{
+	char	at[32] = "";
+
+	if (as_of != 0)
+		offcheck_fmt_time(as_of, at);
+	fputc(',', cw->out);
+	sheet_field(cw->out, issuer);
+	fprintf(cw->out, ",%s", at);
+	if (cw->ncol != -1)
+		fprintf(cw->out, ",%s", crew_match_text(match));
+	fputc('\n', cw->out);
+}
+
 static void
 crew_line(struct crew *cw, const struct wire_msg *it, const char *query,
-    uint64_t verdict, uint64_t code)
+    uint64_t verdict, uint64_t code, int64_t now, int match)
 {
 	char		 buf[512];
 	uint64_t	 level;
@@ -190,7 +297,8 @@ crew_line(struct crew *cw, const struct wire_msg *it, const char *query,
 	fprintf(f, ",%s,%s,", output_verdict_key((unsigned)verdict),
 	    cert_reason_name((enum cert_reason)code));
 	sheet_field(f, buf);
-	fputc('\n', f);
+	/* Online the status is the daemon's, live: as of now. */
+	crew_tail(cw, cw->own, now, match);
 }
 
 static int
@@ -198,10 +306,11 @@ crew_recv(struct crew *cw, size_t first, size_t n, uint64_t id)
 {
 	const struct wire_msg	*it;
 	struct wire_msg		*a;
-	uint64_t		 v, code;
+	uint64_t		 v, code, m;
 	char			 msg[640];
+	int64_t			 now = offcheck_now();
 	size_t			 i;
-	int			 rc = 0;
+	int			 rc = 0, match;
 
 	if ((a = net_recv(cw->x->net, id)) == NULL)
 		return session_net_fail(cw->x);
@@ -221,16 +330,31 @@ crew_recv(struct crew *cw, size_t first, size_t n, uint64_t id)
 		if (code >= REASON_MAX)
 			code = REASON_UNAVAILABLE;
 		session_host_rule(cw->x, cw->q[first + i], &v, &code);
+		match = -1;
+		if (cw->name[first + i] != NULL && wire_get_uint(it, WK_MATCH,
+		    &m) == 0)
+			match = m == 1;
+		cw->unmatched += match == 0;
 		cw->counts[v]++;
 		cw->reasons[code]++;
+		crew_tally(cw, cw->own, (unsigned)v, now);
 		if (cw->x->json)
 			output_verify_as(cw->x->o, it, cw->q[first + i], v,
 			    code);
 		else
-			crew_line(cw, it, cw->q[first + i], v, code);
+			crew_line(cw, it, cw->q[first + i], v, code, now, match);
 	}
 	wire_msg_free(a);
 	return rc;
+}
+
+static void
+crew_header(struct crew *cw)
+{
+	if (cw->x->json)
+		return;
+	fprintf(cw->out, "number,name,job,level,verdict,reason,expires,"
+	    "issuer,as_of%s\n", cw->ncol != -1 ? ",name_match" : "");
 }
 
 static int
@@ -243,10 +367,13 @@ crew_run(struct crew *cw)
 
 	if ((rc = session_fetch_host(cw->x, cw->q, cw->n)) != 0)
 		return rc;
+	offcheck_own_host(&cw->x->conf, cw->own, sizeof cw->own);
 	/* Equal requests, each within the daemon's frame for this peer. */
 	for (i = 0; i < cw->n; i++)
-		if (strlen(cw->q[i]) > longest)
-			longest = strlen(cw->q[i]);
+		if (strlen(cw->q[i]) + (cw->name[i] != NULL ?
+		    strlen(cw->name[i]) : 0) > longest)
+			longest = strlen(cw->q[i]) + (cw->name[i] != NULL ?
+			    strlen(cw->name[i]) : 0);
 	if (per > net_max_bytes(cw->x->net) / (longest + 8))
 		per = net_max_bytes(cw->x->net) / (longest + 8);
 	if (per == 0)
@@ -260,9 +387,8 @@ crew_run(struct crew *cw)
 		n = cw->n - first < per ? cw->n - first : per;
 		rc = crew_send(cw, first, n, &ids[i]);
 	}
-	if (rc == 0 && !cw->x->json)
-		fputs("number,name,job,level,verdict,reason,expires\n",
-		    cw->out);
+	if (rc == 0)
+		crew_header(cw);
 	for (i = 0; rc == 0 && i < nb; i++) {
 		first = i * per;
 		n = cw->n - first < per ? cw->n - first : per;
@@ -272,13 +398,94 @@ crew_run(struct crew *cw)
 	return rc;
 }
 
+/* --- offline ---------------------------------------------------------- */
+
+static int
+crew_reason_code(const char *reason)
+{
+	int	r;
+
+	for (r = 0; r < REASON_MAX; r++)
+		if (strcmp(cert_reason_name((enum cert_reason)r), reason) == 0)
+			return r;
+	return -1;
+}
+
+static void
+crew_offline_line(struct crew *cw, const struct oc_result *r,
+    const char *query, int match)
+{
+	char	buf[32];
+	FILE	*f = cw->out;
+
+	sheet_field(f, r->number[0] != '\0' ? r->number : query);
+	fputc(',', f);
+	sheet_field(f, r->has_claims ? r->claims.name : "");
+	fputc(',', f);
+	sheet_field(f, r->has_claims ? r->claims.job_code : "");
+	fputc(',', f);
+	if (r->has_claims)
+		fprintf(f, "%u", r->claims.jenjang);
+	buf[0] = '\0';
+	if (r->has_claims) {
+		offcheck_fmt_time(r->claims.exp - 86400, buf);
+		buf[10] = '\0';
+	}
+	fprintf(f, ",%s,%s,%s", output_verdict_key(r->verdict), r->reason,
+	    buf);
+	crew_tail(cw, r->issuer != NULL ? r->issuer->host : "", r->as_of,
+	    match);
+}
+
+static void
+crew_offline_row(struct crew *cw, const struct offcheck *c, size_t i)
+{
+	struct oc_result	r;
+	int			match = -1, code;
+
+	offcheck_query(c, cw->q[i], cw->hint[i], &r);
+	/* Offline only a QR carries the name to compare. */
+	if (cw->name[i] != NULL && r.has_claims)
+		match = privacy_name_matches(cw->name[i], r.claims.name);
+	cw->unmatched += match == 0;
+	cw->counts[r.verdict]++;
+	if ((code = crew_reason_code(r.reason)) != -1)
+		cw->reasons[code]++;
+	crew_tally(cw, r.issuer != NULL ? r.issuer->host : "(no issuer)",
+	    r.verdict, r.as_of);
+	if (cw->x->json)
+		output_cached(cw->x->o, &r, cw->q[i]);
+	else
+		crew_offline_line(cw, &r, cw->q[i], match);
+}
+
+static int
+crew_offline(struct crew *cw, struct cmd_args *a)
+{
+	struct offcheck	c;
+	size_t		i;
+	int		rc;
+
+	if ((rc = cmd_offline_open(cw->x, args_get(a, "--cache"),
+	    args_get(a, "--max-age"), &c)) != 0)
+		return rc;
+	crew_header(cw);
+	for (i = 0; i < cw->n; i++)
+		crew_offline_row(cw, &c, i);
+	offcheck_release(&c);
+	return 0;
+}
+
+/* --- the end ---------------------------------------------------------- */
+
 /* "38 valid, 2 not valid: 1 expired, 1 revoked" */
 static void
 crew_summary(struct crew *cw)
 {
 	FILE		*f = cw->x->err;
 	const char	*p;
-	size_t		 r;
+	char		 at[32];
+	size_t		 r, i;
 	int		 first = 1;
 
 	fprintf(f, "%zu valid, %zu not valid", cw->counts[VERDICT_VALID],
@@ -294,7 +501,21 @@ crew_summary(struct crew *cw)
 	}
 	if (cw->counts[VERDICT_UNKNOWN] > 0)
 		fprintf(f, "; %zu unknown", cw->counts[VERDICT_UNKNOWN]);
+	if (cw->unmatched > 0)
+		fprintf(f, "; %zu name%s not matching", cw->unmatched,
+		    cw->unmatched == 1 ? "" : "s");
 	fputc('\n', f);
+	for (i = 0; i < cw->ntally; i++) {
+		fprintf(f, "  %s: %zu valid, %zu not valid, %zu unknown",
+		    cw->tally[i].host, cw->tally[i].counts[VERDICT_VALID],
+		    cw->tally[i].counts[VERDICT_NOT_VALID],
+		    cw->tally[i].counts[VERDICT_UNKNOWN]);
+		if (cw->tally[i].as_of != 0) {
+			offcheck_fmt_time(cw->tally[i].as_of, at);
+			fprintf(f, " (as of %s)", at);
+		}
+		fputc('\n', f);
+	}
 }
 
 static int
@@ -330,10 +551,28 @@ crew_finish(struct crew *cw)
 	    ferror(cw->out))
 		return session_fail(cw->x, EX_IOERR, "cannot write the output");
 	crew_summary(cw);
-	if (cw->counts[VERDICT_NOT_VALID] > 0)
+	if (cw->counts[VERDICT_NOT_VALID] > 0 || cw->unmatched > 0)
 		return VERDICT_NOT_VALID;
 	return cw->counts[VERDICT_UNKNOWN] > 0 ? VERDICT_UNKNOWN :
 	    VERDICT_VALID;
+}
+
+static void
+crew_free(struct crew *cw)
+{
+	size_t	i;
+
+	for (i = 0; i < cw->n; i++) {
+		free(cw->q[i]);
+		free(cw->hint[i]);
+		if (cw->name[i] != NULL)
+			explicit_bzero(cw->name[i], strlen(cw->name[i]));
+		free(cw->name[i]);
+	}
+	free(cw->q);
+	free(cw->hint);
+	free(cw->name);
+	free(cw->lines);
 }
 
 static int
@@ -341,26 +580,31 @@ crew_verify(struct cmd_ctx *x, struct cmd_args *a)
 {
 	struct crew	 cw;
 	const char	*out = args_get(a, "--out");
-	size_t		 i;
-	int		 rc;
+	int		 rc, offline = args_get(a, "--offline") != NULL;
 
 	memset(&cw, 0, sizeof cw);
 	cw.x = x;
-	cw.col = -1;
+	cw.col = cw.icol = cw.ncol = -1;
 	cw.out = x->out;
 	if ((cw.path = args_get(a, "--csv")) == NULL)
 		return session_fail(x, EX_USAGE, "verify: --csv needs a FILE");
+	if (!offline && (args_get(a, "--cache") != NULL ||
+	    args_get(a, "--max-age") != NULL))
+		return args_usage_error(x, "--cache and --max-age go with "
+		    "--offline");
 	if (out != NULL && (cw.out = session_create_private(out)) == NULL)
 		return session_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
 		    out, strerror(errno));
-	if ((rc = crew_load(&cw)) == 0 && (rc = session_connect(x, 0)) == 0 &&
-	    (rc = crew_run(&cw)) == 0)
-		rc = crew_finish(&cw);
+	if ((rc = crew_load(&cw)) == 0) {
+		if (offline)
+			rc = crew_offline(&cw, a);
+		else if ((rc = session_connect(x, 0)) == 0)
+			rc = crew_run(&cw);
+		if (rc == 0)
+			rc = crew_finish(&cw);
+	}
 	if (out != NULL && fclose(cw.out) == EOF && rc == 0)
 		rc = session_fail(x, EX_IOERR, "cannot write '%s'", out);
-	for (i = 0; i < cw.n; i++)
-		free(cw.q[i]);
-	free(cw.q);
-	free(cw.lines);
+	crew_free(&cw);
 	return rc;
 }

@@ -23,27 +23,19 @@
 
 /* --- which issuers ---------------------------------------------------- */
 
-/*
- * skk.conf knows its server's companion address, not its public host;
- * the log key's name does: "<public_host>/log" (PROTOCOL.md §4.3).
- */
-static void
-oc_own_host(struct trust_issuer *is)
+void
+offcheck_own_host(const struct skkconf *conf, char *out, size_t outlen)
 {
-	char	name[TRUST_HOST_MAX + 16], url[TRUST_URL_MAX];
-	char	host[TRUST_HOST_MAX];
-	size_t	n = strcspn(is->log_key, "+");
+	struct trust_file	 none;
+	struct trust_issuer	*v;
+	size_t			 n;
 
-	if (n < 5 || n >= TRUST_HOST_MAX ||
-	    strncmp(is->log_key + n - 4, "/log", 4) != 0)
-		return;
-	snprintf(name, sizeof name, "https://%.*s", (int)(n - 4),
-	    is->log_key);
-	if (trust_url_parse(name, url, sizeof url, host, sizeof host, NULL,
-	    0) == -1)
-		return;
-	memcpy(is->url, url, sizeof url);
-	memcpy(is->host, host, sizeof host);
+	memset(&none, 0, sizeof none);
+	snprintf(out, outlen, "%s", conf->server_name);
+	if (trust_effective(conf, &none, &v, &n, NULL, 0) == 0) {
+		snprintf(out, outlen, "%s", v[0].host);
+		free(v);
+	}
 }
 
 int
@@ -60,8 +52,6 @@ offcheck_trusted(const struct skkconf *conf, struct trust_issuer **v,
 		return -1;
 	rc = trust_effective(conf, &tf, v, n, err, errlen);
 	trust_release(&tf);
-	if (rc == 0 && (*v)[0].source == TRUST_SRC_CONF && (*v)[0].line == 0)
-		oc_own_host(&(*v)[0]);
 	return rc;
 }
 
@@ -257,6 +247,12 @@ oc_load_files(struct oc_issuer *o, const char *dir,
 	if (!qrpay_host_equal(o->desc->host, o->host))
 		return errf(why, whylen, "the cached descriptor is of host "
 		    "'%s'", o->desc->host);
+	/* Names the trust file does not give, from the signed document. */
+	if (o->name[0] == '\0' || strcmp(o->name, o->host) == 0)
+		snprintf(o->name, sizeof o->name, "%s", o->desc->name);
+	if (o->licence[0] == '\0')
+		snprintf(o->licence, sizeof o->licence, "%s",
+		    o->desc->licence);
 	if (issuer_keyring(o->desc, &o->kr, e, sizeof e) == -1)
 		return errf(why, whylen, "issuer keys: %s", e);
 	if (oc_load_lists(o, dir, key, why, whylen) == -1 ||

@@ -79,12 +79,16 @@ struct oc_result {
 
 /*
  * The issuers to believe: trust_effective over skk.conf and its trust
- * file, the own server's public host taken from its log key's name
- * ("<public_host>/log") unless the trust file named it. *v malloc'd.
- * 0, or -1 with err.
+ * file. *v malloc'd. 0, or -1 with err.
  */
 int	offcheck_trusted(const struct skkconf *, struct trust_issuer **v,
 	    size_t *n, char *err, size_t errlen);
+
+/*
+ * skk.conf's server as QR URLs and status lists name it: the public
+ * host of its log_key's name, else server_name.
+ */
+void	offcheck_own_host(const struct skkconf *, char *out, size_t outlen);
 
 /*
  * Loads the n issuers' cached files from root (offcache.h), checking

@@ -147,7 +147,8 @@ out_has "1 revoked" "summary names revoked"
 out_has "1 expired" "summary names expired"
 out_has "1 unknown number" "summary names unknown numbers"
 out_has "1 bad signature" "summary names the tampered QR"
-verdict() { sed -n "$1p" "$T/crew-out.csv" | awk -F, '{ print $(NF - 2) "/" $(NF - 1) }'; }
+# verdict and reason, counted from the end: expires, issuer, as_of follow
+verdict() { sed -n "$1p" "$T/crew-out.csv" | awk -F, '{ print $(NF - 4) "/" $(NF - 3) }'; }
 [ "$(verdict 2)" = valid/ok ] && pass "row 1 valid" || fail "row 1 valid ($(verdict 2))"
 [ "$(verdict 3)" = not_valid/revoked ] && pass "row 2 revoked" || fail "row 2 revoked ($(verdict 3))"
 [ "$(verdict 4)" = not_valid/expired ] && pass "row 3 expired" || fail "row 3 expired ($(verdict 4))"
