@@ -1,0 +1,215 @@
+# skkd — SPDX-License-Identifier: ISC
+#
+# A site without signal: `skk sync` then `skk verify --offline`, against
+# two real daemons (two LSPs) over real TLS. Certificates are issued on
+# both, the second issuer is trusted with `skk trust add`, and sync
+# fetches both issuers' signed descriptors, status lists and number
+# maps into a temporary cache. With the daemons still running but never
+# asked, the offline verdicts follow skk(1): VALID "as of" the list's
+# time; a revocation after the sync is still VALID as of then, and NOT
+# VALID after the next sync; status older than --max-age (SKK_NOW moves
+# the clock) is UNKNOWN; a QR from an untrusted host is UNKNOWN; one
+# signed by a key the issuer never had is NOT VALID; a number nobody
+# knows is NOT VALID, one both issuers know is UNKNOWN (ambiguous) unless
+# the issuer is named; a crew CSV gets a verdict, issuer and as-of time
+# per row and a summary; a tampered cache file is refused (UNKNOWN, never
+# VALID) and the next sync repairs it; a daemon that is down fails its
+# own line of sync and leaves the cache as it was.
+
+. "$(dirname "$0")/lib.sh"
+
+helper FORGE forge
+
+inst_init a --issuer "LSP Satu" --licence "BNSP-LSP-001" ||
+    { echo "not ok 1 - skkd init a"; exit 1; }
+inst_init b --issuer "LSP Dua" --licence "BNSP-LSP-002" ||
+    { echo "not ok 1 - skkd init b"; exit 1; }
+inst_init c || { echo "not ok 1 - skkd init c"; exit 1; }
+inst_start a || { echo "not ok 1 - skkd a starts"; exit 1; }
+inst_start b || { echo "not ok 1 - skkd b starts"; exit 1; }
+pass "two issuers start"
+HA=$(cat "$T/a.hport"); HB=$(cat "$T/b.hport"); HC=$(cat "$T/c.hport")
+C=$T/cache
+NIK=3515014107900003
+ISO='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
+
+# issue INSTANCE NAME [--number N]: a recorded (active) certificate.
+issue() {
+	_i=$1; _n=$2; shift 2
+	sk "$_i" --json issue --name "$_n" --nik "$NIK" --job ME063096 \
+	    --level 3 --lpjk "LPJK-$_i-$RANDOM" "$@" >"$T/out" 2>"$T/err"
+	N=$(json_field number); U=$(json_field url)
+}
+# Both number from 00000001: give the first ones numbers of their own.
+issue a "Siti Rahayu" --number "42101 8342 3 00000101 2025"; VA=$N; UA=$U
+issue a "Budi Santoso" --number "42101 8342 3 00000102 2025"; RA=$N
+issue b "Dewi Lestari" --number "42101 8342 3 00000201 2025"; VB=$N; UB=$U
+SAME="42101 8342 3 00000777 2025"
+issue a "Agus Salim" --number "$SAME"; SA=$N
+issue b "Rina Wati" --number "$SAME"; SB=$N
+[ -n "$VA" ] && [ -n "$RA" ] && [ -n "$VB" ] && [ "$SA" = "$SAME" ] &&
+    [ "$SB" = "$SAME" ] && pass "certificates issued on both, one number twice" ||
+    fail "certificates issued on both, one number twice"
+
+run_expect 0 "trust the second issuer" \
+    sk a trust add "https://localhost:$HB" --ca "$T/b/tls/ca.crt"
+
+# --- sync -------------------------------------------------------------------
+
+# The daemons publish a new list within seconds of a change: wait for it.
+sync_until() {	# sync_until DESC PATTERN NUMBER: sync until verify says it
+	for _i in $(seq 30); do
+		sk a sync --cache "$C" >"$T/sync.out" 2>"$T/sync.err"
+		sk a verify --offline --cache "$C" "$3" >"$T/out" 2>"$T/err"
+		grep -q "$2" "$T/out" && { pass "$1"; return; }
+		sleep 0.3
+	done
+	fail "$1 ($(cat "$T/out" "$T/sync.err" | tr '\n' '|'))"
+}
+
+run_expect 0 "sync: both issuers" sk a sync --cache "$C"
+out_has "localhost:$HA (LSP Satu): issuer descriptor" "a line for the own server"
+out_has "localhost:$HB (LSP Dua): issuer descriptor" "a line for the trusted issuer"
+[ -s "$C/localhost+$HA/issuer" ] && [ -s "$C/localhost+$HA/status/0" ] &&
+    [ -s "$C/localhost+$HA/numbers/0" ] && [ -s "$C/localhost+$HB/status/0" ] &&
+    pass "cache: descriptor, status list and number map per issuer" ||
+    fail "cache files ($(cd "$C" && find . -type f | tr '\n' ' '))"
+ls "$C"/*/*.tmp* "$C"/*/*/*.tmp* >/dev/null 2>&1 &&
+    fail "no temporary files left" || pass "no temporary files left"
+sync_until "the issued certificates are VALID offline" "^VALID" "$RA"
+sync_until "both issuers' lists hold the number issued last" "ambiguous" "$SAME"
+
+# --- offline verdicts ----------------------------------------------------------
+
+run_expect 0 "a number: VALID" sk a verify --offline --cache "$C" "$VA"
+grep -Eq "^VALID +$VA .*\(ok\) as of $ISO" "$T/out" &&
+    pass "VALID ... (ok) as of <ISO 8601 UTC>" || fail "VALID as of ($(cat "$T/out"))"
+out_has "issuer: LSP Satu (localhost:$HA)" "names the issuer"
+ASOF=$(sed -nE "s/.* as of ($ISO).*/\\1/p" "$T/out" | head -n 1)
+run_expect 0 "the other issuer's number: VALID" sk a verify --offline --cache "$C" "$VB"
+out_has "issuer: LSP Dua (localhost:$HB)" "names the other issuer"
+run_expect 0 "a QR: VALID, with the holder" sk a verify --offline --cache "$C" "$UA"
+out_has "Siti Rahayu" "the QR's name is shown"
+run_expect 0 "--qr --offline: the same" sk a verify --qr "$UA" --offline --cache "$C"
+run_expect 0 "--json" sk a --json verify --offline --cache "$C" "$VA"
+[ "$(jq -r '.items[0].verdict' "$T/out")" = valid ] &&
+    [ "$(jq -r '.items[0].as_of' "$T/out")" = "$ASOF" ] &&
+    [ "$(jq -r '.items[0].issuer.host' "$T/out")" = "localhost:$HA" ] &&
+    pass "JSON: verdict, as_of, issuer.host" || fail "JSON ($(tr '\n' ' ' <"$T/out"))"
+
+run_expect 0 "revoke after the sync" sk a revoke "$RA" --reason "card lent"
+run_expect 0 "still VALID from the old status" sk a verify --offline --cache "$C" "$RA"
+out_has "as of $ASOF" "as of the old list's time"
+sync_until "NOT VALID (revoked) after the next sync" "^NOT VALID.*(revoked) as of" "$RA"
+run_expect 1 "revoked: exit 1" sk a verify --offline --cache "$C" "$RA"
+
+NOW=$(date +%s)
+run_expect 2 "status older than --max-age: UNKNOWN" env SKK_NOW=$((NOW + 2 * 86400)) \
+    "$SKK" -c "$T/a/skk.conf" verify --offline --cache "$C" "$VA"
+out_has "status older than 24h" "says how old the status may be"
+run_expect 2 "--max-age 1h, two hours later: UNKNOWN" env SKK_NOW=$((NOW + 7200)) \
+    "$SKK" -c "$T/a/skk.conf" verify --offline --cache "$C" --max-age 1h "$VA"
+out_has "status older than 1h" "--max-age is named"
+run_expect 0 "--max-age 3h, two hours later: VALID" env SKK_NOW=$((NOW + 7200)) \
+    "$SKK" -c "$T/a/skk.conf" verify --offline --cache "$C" --max-age 3h "$VA"
+run_expect 64 "--max-age 2w is refused" sk a verify --offline --cache "$C" --max-age 2w "$VA"
+
+HOSTC=$(printf '%s' "localhost:$HC" | tr a-z A-Z)
+OTHER=$(printf '%s' "$UA" | sed "s|^HTTPS://[^/]*/|HTTPS://$HOSTC/|")
+run_expect 2 "a QR from a host that is no trusted issuer: UNKNOWN" \
+    sk a verify --offline --cache "$C" "$OTHER"
+out_has "(issuer not trusted)" "reason: issuer not trusted"
+
+IAT30=$(( (NOW / 86400 - 30) * 86400 )); EXP=$(( IAT30 + 5 * 365 * 86400 ))
+chmod 600 "$T/c/keys/signing.pem"
+F=$("$FORGE" "$T/c/keys/signing.pem" "localhost:$HA" "$VA" "Mallory" ME063096 3 "$IAT30" "$EXP")
+run_expect 1 "a QR on the issuer's host, signed by a key it never had: NOT VALID" \
+    sk a verify --offline --cache "$C" "$F"
+out_has "(unknown key)" "reason: unknown key"
+out_has "forged" "says forged"
+BA=$(printf '%s' "$UB" | sed "s|^HTTPS://[^/]*/|HTTPS://LOCALHOST:$HA/|")
+run_expect 1 "the other issuer's card behind this issuer's host: NOT VALID" \
+    sk a verify --offline --cache "$C" "$BA"
+out_has "(points to another site)" "reason: points to another site"
+
+run_expect 1 "a number nobody knows: NOT VALID" \
+    sk a verify --offline --cache "$C" "42101 8342 3 09999999 2025"
+out_has "(unknown number) as of" "unknown number, as of"
+run_expect 2 "a number both issuers know: UNKNOWN" sk a verify --offline --cache "$C" "$SAME"
+out_has "ambiguous: known to 2 issuers" "ambiguous: known to 2 issuers"
+run_expect 0 "named by host, the number is the second issuer's" \
+    sk a verify --offline --cache "$C" --issuer "localhost:$HB" "$SAME"
+out_has "issuer: LSP Dua" "answered by the second issuer"
+run_expect 0 "named by licence" sk a verify --offline --cache "$C" --issuer BNSP-LSP-001 "$SAME"
+out_has "issuer: LSP Satu" "answered by the first issuer"
+
+# --- a crew ---------------------------------------------------------------------
+
+{
+	echo "name,nomor_skk,issuer"
+	echo "Siti Rahayu,$VA,"
+	echo "Dewi Lestari,$VB,"
+	echo "Budi Santoso,$RA,"
+	echo "Agus Salim,$SAME,"
+	echo "Rina Wati,$SAME,localhost:$HB"
+	echo "Nobody,42101 8342 3 09999999 2025,"
+} >"$T/crew.csv"
+run_expect 1 "crew offline: one revoked, one unknown number" \
+    sk a verify --csv "$T/crew.csv" --out "$T/v.csv" --offline --cache "$C"
+head -n 1 "$T/v.csv" | grep -q '^number,name,job,level,verdict,reason,expires,issuer,as_of,name_match$' &&
+    pass "crew columns: today's, then issuer, as_of, name_match" ||
+    fail "crew header ($(head -n 1 "$T/v.csv"))"
+row() { grep -F "$1" "$T/v.csv" | grep -F "$2" | head -n 1; }
+row "$VA" "" | grep -Eq ",valid,ok,,localhost:$HA,$ISO," && pass "row: valid, issuer, as of" ||
+    fail "row VA ($(row "$VA" ""))"
+row "$VB" "" | grep -q ",valid,ok,,localhost:$HB," && pass "row: the other issuer" ||
+    fail "row VB ($(row "$VB" ""))"
+row "$RA" "" | grep -q ",not_valid,revoked,,localhost:$HA," && pass "row: revoked" ||
+    fail "row RA ($(row "$RA" ""))"
+[ "$(grep -c ",unknown,ambiguous,,," "$T/v.csv")" = 1 ] && pass "row: ambiguous, no issuer" ||
+    fail "row ambiguous"
+row "$SAME" "localhost:$HB" | grep -q ",valid,ok," && pass "row: the issuer column decides" ||
+    fail "row issuer column ($(grep -F "$SAME" "$T/v.csv" | tr '\n' '|'))"
+grep -q "09999999.*,not_valid,unknown_number," "$T/v.csv" && pass "row: unknown number" ||
+    fail "row unknown number"
+out_has "3 valid, 2 not valid: 1 unknown number, 1 revoked; 1 unknown" "summary line"
+out_has "  localhost:$HA: 1 valid, 1 not valid, 0 unknown (as of" "summary line of the first issuer"
+out_has "  localhost:$HB: 2 valid, 0 not valid, 0 unknown (as of" "summary line of the second issuer"
+printf 'qr,name\n%s,Siti Rahayu\n%s,Somebody Else\n' "$UA" "$UA" >"$T/crewqr.csv"
+run_expect 1 "crew offline of QRs: a name that does not match" \
+    sk a verify --csv "$T/crewqr.csv" --out "$T/vq.csv" --offline --cache "$C"
+grep -q ",valid,ok,.*,yes$" "$T/vq.csv" && grep -q ",valid,ok,.*,no$" "$T/vq.csv" &&
+    pass "name_match yes and no" || fail "name_match ($(tr '\n' '|' <"$T/vq.csv"))"
+
+# --- the cache is checked, not believed -------------------------------------------
+
+cp "$C/localhost+$HA/status/0" "$T/good"
+printf '\001' | dd of="$C/localhost+$HA/status/0" bs=1 seek=60 conv=notrunc 2>/dev/null
+run_expect 2 "a tampered cached list: UNKNOWN, not VALID" sk a verify --offline --cache "$C" "$VA"
+out_has "refused" "says the cached list was refused"
+run_expect 2 "and no number is unknown while it is" \
+    sk a verify --offline --cache "$C" "42101 8342 3 09999999 2025"
+head -c 40 "$T/good" >"$C/localhost+$HA/status/0"
+run_expect 2 "a truncated cached list: UNKNOWN" sk a verify --offline --cache "$C" "$VA"
+run_expect 0 "sync repairs the cache" sk a sync --cache "$C"
+run_expect 0 "VALID again" sk a verify --offline --cache "$C" "$VA"
+
+inst_stop b
+run_expect 69 "sync with one issuer down: exit 69" sk a sync --cache "$C"
+out_has "localhost:$HA (LSP Satu): issuer descriptor" "the other issuer still synced"
+out_has "skk: sync: localhost:$HB:" "the failure is named"
+run_expect 0 "the down issuer's cached status still answers" \
+    sk a verify --offline --cache "$C" "$VB"
+
+# The default cache: $XDG_CACHE_HOME/skk.
+run_expect 0 "stop trusting the second issuer" \
+    "$SKK" -c "$T/a/skk.conf" trust remove "localhost:$HB"
+run_expect 0 "sync into XDG_CACHE_HOME" env XDG_CACHE_HOME="$T/xdg" \
+    "$SKK" -c "$T/a/skk.conf" sync
+[ -s "$T/xdg/skk/localhost+$HA/status/0" ] && pass "cache under \$XDG_CACHE_HOME/skk" ||
+    fail "cache under \$XDG_CACHE_HOME/skk"
+run_expect 2 "an issuer no longer trusted: its QR is UNKNOWN, not NOT VALID" \
+    env XDG_CACHE_HOME="$T/xdg" "$SKK" -c "$T/a/skk.conf" verify --offline "$UB"
+out_has "(issuer not trusted)" "reason: issuer not trusted"
+
+echo "1..$tapn"
