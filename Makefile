@@ -82,8 +82,15 @@ $(B)/%.o: %.c $(wildcard proto/*.h daemon/*.h client/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# Where an installed skkd finds the app when none is beside it.
+# Where an installed skkd finds the app when none is beside it; the
+# stamp rebuilds webapp.o when PREFIX (or WEBDIR) changes, so that
+# `make install PREFIX=/usr` installs a skkd that looks there.
 $(B)/daemon/webapp.o: CFLAGS += -DSKKD_WEBDIR='"$(WEBDIR)"'
+$(B)/daemon/webapp.o: $(B)/webdir
+$(B)/webdir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(WEBDIR)' | cmp -s - $@ || echo '$(WEBDIR)' >$@
+.PHONY: FORCE
 
 # The app: our files, jsQR's dist file (never in the repository), and
 # sw.js stamped with the hash of the rest so that phones take a new build.

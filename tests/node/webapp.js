@@ -144,6 +144,17 @@ async function axe(page, desc) {
 	    x.nodes.map((n) => n.target.join(' ')).join(', ') + ')').join('\n'));
 }
 
+// Chromium's own verdict on installing the app (manifest, icons, worker).
+async function installable(page) {
+	const cdp = await page.createCDPSession();
+	const m = await cdp.send('Page.getAppManifest');
+	const r = await cdp.send('Page.getInstallabilityErrors');
+	await cdp.detach();
+	ok(m.errors.length === 0 && r.installabilityErrors.length === 0,
+	    'installable: Chromium finds no manifest or installability error',
+	    JSON.stringify([m.errors, r.installabilityErrors]));
+}
+
 // Loads the app (a fresh navigation): the verdict of what the camera shows.
 async function open(page, url) {
 	const resp = await page.goto(url, { waitUntil: 'load' });
@@ -230,6 +241,7 @@ async function run(browser) {
 	const sw = await page.evaluate(() => navigator.serviceWorker.ready
 	    .then((reg) => reg.active !== null));
 	ok(sw, 'the service worker is active');
+	await installable(page);
 
 	// 2. A card revoked after the last refresh; then no network.
 	execFileSync(env.SKK, ['-c', env.SKK_CONF, 'revoke', env.CARD2_NUMBER,
@@ -332,6 +344,7 @@ async function noData(page, r) {
 	const sw = await page.evaluate(() => navigator.serviceWorker.ready
 	    .then((reg) => reg.active !== null));
 	ok(sw, 'the service worker is active');
+	await installable(page);
 	await page.setOfflineMode(true);
 	const o = await open(page, env.APP);
 	ok(o.resp.fromServiceWorker(), 'offline reload served by the service worker');
