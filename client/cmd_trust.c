@@ -390,10 +390,9 @@ trust_import_key(struct trust_run *r, struct sign_key **k, char *b64,
 
 /* The signed list: a file, or an https:// URL fetched. */
 static int
-trust_import_read(struct trust_run *r, const char *src, uint8_t **buf,
-    size_t *len)
+trust_import_read(struct trust_run *r, const char *src,
+    struct trust_issuer *tls, uint8_t **buf, size_t *len)
 {
-	struct trust_issuer	 is;
 	char			 base[TRUST_URL_MAX + 64];
 	const char		*slash;
 	FILE			*f;
@@ -401,17 +400,19 @@ trust_import_read(struct trust_run *r, const char *src, uint8_t **buf,
 	int			 rc;
 
 	if (strncmp(src, "https://", 8) == 0) {
-		memset(&is, 0, sizeof is);
-		if ((rc = trust_tls_opts(r, &is, 0)) != 0)
+		if ((rc = trust_tls_opts(r, tls, 0)) != 0)
 			return rc;
 		if ((slash = strrchr(src + 8, '/')) == NULL ||
 		    (size_t)(slash - src) >= sizeof base || slash[1] == '\0')
 			return args_usage_error(r->x, "'%s': expected "
 			    "https://HOST[:PORT]/PATH", src);
 		snprintf(base, sizeof base, "%.*s", (int)(slash - src), src);
-		return trust_fetch(r, &is, base, slash + 1, TL_SIZE_MAX, buf,
+		return trust_fetch(r, tls, base, slash + 1, TL_SIZE_MAX, buf,
 		    len);
 	}
+	if (args_get(r->a, "--ca") != NULL || args_get(r->a, "--pin") != NULL)
+		return args_usage_error(r->x, "--ca and --pin are for a list "
+		    "fetched from an https:// URL");
 	if ((f = fopen(src, "r")) == NULL)
 		return session_fail(r->x, EX_NOINPUT, "cannot open '%s': %s",
 		    src, strerror(errno));
@@ -527,7 +528,8 @@ trust_import_json(struct trust_run *r, const char *reg, size_t n,
 
 static int
 trust_import_list(struct trust_run *r, const uint8_t *buf, size_t len,
-    const struct sign_key *k, const char *b64)
+    const struct sign_key *k, const char *b64,
+    const struct trust_issuer *tls)
 {
 	struct trustlist	tl;
 	struct trust_registry	reg;
@@ -547,8 +549,13 @@ trust_import_list(struct trust_run *r, const uint8_t *buf, size_t len,
 	trust_registry_name(args_get(r->a, "--name"), tl.registry, reg.name,
 	    sizeof reg.name);
 	snprintf(reg.key, sizeof reg.key, "%s", b64);
-	if (strncmp(src, "https://", 8) == 0)
+	if (strncmp(src, "https://", 8) == 0) {
+		/* how to fetch it again */
 		snprintf(reg.url, sizeof reg.url, "%s", src);
+		memcpy(reg.ca, tls->ca, sizeof reg.ca);
+		reg.has_pin = tls->has_pin;
+		memcpy(reg.pin, tls->pin, sizeof reg.pin);
+	}
 	if (trust_put_registry(&r->tf, &reg, why, sizeof why) == -1)
 		rc = session_fail(r->x, EX_DATAERR, "%s", why);
 	else if ((rc = trust_import_put(r, &tl, reg.name, &nnew)) == 0) {
@@ -570,15 +577,17 @@ trust_import_list(struct trust_run *r, const uint8_t *buf, size_t len,
 static int
 trust_import(struct trust_run *r)
 {
-	struct sign_key	*k = NULL;
-	char		 b64[64];
-	uint8_t		*buf = NULL;
-	size_t		 len;
-	int		 rc;
+	struct trust_issuer	 tls;
+	struct sign_key		*k = NULL;
+	char			 b64[64];
+	uint8_t			*buf = NULL;
+	size_t			 len;
+	int			 rc;
 
+	memset(&tls, 0, sizeof tls);
 	if ((rc = trust_import_key(r, &k, b64, sizeof b64)) == 0 &&
-	    (rc = trust_import_read(r, r->a->pos[1], &buf, &len)) == 0)
-		rc = trust_import_list(r, buf, len, k, b64);
+	    (rc = trust_import_read(r, r->a->pos[1], &tls, &buf, &len)) == 0)
+		rc = trust_import_list(r, buf, len, k, b64, &tls);
 	free(buf);
 	sign_key_free(k);
 	return rc;

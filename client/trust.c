@@ -440,9 +440,40 @@ trust_registry_check(const struct trust_registry *r, char *err,
 	if (r->key[0] == '\0' || !trust_text_ok(r->key))
 		return errf(err, errlen, "key: expected the base64 of an "
 		    "Ed25519 public key or a PEM file");
+	if (!trust_text_ok(r->ca))
+		return errf(err, errlen, "ca: control character");
 	if (r->url[0] != '\0' && (strncasecmp(r->url, "https://", 8) != 0 ||
 	    !trust_text_ok(r->url) || strpbrk(r->url, " \t\"") != NULL))
 		return errf(err, errlen, "url: expected an https:// URL");
+	return 0;
+}
+
+/* One url=, ca= or pin= of a registry line. */
+static int
+trust_registry_field(struct trust_registry *r, unsigned *seen,
+    const struct trust_tok *t, char *err, size_t errlen)
+{
+	static const char *const names[] = { "url", "ca", "pin" };
+	char			 why[128];
+	size_t			 i;
+
+	for (i = 0; i < 3 && strcmp(t->key, names[i]) != 0; i++)
+		;
+	if (i == 3)
+		return errf(err, errlen, t->key[0] == '\0' ? "'%.40s': "
+		    "unexpected" : "unknown field '%s'", t->key[0] == '\0' ?
+		    t->val : t->key);
+	if (*seen & (1u << i))
+		return errf(err, errlen, "%s: given twice", t->key);
+	*seen |= 1u << i;
+	if (i == 0)
+		return trust_copy(r->url, sizeof r->url, t->val, "url", err,
+		    errlen);
+	if (i == 1)
+		return trust_set_path(r->ca, t->val, "ca", err, errlen);
+	if (trust_pin_parse(t->val, r->pin, why, sizeof why) == -1)
+		return errf(err, errlen, "pin: %s", why);
+	r->has_pin = 1;
 	return 0;
 }
 
@@ -451,6 +482,7 @@ trust_parse_registry(const char *p, struct trust_registry *r, char *err,
     size_t errlen)
 {
 	struct trust_tok	*t;
+	unsigned		 seen = 0;
 	int			 rc, npos = 0;
 
 	if ((t = malloc(sizeof *t)) == NULL)
@@ -465,15 +497,9 @@ trust_parse_registry(const char *p, struct trust_registry *r, char *err,
 				goto fail;
 			}
 			strcpy(npos++ == 0 ? r->name : r->key, t->val);
-		} else if (strcmp(t->key, "url") == 0 && r->url[0] == '\0' &&
-		    strlen(t->val) < sizeof r->url && t->val[0] != '\0')
-			strcpy(r->url, t->val);
-		else {
-			errf(err, errlen, t->key[0] == '\0' ? "'%.40s': "
-			    "unexpected" : "%s: unknown field, given twice or "
-			    "too long", t->key[0] == '\0' ? t->val : t->key);
+		} else if (trust_registry_field(r, &seen, t, err,
+		    errlen) == -1)
 			goto fail;
-		}
 	}
 	if (rc == -1)
 		goto fail;
@@ -856,9 +882,16 @@ trust_write_issuer(FILE *f, const struct trust_issuer *is)
 static void
 trust_write_registry(FILE *f, const struct trust_registry *r)
 {
+	char	hex[65];
+
 	fprintf(f, "registry %s ", r->name);
 	trust_put_value(f, r->key, 0);
 	trust_put_field(f, "url", r->url, 0);
+	trust_put_field(f, "ca", r->ca, 0);
+	if (r->has_pin) {
+		hex_encode(r->pin, sizeof r->pin, hex);
+		fprintf(f, " pin=sha256:%s", hex);
+	}
 	fputc('\n', f);
 }
 

@@ -12,13 +12,14 @@
  *   issuer https://HOST[:PORT] log_key=NAME+ID+BASE64 name="TEXT"
  *          [licence=TEXT] [pin=sha256:HEX] [ca=FILE] [cert=FILE key=FILE]
  *          [registry=NAME]
- *   registry NAME KEY [url=URL]
+ *   registry NAME KEY [url=URL] [ca=FILE] [pin=sha256:HEX]
  *
  * (an issuer entry is one line; it is folded here only to fit). Values
  * may be double-quoted, then \" and \\ escape; relative FILEs are
  * relative to the trust file's directory. A registry's KEY is its
  * Ed25519 public key, either the base64 of the 32 raw bytes or a PEM
- * file; url is where its signed list can be fetched again.
+ * file; url is where its signed list can be fetched again, with the
+ * CA and pin of the import.
  *
  * The issuer of skk.conf's own server is trusted without an entry:
  * trust_effective gives the list every verifier should use.
@@ -74,11 +75,18 @@ struct trust_issuer {
 	unsigned	line;		/* in the trust file; 0 if none */
 };
 
-/* A registry whose signed trust list was imported. */
+/*
+ * A registry whose signed trust list was imported, and how to fetch it
+ * again: url, with ca (as written, relative to the trust file's
+ * directory: skkconf_path(tf->dir, ca, ...)) and pin over HTTPS.
+ */
 struct trust_registry {
 	char		name[TRUST_REG_MAX];
 	char		key[TRUST_KEYTEXT_MAX];	/* as written */
 	char		url[TRUST_URL_MAX + 64]; /* "" when not known */
+	char		ca[PATH_MAX];		/* "" : the system's CAs */
+	int		has_pin;
+	uint8_t		pin[32];
 	unsigned	line;
 };
 

@@ -316,8 +316,11 @@ run_expect 0 "import from a daemon's /trust-list" \
     --key "$T/lpjk.key.pub" --ca "$T/a/tls/ca.crt" --name lpjk
 [ "$(jq -r '[.registry, .imported, .new, .removed] | join(" ")' "$T/out")" = "lpjk 3 0 0" ] &&
     pass "JSON: registry lpjk, 3 imported, 0 new" || fail "JSON: $(cat "$T/out")"
-grep -qx "registry lpjk $RPUB url=https://localhost:$HA/trust-list" "$TF" &&
-    pass "its URL is recorded to fetch it again" || fail "registry: $(grep '^registry' "$TF")"
+grep -qx "registry lpjk $RPUB url=https://localhost:$HA/trust-list ca=$T/a/tls/ca.crt" "$TF" &&
+    pass "its URL and CA are recorded to fetch it again" ||
+    fail "registry: $(grep '^registry' "$TF")"
+run_expect 64 "--ca with a list file is refused" \
+    sk a trust import "$T/list.cwt" --key "$T/lpjk.key.pub" --ca "$T/a/tls/ca.crt"
 
 # A newer list without c: c is dropped, the others stay.
 grep -v lsp-c "$T/list.txt" >"$T/list2.txt"

@@ -124,10 +124,12 @@ sample(const struct fixture *f)
 	    " cert=/etc/skk/reader.crt key=reader.key\n"
 	    "  # imported from the registry\n"
 	    "registry lpjk AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-	    " url=https://registry.example/trust-list\n"
+	    " url=https://registry.example/trust-list ca=reg-ca.crt"
+	    " pin=sha256:%s\n"
 	    "issuer https://lsp-b.example:443 log_key=%s name=\"LSP B\""
 	    " registry=lpjk\n", f->vkey[0],
 	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	    "ff112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
 	    f->vkey[1]) > 0, 1);
 	return s;
 }
@@ -171,6 +173,9 @@ test_fields(void **state)
 	    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
 	assert_string_equal(tf.reg[0].url,
 	    "https://registry.example/trust-list");
+	assert_string_equal(tf.reg[0].ca, "reg-ca.crt");
+	assert_int_equal(tf.reg[0].has_pin, 1);
+	assert_int_equal(tf.reg[0].pin[0], 0xff);
 	assert_int_equal(tf.reg[0].line, 5);
 
 	/* found by host, URL, any case, with or without ":443" */
@@ -252,6 +257,11 @@ test_errors(void **state)
 	    "registry l/p k.pem\n");
 	BAD("1: url: expected an https:// URL",
 	    "registry r k.pem url=ftp://x\n");
+	BAD("1: ca: given twice", "registry r k.pem ca=a ca=b\n");
+	BAD("1: unknown field 'colour'", "registry r k.pem colour=red\n");
+	BAD("1: 'extra': unexpected", "registry r k.pem extra\n");
+	BAD("1: pin: expected sha256:<64 hex digits> or sha256//<base64>",
+	    "registry r k.pem pin=x\n");
 #undef BAD
 }
 
