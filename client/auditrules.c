@@ -203,8 +203,9 @@ ar_cert_key(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 {
 	struct ar_slot	*k;
 	char		 kid[2 * SIGN_KID_LEN + 1];
+	/* A correct entry is about the old card: the new one has its issue. */
 	int		 signs = e->event == LOG_ISSUE ||
-			    e->event == LOG_RESIGN || e->event == LOG_CORRECT;
+			    e->event == LOG_RESIGN;
 
 	hex_encode(e->kid, sizeof e->kid, kid);
 	if ((k = ar_get(r, &r->keys, kid, 0)) == NULL) {

@@ -5,7 +5,7 @@
  * suggested), the form its arguments ask for parsed by args.c, and its
  * handler called. Handlers live by family: cmd_write.c, cmd_read.c,
  * cmd_qr.c, cohort.c (issue --csv), crew.c (verify --csv), lpjk.c
- * (record-lpjk --csv), print.c, audit.c and cmd_witness.c.
+ * (record-lpjk --csv), print.c, correct.c, audit.c and cmd_witness.c.
  */
 
 #include <stdint.h>
@@ -25,6 +25,7 @@
 #include "cmd_witness.h"
 #include "cmd_write.h"
 #include "cohort.h"
+#include "correct.h"
 #include "crew.h"
 #include "lpjk.h"
 #include "sync.h"
@@ -64,6 +65,13 @@ static const struct cmd cmd_list[] = {
 	{ "renew", { &cmd_renew_form }, "NUMBER [--issued D] [--expires D] "
 	  "[--event E] [--organiser O] [--job CODE] [--level N] [--reason R]",
 	  "issue the successor of a certificate", 1 },
+	{ "correct", { &correct_ask_form, &correct_form }, "NUMBER "
+	  "--name NAME [--job-title T] [--job-title-en T] --reason R "
+	  "[--request-date D] | --request NUMBER --reason R "
+	  "[--request-date D]",
+	  "issue a corrected certificate, or record a correction request", 1 },
+	{ "corrections", { &corrections_form }, "",
+	  "list correction requests and their age (limit 3x24 hours)", 1 },
 	{ "show", { &cmd_show_form }, "NUMBER",
 	  "show a certificate's record and history", 1 },
 	{ "find", { &cmd_find_form }, "--nik NIK",

@@ -39,7 +39,8 @@ static const char *const out_verdict_labels[] = {
 static const char *const out_verdict_keys[] = {
 	"valid", "not_valid", "unknown"
 };
-static const char *const out_apptypes[] = { "new", "renewal", "change" };
+static const char *const out_apptypes[] = { "new", "renewal", "change",
+	"correction" };
 
 struct output *
 output_new(FILE *f, int json)
@@ -225,6 +226,8 @@ out_verify_json(struct output *o, const struct wire_msg *it,
 	out_set_opt(j, "lpjk_number", out_get(it, WK_LPJK, buf, sizeof buf));
 	if (wire_get_uint(it, WK_STATUS, &v) == 0)
 		out_set_str(j, "status", out_status_name(v));
+	out_set_opt(j, "replaced_by", out_get(it, WK_NEXT, buf, sizeof buf));
+	out_set_opt(j, "corrects", out_get(it, WK_PREV, buf, sizeof buf));
 }
 
 static void
@@ -267,6 +270,10 @@ out_verify_human(struct output *o, const struct wire_msg *it,
 		fputs(match == 1 ? "  (name matches)" :
 		    "  (name does not match)", o->f);
 	fputc('\n', o->f);
+	if (out_get(it, WK_NEXT, q, sizeof q)[0] != '\0')
+		fprintf(o->f, "  replaced by %s\n", q);
+	if (out_get(it, WK_PREV, q, sizeof q)[0] != '\0')
+		fprintf(o->f, "  corrects %s\n", q);
 	/* The words a holder or employer must act on (PROTOCOL.md §1.6). */
 	if ((verdict == VERDICT_VALID || code == REASON_MISMATCH ||
 	    code == REASON_REPRINTED) &&
@@ -388,8 +395,9 @@ output_status(struct output *o, const struct wire_msg *a)
 	out_log_index(o->root, a);
 }
 
-void
-output_renew(struct output *o, const struct wire_msg *a)
+/* A new certificate that replaces PREV: renewals and corrections. */
+static void
+out_successor(struct output *o, const struct wire_msg *a, const char *verb)
 {
 	char		number[64], prev[64], url[OUT_TEXT];
 	uint64_t	st = CERT_STATUS_MAX;
@@ -399,8 +407,8 @@ output_renew(struct output *o, const struct wire_msg *a)
 	out_get(a, WK_URL, url, sizeof url);
 	wire_get_uint(a, WK_STATUS, &st);
 	if (!o->json) {
-		fprintf(o->f, "%s  %s  %s  (replaces %s)\n", number,
-		    out_status_name(st), url, prev);
+		fprintf(o->f, "%s  %s  %s  (%s %s)\n", number,
+		    out_status_name(st), url, verb, prev);
 		return;
 	}
 	out_set_str(o->root, "number", number);
@@ -408,6 +416,109 @@ output_renew(struct output *o, const struct wire_msg *a)
 	out_set_str(o->root, "status", out_status_name(st));
 	out_set_str(o->root, "url", url);
 	out_log_index(o->root, a);
+}
+
+void
+output_renew(struct output *o, const struct wire_msg *a)
+{
+	out_successor(o, a, "replaces");
+}
+
+void
+output_correct(struct output *o, const struct wire_msg *a)
+{
+	out_successor(o, a, "corrects");
+}
+
+void
+output_correct_request(struct output *o, const struct wire_msg *a)
+{
+	char	number[64], when[32];
+	int64_t	t = 0;
+
+	out_get(a, WK_NUMBER, number, sizeof number);
+	wire_get_int(a, WK_REQUESTED, &t);
+	out_time(t, when);
+	if (!o->json) {
+		fprintf(o->f, "%s  correction requested %s\n", number, when);
+		return;
+	}
+	out_set_str(o->root, "number", number);
+	out_set_str(o->root, "requested", when);
+}
+
+/* "5d 19h", "7h", "0h": an age people read at a glance. */
+static void
+out_age(int64_t secs, char out[32])
+{
+	int64_t	h = secs > 0 ? secs / 3600 : 0;
+
+	if (h >= 24)
+		snprintf(out, 32, "%lldd %lldh", (long long)(h / 24),
+		    (long long)(h % 24));
+	else
+		snprintf(out, 32, "%lldh", (long long)h);
+}
+
+static void
+out_correction(struct output *o, const struct wire_msg *it, int64_t now)
+{
+	char	 number[64], next[64], reason[OUT_TEXT], actor[OUT_TEXT];
+	char	 req[32], rec[32], done[32], age[32];
+	int64_t	 treq = 0, trec = 0, tdone = 0, secs;
+	int	 overdue;
+	json_t	*j;
+
+	out_get(it, WK_NUMBER, number, sizeof number);
+	out_get(it, WK_NEXT, next, sizeof next);
+	out_get(it, WK_REASON, reason, sizeof reason);
+	out_get(it, WK_ACTOR, actor, sizeof actor);
+	wire_get_int(it, WK_REQUESTED, &treq);
+	wire_get_int(it, WK_TIME, &trec);
+	wire_get_int(it, WK_DONE, &tdone);
+	out_time(treq, req);
+	out_time(trec, rec);
+	out_time(tdone, done);
+	secs = (tdone != 0 ? tdone : now) - treq;
+	overdue = secs > OUTPUT_CORRECTION_LIMIT;
+	out_age(secs, age);
+	if (!o->json) {
+		if (tdone == 0)
+			fprintf(o->f, "%s  open  requested %s  age %s%s  %s\n",
+			    number, req, age, overdue ? "  OVERDUE" : "",
+			    reason);
+		else
+			fprintf(o->f, "%s  done  requested %s  corrected %s "
+			    "after %s%s  -> %s  %s\n", number, req, done, age,
+			    overdue ? "  LATE" : "", next, reason);
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "number", number);
+	out_set_str(j, "state", tdone == 0 ? "open" : "done");
+	out_set_str(j, "requested", req);
+	out_set_str(j, "recorded", rec);
+	out_set_int(j, "age_hours", secs > 0 ? secs / 3600 : 0);
+	json_object_set_new(j, "overdue", json_boolean(overdue));
+	out_set_opt(j, "corrected_at", done);
+	out_set_opt(j, "corrected_by", next);
+	out_set_str(j, "reason", reason);
+	out_set_str(j, "actor", actor);
+}
+
+void
+output_corrections(struct output *o, const struct wire_msg *a, int64_t now)
+{
+	size_t	i, n = wire_list_len(a, WK_ITEMS);
+
+	if (o->json && o->items == NULL) {
+		o->items = json_array();
+		json_object_set_new(o->root, "items", o->items);
+	}
+	if (n == 0 && !o->json)
+		fprintf(o->f, "no correction requests\n");
+	for (i = 0; i < n; i++)
+		out_correction(o, wire_list_get(a, WK_ITEMS, i), now);
 }
 
 void
@@ -467,7 +578,7 @@ out_date(int32_t days, char out[11])
 static const char *
 out_apptype(unsigned a)
 {
-	return a < 3 ? out_apptypes[a] : "unknown";
+	return a < CERT_APP_MAX ? out_apptypes[a] : "unknown";
 }
 
 static void

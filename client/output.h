@@ -39,6 +39,19 @@ void		 output_issue(struct output *, const struct wire_msg *item);
 void		 output_status(struct output *, const struct wire_msg *ans);
 /* RENEW answer: new number, previous number, status, URL. */
 void		 output_renew(struct output *, const struct wire_msg *ans);
+/* CORRECT answer: the same, "corrects" the previous number. */
+void		 output_correct(struct output *, const struct wire_msg *ans);
+/* CORRECT_REQUEST answer: the number and when it was asked for. */
+void		 output_correct_request(struct output *,
+		    const struct wire_msg *ans);
+/*
+ * CORRECTIONS answer: each request open or done, its age at now (unix
+ * seconds) or when done, marked overdue past OUTPUT_CORRECTION_LIMIT
+ * (UU 27/2022 Art. 30: 3 x 24 hours).
+ */
+#define OUTPUT_CORRECTION_LIMIT	(3 * 24 * 3600)
+void		 output_corrections(struct output *, const struct wire_msg *ans,
+		    int64_t now);
 /*
  * record-lpjk --csv: one row as recorded (already: it held that LPJK
  * number before), and for JSON the counts ("recorded",

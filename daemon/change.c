@@ -249,9 +249,11 @@ renew_run(struct store_wtxn *t, struct wjob *wj)
 
 /* A renewal's LOGINDEX is the new certificate's issue entry. */
 static int
-change_put(const struct change_job *j, struct wire_msg *ans,
+change_put(const struct op_job *op, struct wire_msg *ans,
     const struct conn *c)
 {
+	const struct change_job	*j = (const struct change_job *)op;
+
 	if (j->op.type == WIRE_RENEW) {
 		if (wire_put_str(ans, WK_PREV, j->rq.number) == -1)
 			return -1;
@@ -264,20 +266,6 @@ change_put(const struct change_job *j, struct wire_msg *ans,
 	    wire_put_uint(ans, WK_LOGINDEX, j->op.log_index) == -1)
 		return -1;
 	return 0;
-}
-
-static void
-change_answer(const struct change_job *j, struct conn *c)
-{
-	struct wire_msg	*ans;
-
-	if ((ans = wire_msg_new(j->op.type, j->op.dj.id)) == NULL ||
-	    change_put(j, ans, c) == -1) {
-		wire_msg_free(ans);
-		conn_reply_error(c, j->op.dj.id, WERR_INTERNAL,
-		    "out of memory (the write was committed)");
-	} else
-		conn_reply(c, ans);
 }
 
 static void
@@ -300,7 +288,7 @@ change_finish(struct djob *dj)
 			log_info("%s %s -> %s by %s", what, j->out.number,
 			    cert_status_name(j->out.status), j->op.actor);
 		if (conn_alive(dj->conn))
-			change_answer(j, dj->conn);
+			op_answer(&j->op, dj->conn, change_put);
 	}
 	op_done(&j->op, 1);
 }

@@ -16,6 +16,7 @@
 
 #include "blank.h"
 #include "change.h"
+#include "correct.h"
 #include "dispatch.h"
 #include "issue.h"
 #include "keys.h"
@@ -93,6 +94,9 @@ static const struct handler handlers[] = {
 	{ WIRE_QR, 1, WK_BIT(WK_NUMBER) | WK_BIT(WK_FORMAT) | WK_BIT(WK_SIZE),
 	    h_qr },
 	{ WIRE_BLANK, 1, BLANK_KEYS, blank_request },
+	{ WIRE_CORRECT, 1, CORRECT_KEYS, correct_request },
+	{ WIRE_CORRECT_REQUEST, 1, CORRECT_ASK_KEYS, correct_ask },
+	{ WIRE_CORRECTIONS, 1, 0, correct_list },
 };
 
 /* Items one VERIFY may hold for this peer. */
@@ -239,6 +243,19 @@ put_public(struct wire_msg *m, const struct cert *ct)
 	return rc;
 }
 
+/* NEXT: what replaced it; PREV: what a correction corrects. */
+static int
+put_links(struct wire_msg *m, const struct cert *ct)
+{
+	if (ct->successor[0] != '\0' &&
+	    wire_put_str(m, WK_NEXT, ct->successor) == -1)
+		return -1;
+	if (ct->apptype == CERT_APP_CORRECTION && ct->predecessor[0] != '\0' &&
+	    wire_put_str(m, WK_PREV, ct->predecessor) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 put_verdict(struct wire_msg *m, enum cert_verdict v, enum cert_reason r)
 {
@@ -259,7 +276,11 @@ put_result(struct wire_msg *ans, const struct verify_result *vr)
 		return -1;
 	if (vr->match != -1 && wire_put_uint(ans, WK_MATCH, vr->match) == -1)
 		return -1;
-	return vr->found ? put_public(ans, &vr->cert) : 0;
+	if (!vr->found)
+		return 0;
+	if (put_public(ans, &vr->cert) == -1)
+		return -1;
+	return put_links(ans, &vr->cert);
 }
 
 /* One VERIFY item as read: a NUMBER or QR text, and a NAME to compare. */

@@ -235,10 +235,12 @@ lpjk_run(struct store_wtxn *t, struct wjob *wj)
 /* Answers, on the loop after the commit. */
 
 static int
-lpjk_put(const struct lpjk_job *j, struct wire_msg *ans)
+lpjk_put(const struct op_job *op, struct wire_msg *ans,
+    const struct conn *c)
 {
-	struct wire_msg	*it;
-	size_t		 i, already = 0;
+	const struct lpjk_job	*j = (const struct lpjk_job *)op;
+	struct wire_msg		*it;
+	size_t			 i, already = 0;
 
 	for (i = 0; i < j->n; i++) {
 		already += j->items[i].already;
@@ -250,20 +252,6 @@ lpjk_put(const struct lpjk_job *j, struct wire_msg *ans)
 			return -1;
 	}
 	return wire_put_uint(ans, WK_COUNT, j->n - already);
-}
-
-static void
-lpjk_answer(const struct lpjk_job *j, struct conn *c)
-{
-	struct wire_msg	*ans;
-
-	if ((ans = wire_msg_new(WIRE_RECORD_LPJK, j->op.dj.id)) == NULL ||
-	    lpjk_put(j, ans) == -1) {
-		wire_msg_free(ans);
-		conn_reply_error(c, j->op.dj.id, WERR_INTERNAL,
-		    "out of memory (the write was committed)");
-	} else
-		conn_reply(c, ans);
 }
 
 static void
@@ -284,7 +272,7 @@ lpjk_finish(struct djob *dj)
 		log_info("record_lpjk: %zu certificates by %s", j->n,
 		    j->op.actor);
 		if (conn_alive(dj->conn))
-			lpjk_answer(j, dj->conn);
+			op_answer(&j->op, dj->conn, lpjk_put);
 	}
 	op_done(&j->op, j->n);
 }

@@ -153,6 +153,8 @@ op_log_event(enum event_kind kind, const struct cert *c)
 		return LOG_LPJK;
 	case EVENT_RENEW:
 		return LOG_SUPERSEDE;
+	case EVENT_CORRECT:
+		return LOG_CORRECT;
 	case EVENT_RESIGN:
 		return LOG_RESIGN;
 	default:
@@ -190,7 +192,8 @@ op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
 	if ((rc = store_add_event(t, &ev)) != STORE_OK)
 		return op_store_fail(j, rc);
 	event = op_log_event(kind, c);
-	if (event == LOG_SUSPEND || event == LOG_REVOKE)
+	if (event == LOG_SUSPEND || event == LOG_REVOKE ||
+	    event == LOG_CORRECT)
 		reason = op_log_reason(j->reason);
 	if ((rc = tlog_cert(t, c, event, reason, j->batch, qr, qrlen, j->now,
 	    &j->log_index, err, sizeof(err))) != STORE_OK) {
@@ -201,6 +204,20 @@ op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
 	if (logidx != NULL)
 		*logidx = j->log_index;
 	return 0;
+}
+
+void
+op_answer(const struct op_job *j, struct conn *c, op_put_fn put)
+{
+	struct wire_msg	*ans;
+
+	if ((ans = wire_msg_new(j->type, j->dj.id)) == NULL ||
+	    put(j, ans, c) == -1) {
+		wire_msg_free(ans);
+		conn_reply_error(c, j->dj.id, WERR_INTERNAL,
+		    "out of memory (the write was committed)");
+	} else
+		conn_reply(c, ans);
 }
 
 int

@@ -80,6 +80,14 @@ unsigned op_log_reason(const char *reason);
  * run could not know of becomes the job's werr and msg.
  */
 void	 op_settle(struct op_job *);
+/*
+ * On the loop after the commit: the answer of the job's type and id,
+ * filled by put (0 or -1), or an internal error saying the write was
+ * committed all the same.
+ */
+typedef int	(*op_put_fn)(const struct op_job *, struct wire_msg *,
+		    const struct conn *);
+void	 op_answer(const struct op_job *, struct conn *, op_put_fn put);
 
 /*
  * Adds a problem to *pp (allocated on first use, OPS_PROBLEMS_MAX long);

@@ -39,7 +39,7 @@
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
-#define STORE_MAXDBS	16
+#define STORE_MAXDBS	20
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
 #define STORE_TRIM_BYTES (4u << 20)	/* page copies worth a reopen */
@@ -62,6 +62,7 @@ enum store_db {
 	DB_STATUS_IDX,		/* number -> be32 status index */
 	DB_STATUS_NUM,		/* be32 status index -> number */
 	DB_BLANKS,		/* blank form serial -> state + number */
+	DB_CORR,		/* number -> its correction request */
 	DB_MAX
 };
 
@@ -83,6 +84,7 @@ static const struct {
 	{ "status_idx", 0 },
 	{ "status_num", 0 },
 	{ "blanks", 0 },
+	{ "corrections", 0 },
 };
 
 /*
@@ -1416,6 +1418,103 @@ store_blank_put(struct store_wtxn *w, const char *serial, const char *val)
 		return STORE_ERROR;
 	w->wbytes += k.mv_size + d.mv_size;
 	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_BLANKS], &k, &d, 0));
+}
+
+/*
+ * A correction request as stored: be64 requested, be64 req_seq, be64
+ * done, then the correcting number (CERT_NUMBER_LEN bytes, NUL padded).
+ */
+#define CORR_LEN	(24 + CERT_NUMBER_LEN)
+
+static int
+corr_decode(const MDB_val *k, const MDB_val *d, struct store_corr *c)
+{
+	const uint8_t	*p = d->mv_data;
+
+	if (d->mv_size != CORR_LEN || k->mv_size > CERT_NUMBER_LEN)
+		return STORE_ERROR;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->number, k->mv_data, k->mv_size);
+	c->requested = (int64_t)store_be64_get(p);
+	c->req_seq = store_be64_get(p + 8);
+	c->done = (int64_t)store_be64_get(p + 16);
+	memcpy(c->next, p + 24, CERT_NUMBER_LEN);
+	c->next[CERT_NUMBER_LEN] = '\0';
+	return STORE_OK;
+}
+
+int
+store_corr_get(struct store_wtxn *w, const char *number,
+    struct store_corr *c)
+{
+	MDB_val	k, d;
+	int	rc;
+
+	if (key_number(number, &k) == -1)
+		return STORE_NOTFOUND;
+	if ((rc = mdb_get(w_txn(w), w->s->dbi[DB_CORR], &k, &d)) != 0)
+		return w_fail(w, rc);
+	return corr_decode(&k, &d, c);
+}
+
+int
+store_corr_put(struct store_wtxn *w, const struct store_corr *c)
+{
+	MDB_val	k, d;
+	uint8_t	b[CORR_LEN];
+
+	if (key_number(c->number, &k) == -1)
+		return STORE_ERROR;
+	memset(b, 0, sizeof(b));
+	store_be64_put(b, (uint64_t)c->requested);
+	store_be64_put(b + 8, c->req_seq);
+	store_be64_put(b + 16, (uint64_t)c->done);
+	memcpy(b + 24, c->next, strnlen(c->next, CERT_NUMBER_LEN));
+	d.mv_data = b;
+	d.mv_size = sizeof(b);
+	w->wbytes += k.mv_size + sizeof(b);
+	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_CORR], &k, &d, 0));
+}
+
+static int
+txn_corr_foreach(struct store *s, MDB_txn *txn, store_corr_fn fn, void *arg)
+{
+	struct store_corr	 c;
+	struct cert_event	 ev;
+	MDB_cursor		*cur;
+	MDB_val			 k, d, seq;
+	uint8_t			 key[8];
+	int			 rc, src = STORE_OK;
+
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_CORR], &cur)) != 0)
+		return store_rc(rc);
+	while ((rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) == 0) {
+		if ((src = corr_decode(&k, &d, &c)) != STORE_OK)
+			break;
+		store_be64_put(key, c.req_seq);
+		seq.mv_data = key;
+		seq.mv_size = sizeof(key);
+		if ((src = txn_get_event(s, txn, &seq, &ev)) != STORE_OK)
+			break;
+		if ((rc = fn(&c, &ev, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (src != STORE_OK)
+		return src;
+	return rc == MDB_NOTFOUND || rc > 0 ? STORE_OK : store_rc(rc);
+}
+
+int
+store_corr_foreach(struct store_rd *r, store_corr_fn fn, void *arg)
+{
+	int	rc;
+
+	if (rd_begin(r) == -1)
+		return STORE_ERROR;
+	rc = txn_corr_foreach(r->s, r->txn, fn, arg);
+	rd_end(r);
+	return rc;
 }
 
 const char *

@@ -6,7 +6,8 @@
  * Databases: certs (number -> record CBOR), qr (number -> COSE bytes),
  * nik (HMAC -> number, dupsort), events (seq -> event CBOR), cert_events
  * (number -> seq, dupsort), idem (key -> number), meta (counters),
- * blanks (blank form serial -> state and number), and
+ * blanks (blank form serial -> state and number), corrections (number
+ * -> request), and
  * the transparency log's tables, which only daemon/tlog.c reads and writes.
  */
 #ifndef DAEMON_STORE_H
@@ -182,6 +183,31 @@ int		 store_status_idx(struct store_wtxn *, const char *number,
 		    uint32_t *idx);
 /* Appends an event: assigns ev->seq and indexes it by number. */
 int		 store_add_event(struct store_wtxn *, struct cert_event *ev);
+/*
+ * Correction requests (UU 27/2022 Art. 30), at most one per number:
+ * when the holder asked, the event that recorded the request and, once
+ * the correction is made, when and the number of the new certificate.
+ */
+struct store_corr {
+	char		number[CERT_NUMBER_LEN + 1];
+	int64_t		requested;	/* unix seconds */
+	uint64_t	req_seq;	/* its EVENT_CORRECT_REQUEST */
+	int64_t		done;		/* unix seconds; 0 while open */
+	char		next[CERT_NUMBER_LEN + 1];	/* "" while open */
+};
+/* The number's request: STORE_OK or STORE_NOTFOUND. */
+int		 store_corr_get(struct store_wtxn *, const char *number,
+		    struct store_corr *);
+/* Adds or replaces the request of c->number. */
+int		 store_corr_put(struct store_wtxn *, const struct store_corr *);
+/*
+ * Every request in number order with the event that recorded it, in one
+ * snapshot; both are valid during the call only, and fn must not call
+ * the store. A non-zero return stops the walk.
+ */
+typedef int	(*store_corr_fn)(const struct store_corr *,
+		    const struct cert_event *req, void *arg);
+int		 store_corr_foreach(struct store_rd *, store_corr_fn, void *);
 /* Idempotency keys for batch issuance: key -> number. */
 int		 store_idem_get(struct store_wtxn *, const char *key,
 		    char number[CERT_NUMBER_LEN + 1]);

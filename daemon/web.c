@@ -434,10 +434,78 @@ web_name_form(struct evbuffer *b, const char *number)
 	    "<button type=\"submit\">Cocokkan / Compare</button></form>\n");
 }
 
+/*
+ * How a certificate links to others: what replaced it, and for a
+ * corrected one what it corrects and why (the reason of its issue event;
+ * only with the whole name shown, as it may speak of the name).
+ */
+struct web_links {
+	const char	*next;		/* "" when not replaced */
+	const char	*corrects;	/* "" when not a correction */
+	char		 reason[CERT_TEXT_MAX + 1];
+};
+
+static void
+web_links(const struct verify_result *vr, struct store_rd *rd,
+    struct web_links *l)
+{
+	struct cert_event	ev;
+	size_t			n = 0;
+
+	l->next = l->corrects = "";
+	l->reason[0] = '\0';
+	if (!vr->found)
+		return;
+	l->next = vr->cert.successor;
+	if (vr->cert.apptype != CERT_APP_CORRECTION)
+		return;
+	l->corrects = vr->cert.predecessor;
+	if (!vr->masked && store_get_events(rd, vr->cert.number, &ev, 1,
+	    &n) == STORE_OK && n > 0 && ev.kind == EVENT_ISSUE)
+		snprintf(l->reason, sizeof(l->reason), "%s", ev.reason);
+}
+
+/* A link to the page of a (well-formed) number: /c/ and its digits. */
+static void
+web_number_link(struct evbuffer *b, const char *number)
+{
+	const char	*p;
+
+	evbuffer_add_printf(b, "<a href=\"/c/");
+	for (p = number; *p != '\0'; p++)
+		if (*p >= '0' && *p <= '9')
+			evbuffer_add(b, p, 1);
+	evbuffer_add_printf(b, "\">");
+	web_html(b, number);
+	evbuffer_add_printf(b, "</a>");
+}
+
+static void
+web_links_page(struct evbuffer *b, const struct web_links *l)
+{
+	if (l->next[0] != '\0') {
+		evbuffer_add_printf(b, "<p id=\"replaced\">Diganti oleh / "
+		    "Replaced by ");
+		web_number_link(b, l->next);
+		evbuffer_add_printf(b, "</p>\n");
+	}
+	if (l->corrects[0] == '\0')
+		return;
+	evbuffer_add_printf(b, "<p id=\"corrects\">Koreksi dari / Corrects ");
+	web_number_link(b, l->corrects);
+	if (l->reason[0] != '\0') {
+		evbuffer_add_printf(b, "<br><small>Alasan / Reason: ");
+		web_html(b, l->reason);
+		evbuffer_add_printf(b, "</small>");
+	}
+	evbuffer_add_printf(b, "</p>\n");
+}
+
 static void
 web_result_page(const struct verify_result *vr, int qr, int64_t now,
-    struct web_resp *r)
+    struct store_rd *rd, struct web_resp *r)
 {
+	struct web_links		 l;
 	const struct verdict_words	*w = &verdict_words[vr->verdict];
 	char				 id[200], en[200], t[21];
 	char				 why[CERT_ERR_MAX];
@@ -454,6 +522,8 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 		evbuffer_add_printf(r->body, "<p id=\"note\"><strong>%s"
 		    "</strong><br><small>%s</small></p>\n", replace_words.id,
 		    replace_words.en);
+	web_links(vr, rd, &l);
+	web_links_page(r->body, &l);
 	if (vr->found)
 		web_fields(r->body, vr);
 	else if (cert_check_number(vr->number, why, sizeof(why)) == 0) {
@@ -561,9 +631,10 @@ web_json_name(struct jbuf *j, const struct verify_result *vr)
 		JB_LIT(j, ",\"name_match\":false");
 }
 
-/* The public fields (cert_public) that have a JSON key. */
+/* The public fields (cert_public) that have a JSON key, and its links. */
 static void
-web_json_cert(struct jbuf *j, const struct verify_result *vr)
+web_json_cert(struct jbuf *j, const struct verify_result *vr,
+    const struct web_links *l)
 {
 	const struct cert_field_desc	*f;
 	char				 buf[CERT_FIELD_BUF], sep = '{';
@@ -584,6 +655,12 @@ web_json_cert(struct jbuf *j, const struct verify_result *vr)
 			web_json_name(j, vr);
 		sep = ',';
 	}
+	if (l->next[0] != '\0')
+		web_json_kv(j, ',', "replaced_by", l->next);
+	if (l->corrects[0] != '\0')
+		web_json_kv(j, ',', "corrects", l->corrects);
+	if (l->reason[0] != '\0')
+		web_json_kv(j, ',', "correction_reason", l->reason);
 	JB_LIT(j, "}");
 }
 
@@ -655,8 +732,9 @@ static void
 web_result_json(const struct verify_result *vr, int qr, int64_t now,
     struct store_rd *rd, struct web_resp *r)
 {
-	struct jbuf	j;
-	char		id[200], en[200], t[21];
+	struct jbuf		j;
+	struct web_links	l;
+	char			id[200], en[200], t[21];
 
 	j.out = r->body;
 	j.len = 0;
@@ -675,9 +753,10 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 		JB_LIT(&j, "}");
 	}
 	JB_LIT(&j, ",\"certificate\":");
-	if (vr->found)
-		web_json_cert(&j, vr);
-	else
+	if (vr->found) {
+		web_links(vr, rd, &l);
+		web_json_cert(&j, vr, &l);
+	} else
 		JB_LIT(&j, "null");
 	web_json_log(&j, rd, vr->found ? vr->cert.number : vr->number);
 	web_json_kv(&j, ',', "checked_at", t);
@@ -696,7 +775,7 @@ web_result(const struct http_req *req, const struct verify_result *vr,
 	if (json || req->want_json)
 		web_result_json(vr, qr, now, rd, r);
 	else
-		web_result_page(vr, qr, now, r);
+		web_result_page(vr, qr, now, rd, r);
 }
 
 /* Routes. */

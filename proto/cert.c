@@ -497,6 +497,62 @@ date_format(int32_t days, char out[11])
 	out[10] = '\0';
 }
 
+/* "HH:MM" or "HH:MM:SS" then "Z": seconds into the day, or -1. */
+static int
+time_of_day(const char *s)
+{
+	size_t	i, n = strlen(s);
+	int	h, m, sec = 0;
+
+	if ((n != 6 && n != 9) || s[n - 1] != 'Z')
+		return -1;
+	for (i = 0; i < n - 1; i++)
+		if ((i % 3 == 2) != (s[i] == ':') ||
+		    (i % 3 != 2 && (s[i] < '0' || s[i] > '9')))
+			return -1;
+	h = digits_value(s, 2);
+	m = digits_value(s + 3, 2);
+	if (n == 9)
+		sec = digits_value(s + 6, 2);
+	if (h > 23 || m > 59 || sec > 59)
+		return -1;
+	return h * 3600 + m * 60 + sec;
+}
+
+int
+time_parse(const char *s, int64_t *t)
+{
+	char	day[11];
+	int32_t	days;
+	int	tod = 0;
+
+	if (strnlen(s, 21) > 20 || strnlen(s, 11) < 10)
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (date_parse(day, &days) == -1)
+		return -1;
+	if (s[10] != '\0' && (s[10] != 'T' ||
+	    (tod = time_of_day(s + 11)) == -1))
+		return -1;
+	*t = (int64_t)days * 86400 + tod;
+	return 0;
+}
+
+void
+time_format(int64_t t, char out[21])
+{
+	int32_t		d = date_today(t);
+	unsigned	s = (unsigned)(t - (int64_t)d * 86400);
+
+	out[0] = '\0';
+	if (t == 0)
+		return;
+	date_format(d, out);
+	snprintf(out + 10, 11, "T%02u:%02u:%02uZ", s / 3600 % 24,
+	    s / 60 % 60, s % 60);
+}
+
 int32_t
 date_today(int64_t now)
 {
@@ -706,6 +762,9 @@ validate_lifecycle(const struct cert *c, char *err, size_t errlen)
 	if (c->apptype == CERT_APP_RENEWAL && c->predecessor[0] == '\0')
 		return errf(err, errlen,
 		    "predecessor: required for a renewal");
+	if (c->apptype == CERT_APP_CORRECTION && c->predecessor[0] == '\0')
+		return errf(err, errlen,
+		    "predecessor: required for a correction");
 	if (c->predecessor[0] != '\0' &&
 	    number_check_as("predecessor", c->predecessor, err, errlen) == -1)
 		return -1;

@@ -41,6 +41,7 @@ enum cert_apptype {
 	CERT_APP_NEW = 0,
 	CERT_APP_RENEWAL,
 	CERT_APP_CHANGE,
+	CERT_APP_CORRECTION,	/* a corrected copy of its predecessor */
 	CERT_APP_MAX
 };
 
@@ -161,6 +162,13 @@ int		 cert_status_from_name(const char *);
 int		 date_parse(const char *, int32_t *days);
 void		 date_format(int32_t days, char out[11]);
 int32_t		 date_today(int64_t now);
+/*
+ * Times, UTC: "YYYY-MM-DD" (its midnight) or "YYYY-MM-DDTHH:MM[:SS]Z"
+ * to unix seconds (-1 if invalid), and unix seconds to
+ * "YYYY-MM-DDTHH:MM:SSZ" ("" for 0).
+ */
+int		 time_parse(const char *, int64_t *t);
+void		 time_format(int64_t t, char out[21]);
 
 /*
  * The public fields of a certificate: all that any check may show of it,

@@ -211,7 +211,7 @@ static const struct codec event_codec = {
 
 static const char *const event_kind_names[EVENT_KIND_MAX] = {
 	NULL, "issue", "status", "lpjk", "renew", "resign", "blank",
-	"blank-void"
+	"blank-void", "correct", "correct-request"
 };
 
 static int

@@ -37,6 +37,9 @@ enum event_kind {
 				   hex SHA-256 of the payload it replaced */
 	EVENT_BLANK,		/* printed on the blank form in detail */
 	EVENT_BLANK_VOID,	/* that blank form spoiled: detail, reason */
+	EVENT_CORRECT,		/* on the old certificate: replaced by the
+				   corrected one, its number in detail */
+	EVENT_CORRECT_REQUEST,	/* a correction asked for; detail: when */
 	EVENT_KIND_MAX
 };
 

@@ -148,7 +148,9 @@ static const uint8_t	 wire_empty[1];
 static const char *wire_type_names[] = {
 	NULL, "hello", "verify", "issue", "set_status", "record_lpjk",
 	"renew", "show", "find", "keys", "stats",
-	[WIRE_QR] = "qr", [WIRE_BLANK] = "blank"
+	[WIRE_QR] = "qr", [WIRE_BLANK] = "blank", [WIRE_CORRECT] = "correct",
+	[WIRE_CORRECT_REQUEST] = "correct_request",
+	[WIRE_CORRECTIONS] = "corrections"
 };
 
 static const char *wire_err_names[WERR_MAX] = {
@@ -168,7 +170,8 @@ static const char *wire_key_names[WK_MAX] = {
 	[WK_FORMAT] = "format", [WK_IMAGE] = "image", [WK_SIZE] = "size",
 	[WK_MATCH] = "match", [WK_HOST] = "host", [WK_LOGINDEX] = "logindex",
 	[WK_PROOF] = "proof", [WK_LOGSIZE] = "logsize",
-	[WK_LOGENTRY] = "logentry", [WK_CHECKPOINT] = "checkpoint"
+	[WK_LOGENTRY] = "logentry", [WK_CHECKPOINT] = "checkpoint",
+	[WK_REQUESTED] = "requested", [WK_DONE] = "done"
 };
 
 /* The arena. */
@@ -1125,7 +1128,8 @@ wire_type_name(uint64_t t)
 {
 	if (t == WIRE_ERROR)
 		return "error";
-	if (t >= WIRE_HELLO && t <= WIRE_BLANK && wire_type_names[t] != NULL)
+	if (t >= WIRE_HELLO && t <= WIRE_CORRECTIONS &&
+	    wire_type_names[t] != NULL)
 		return wire_type_names[t];
 	return "unknown";
 }

@@ -36,6 +36,9 @@ enum wire_type {
 	WIRE_STATS,		/* c→s: -; s→c: ITEMS [{NAME, COUNT}] */
 	WIRE_QR,		/* c→s: NUMBER, FORMAT ("png"|"svg"), SIZE? (png pixels per module); s→c: NUMBER, URL, IMAGE (admin) */
 	WIRE_BLANK,		/* c→s: ITEMS [{NUMBER, SERIAL} printed | {SERIAL, REASON} spoiled]; s→c: ITEMS [{SERIAL, NUMBER?, KIND}] (admin) */
+	WIRE_CORRECT,		/* c→s: NUMBER, RECORD (corrected fields), REASON, REQUESTED?; s→c: PREV, NUMBER (new), STATUS, URL, LOGINDEX? (admin) */
+	WIRE_CORRECT_REQUEST,	/* c→s: NUMBER, REASON, REQUESTED?; s→c: NUMBER, REQUESTED (admin) */
+	WIRE_CORRECTIONS,	/* c→s: -; s→c: ITEMS [{NUMBER, REQUESTED, TIME, REASON, ACTOR, DONE?, NEXT?}] (admin) */
 	WIRE_ERROR = 127	/* s→c: ERR, ERRMSG (id of the failed request, 0 if none) */
 };
 
@@ -60,6 +63,8 @@ enum wire_key {
 	WK_LOGSIZE,		/* v2 VERIFY item: uint tree size proved against */
 	WK_LOGENTRY,		/* v2 VERIFY item: bytes the 103-byte entry */
 	WK_CHECKPOINT,		/* v2 VERIFY item: text the signed checkpoint */
+	WK_REQUESTED,		/* CORRECT*: int when the holder asked */
+	WK_DONE,		/* CORRECTIONS item: int when it was corrected */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

@@ -410,7 +410,7 @@ test_validate_fields(void **state)
 	c.apptype = CERT_APP_CHANGE;
 	expect_ok(&c);
 	c.apptype = CERT_APP_MAX;
-	expect_err(&c, "apptype: 3, expected 0-2");
+	expect_err(&c, "apptype: 4, expected 0-3");
 }
 
 static void
@@ -425,6 +425,11 @@ test_validate_lifecycle(void **state)
 	expect_err(&c, "predecessor: expected*");
 	strcpy(c.predecessor, "42101 8342 3 00000012 2020");
 	expect_ok(&c);
+	c.apptype = CERT_APP_CORRECTION;
+	expect_ok(&c);
+	c.predecessor[0] = '\0';
+	expect_err(&c, "predecessor: required for a correction");
+	strcpy(c.predecessor, "42101 8342 3 00000012 2020");
 	strcpy(c.successor, "nope");
 	expect_err(&c, "successor: expected*");
 	strcpy(c.successor, "42101 8342 3 00000200 2030");

@@ -651,6 +651,9 @@ test_event_bad(void **state)
 	assert_string_equal(event_kind_name(EVENT_RESIGN), "resign");
 	assert_string_equal(event_kind_name(EVENT_BLANK), "blank");
 	assert_string_equal(event_kind_name(EVENT_BLANK_VOID), "blank-void");
+	assert_string_equal(event_kind_name(EVENT_CORRECT), "correct");
+	assert_string_equal(event_kind_name(EVENT_CORRECT_REQUEST),
+	    "correct-request");
 	assert_string_equal(event_kind_name(0), "invalid");
 	assert_string_equal(event_kind_name(EVENT_KIND_MAX), "invalid");
 }

@@ -825,11 +825,14 @@ test_names(void **state)
 	assert_string_equal(wire_type_name(WIRE_SET_STATUS), "set_status");
 	assert_string_equal(wire_type_name(WIRE_RECORD_LPJK), "record_lpjk");
 	assert_string_equal(wire_type_name(WIRE_STATS), "stats");
+	assert_string_equal(wire_type_name(WIRE_CORRECT), "correct");
+	assert_string_equal(wire_type_name(WIRE_CORRECTIONS), "corrections");
+	assert_string_equal(wire_type_name(WIRE_CORRECTIONS + 1), "unknown");
 	assert_string_equal(wire_type_name(WIRE_ERROR), "error");
 	assert_string_equal(wire_type_name(0), "unknown");
 	assert_string_equal(wire_type_name(WIRE_QR), "qr");
 	assert_string_equal(wire_type_name(WIRE_BLANK), "blank");
-	assert_string_equal(wire_type_name(WIRE_BLANK + 1), "unknown");
+	assert_string_equal(wire_type_name(WIRE_BLANK + 1), "correct");
 	assert_string_equal(wire_type_name(UINT64_MAX), "unknown");
 	assert_string_equal(wire_err_name(WERR_OK), "ok");
 	assert_string_equal(wire_err_name(WERR_NOT_AUTHORISED),
