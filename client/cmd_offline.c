@@ -41,7 +41,7 @@ cmd_offline_open(struct cmd_ctx *x, const char *cache, const char *max_age,
 		return rc;
 	if (offcache_root(cache, root, sizeof root, why, sizeof why) == -1)
 		return session_fail(x, EX_USAGE, "verify: %s", why);
-	if (offcheck_trusted(&x->conf, &v, &n, why, sizeof why) == -1)
+	if (offcheck_trusted(&x->conf, root, &v, &n, why, sizeof why) == -1)
 		return session_fail(x, EX_CONFIG, "%s", why);
 	rc = offcheck_init(c, v, n, root, offcheck_now(), age, why,
 	    sizeof why);

@@ -39,11 +39,55 @@ offcheck_own_host(const struct skkconf *conf, char *out, size_t outlen)
 }
 
 int
-offcheck_trusted(const struct skkconf *conf, struct trust_issuer **v,
-    size_t *n, char *err, size_t errlen)
+offcheck_listed(const struct trustlist *tl, const char *host)
+{
+	char	url[TRUST_URL_MAX], h[TRUST_HOST_MAX];
+	size_t	i;
+
+	for (i = 0; i < tl->n; i++)
+		if (trust_url_parse(tl->v[i].url, url, sizeof url, h, sizeof h,
+		    NULL, 0) == 0 && qrpay_host_equal(h, host))
+			return 1;
+	return 0;
+}
+
+/* Drops v's issuers of registry r that its cached list does not name. */
+static void
+oc_registry_prune(const struct trust_file *tf, const struct trust_registry *r,
+    const char *root, struct trust_issuer *v, size_t *n)
+{
+	struct trustlist	 tl;
+	struct sign_key		*k;
+	char			 dir[OFFCACHE_PATH_MAX];
+	uint8_t			*buf;
+	size_t			 len, i;
+
+	trustlist_init(&tl);
+	snprintf(dir, sizeof dir, "%s/%s", root, OC_REGISTRY_DIR);
+	if (offcache_read(dir, r->name, TL_SIZE_MAX, &buf, &len, NULL, 0) != 0)
+		return;
+	/* A list that does not verify prunes nothing: sync said so. */
+	if ((k = trust_registry_key(tf, r, NULL, 0)) != NULL &&
+	    trustlist_open(buf, len, k, 0, &tl, NULL, 0) == 0) {
+		for (i = 1; i < *n; )
+			if (strcmp(v[i].registry, r->name) == 0 &&
+			    !offcheck_listed(&tl, v[i].host))
+				memmove(&v[i], &v[i + 1], (--*n - i) * sizeof *v);
+			else
+				i++;
+	}
+	trustlist_release(&tl);
+	sign_key_free(k);
+	free(buf);
+}
+
+int
+offcheck_trusted(const struct skkconf *conf, const char *root,
+    struct trust_issuer **v, size_t *n, char *err, size_t errlen)
 {
 	struct trust_file	tf;
 	char			path[PATH_MAX];
+	size_t			i;
 	int			rc;
 
 	memset(&tf, 0, sizeof tf);
@@ -51,6 +95,8 @@ offcheck_trusted(const struct skkconf *conf, struct trust_issuer **v,
 	if (trust_load(&tf, path, err, errlen) == -1)
 		return -1;
 	rc = trust_effective(conf, &tf, v, n, err, errlen);
+	for (i = 0; rc == 0 && root != NULL && i < tf.nreg; i++)
+		oc_registry_prune(&tf, &tf.reg[i], root, *v, n);
 	trust_release(&tf);
 	return rc;
 }

@@ -31,6 +31,7 @@
 #include "sign.h"
 #include "statuslist.h"
 #include "trust.h"
+#include "trustlist.h"
 
 #define OC_WHY_MAX	384
 #define OC_DETAIL_MAX	512
@@ -79,10 +80,20 @@ struct oc_result {
 
 /*
  * The issuers to believe: trust_effective over skk.conf and its trust
- * file. *v malloc'd. 0, or -1 with err.
+ * file, less those a registry put there and whose newer signed list,
+ * cached by sync under root (NULL: none), no longer names them.
+ * *v malloc'd. 0, or -1 with err.
  */
-int	offcheck_trusted(const struct skkconf *, struct trust_issuer **v,
-	    size_t *n, char *err, size_t errlen);
+int	offcheck_trusted(const struct skkconf *, const char *root,
+	    struct trust_issuer **v, size_t *n, char *err, size_t errlen);
+
+/* Where sync keeps registry name's signed list: dir and name under root. */
+#define OC_REGISTRY_DIR	"+registries"	/* no host maps to it */
+
+/*
+ * Whether the trust list tl (a registry's) names the issuer at host.
+ */
+int	offcheck_listed(const struct trustlist *tl, const char *host);
 
 /*
  * skk.conf's server as QR URLs and status lists name it: the public

@@ -5,8 +5,11 @@
  * 404, each checked with the issuer's trusted log key before it
  * replaces the cached copy, so the cache only ever holds documents that
  * verified. A list that has not changed costs a 304 (If-None-Match with
- * the ETag it came with). One issuer's failure is reported and the
- * others go on; the exit status says whether all succeeded.
+ * the ETag it came with). First, each registry of the trust file with a
+ * URL: its signed list fetched again and checked with its key, so that
+ * an issuer it dropped is no longer trusted (offcheck_trusted). One
+ * issuer's failure is reported and the others go on; the exit status
+ * says whether all succeeded.
  */
 
 #include <inttypes.h>
@@ -258,6 +261,129 @@ sync_say(struct cmd_ctx *x, const struct sync_run *s, const char *why)
 	    NULL);
 }
 
+/* --- registries ------------------------------------------------------ */
+
+/* The TLS settings of a trusted issuer on the URL's host, if any. */
+static void
+sync_registry_tls(const char *url, const struct trust_issuer *v, size_t n,
+    struct fetch_tls *tls)
+{
+	char	u[TRUST_URL_MAX + 64], host[TRUST_HOST_MAX];
+	size_t	i, k;
+
+	/* "https://HOST[:PORT]" of the URL, as trust_url_parse reads it. */
+	k = strcspn(url + (strncmp(url, "https://", 8) == 0 ? 8 : 0), "/");
+	snprintf(u, sizeof u, "%.*s", (int)(k + 8), url);
+	if (trust_url_parse(u, u, sizeof u, host, sizeof host, NULL, 0) == -1)
+		return;
+	for (i = 0; i < n; i++)
+		if (qrpay_host_equal(v[i].host, host)) {
+			tls->ca = v[i].ca;
+			tls->pin = v[i].has_pin ? v[i].pin : NULL;
+			return;
+		}
+}
+
+/* Names the issuers r's new list dropped, and counts those it added. */
+static void
+sync_registry_diff(struct cmd_ctx *x, const struct trust_file *tf,
+    const struct trust_registry *r, const struct trustlist *tl, size_t *nnew)
+{
+	size_t	i, k;
+
+	for (i = 0; i < tf->niss; i++)
+		if (strcmp(tf->iss[i].registry, r->name) == 0 &&
+		    !offcheck_listed(tl, tf->iss[i].host))
+			fprintf(x->err, "skk: sync: %s is no longer on %s's "
+			    "list: no longer trusted ('skk trust import' "
+			    "updates the trust file)\n", tf->iss[i].host,
+			    r->name);
+	*nnew = 0;
+	for (k = 0; k < tl->n; k++)
+		*nnew += trust_find(tf, tl->v[k].url) == NULL;
+}
+
+static int
+sync_registry(struct cmd_ctx *x, const struct trust_file *tf,
+    const struct trust_registry *r, const struct trust_issuer *v, size_t n,
+    const char *root, char *err, size_t errlen)
+{
+	struct fetch_tls	 tls = { NULL, NULL, NULL, NULL };
+	struct trustlist	 tl;
+	struct sign_key		*k = NULL;
+	struct fetch		*f = NULL;
+	char			 base[TRUST_URL_MAX + 64], dir[OFFCACHE_PATH_MAX];
+	char			 at[32];
+	const char		*slash;
+	uint8_t			*buf = NULL;
+	size_t			 len, nnew;
+	int			 rc = -1;
+
+	trustlist_init(&tl);
+	if ((slash = strrchr(r->url, '/')) == NULL || slash[1] == '\0' ||
+	    (size_t)(slash - r->url) >= sizeof base)
+		return errf(err, errlen, "url '%s': expected https://HOST/PATH",
+		    r->url);
+	snprintf(base, sizeof base, "%.*s", (int)(slash - r->url), r->url);
+	if ((size_t)snprintf(dir, sizeof dir, "%s/%s", root, OC_REGISTRY_DIR) >=
+	    sizeof dir)
+		return errf(err, errlen, "cache path too long");
+	sync_registry_tls(r->url, v, n, &tls);
+	if ((k = trust_registry_key(tf, r, err, errlen)) != NULL &&
+	    (f = fetch_new(base, NULL, NULL, err, errlen)) != NULL &&
+	    fetch_set_tls(f, &tls, err, errlen) == 0 &&
+	    fetch_get(f, slash + 1, &buf, &len, TL_SIZE_MAX, err, errlen) ==
+	    FETCH_OK && trustlist_open(buf, len, k, (int64_t)time(NULL), &tl,
+	    err, errlen) == 0 && offcache_write(dir, r->name, buf, len, err,
+	    errlen) == 0) {
+		sync_registry_diff(x, tf, r, &tl, &nnew);
+		offcheck_fmt_time(tl.iat, at);
+		fprintf(x->out, "registry %s: %zu issuers, as of %s%s\n",
+		    r->name, tl.n, at, nnew > 0 ? " (some not in the trust "
+		    "file: 'skk trust import' adds them)" : "");
+		rc = 0;
+	}
+	trustlist_release(&tl);
+	fetch_free(f);
+	sign_key_free(k);
+	free(buf);
+	return rc;
+}
+
+/* Every registry with a URL; how many failed. */
+static size_t
+sync_registries(struct cmd_ctx *x, const char *root)
+{
+	struct trust_file	 tf;
+	struct trust_issuer	*v = NULL;
+	char			 path[PATH_MAX], why[SYNC_ERR_MAX];
+	size_t			 i, n = 0, failed = 0;
+
+	memset(&tf, 0, sizeof tf);
+	trust_conf_path(&x->conf, path, sizeof path);
+	if (trust_load(&tf, path, why, sizeof why) == -1 ||
+	    trust_effective(&x->conf, &tf, &v, &n, why, sizeof why) == -1) {
+		trust_release(&tf);
+		fprintf(x->err, "skk: sync: %s\n", why);
+		return 1;
+	}
+	for (i = 0; i < tf.nreg; i++) {
+		if (tf.reg[i].url[0] == '\0')
+			continue;
+		if (sync_registry(x, &tf, &tf.reg[i], v, n, root, why,
+		    sizeof why) == -1) {
+			failed++;
+			fprintf(x->err, "skk: sync: registry %s: %s (the "
+			    "cached list is kept)\n", tf.reg[i].name, why);
+		}
+	}
+	free(v);
+	trust_release(&tf);
+	return failed;
+}
+
+/* --- the command ------------------------------------------------------ */
+
 static int
 cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
 {
@@ -272,7 +398,12 @@ cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
 	if (offcache_root(args_get(a, "--cache"), root, sizeof root, why,
 	    sizeof why) == -1)
 		return session_fail(x, EX_USAGE, "sync: %s", why);
-	if (offcheck_trusted(&x->conf, &v, &n, why, sizeof why) == -1)
+	if (offcheck_trusted(&x->conf, NULL, &v, &n, why, sizeof why) == -1)
+		return session_fail(x, EX_CONFIG, "%s", why);
+	free(v);
+	/* Registries first: an issuer one dropped is synced no more. */
+	failed = sync_registries(x, root);
+	if (offcheck_trusted(&x->conf, root, &v, &n, why, sizeof why) == -1)
 		return session_fail(x, EX_CONFIG, "%s", why);
 	if ((x->o = output_new(x->out, x->json)) == NULL) {
 		free(v);

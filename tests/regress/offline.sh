@@ -212,4 +212,50 @@ run_expect 2 "an issuer no longer trusted: its QR is UNKNOWN, not NOT VALID" \
     env XDG_CACHE_HOME="$T/xdg" "$SKK" -c "$T/a/skk.conf" verify --offline "$UB"
 out_has "(issuer not trusted)" "reason: issuer not trusted"
 
+# --- a registry's list, fetched again by sync ---------------------------------
+
+inst_start b || fail "b restarts"
+run_expect 0 "trust the second issuer again" \
+    sk a trust add "https://localhost:$HB" --ca "$T/b/tls/ca.crt"
+"$SKKD" trust-list keygen "$T/reg.key" >/dev/null || fail "skkd trust-list keygen"
+LKA=$(sed -n 's/^log_key = //p' "$T/a/skk.conf")
+LKB=$(sed -n 's/^log_key = //p' "$T/b/skk.conf")
+printf 'https://localhost:%s %s BNSP-LSP-001 LSP Satu\n' "$HA" "$LKA" >"$T/l1.txt"
+cp "$T/l1.txt" "$T/l2.txt"
+printf 'https://localhost:%s %s BNSP-LSP-002 LSP Dua\n' "$HB" "$LKB" >>"$T/l1.txt"
+"$SKKD" trust-list sign --key "$T/reg.key" --name Reg "$T/l1.txt" -o "$T/l1.cwt" >/dev/null &&
+    "$SKKD" trust-list sign --key "$T/reg.key" --name Reg "$T/l2.txt" -o "$T/l2.cwt" \
+    >/dev/null || fail "skkd trust-list sign"
+cp "$T/l1.cwt" "$T/served.cwt"
+printf 'trust_list = %s\n' "$T/served.cwt" >>"$T/a/skkd.conf"
+inst_stop a; inst_start a || fail "a restarts serving the registry's list"
+run_expect 0 "import the registry's list from /trust-list" \
+    sk a trust import "https://localhost:$HA/trust-list" --key "$T/reg.key.pub" \
+    --ca "$T/a/tls/ca.crt" --name reg
+run_expect 0 "sync fetches the registry's list again" sk a sync --cache "$C"
+out_has "registry reg: 2 issuers, as of" "a line for the registry"
+[ -s "$C/+registries/reg" ] && pass "the list is cached" || fail "the list is cached"
+run_expect 0 "the registry's issuer is trusted" sk a verify --offline --cache "$C" "$UB"
+
+cp "$C/+registries/reg" "$T/reg.before"
+cp "$T/l1.cwt" "$T/served.cwt"
+# a byte of the signature: still a well-formed list, which skkd serves
+printf 'Z' | dd of="$T/served.cwt" bs=1 seek=$(($(wc -c <"$T/l1.cwt") - 10)) \
+    conv=notrunc 2>/dev/null
+inst_stop a; inst_start a || fail "a restarts serving a tampered list"
+run_expect 69 "a tampered registry list: sync exits 69" sk a sync --cache "$C"
+out_has "registry reg:" "names the registry"
+out_has "the cached list is kept" "keeps the cached list"
+cmp -s "$T/reg.before" "$C/+registries/reg" && pass "the cached list is unchanged" ||
+    fail "the cached list changed"
+run_expect 0 "its issuers still trusted" sk a verify --offline --cache "$C" "$UB"
+
+cp "$T/l2.cwt" "$T/served.cwt"
+inst_stop a; inst_start a || fail "a restarts serving a list without b"
+run_expect 0 "a newer list without the second issuer" sk a sync --cache "$C"
+out_has "localhost:$HB is no longer on reg's list" "sync says who was dropped"
+run_expect 2 "its cards are UNKNOWN (issuer not trusted), not NOT VALID" \
+    sk a verify --offline --cache "$C" "$UB"
+out_has "(issuer not trusted)" "reason: issuer not trusted"
+
 echo "1..$tapn"
