@@ -313,7 +313,7 @@ sync_registry(struct cmd_ctx *x, const struct trust_file *tf,
 	struct sign_key		*k = NULL;
 	struct fetch		*f = NULL;
 	char			 base[TRUST_URL_MAX + 64], dir[OFFCACHE_PATH_MAX];
-	char			 at[32];
+	char			 at[32], ca[PATH_MAX] = "";
 	const char		*slash;
 	uint8_t			*buf = NULL;
 	size_t			 len, nnew;
@@ -328,7 +328,15 @@ sync_registry(struct cmd_ctx *x, const struct trust_file *tf,
 	if ((size_t)snprintf(dir, sizeof dir, "%s/%s", root, OC_REGISTRY_DIR) >=
 	    sizeof dir)
 		return errf(err, errlen, "cache path too long");
-	sync_registry_tls(r->url, v, n, &tls);
+	/* The CA and pin it was imported with, else its host's issuer's. */
+	if (r->ca[0] != '\0' || r->has_pin) {
+		if (r->ca[0] != '\0' && skkconf_path(tf->dir, r->ca, ca,
+		    sizeof ca, err, errlen) == -1)
+			return -1;
+		tls.ca = ca;
+		tls.pin = r->has_pin ? r->pin : NULL;
+	} else
+		sync_registry_tls(r->url, v, n, &tls);
 	if ((k = trust_registry_key(tf, r, err, errlen)) != NULL &&
 	    (f = fetch_new(base, NULL, NULL, err, errlen)) != NULL &&
 	    fetch_set_tls(f, &tls, err, errlen) == 0 &&
