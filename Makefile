@@ -6,7 +6,7 @@
 # make test T=store   one test (a unit suite or a regress script by name)
 # make SANITIZE=address,undefined test
 # make fuzz [FUZZ_SECONDS=N] [FUZZ=wire]   libFuzzer harnesses (clang)
-# make bench     cohort issuance, crew check, and skkd against nginx
+# make bench     cohort issuance, crew check, skkd against nginx, status lists
 # make bench-nginx   only the latter (tests/bench/nginx.sh)
 # make stress    crash durability, slow clients, full store, TLS scan (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
@@ -143,7 +143,7 @@ HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
 	   $(B)/tests/logedit $(B)/tests/proofcheck $(B)/tests/redate
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
-	   $(B)/tests/fullhs.so $(B)/tests/logproof
+	   $(B)/tests/fullhs.so $(B)/tests/logproof $(B)/tests/statusbench
 
 # The forger of forgery.sh signs any claims with a key file.
 $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
@@ -167,6 +167,8 @@ $(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
     $(B)/client/skkconf.o $(B)/libskkproto.a
 # The log's proofs and tree against raw SHA-256, on a real store.
 $(B)/tests/logproof: tests/bench/logproof.c $(B)/libskkd.a $(B)/libskkproto.a
+# A status list rebuild against zlib alone (tests/bench/status.sh).
+$(B)/tests/statusbench: tests/bench/statusbench.c $(B)/libskkd.a $(B)/libskkproto.a
 $(filter-out %.so %/gocheck,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)
@@ -232,6 +234,7 @@ bench: deps
 	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all $(BENCH_HELPERS)
 	@B=build bash tests/bench/run
 	@B=build bash tests/bench/nginx.sh
+	@B=build bash tests/bench/status.sh
 
 # Only the side-by-side with nginx (tests/bench/nginx.sh; BENCH_SECONDS=N).
 bench-nginx: deps

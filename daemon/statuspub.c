@@ -61,6 +61,13 @@ struct sp_list {
 	int			 dirty[SP_KINDS];
 };
 
+/* A number map to sign: the records as they were, owned. */
+struct sp_numjob {
+	struct sl_numrec	*recs;		/* NULL: none pending */
+	size_t			 count;
+	struct sl_head		 h;
+};
+
 /* The builder's own state: one thread (or statuspub_once) uses it. */
 struct sp_state {
 	const struct tlog	*tlog;
@@ -89,6 +96,16 @@ struct statuspub {
 	struct sp_doc		*docs[SP_KINDS];
 	uint32_t		 ndocs;
 	int			 built;
+	/*
+	 * Number maps are signed on a thread of their own: at a million
+	 * numbers zlib takes seconds, and a revocation must not wait for
+	 * it. Under lock: the map to sign next for each list (the newest
+	 * replaces one not yet taken).
+	 */
+	pthread_t		 nthread;
+	pthread_cond_t		 ncond;
+	struct sp_numjob	*njobs;		/* [SL_MAX_LISTS] */
+	int			 threads;	/* started: 0, 1 or 2 */
 };
 
 static int	sp_load(struct sp_state *, struct store_rd *, char *, size_t);
@@ -395,6 +412,20 @@ sp_expire(uint8_t *packed, const int32_t *expires, uint32_t count,
 	}
 }
 
+int
+statuspub_list_make(const struct sign_key *key, const char *host,
+    struct sl_head *h, const uint8_t *base, const int32_t *expires,
+    uint32_t count, int32_t today, uint8_t *work, uint8_t **out,
+    size_t *outlen, char *err, size_t errlen)
+{
+	if (count > SL_PER_LIST)
+		return errf(err, errlen, "%" PRIu32 " entries, at most %u",
+		    count, SL_PER_LIST);
+	memcpy(work, base, ((size_t)count + 1) / 2);
+	sp_expire(work, expires, count, today);
+	return sl_make(key, host, h, work, count, out, outlen, err, errlen);
+}
+
 static void
 sp_head(const struct sp_state *st, uint32_t n, int64_t now,
     struct sl_head *h)
@@ -408,25 +439,36 @@ sp_head(const struct sp_state *st, uint32_t n, int64_t now,
 	memcpy(h->root, st->root, sizeof(h->root));
 }
 
-/* The token of kind for list n into d (whose old bytes it frees). */
+/* The quoted ETag of a token: a hex prefix of its SHA-256. */
+static void
+sp_etag(struct sp_doc *d)
+{
+	uint8_t	hash[32];
+	char	hex[2 * SP_ETAG_BYTES + 1];
+	size_t	i;
+
+	if (sign_sha256(d->buf, d->len, hash) == -1)
+		memset(hash, 0, sizeof(hash));
+	for (i = 0; i < SP_ETAG_BYTES; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+	snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
+}
+
+/* The token of kind for list n into d. */
 static int
 sp_build(struct sp_state *st, enum statuspub_kind kind, uint32_t n,
     int64_t now, struct sp_doc *d, char *err, size_t errlen)
 {
 	struct sp_list	*l = st->lists[n];
 	struct sl_head	 h;
-	uint8_t		 hash[32];
-	char		 hex[2 * SP_ETAG_BYTES + 1];
-	size_t		 i;
 	int		 rc;
 
 	sp_head(st, n, now, &h);
-	if (kind == SP_STATUS) {
-		memcpy(st->work, l->base, ((size_t)l->count + 1) / 2);
-		sp_expire(st->work, l->expires, l->count, date_today(now));
-		rc = sl_make(st->tlog->key.key, st->conf->public_host, &h,
-		    st->work, l->count, &d->buf, &d->len, err, errlen);
-	} else if (sp_merge(l) == -1)
+	if (kind == SP_STATUS)
+		rc = statuspub_list_make(st->tlog->key.key,
+		    st->conf->public_host, &h, l->base, l->expires, l->count,
+		    date_today(now), st->work, &d->buf, &d->len, err, errlen);
+	else if (sp_merge(l) == -1)
 		rc = errf(err, errlen, "out of memory");
 	else
 		rc = sl_numbers_make(st->tlog->key.key,
@@ -435,11 +477,7 @@ sp_build(struct sp_state *st, enum statuspub_kind kind, uint32_t n,
 	if (rc == -1)
 		return -1;
 	l->dirty[kind] = 0;
-	if (sign_sha256(d->buf, d->len, hash) == -1)
-		memset(hash, 0, sizeof(hash));
-	for (i = 0; i < SP_ETAG_BYTES; i++)
-		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
-	snprintf(d->etag, sizeof(d->etag), "\"%s\"", hex);
+	sp_etag(d);
 	return 0;
 }
 
@@ -505,41 +543,122 @@ sp_hand(struct statuspub *sp, enum statuspub_kind kind, uint32_t n,
 		log_warnx("%s", err);
 }
 
-/* Makes the lists' tokens (every one if all) and hands them over. */
+/* A new token of kind for list n: served from now on. */
+static void
+sp_install(struct statuspub *sp, enum statuspub_kind kind, uint32_t n,
+    struct sp_doc *d)
+{
+	struct sp_doc	old;
+
+	sp_hand(sp, kind, n, d);
+	pthread_mutex_lock(&sp->lock);
+	old = sp->docs[kind][n];
+	sp->docs[kind][n] = *d;
+	if (n >= sp->ndocs)
+		sp->ndocs = n + 1;
+	pthread_mutex_unlock(&sp->lock);
+	free(old.buf);
+}
+
+/* List n's numbers as they are now, for the numbers thread to sign. */
+static void
+sp_queue_numbers(struct statuspub *sp, uint32_t n, int64_t now)
+{
+	struct sp_list		*l = sp->st.lists[n];
+	struct sp_numjob	 job;
+
+	if (sp_merge(l) == -1 || (job.recs = reallocarray(NULL,
+	    l->nrecs > 0 ? l->nrecs : 1, sizeof(*job.recs))) == NULL) {
+		log_warnx("number map %" PRIu32 ": out of memory", n);
+		return;
+	}
+	memcpy(job.recs, l->recs, l->nrecs * sizeof(*job.recs));
+	job.count = l->nrecs;
+	sp_head(&sp->st, n, now, &job.h);
+	l->dirty[SP_NUMBERS] = 0;
+	pthread_mutex_lock(&sp->lock);
+	free(sp->njobs[n].recs);
+	sp->njobs[n] = job;
+	pthread_cond_signal(&sp->ncond);
+	pthread_mutex_unlock(&sp->lock);
+}
+
+/*
+ * Makes the status lists' tokens (every one if all, else those that
+ * changed) and hands the number maps to their thread.
+ */
 static void
 sp_publish(struct statuspub *sp, int all, int64_t now)
 {
 	struct sp_state	*st = &sp->st;
-	struct sp_doc	 d, old;
+	struct sp_doc	 d;
 	char		 err[SP_ERR_MAX];
 	uint32_t	 n;
-	int		 kind;
 
 	for (n = 0; n < st->nlists; n++) {
-		for (kind = 0; kind < SP_KINDS; kind++) {
-			if (st->lists[n] == NULL ||
-			    (!all && !st->lists[n]->dirty[kind]))
-				continue;
+		if (st->lists[n] == NULL)
+			continue;
+		if (all || st->lists[n]->dirty[SP_STATUS]) {
 			memset(&d, 0, sizeof(d));
-			if (sp_build(st, kind, n, now, &d, err,
-			    sizeof(err)) == -1) {
+			if (sp_build(st, SP_STATUS, n, now, &d, err,
+			    sizeof(err)) == -1)
 				log_warnx("status list %" PRIu32 ": %s", n,
 				    err);
-				continue;
-			}
-			sp_hand(sp, kind, n, &d);
-			pthread_mutex_lock(&sp->lock);
-			old = sp->docs[kind][n];
-			sp->docs[kind][n] = d;
-			if (n >= sp->ndocs)
-				sp->ndocs = n + 1;
-			pthread_mutex_unlock(&sp->lock);
-			free(old.buf);
+			else
+				sp_install(sp, SP_STATUS, n, &d);
 		}
+		if (all || st->lists[n]->dirty[SP_NUMBERS])
+			sp_queue_numbers(sp, n, now);
 	}
 	pthread_mutex_lock(&sp->lock);
 	sp->built = 1;
 	pthread_mutex_unlock(&sp->lock);
+}
+
+/* Under lock: the lowest list with a map to sign, or -1. */
+static int64_t
+sp_numjob_next(struct statuspub *sp)
+{
+	uint32_t	n;
+
+	for (n = 0; n < SL_MAX_LISTS; n++)
+		if (sp->njobs[n].recs != NULL)
+			return n;
+	return -1;
+}
+
+static void *
+sp_numbers_main(void *arg)
+{
+	struct statuspub	*sp = arg;
+	struct sp_numjob	 job;
+	struct sp_doc		 d;
+	char			 err[SP_ERR_MAX];
+	int64_t			 n;
+
+	pthread_mutex_lock(&sp->lock);
+	while (!sp->stopping) {
+		if ((n = sp_numjob_next(sp)) == -1) {
+			pthread_cond_wait(&sp->ncond, &sp->lock);
+			continue;
+		}
+		job = sp->njobs[n];
+		sp->njobs[n].recs = NULL;
+		pthread_mutex_unlock(&sp->lock);
+		memset(&d, 0, sizeof(d));
+		if (sl_numbers_make(sp->st.tlog->key.key,
+		    sp->st.conf->public_host, &job.h, job.recs, job.count,
+		    &d.buf, &d.len, err, sizeof(err)) == -1)
+			log_warnx("number map %" PRId64 ": %s", n, err);
+		else {
+			sp_etag(&d);
+			sp_install(sp, SP_NUMBERS, (uint32_t)n, &d);
+		}
+		free(job.recs);
+		pthread_mutex_lock(&sp->lock);
+	}
+	pthread_mutex_unlock(&sp->lock);
+	return NULL;
 }
 
 static int64_t
@@ -637,17 +756,24 @@ statuspub_start(struct store *s, const struct tlog *l, const struct conf *c,
 	sp->on_doc_arg = arg;
 	snprintf(sp->cache, sizeof(sp->cache), "public, max-age=%u",
 	    c->status_interval);
+	if ((sp->njobs = calloc(SL_MAX_LISTS, sizeof(*sp->njobs))) == NULL) {
+		statuspub_stop(sp);
+		errf(err, errlen, "status lists: out of memory");
+		return NULL;
+	}
 	pthread_mutex_init(&sp->lock, NULL);
 	pthread_cond_init(&sp->cond, NULL);
-	if ((rc = pthread_create(&sp->thread, NULL, sp_main, sp)) != 0) {
+	pthread_cond_init(&sp->ncond, NULL);
+	if ((rc = pthread_create(&sp->nthread, NULL, sp_numbers_main,
+	    sp)) == 0) {
+		sp->threads = 1;
+		if ((rc = pthread_create(&sp->thread, NULL, sp_main, sp)) == 0)
+			sp->threads = 2;
+	}
+	if (rc != 0) {
 		errf(err, errlen, "status lists: cannot start a thread: %s",
 		    strerror(rc));
-		pthread_cond_destroy(&sp->cond);
-		pthread_mutex_destroy(&sp->lock);
-		sp_state_release(&sp->st);
-		free(sp->docs[SP_STATUS]);
-		free(sp->docs[SP_NUMBERS]);
-		free(sp);
+		statuspub_stop(sp);
 		return NULL;
 	}
 	return sp;
@@ -661,14 +787,22 @@ statuspub_stop(struct statuspub *sp)
 
 	if (sp == NULL)
 		return;
-	if (sp->docs[SP_STATUS] != NULL && sp->docs[SP_NUMBERS] != NULL) {
+	if (sp->njobs != NULL) {
 		pthread_mutex_lock(&sp->lock);
 		sp->stopping = 1;
 		pthread_cond_signal(&sp->cond);
+		pthread_cond_signal(&sp->ncond);
 		pthread_mutex_unlock(&sp->lock);
-		pthread_join(sp->thread, NULL);
+		if (sp->threads > 1)
+			pthread_join(sp->thread, NULL);
+		if (sp->threads > 0)
+			pthread_join(sp->nthread, NULL);
 		pthread_cond_destroy(&sp->cond);
+		pthread_cond_destroy(&sp->ncond);
 		pthread_mutex_destroy(&sp->lock);
+		for (n = 0; n < SL_MAX_LISTS; n++)
+			free(sp->njobs[n].recs);
+		free(sp->njobs);
 	}
 	for (kind = 0; kind < SP_KINDS; kind++) {
 		for (n = 0; sp->docs[kind] != NULL && n < sp->ndocs; n++)
@@ -736,6 +870,11 @@ statuspub_answer(struct statuspub *sp, enum statuspub_kind kind,
 		d = &sp->docs[kind][n];
 	if (!sp->built) {
 		*why = "the status lists are being made; try again shortly";
+		status = 503;
+		r->retry_after = 1;
+	} else if (d != NULL && d->buf == NULL &&
+	    sp->docs[SP_STATUS][n].buf != NULL) {
+		*why = "the number map is being made; try again shortly";
 		status = 503;
 		r->retry_after = 1;
 	} else if (d == NULL || d->buf == NULL) {

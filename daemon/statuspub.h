@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "statuslist.h"
+
 struct conf;
 struct store;
 struct store_rd;
@@ -64,6 +66,18 @@ int	statuspub_answer(struct statuspub *, enum statuspub_kind,
 int	statuspub_once(struct store_rd *, const struct tlog *,
 	    const struct conf *, statuspub_doc_fn, void *arg, char *err,
 	    size_t errlen);
+
+/*
+ * The status list token of h->n from the entries as the builder keeps
+ * them: base, the stored statuses packed; expires, each entry's last
+ * valid day. Entries not final whose day is before today are marked
+ * expired in work (SL_PACKED_MAX bytes, the caller's), which sl_make
+ * then compresses and signs. *out is malloc'd. 0, or -1 with err.
+ */
+int	statuspub_list_make(const struct sign_key *, const char *host,
+	    struct sl_head *h, const uint8_t *base, const int32_t *expires,
+	    uint32_t count, int32_t today, uint8_t *work, uint8_t **out,
+	    size_t *outlen, char *err, size_t errlen);
 
 /* The path of a token of list n into out: "status/<n>", "numbers/<n>". */
 void	statuspub_path(enum statuspub_kind, uint32_t n, char *out,

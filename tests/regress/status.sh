@@ -62,6 +62,18 @@ wait_entry() {
 	return 1
 }
 
+# wait_count N: polls /numbers/0 until it maps N numbers, 3 s at most
+# (number maps are signed on their own thread, after the lists).
+wait_count() {
+	_i=0
+	while [ $_i -lt 30 ]; do
+		get numbers/0 && decode numbers "$T/body" && [ "$(field count)" = "$1" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
 # Before any certificate: list 0 is served, empty.
 get status/0
 [ "$(code)" = 200 ] && pass "GET /status/0 answers 200 before any issue" ||
@@ -102,7 +114,7 @@ else fail "the list shows a new issue within 3 s ($(field entries))"; fi
     fail "exp - iat is status_validity ($(field validity))"
 [ "$(field ttl)" = 300 ] && pass "ttl is status_interval (default 300)" || fail "ttl is status_interval ($(field ttl))"
 age=$(field age)
-[ "$age" -ge 0 ] && [ "$age" -le 5 ] && pass "iat is the time it was made" || fail "iat is the time it was made (age $age)"
+[ "$age" -ge 0 ] && [ "$age" -le 30 ] && pass "iat is the time it was made (within 30 s)" || fail "iat is the time it was made (age $age)"
 
 # The token names the log checkpoint it reflects: that of /checkpoint.
 TREE=$(field tree)
@@ -137,14 +149,12 @@ for bad in 01 x -1 99999999999 0x1 ''; do
 	[ "$(code)" = 400 ] || { fail "a malformed list number '$bad': 400 ($(code))"; continue; }
 	pass "a malformed list number '$bad': 400"
 done
-get numbers/0
+wait_count 8 && pass "the number map decodes, its signature checks, it holds 8 numbers" ||
+    fail "the number map holds 8 numbers ($(field count); $(cat "$T/err"))"
 head_has "content-type: application/skk-numbers+cwt" "/numbers/0 is application/skk-numbers+cwt"
 head_has "access-control-allow-origin: \*" "/numbers/0 allows any origin"
 
 # The number map: every number, sorted, to the index its QR carries.
-decode numbers "$T/body" && pass "the number map decodes and its signature checks" ||
-    fail "the number map decodes ($(cat "$T/err"))"
-[ "$(field count)" = 8 ] && pass "the number map holds 8 numbers" || fail "the number map holds 8 numbers ($(field count))"
 bad=0
 while read -r n; do
 	d=$(echo "$n" | tr -d ' ')
@@ -174,7 +184,7 @@ wait_entry "$I3" 3 && pass "the renewed one reads REPLACED (3) within 3 s" ||
     fail "the renewed one reads REPLACED ($(field entries))"
 [ "$(entry 8)" = c ] && pass "the successor has a new index (8), pending" ||
     fail "the successor has a new index (8) ($(field entries))"
-get numbers/0 && decode numbers "$T/body"
+wait_count 9
 [ "$(field "$(echo "$NEW" | tr -d ' ')")" = 8 ] && pass "the number map gives the successor index 8" ||
     fail "the number map gives the successor index 8"
 
@@ -195,11 +205,10 @@ else grep -q "bad signature" "$T/err" && pass "a tampered list fails the signatu
     fail "a tampered list fails the signature check ($(cat "$T/err"))"; fi
 
 # A restart changes no index and no entry.
-get numbers/0 && cp "$T/body" "$T/numbers.before"
-decode numbers "$T/body"; sed -n '/^[0-9]\{22\} /p' "$T/dec" >"$T/map.before"
+wait_count 10; sed -n '/^[0-9]\{22\} /p' "$T/dec" >"$T/map.before"
 inst_stop a
 inst_start a || fail "restart"
-get numbers/0 && decode numbers "$T/body"; sed -n '/^[0-9]\{22\} /p' "$T/dec" >"$T/map.after"
+wait_count 10; sed -n '/^[0-9]\{22\} /p' "$T/dec" >"$T/map.after"
 cmp -s "$T/map.before" "$T/map.after" && [ -s "$T/map.after" ] &&
     pass "after a restart every number keeps its index" || fail "after a restart every number keeps its index"
 get status/0 && decode status "$T/body"
@@ -211,6 +220,7 @@ n=$(awk -F, 'NR == 2 { print $(NF - 2) }' "$T/o4/issued.csv")
 [ "$(qridx "$n")" = 10 ] && pass "the next index after a restart is 10, none reused" ||
     fail "the next index after a restart is 10 ($(qridx "$n"))"
 wait_entry 10 c || true
+wait_count 11 || true
 
 # skkd publish writes the same kind of tokens, served by nginx with the
 # shipped site file.

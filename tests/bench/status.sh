@@ -1,0 +1,79 @@
+#!/bin/bash
+# skkd — SPDX-License-Identifier: ISC
+#
+# make bench: signed status lists (PROTOCOL.md §5).
+# (1) The token of 1,000,000 certificates with 1% revoked at random: its
+#     size in bits per certificate (target <= 2), and the rebuild the
+#     daemon does (statuspub_list_make: copy, expiry pass, zlib level 9,
+#     Ed25519 COSE signature) against zlib level 9 alone on the same
+#     packed bytes, alternated over 9 rounds, median and spread
+#     (tests/bench/statusbench.c; target <= 2x). Also the number map of
+#     as many numbers, which the daemon signs on a thread of its own.
+# (2) A real daemon with ROWS certificates (BENCH_STATUS_ROWS, default
+#     20000; BENCH_BIG=1: 1,000,000): the time from a revocation's answer
+#     to /status/0 showing it (target: within 2 s).
+# Prints a table and writes build/bench-status.md. Not part of make test.
+# Usage: B=build tests/bench/status.sh
+
+B=${B:-build}
+top=$(pwd)
+export SKKD="$top/$B/skkd" SKK="$top/$B/skk"
+. "$top/tests/regress/lib.sh"
+CHECK="$top/tests/regress/statuscheck.mjs"
+if [ -n "$BENCH_BIG" ]; then ROWS=1000000; else ROWS=${BENCH_STATUS_ROWS:-20000}; fi
+
+echo "status list of 1,000,000 certificates, 1% revoked: build+sign vs zlib -9 (9 rounds)"
+line=$("$B/tests/statusbench" 1000000 10 9) || exit 1
+get() { echo "$line" | awk -v k="$1" -v o="${2:-1}" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + o) }'; }
+bits=$(get bits_per_cert)
+ratio="$(get ratio) ($(get ratio 2)-$(get ratio 3))"
+build="$(get build_ms) ms ($(get build_ms 2)-$(get build_ms 3))"
+zlib="$(get zlib_ms) ms ($(get zlib_ms 2)-$(get zlib_ms 3))"
+nbits=$(awk -v b="$(get numbers_bytes)" 'BEGIN { printf "%.1f", b * 8 / 1000000 }')
+
+# (2) Revocation to served list, on a real daemon.
+inst_init sb --issuer "LSP Bench Status" || { echo "skkd init failed"; exit 1; }
+inst_start sb || exit 1
+HP=$(cat "$T/sb.hport")
+VKEY=$(sed -n 's/^log_key = //p' "$T/sb/skk.conf")
+echo "issuing $ROWS certificates"
+awk -v n="$ROWS" -f tests/bench/gencohort.awk >"$T/cohort.csv"
+sk sb issue --csv "$T/cohort.csv" >"$T/issued.tsv" 2>"$T/issue.err" || { cat "$T/issue.err"; exit 1; }
+num=$(sed -n "$((ROWS / 2))p" "$T/issued.tsv" | cut -f1)
+sleep 2
+curl -s --cacert "$T/sb/tls/ca.crt" --resolve "localhost:$HP:127.0.0.1" \
+    -o "$T/s0" "https://localhost:$HP/status/0"
+before=$(node "$CHECK" status "$T/s0" "$VKEY" "https://localhost:$HP/status/0" |
+    sed -n 's/^entries //p' | tr -d '0f' | wc -c)
+sk sb revoke "$num" --reason "bench" >/dev/null 2>&1 || { echo "revoke failed"; exit 1; }
+t0=$(date +%s.%N)
+lat=none
+for i in $(seq 100); do
+	curl -s --cacert "$T/sb/tls/ca.crt" --resolve "localhost:$HP:127.0.0.1" \
+	    -o "$T/s0" "https://localhost:$HP/status/0"
+	after=$(node "$CHECK" status "$T/s0" "$VKEY" "https://localhost:$HP/status/0" |
+	    sed -n 's/^entries //p' | tr -d '0f' | wc -c)
+	if [ "$after" -gt "$before" ]; then
+		lat=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f s", b - a }')
+		break
+	fi
+	sleep 0.05
+done
+size=$(wc -c <"$T/s0")
+inst_stop sb
+
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+mkdir -p build
+{
+	echo "# skkd status list benchmarks"
+	echo
+	echo "Machine: $(nproc) CPUs, $cpu; $(date -u +%Y-%m-%d)"
+	echo
+	echo "| benchmark | figure | baseline | ratio (median, min-max) | target |"
+	echo "|---|---|---|---|---|"
+	echo "| status list, 1,000,000 certs, 1% revoked | $(get token_bytes) bytes, $bits bits/cert | - | - | <= 2 bits/cert |"
+	echo "| rebuild: copy + expiry + zlib -9 + sign | $build | zlib -9 alone $zlib | $ratio | <= 2 |"
+	echo "| number map, 1,000,000 numbers | $(get numbers_bytes) bytes ($nbits bits/cert), $(get numbers_ms) ms | - | - | own thread |"
+	echo "| revocation to served /status/0, $ROWS certs | $lat (list $size bytes) | - | - | <= 2 s |"
+} >build/bench-status.md
+cat build/bench-status.md
