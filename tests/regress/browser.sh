@@ -46,6 +46,10 @@ VALID_URL=$url
 issue --name "Rina Wulandari" --lpjk "LPJK-2026-000124"
 REV_URL=$url
 sk a revoke "$num" --reason "forged exam record" >/dev/null 2>&1
+issue --name "Dewi Lestar" --lpjk "LPJK-2026-000125"
+MISSPELT_URL=$url
+sk a --json correct "$num" --name "Dewi Lestari" --reason "name misspelt at issue" >"$T/out" 2>&1
+CORRECTED=$(json_field number); CORRECTED_URL=$(json_field url)
 p=${VALID_URL##*/V/}
 i=$((${#p} - 12)); c=${p:$i:1}; [ "$c" = A ] && r=B || r=A
 TAMPERED_URL="${VALID_URL%%/V/*}/V/${p:0:$i}$r${p:$((i + 1))}"
@@ -79,6 +83,17 @@ out_has "TIDAK SAH" "tampered: verdict TIDAK SAH"
 out_has "Tanda tangan tidak sah" "tampered: Tanda tangan tidak sah"
 out_has "Signature not valid" "tampered: Signature not valid"
 grep -q "Siti" "$T/out" && fail "tampered: no holder data" || pass "tampered: no holder data"
+
+# A corrected name: the old card's page links to the new certificate.
+page replaced "$MISSPELT_URL"
+out_has "TIDAK SAH" "replaced: verdict TIDAK SAH"
+out_has "Diganti oleh / Replaced by" "replaced: says replaced"
+out_has "href=\"/c/$(printf '%s' "$CORRECTED" | tr -d ' ')\"" "replaced: links to the new number"
+page corrected "$CORRECTED_URL"
+out_has "SAH" "corrected: verdict SAH"
+out_has "Dewi Lestari" "corrected: the corrected name"
+out_has "Koreksi dari / Corrects" "corrected: says what it corrects"
+out_has "name misspelt at issue" "corrected: the reason"
 
 inst_stop a && pass "skkd stops cleanly" || fail "skkd stops cleanly"
 echo "1..$tapn"

@@ -479,6 +479,36 @@ test_validate_dates(void **state)
 	expect_ok(&c);
 }
 
+/* Times: parsed and printed against GNU date's answers for them. */
+static void
+test_time_parse(void **state)
+{
+	static const char *const bad[] = {
+		"", "2026-12-0", "2026-12-01T", "2026-12-01T10:00",
+		"2026-12-01 10:00Z", "2026-12-01T24:00Z", "2026-12-01T10:60Z",
+		"2026-12-01T10:00:60Z", "2026-12-01T1:00:00Z", "2026-02-30",
+		"2026-12-01T10:00:00+07:00", "2026-12-01T10:00:00ZZ",
+	};
+	char	out[21];
+	int64_t	t;
+	size_t	i;
+
+	assert_int_equal(time_parse("2026-12-01", &t), 0);
+	assert_int_equal(t, 1796083200);	/* date -d 2026-12-01Z +%s */
+	assert_int_equal(time_parse("2026-12-01T10:20Z", &t), 0);
+	assert_int_equal(t, 1796083200 + 10 * 3600 + 20 * 60);
+	assert_int_equal(time_parse("2026-12-01T23:59:59Z", &t), 0);
+	assert_int_equal(t, 1796083200 + 86399);
+	time_format(t, out);
+	assert_string_equal(out, "2026-12-01T23:59:59Z");
+	time_format(1, out);
+	assert_string_equal(out, "1970-01-01T00:00:01Z");
+	time_format(0, out);
+	assert_string_equal(out, "");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(time_parse(bad[i], &t), -1);
+}
+
 static void
 test_date_parse(void **state)
 {
@@ -813,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_validate_units),
 		cmocka_unit_test(test_validate_dates),
 		cmocka_unit_test(test_date_parse),
+		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_date_round_trip),
 		cmocka_unit_test(test_date_today),
 		cmocka_unit_test(test_default_expiry),
