@@ -19,6 +19,7 @@
 #include "fetch.h"
 #include "hex.h"
 #include "issuer.h"
+#include "offcheck.h"
 #include "qrpay.h"
 #include "session.h"
 #include "trust.h"
@@ -78,18 +79,6 @@ trust_opt_file(struct trust_run *r, const char *opt, char *out)
 		return session_fail(r->x, EX_NOINPUT, "%s: cannot open '%s': "
 		    "%s", opt, v, strerror(errno));
 	return 0;
-}
-
-/* UTC, ISO 8601. */
-static void
-trust_time(int64_t t, char out[32])
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "%lld", (long long)t);
 }
 
 static int
@@ -154,7 +143,7 @@ trust_check_desc(struct trust_run *r, const struct trust_issuer *is,
 		return session_fail(r->x, EX_DATAERR, "%s: the descriptor "
 		    "is for host '%s', not '%s'", is->url, d->host, is->host);
 	if (d->exp != 0 && d->exp <= (int64_t)time(NULL)) {
-		trust_time(d->exp, t);
+		offcheck_fmt_time(d->exp, t);
 		return session_fail(r->x, EX_DATAERR, "%s: the descriptor "
 		    "expired at %s", is->url, t);
 	}

@@ -2,7 +2,8 @@
 /*
  * The trust file (trust.h): read line by line into issuers and
  * registries, each field checked with the line that holds it; written
- * back in canonical form with the comments in place, atomically.
+ * back in canonical form with the comments in place, atomically. The
+ * tokens and single values of a line are trustline.c's.
  */
 
 #include <sys/stat.h>
@@ -22,8 +23,7 @@
 #include "note.h"
 #include "qrpay.h"
 #include "trust.h"
-
-#define TRUST_TOKEN_MAX	PATH_MAX
+#include "trustline.h"
 
 enum trust_line_kind {
 	TL_TEXT,	/* a comment or a blank line, kept as it was */
@@ -34,12 +34,6 @@ enum trust_line_kind {
 struct trust_line {
 	enum trust_line_kind	 kind;
 	char			*text;		/* TL_TEXT, without '\n' */
-};
-
-/* One "key=value" or bare word of a line. */
-struct trust_tok {
-	char	key[32];	/* "" for a bare word */
-	char	val[TRUST_TOKEN_MAX];
 };
 
 /* The fields of an issuer line: where each goes, how it is checked. */
@@ -80,40 +74,21 @@ static const struct trust_field trust_fields[] = {
 
 /* --- values ----------------------------------------------------------- */
 
-/* Text fields: printable, no control characters (one line each). */
-static int
-trust_text_ok(const char *s)
+int
+trust_url_parse(const char *text, char *url, size_t urllen, char *host,
+    size_t hostlen, char *err, size_t errlen)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return trustline_url(text, url, urllen, host, hostlen, err, errlen);
 }
 
-static int
-trust_copy(char *dst, size_t dstlen, const char *v, const char *what,
-    char *err, size_t errlen)
+int
+trust_pin_parse(const char *text, uint8_t pin[32], char *err, size_t errlen)
 {
-	if (!trust_text_ok(v))
-		return errf(err, errlen, "%s: control character", what);
-	if (strlen(v) >= dstlen)
-		return errf(err, errlen, "%s: longer than %zu bytes", what,
-		    dstlen - 1);
-	strcpy(dst, v);
-	return 0;
+	return trustline_pin(text, pin, err, errlen);
 }
 
-/* A name of a registry: letters, digits, '-', '_', '.'. */
-static int
-trust_word_ok(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && strchr("-_.", *s) == NULL)
-			return 0;
-	return 1;
-}
+
+
 
 static int
 trust_set_log_key(struct trust_issuer *is, const char *v, char *err,
@@ -138,31 +113,17 @@ trust_set_name(struct trust_issuer *is, const char *v, char *err,
 {
 	if (*v == '\0')
 		return errf(err, errlen, "name: empty");
-	return trust_copy(is->name, sizeof is->name, v, "name", err, errlen);
+	return trustline_copy(is->name, sizeof is->name, v, "name", err, errlen);
 }
 
 static int
 trust_set_licence(struct trust_issuer *is, const char *v, char *err,
     size_t errlen)
 {
-	return trust_copy(is->licence, sizeof is->licence, v, "licence", err,
+	return trustline_copy(is->licence, sizeof is->licence, v, "licence", err,
 	    errlen);
 }
 
-int
-trust_pin_parse(const char *v, uint8_t pin[32], char *err, size_t errlen)
-{
-	size_t	bad;
-
-	if (strncasecmp(v, "sha256:", 7) == 0 && strlen(v + 7) == 64 &&
-	    hex_decode(v + 7, 64, pin, 32) == 32)
-		return 0;
-	if (strncasecmp(v, "sha256//", 8) == 0 && strlen(v + 8) == 44 &&
-	    base64_decode(v + 8, 44, pin, 32, &bad) == 32)
-		return 0;
-	return errf(err, errlen, "expected sha256:<64 hex digits> or "
-	    "sha256//<base64>");
-}
 
 static int
 trust_set_pin(struct trust_issuer *is, const char *v, char *err,
@@ -170,7 +131,7 @@ trust_set_pin(struct trust_issuer *is, const char *v, char *err,
 {
 	char	why[128];
 
-	if (trust_pin_parse(v, is->pin, why, sizeof why) == -1)
+	if (trustline_pin(v, is->pin, why, sizeof why) == -1)
 		return errf(err, errlen, "pin: %s", why);
 	is->has_pin = 1;
 	return 0;
@@ -182,7 +143,7 @@ trust_set_path(char *dst, const char *v, const char *what, char *err,
 {
 	if (*v == '\0')
 		return errf(err, errlen, "%s: empty path", what);
-	return trust_copy(dst, PATH_MAX, v, what, err, errlen);
+	return trustline_copy(dst, PATH_MAX, v, what, err, errlen);
 }
 
 static int
@@ -210,161 +171,23 @@ static int
 trust_set_registry(struct trust_issuer *is, const char *v, char *err,
     size_t errlen)
 {
-	if (!trust_word_ok(v) || strlen(v) >= sizeof is->registry)
+	if (!trustline_word_ok(v) || strlen(v) >= sizeof is->registry)
 		return errf(err, errlen, "registry: expected a name of "
 		    "letters, digits, '-', '_' and '.'");
 	strcpy(is->registry, v);
 	return 0;
 }
 
-static int
-trust_port_ok(const char *p, size_t n)
-{
-	unsigned long	v = 0;
-	size_t		i;
 
-	if (n == 0 || n > 5)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)p[i]))
-			return 0;
-		v = v * 10 + (unsigned long)(p[i] - '0');
-	}
-	return v >= 1 && v <= 65535 && p[0] != '0';
-}
 
-/* A host name or [IPv6 address], n bytes at h. */
-static int
-trust_hostname_ok(const char *h, size_t n)
-{
-	size_t	i;
-
-	if (n == 0)
-		return 0;
-	if (h[0] == '[') {
-		if (n < 3 || h[n - 1] != ']')
-			return 0;
-		for (i = 1; i + 1 < n; i++)
-			if (!isxdigit((unsigned char)h[i]) && h[i] != ':' &&
-			    h[i] != '.')
-				return 0;
-		return 1;
-	}
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
-		    h[i] != '.')
-			return 0;
-	return 1;
-}
-
-int
-trust_url_parse(const char *text, char *url, size_t urllen, char *host,
-    size_t hostlen, char *err, size_t errlen)
-{
-	const char	*a, *end, *colon;
-	size_t		 n, hn, i;
-
-	if (strncasecmp(text, "https://", 8) != 0)
-		return errf(err, errlen, "'%s': expected https://HOST[:PORT]",
-		    text);
-	a = text + 8;
-	n = strlen(a);
-	if (n > 0 && a[n - 1] == '/')
-		n--;
-	end = a + n;
-	if (memchr(a, '/', n) != NULL || memchr(a, '@', n) != NULL ||
-	    memchr(a, '?', n) != NULL || memchr(a, '#', n) != NULL)
-		return errf(err, errlen, "'%s': expected https://HOST[:PORT] "
-		    "without a path", text);
-	colon = NULL;
-	if (n > 0 && a[0] == '[') {
-		const char	*rb = memchr(a, ']', n);
-
-		if (rb != NULL && rb + 1 < end && rb[1] == ':')
-			colon = rb + 1;
-	} else
-		colon = memchr(a, ':', n);
-	hn = colon != NULL ? (size_t)(colon - a) : n;
-	if (!trust_hostname_ok(a, hn) ||
-	    (colon != NULL && !trust_port_ok(colon + 1,
-	    (size_t)(end - colon - 1))))
-		return errf(err, errlen, "'%s': expected https://HOST[:PORT] "
-		    "with a host name and a port 1-65535", text);
-	if (colon != NULL && end - colon == 4 && memcmp(colon, ":443", 4) == 0)
-		n = hn;			/* HTTPS's own port */
-	if (n >= hostlen || n + 8 >= urllen)
-		return errf(err, errlen, "'%s': too long", text);
-	for (i = 0; i < n; i++)
-		host[i] = (char)tolower((unsigned char)a[i]);
-	host[n] = '\0';
-	snprintf(url, urllen, "https://%s", host);
-	return 0;
-}
 
 /* --- reading a line ---------------------------------------------------- */
 
-/* Whether p starts with "field=": a lower-case name, then '='. */
-static size_t
-trust_keylen(const char *p)
-{
-	size_t	n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
 
-	return n > 0 && n < sizeof ((struct trust_tok *)0)->key &&
-	    p[n] == '=' ? n : 0;
-}
-
-/*
- * The next token at *pp: a bare word, "quoted text", key=value or
- * key="quoted value". 1 with it in t, 0 at the end of the line, -1 (err).
- */
-static int
-trust_token(const char **pp, struct trust_tok *t, char *err, size_t errlen)
-{
-	const char	*p = *pp;
-	size_t		 n = 0, klen;
-	int		 quoted;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\0')
-		return 0;
-	t->key[0] = '\0';
-	if ((klen = trust_keylen(p)) > 0) {
-		memcpy(t->key, p, klen);
-		t->key[klen] = '\0';
-		p += klen + 1;
-	}
-	if ((quoted = *p == '"'))
-		p++;
-	for (;; p++) {
-		if (quoted && *p == '"') {
-			p++;
-			break;
-		}
-		if (*p == '\0' || (!quoted && (*p == ' ' || *p == '\t'))) {
-			if (quoted)
-				return errf(err, errlen, "%s%sunterminated "
-				    "quote", t->key, *t->key ? ": " : "");
-			break;
-		}
-		if (quoted && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
-			p++;
-		if (n + 1 >= sizeof t->val)
-			return errf(err, errlen, "%s%stoo long", t->key,
-			    *t->key ? ": " : "");
-		t->val[n++] = *p;
-	}
-	if (*p != '\0' && *p != ' ' && *p != '\t')
-		return errf(err, errlen, "%s%sexpected a blank after the "
-		    "closing quote", t->key, *t->key ? ": " : "");
-	t->val[n] = '\0';
-	*pp = p;
-	return 1;
-}
 
 static int
 trust_field_set(struct trust_issuer *is, unsigned *seen,
-    const struct trust_tok *t, char *err, size_t errlen)
+    const struct trustline_tok *t, char *err, size_t errlen)
 {
 	size_t	i;
 
@@ -400,7 +223,7 @@ static int
 trust_parse_issuer(const char *p, struct trust_issuer *is, char *err,
     size_t errlen)
 {
-	struct trust_tok	*t;
+	struct trustline_tok	*t;
 	char			 why[256];
 	unsigned		 seen = 0;
 	int			 rc;
@@ -408,17 +231,17 @@ trust_parse_issuer(const char *p, struct trust_issuer *is, char *err,
 	if ((t = malloc(sizeof *t)) == NULL)
 		return errf(err, errlen, "out of memory");
 	memset(is, 0, sizeof *is);
-	if ((rc = trust_token(&p, t, err, errlen)) != 1 || t->key[0] != '\0') {
+	if ((rc = trustline_token(&p, t, err, errlen)) != 1 || t->key[0] != '\0') {
 		if (rc == 0 || t->key[0] != '\0')
 			errf(err, errlen, "url: missing");
 		goto fail;
 	}
-	if (trust_url_parse(t->val, is->url, sizeof is->url, is->host,
+	if (trustline_url(t->val, is->url, sizeof is->url, is->host,
 	    sizeof is->host, why, sizeof why) == -1) {
 		errf(err, errlen, "url: %s", why);
 		goto fail;
 	}
-	while ((rc = trust_token(&p, t, err, errlen)) == 1)
+	while ((rc = trustline_token(&p, t, err, errlen)) == 1)
 		if (trust_field_set(is, &seen, t, err, errlen) == -1)
 			goto fail;
 	if (rc == -1 || trust_issuer_check(is, err, errlen) == -1)
@@ -434,16 +257,16 @@ static int
 trust_registry_check(const struct trust_registry *r, char *err,
     size_t errlen)
 {
-	if (!trust_word_ok(r->name))
+	if (!trustline_word_ok(r->name))
 		return errf(err, errlen, "name: expected letters, digits, "
 		    "'-', '_' and '.'");
-	if (r->key[0] == '\0' || !trust_text_ok(r->key))
+	if (r->key[0] == '\0' || !trustline_text_ok(r->key))
 		return errf(err, errlen, "key: expected the base64 of an "
 		    "Ed25519 public key or a PEM file");
-	if (!trust_text_ok(r->ca))
+	if (!trustline_text_ok(r->ca))
 		return errf(err, errlen, "ca: control character");
 	if (r->url[0] != '\0' && (strncasecmp(r->url, "https://", 8) != 0 ||
-	    !trust_text_ok(r->url) || strpbrk(r->url, " \t\"") != NULL))
+	    !trustline_text_ok(r->url) || strpbrk(r->url, " \t\"") != NULL))
 		return errf(err, errlen, "url: expected an https:// URL");
 	return 0;
 }
@@ -451,7 +274,7 @@ trust_registry_check(const struct trust_registry *r, char *err,
 /* One url=, ca= or pin= of a registry line. */
 static int
 trust_registry_field(struct trust_registry *r, unsigned *seen,
-    const struct trust_tok *t, char *err, size_t errlen)
+    const struct trustline_tok *t, char *err, size_t errlen)
 {
 	static const char *const names[] = { "url", "ca", "pin" };
 	char			 why[128];
@@ -467,11 +290,11 @@ trust_registry_field(struct trust_registry *r, unsigned *seen,
 		return errf(err, errlen, "%s: given twice", t->key);
 	*seen |= 1u << i;
 	if (i == 0)
-		return trust_copy(r->url, sizeof r->url, t->val, "url", err,
+		return trustline_copy(r->url, sizeof r->url, t->val, "url", err,
 		    errlen);
 	if (i == 1)
 		return trust_set_path(r->ca, t->val, "ca", err, errlen);
-	if (trust_pin_parse(t->val, r->pin, why, sizeof why) == -1)
+	if (trustline_pin(t->val, r->pin, why, sizeof why) == -1)
 		return errf(err, errlen, "pin: %s", why);
 	r->has_pin = 1;
 	return 0;
@@ -481,14 +304,14 @@ static int
 trust_parse_registry(const char *p, struct trust_registry *r, char *err,
     size_t errlen)
 {
-	struct trust_tok	*t;
+	struct trustline_tok	*t;
 	unsigned		 seen = 0;
 	int			 rc, npos = 0;
 
 	if ((t = malloc(sizeof *t)) == NULL)
 		return errf(err, errlen, "out of memory");
 	memset(r, 0, sizeof *r);
-	while ((rc = trust_token(&p, t, err, errlen)) == 1) {
+	while ((rc = trustline_token(&p, t, err, errlen)) == 1) {
 		if (t->key[0] == '\0' && npos < 2) {
 			if (strlen(t->val) >= (npos == 0 ? sizeof r->name :
 			    sizeof r->key)) {
@@ -579,7 +402,7 @@ trust_find(const struct trust_file *tf, const char *host)
 	size_t	i;
 
 	if (strncasecmp(host, "https://", 8) == 0) {
-		if (trust_url_parse(host, url, sizeof url, h, sizeof h, why,
+		if (trustline_url(host, url, sizeof url, h, sizeof h, why,
 		    sizeof why) == -1)
 			return NULL;
 		host = h;
@@ -758,7 +581,7 @@ trust_put(struct trust_file *tf, const struct trust_issuer *is, char *err,
 	char			 why[TRUST_ERR_MAX], url[TRUST_URL_MAX];
 
 	copy = *is;
-	if (trust_url_parse(is->url, url, sizeof url, copy.host,
+	if (trustline_url(is->url, url, sizeof url, copy.host,
 	    sizeof copy.host, why, sizeof why) == -1)
 		return errf(err, errlen, "url: %s", why);
 	strcpy(copy.url, url);
@@ -833,23 +656,6 @@ trust_remove(struct trust_file *tf, const char *host)
 
 /* --- writing it -------------------------------------------------------- */
 
-/* A value as the parser reads it back: quoted when it has to be. */
-static void
-trust_put_value(FILE *f, const char *v, int quote)
-{
-	if (!quote && *v != '\0' && strpbrk(v, " \t\"\\#") == NULL &&
-	    trust_keylen(v) == 0) {
-		fputs(v, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *v != '\0'; v++) {
-		if (*v == '"' || *v == '\\')
-			fputc('\\', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
-}
 
 static void
 trust_put_field(FILE *f, const char *key, const char *v, int quote)
@@ -857,7 +663,7 @@ trust_put_field(FILE *f, const char *key, const char *v, int quote)
 	if (*v == '\0')
 		return;
 	fprintf(f, " %s=", key);
-	trust_put_value(f, v, quote);
+	trustline_put_value(f, v, quote);
 }
 
 static void
@@ -866,7 +672,7 @@ trust_write_issuer(FILE *f, const struct trust_issuer *is)
 	char	hex[65];
 
 	fprintf(f, "issuer %s log_key=%s name=", is->url, is->log_key);
-	trust_put_value(f, is->name, 1);
+	trustline_put_value(f, is->name, 1);
 	trust_put_field(f, "licence", is->licence, 0);
 	if (is->has_pin) {
 		hex_encode(is->pin, sizeof is->pin, hex);
@@ -885,7 +691,7 @@ trust_write_registry(FILE *f, const struct trust_registry *r)
 	char	hex[65];
 
 	fprintf(f, "registry %s ", r->name);
-	trust_put_value(f, r->key, 0);
+	trustline_put_value(f, r->key, 0);
 	trust_put_field(f, "url", r->url, 0);
 	trust_put_field(f, "ca", r->ca, 0);
 	if (r->has_pin) {
@@ -1038,7 +844,7 @@ trust_own(const struct skkconf *conf, struct trust_issuer *is)
 	else
 		snprintf(url, sizeof url, "https://%s", conf->server_name);
 	/* canonical as the file's hosts are; else as it came */
-	if (trust_url_parse(url, is->url, sizeof is->url, host, sizeof host,
+	if (trustline_url(url, is->url, sizeof is->url, host, sizeof host,
 	    NULL, 0) == 0)
 		strcpy(is->host, host);
 	else {
