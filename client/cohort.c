@@ -26,13 +26,14 @@
 #include "csv.h"
 #include "hex.h"
 #include "print.h"
+#include "qrmat.h"
 #include "record.h"
 #include "sheet.h"
 #include "sign.h"
 
 #define COHORT_CHUNK		2000	/* rows per ISSUE frame */
 #define COHORT_PROGRESS_MIN	300	/* rows before a progress bar */
-#define COHORT_QR_WINDOW	256	/* QR image requests in flight */
+#define COHORT_QR_MODULE	8	/* PNG pixels a QR module */
 
 enum cohort_col {
 	COL_NAME, COL_NIK, COL_JOB, COL_LEVEL, COL_TITLE, COL_EVENT,
@@ -642,84 +643,50 @@ cohort_write_issued(struct cohort *co, const char *dir)
 	return 0;
 }
 
-/* Asks for row i's QR image as a PNG; *id gets the request id. */
+/*
+ * DIR/<number, blanks as _>.png: the QR of the URL the daemon answered,
+ * drawn here (8 pixels a module, as the daemon's images), not asked for.
+ */
 static int
-cohort_png_send(struct cohort *co, size_t i, uint64_t *id)
+cohort_png(struct cohort *co, const char *dir, size_t i)
 {
-	struct wire_msg	*m;
-	int		 rc;
+	struct cohort_row	*r = &co->rows[i];
+	struct qrmat		 q;
+	char			 path[4096], why[256];
+	FILE			*f;
+	int			 rc = 0;
 
-	if ((m = net_request(co->x->net, WIRE_QR)) == NULL ||
-	    wire_put_str(m, WK_NUMBER, co->rows[i].out_number) == -1 ||
-	    wire_put_str(m, WK_FORMAT, "png") == -1) {
-		wire_msg_free(m);
-		return session_fail(co->x, EX_OSERR, "out of memory");
-	}
-	*id = wire_id(m);
-	rc = net_send(co->x->net, m);
-	wire_msg_free(m);
-	return rc == -1 ? session_net_fail(co->x) : 0;
-}
-
-/* DIR/<number, blanks as _>.png from the answer to request id. */
-static int
-cohort_png_recv(struct cohort *co, const char *dir, size_t i, uint64_t id)
-{
-	struct wire_msg	*a;
-	const uint8_t	*png;
-	size_t		 len;
-	char		 path[4096], msg[640];
-	FILE		*f;
-	int		 rc = 0;
-
-	if ((a = net_recv(co->x->net, id)) == NULL)
-		return session_net_fail(co->x);
-	if (wire_type(a) == WIRE_ERROR || wire_get_bytes(a, WK_IMAGE, &png,
-	    &len) == -1) {
-		rc = session_wire_error(a, "qr", co->rows[i].out_number, msg,
-		    sizeof msg);
-		wire_msg_free(a);
-		return session_fail(co->x, rc ? rc : EX_PROTOCOL, "%s", msg);
-	}
 	/* The server's number becomes a file name: "../x" must not. */
-	if (cert_check_number(co->rows[i].out_number, NULL, 0) == -1) {
-		wire_msg_free(a);
+	if (cert_check_number(r->out_number, NULL, 0) == -1)
 		return session_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
-		    "malformed number '%s'", co->rows[i].out_number);
-	}
-	cmd_qr_path(path, sizeof path, dir, co->rows[i].out_number);
-	if ((f = session_create_private(path)) == NULL ||
-	    fwrite(png, 1, len, f) != len)
-		rc = session_fail(co->x, EX_CANTCREAT, "cannot write '%s'",
-		    path);
+		    "malformed number '%s'", r->out_number);
+	if (r->url == NULL || qrmat_encode(r->url, &q, why, sizeof why) == -1)
+		return session_fail(co->x, EX_PROTOCOL, "qr: %s: no QR URL to "
+		    "draw", r->out_number);
+	cmd_qr_path(path, sizeof path, dir, r->out_number);
+	if ((f = session_create_private(path)) == NULL)
+		rc = session_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
+		    path, strerror(errno));
+	else if (qrmat_png(&q, COHORT_QR_MODULE, f, why, sizeof why) == -1)
+		rc = session_fail(co->x, EX_IOERR, "'%s': %s", path, why);
 	if (f != NULL && fclose(f) == EOF && rc == 0)
 		rc = session_fail(co->x, EX_IOERR, "cannot write '%s'", path);
-	wire_msg_free(a);
+	qrmat_release(&q);
 	return rc;
 }
 
-/* One PNG per certificate, COHORT_QR_WINDOW requests in flight. */
+/* One PNG per certificate. */
 static int
 cohort_write_pngs(struct cohort *co, const char *dir)
 {
-	uint64_t	*ids;
-	size_t		 i, done = 0;
-	int		 rc = 0;
+	size_t	i;
+	int	rc = 0;
 
-	if ((ids = calloc(co->n, sizeof *ids)) == NULL)
-		return session_fail(co->x, EX_OSERR, "out of memory");
 	for (i = 0; rc == 0 && i < co->n; i++) {
-		rc = cohort_png_send(co, i, &ids[i]);
-		if (rc == 0 && i >= COHORT_QR_WINDOW)
-			rc = cohort_png_recv(co, dir, done, ids[done]), done++;
+		rc = cohort_png(co, dir, i);
+		if ((i + 1) % 1000 == 0 || i + 1 == co->n)
+			cohort_progress(co, i + 1, "QR images");
 	}
-	while (rc == 0 && done < co->n) {
-		rc = cohort_png_recv(co, dir, done, ids[done]);
-		done++;
-		if (done % 1000 == 0 || done == co->n)
-			cohort_progress(co, done, "QR images");
-	}
-	free(ids);
 	return rc;
 }
 

@@ -352,19 +352,21 @@ pdf_draw(cairo_t *cr, const struct pdf *p, const struct pdf_page *g)
 		pdf_draw_a4(cr, g, &v);
 }
 
-/* The page drawn again at PDF_CHECK_DPI, cut to the QR and around it. */
+/* The page drawn again, PDF_CHECK_PX pixels a module, around the QR. */
 static int
 pdf_check(const struct pdf *p, const struct pdf_page *g,
     struct scan_image *img, char *err, size_t errlen)
 {
 	const struct pdf_box	*b = p->card ? &pdf_card_qr : &pdf_a4_qr;
-	double			 px = PDF_CHECK_DPI / 25.4, side;
+	double			 px, side;
 	cairo_surface_t		*s;
 	cairo_t			*cr;
 	const uint8_t		*row;
 	unsigned		 x, y, n;
 	int			 stride;
 
+	/* Pixels a millimetre for PDF_CHECK_PX pixels a module. */
+	px = PDF_CHECK_PX * (g->qr->width + 2 * QRMAT_QUIET) / b->side;
 	side = b->side + 2 * CHECK_MARGIN;
 	n = (unsigned)(side * px + 0.5);
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)n, (int)n);
@@ -466,46 +468,4 @@ pdf_free(struct pdf *p)
 		return;
 	cairo_surface_destroy(p->surf);
 	free(p);
-}
-
-static cairo_status_t
-pdf_png_cb(void *arg, const unsigned char *data, unsigned int len)
-{
-	return fwrite(data, 1, len, arg) == len ? CAIRO_STATUS_SUCCESS :
-	    CAIRO_STATUS_WRITE_ERROR;
-}
-
-int
-pdf_qr_png(const struct qrmat *q, unsigned module, FILE *f, char *err,
-    size_t errlen)
-{
-	cairo_surface_t	*s;
-	cairo_t		*cr;
-	cairo_status_t	 st;
-	int		 side = (q->width + 2 * QRMAT_QUIET) * (int)module;
-	int		 x, y;
-
-	/* A1 is written as 1-bit grey: opaque (1) is white, clear black. */
-	s = cairo_image_surface_create(CAIRO_FORMAT_A1, side, side);
-	cr = cairo_create(s);
-	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	cairo_paint(cr);
-	cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
-	for (y = 0; y < q->width; y++)
-		for (x = 0; x < q->width; x++)
-			if (q->dark[y * q->width + x])
-				cairo_rectangle(cr,
-				    (x + QRMAT_QUIET) * (double)module,
-				    (y + QRMAT_QUIET) * (double)module,
-				    module, module);
-	cairo_fill(cr);
-	cairo_destroy(cr);
-	st = cairo_surface_write_to_png_stream(s, pdf_png_cb, f);
-	cairo_surface_destroy(s);
-	if (st != CAIRO_STATUS_SUCCESS) {
-		snprintf(err, errlen, "cannot write the PNG: %s",
-		    cairo_status_to_string(st));
-		return -1;
-	}
-	return 0;
 }

@@ -4,9 +4,9 @@
  * mm), per certificate, in a PDF drawn with cairo and laid out with
  * pango (Noto fonts, any UTF-8 name, long ones wrapped). The QR is
  * vector graphics: a rectangle per run of dark modules. Each page is
- * also drawn, as it is, into a 300 dpi grey picture of the QR's
- * surroundings, so the caller can read the code back before the file
- * is kept. The only client module that calls cairo or pango.
+ * also drawn, as it is, into a grey picture of the QR's surroundings
+ * (PDF_CHECK_PX pixels a module: about 150 dpi on A4, 300 on a card),
+ * so the caller can read the code back before the file is kept. The only client module that calls cairo or pango.
  */
 #ifndef CLIENT_PDF_H
 #define CLIENT_PDF_H
@@ -18,7 +18,7 @@
 #include "qrmat.h"
 #include "scan.h"
 
-#define PDF_CHECK_DPI	300
+#define PDF_CHECK_PX	4	/* check picture: pixels a QR module */
 
 struct pdf;
 
@@ -47,12 +47,5 @@ int		 pdf_add(struct pdf *, const struct pdf_page *g,
 int		 pdf_finish(struct pdf *, char *err, size_t errlen);
 /* Frees a document that failed (NULL is a no-op). */
 void		 pdf_free(struct pdf *);
-
-/*
- * The grid as a 1-bit PNG of module pixels a module, quiet zone
- * included, written to f: 0, or -1 with a reason in err.
- */
-int		 pdf_qr_png(const struct qrmat *, unsigned module, FILE *f,
-		    char *err, size_t errlen);
 
 #endif

@@ -33,6 +33,7 @@
  * patterns inverted, as a damaged drawing would be.
  */
 #define PRINT_SPOIL_ENV	"SKK_TEST_SPOIL_QR"
+#define PRINT_WINDOW	64	/* SHOW requests in flight */
 
 /* One certificate to print and the blank form it goes onto ("" none). */
 struct print_item {
@@ -86,26 +87,40 @@ const struct cmd_form print_void_form = { { NULL }, print_void,
 
 /* --- one page ------------------------------------------------------------ */
 
-/* SHOW: the record and its URL; 0 or the exit status after a message. */
+/* Asks for number's record (SHOW); *id gets the request's id. */
 static int
-print_fetch(struct cmd_ctx *x, const char *number, struct cert *c,
-    char *url, size_t urllen)
+print_send(struct cmd_ctx *x, const char *number, uint64_t *id)
 {
-	struct wire_msg	*m, *a;
+	struct wire_msg	*m;
+	int		 rc;
+
+	if ((m = net_request(x->net, WIRE_SHOW)) == NULL ||
+	    wire_put_str(m, WK_NUMBER, number) == -1)
+		return session_oom(x, m);
+	*id = wire_id(m);
+	rc = net_send(x->net, m);
+	wire_msg_free(m);
+	return rc == -1 ? session_net_fail(x) : 0;
+}
+
+/* The answer to request id: the record and its URL, or the status. */
+static int
+print_recv(struct cmd_ctx *x, const char *number, uint64_t id,
+    struct cert *c, char *url, size_t urllen)
+{
+	struct wire_msg	*a;
 	const uint8_t	*rec;
 	size_t		 len;
 	char		 why[CERT_ERR_MAX];
-	int		 rc = 0;
+	int		 rc;
 
-	if ((m = session_request(x, WIRE_SHOW)) == NULL ||
-	    wire_put_str(m, WK_NUMBER, number) == -1)
-		return session_oom(x, m);
-	if ((rc = session_call(x, m, &a, number)) != 0)
-		return rc;
-	if (wire_get_bytes(a, WK_RECORD, &rec, &len) == -1 ||
+	if ((a = net_recv(x->net, id)) == NULL)
+		return session_net_fail(x);
+	if ((rc = session_answer(x, a, WIRE_SHOW, number)) == 0 &&
+	    (wire_get_bytes(a, WK_RECORD, &rec, &len) == -1 ||
 	    record_decode(rec, len, c, why, sizeof why) == -1 ||
 	    wire_get_str(a, WK_URL, url, urllen) == -1 ||
-	    !qrpay_is_qr_text(url))
+	    !qrpay_is_qr_text(url)))
 		rc = session_fail(x, EX_PROTOCOL, "print: %s: the server's "
 		    "answer has no record or QR URL", number);
 	wire_msg_free(a);
@@ -157,7 +172,7 @@ print_readback(struct cmd_ctx *x, const char *number,
 }
 
 static int
-print_page(struct print_doc *d, const char *number)
+print_page(struct print_doc *d, const char *number, uint64_t id)
 {
 	struct cert		*c;
 	struct qrmat		 q = { 0, NULL };
@@ -168,7 +183,7 @@ print_page(struct print_doc *d, const char *number)
 
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return session_fail(d->x, EX_OSERR, "out of memory");
-	if ((rc = print_fetch(d->x, number, c, url, sizeof url)) != 0 ||
+	if ((rc = print_recv(d->x, number, id, c, url, sizeof url)) != 0 ||
 	    (rc = print_printable(d->x, c)) != 0)
 		goto out;
 	if (qrmat_encode(url, &q, why, sizeof why) == -1) {
@@ -269,17 +284,28 @@ static int
 print_doc(struct cmd_ctx *x, const struct print_item *items, size_t n,
     const char *path, int card)
 {
-	struct print_doc	d;
-	size_t			i;
-	int			rc;
+	struct print_doc	 d;
+	uint64_t		*ids;
+	size_t			 i, sent = 0;
+	int			 rc;
 
 	memset(&d, 0, sizeof d);
 	d.x = x;
 	d.path = path;
 	d.card = card;
+	if ((ids = calloc(n, sizeof *ids)) == NULL)
+		return session_fail(x, EX_OSERR, "out of memory");
 	rc = print_open(&d);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = print_page(&d, items[i].number);
+	/* PRINT_WINDOW records asked for ahead of the page being drawn. */
+	for (i = 0; rc == 0 && i < n; i++) {
+		while (rc == 0 && sent < n && sent < i + PRINT_WINDOW) {
+			rc = print_send(x, items[sent].number, &ids[sent]);
+			sent++;
+		}
+		if (rc == 0)
+			rc = print_page(&d, items[i].number, ids[i]);
+	}
+	free(ids);
 	if (rc == 0)
 		rc = print_close(&d);
 	if (rc == 0)

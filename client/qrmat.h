@@ -3,13 +3,16 @@
  * The QR grid of a URL, drawn by the client itself (printed pages, cohort
  * images): the same settings as the daemon's images (level M, 8-bit
  * hint, case-sensitive, so an upper-case URL comes out alphanumeric).
- * The only client module that calls libqrencode.
+ * Also the grid as a PNG file, encoded here with zlib (a 1-bit image
+ * needs no more): cohorts write thousands. The only client module that
+ * calls libqrencode.
  */
 #ifndef CLIENT_QRMAT_H
 #define CLIENT_QRMAT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define QRMAT_QUIET	4	/* modules of white around the code */
 
@@ -26,5 +29,12 @@ struct qrmat {
 int	qrmat_encode(const char *text, struct qrmat *m, char *err,
 	    size_t errlen);
 void	qrmat_release(struct qrmat *m);
+
+/*
+ * The grid as a 1-bit greyscale PNG of module pixels a module (1 to 40),
+ * quiet zone included, written to f: 0, or -1 with a reason in err.
+ */
+int	qrmat_png(const struct qrmat *m, unsigned module, FILE *f, char *err,
+	    size_t errlen);
 
 #endif

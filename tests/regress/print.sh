@@ -31,6 +31,40 @@ f=$(ls "$T/pdfs"/*.pdf | head -n 1)
     fail "each of them has one page"
 [ "$(stat -c %a "$f")" = 600 ] && pass "the PDF is mode 0600" || fail "the PDF is mode 0600"
 
+# issue --out's QR PNGs are drawn by skk from the URLs issue answered:
+# each reads back (zbarimg) and has the size of the daemon's own image.
+bad=0
+awk -F, 'NR > 1 { print $(NF - 2) "|" $(NF - 1) }' "$T/o/issued.csv" | while IFS='|' read -r n u; do
+	got=$(zbarimg -q --raw "$T/o/$(echo "$n" | tr ' ' _).png" 2>/dev/null)
+	[ "$got" = "$u" ] || echo "$n"
+done >"$T/badpng"
+[ ! -s "$T/badpng" ] && [ "$(ls "$T/o"/*.png | wc -l)" = 40 ] &&
+    pass "zbarimg reads every cohort PNG as its URL" || fail "zbarimg reads every cohort PNG ($(wc -l <"$T/badpng") bad)"
+n0=$(awk -F, 'NR == 2 { print $(NF - 2) }' "$T/o/issued.csv")
+sk p qr "$n0" -o "$T/daemon.png" >/dev/null 2>&1
+dims() { od -An -tu1 -j16 -N8 "$1" | tr -s ' '; }
+[ "$(dims "$T/daemon.png")" = "$(dims "$T/o/$(echo "$n0" | tr ' ' _).png")" ] &&
+    pass "the PNG skk draws has the daemon's size ($(dims "$T/daemon.png"))" ||
+    fail "the PNG skk draws has the daemon's size"
+python3 -c "
+import sys, zlib, struct
+def px(p):
+    d = open(p, 'rb').read(); pos = 8; idat = b''
+    while pos < len(d):
+        n, = struct.unpack('>I', d[pos:pos+4]); t = d[pos+4:pos+8]
+        if zlib.crc32(d[pos+4:pos+8+n]) != struct.unpack('>I', d[pos+8+n:pos+12+n])[0]: sys.exit('bad crc')
+        if t == b'IHDR': w, h, depth, ctype = struct.unpack('>IIBB', d[pos+8:pos+18])
+        if t == b'IDAT': idat += d[pos+8:pos+8+n]
+        pos += 12 + n
+    raw = zlib.decompress(idat); rl = (w * depth + 7) // 8
+    assert depth == 1 and ctype == 0
+    rows = [raw[i*(rl+1):(i+1)*(rl+1)] for i in range(h)]
+    assert all(r[0] == 0 for r in rows), 'filtered rows'
+    return [r[1:] for r in rows]
+sys.exit(0 if px(sys.argv[1]) == px(sys.argv[2]) else 'pixels differ')
+" "$T/daemon.png" "$T/o/$(echo "$n0" | tr ' ' _).png" &&
+    pass "python3's zlib: the same pixels as the daemon's PNG" || fail "python3's zlib: the same pixels as the daemon's PNG"
+
 # The cohort as one PDF: 40 pages, each QR read back by poppler + zbar.
 run_expect 0 "print --csv issued.csv" sk p print --csv "$T/o/issued.csv" -o "$T/cohort.pdf"
 out_has "40 pages, every QR read back" "print says 40 pages checked"
