@@ -145,7 +145,7 @@ open_store(struct skkd *s)
 	    s->store, s->conf.publish_dir, err, sizeof(err))) == NULL)
 		die(EX_CANTCREAT, "", err);
 	if (publisher != NULL)
-		trustdoc_publish_to(s->conf.publish_dir);
+		trustdoc_publish_to(publish_status_doc, s->conf.publish_dir);
 	if (s->conf.nwitness != 0 && (wsubmit = wsubmit_start(s->store,
 	    s->writer, &s->conf, err, sizeof(err))) == NULL)
 		die(EX_OSERR, "", err);

@@ -26,7 +26,6 @@
 #include "hex.h"
 #include "issuer.h"
 #include "log.h"
-#include "publish.h"
 #include "skkd.h"
 #include "tlog.h"
 #include "trustdoc.h"
@@ -44,7 +43,9 @@ struct doc {
 static pthread_mutex_t	 trustdoc_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct doc	 issuer_doc;	/* under trustdoc_lock */
 static struct doc	 list_doc;	/* under trustdoc_lock */
-static const char	*trustdoc_dir;	/* publish_dir once serving, or NULL */
+/* publish_dir's writer once serving, or NULL. */
+static trustdoc_doc_fn	 trustdoc_pub_fn;
+static void		*trustdoc_pub_arg;
 
 static void	trustdoc_keys(const struct keyring *, struct issuer_desc *);
 static void	trustdoc_publish(const char *, const uint8_t *, size_t);
@@ -108,16 +109,17 @@ trustdoc_publish(const char *rel, const uint8_t *buf, size_t len)
 {
 	char	err[512];
 
-	if (trustdoc_dir != NULL && publish_file(trustdoc_dir, rel, buf, len,
-	    err, sizeof(err)) == -1)
-		log_warnx("publish_dir: %s", err);
+	if (trustdoc_pub_fn != NULL && trustdoc_pub_fn(rel, buf, len,
+	    trustdoc_pub_arg, err, sizeof(err)) == -1)
+		log_warnx("%s", err);
 }
 
 void
-trustdoc_publish_to(const char *dir)
+trustdoc_publish_to(trustdoc_doc_fn fn, void *arg)
 {
 	pthread_mutex_lock(&trustdoc_lock);
-	trustdoc_dir = dir;
+	trustdoc_pub_fn = fn;
+	trustdoc_pub_arg = arg;
 	if (issuer_doc.buf != NULL)
 		trustdoc_publish("api/v1/issuer", issuer_doc.buf,
 		    issuer_doc.len);

@@ -51,10 +51,13 @@ int	trustdoc_init(struct skkd *, char *err, size_t errlen);
 void	trustdoc_reload(struct skkd *);
 void	trustdoc_release(void);
 /*
- * From now on every new document is also written into dir (publish_dir,
- * which must outlive the daemon's serving), starting with the current.
+ * From now on every new document is also handed to fn with arg, as
+ * "api/v1/issuer" or "trust-list" (publish_dir: publish.c's writer),
+ * starting with the current ones. fn's failure is logged.
  */
-void	trustdoc_publish_to(const char *dir);
+typedef int	(*trustdoc_doc_fn)(const char *path, const uint8_t *buf,
+		    size_t len, void *arg, char *err, size_t errlen);
+void	trustdoc_publish_to(trustdoc_doc_fn fn, void *arg);
 
 /*
  * The routes: 200 with body, type, ETag, caching and CORS set, or the

@@ -20,15 +20,13 @@
 
 #include "cert.h"
 #include "keys.h"
-#include "logweb.h"
 #include "qrpay.h"
 #include "skkd.h"
-#include "statuspub.h"
 #include "tlog.h"
-#include "trustdoc.h"
 #include "verify.h"
 #include "web.h"
 #include "webapp.h"
+#include "webdoc.h"
 
 #define WEB_HTML	"text/html; charset=utf-8"
 #define WEB_JSON	"application/json; charset=utf-8"
@@ -55,25 +53,6 @@ static void	route_api_keys(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
 static void	route_healthz(const struct http_req *, const char *,
 		    struct store_rd *, struct web_resp *);
-static void	route_checkpoint(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_cosigned(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_consistency(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_tile(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_status(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_numbers(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_app(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-
-static void	route_issuer(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
-static void	route_trust_list(const struct http_req *, const char *,
-		    struct store_rd *, struct web_resp *);
 
 static const struct route routes[] = {
 	{ "/", 1, route_home },
@@ -82,16 +61,7 @@ static const struct route routes[] = {
 	{ "/api/v1/certificates/", 0, route_api_cert },
 	{ "/api/v1/verify", 1, route_api_verify },
 	{ "/api/v1/keys", 1, route_api_keys },
-	{ "/api/v1/issuer", 1, route_issuer },
-	{ "/trust-list", 1, route_trust_list },
 	{ "/healthz", 1, route_healthz },
-	{ "/checkpoint", 1, route_checkpoint },
-	{ "/checkpoint.cosigned", 1, route_cosigned },
-	{ "/tile/", 0, route_tile },
-	{ "/status/", 0, route_status },
-	{ "/numbers/", 0, route_numbers },
-	{ "/api/v1/log/consistency", 1, route_consistency },
-	{ "/app/", 0, route_app },
 };
 
 /* The one style block; its hash goes into the CSP (web_init). */
@@ -784,7 +754,9 @@ void
 web_handle(const struct http_req *req, struct store_rd *rd,
     struct web_resp *r)
 {
-	size_t	i, n;
+	const char	*why = NULL;
+	size_t		 i, n;
+	int		 status, json = 0;
 
 	r->status = 200;
 	r->verdict = -1;
@@ -798,7 +770,10 @@ web_handle(const struct http_req *req, struct store_rd *rd,
 			return;
 		}
 	}
-	web_error(404, "no such page", req->want_json, r);
+	if ((status = webdoc_route(req, rd, r, &why, &json)) == 0)
+		web_error(404, "no such page", req->want_json, r);
+	else if (status != 200)
+		web_error(status, why, json, r);
 }
 
 /*
@@ -1001,110 +976,6 @@ route_healthz(const struct http_req *req, const char *rest,
 	r->ep = MEP_HTTP_OTHER;
 	evbuffer_add_printf(r->body, "ok\n");
 	r->ctype = WEB_TEXT;
-}
-
-/* The documents of trust (trustdoc.c); errors as JSON. */
-static void
-route_issuer(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = trustdoc_issuer_serve(r, &why)) != 200)
-		web_error(status, why, 1, r);
-}
-
-static void
-route_trust_list(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = trustdoc_list_serve(r, &why)) != 200)
-		web_error(status, why, 1, r);
-}
-
-/* The transparency log (logweb.c); errors as plain pages. */
-static void
-route_checkpoint(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = logweb_checkpoint(rd, r, 0, &why)) != 200)
-		web_error(status, why, 0, r);
-}
-
-static void
-route_cosigned(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = logweb_checkpoint(rd, r, 1, &why)) != 200)
-		web_error(status, why, 0, r);
-}
-
-static void
-route_tile(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = logweb_tile(rest, rd, r, &why)) != 200)
-		web_error(status, why, 0, r);
-}
-
-static void
-route_status(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = statuspub_answer(skkd->status, SP_STATUS, rest, r,
-	    &why)) != 200)
-		web_error(status, why, 0, r);
-}
-
-static void
-route_numbers(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = statuspub_answer(skkd->status, SP_NUMBERS, rest, r,
-	    &why)) != 200)
-		web_error(status, why, 0, r);
-}
-
-static void
-route_consistency(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = logweb_consistency(req->query, rd, r, &why)) != 200)
-		web_error(status, why, 1, r);
-}
-
-/* The offline verifier's files (webapp.c). */
-static void
-route_app(const struct http_req *req, const char *rest,
-    struct store_rd *rd, struct web_resp *r)
-{
-	const char	*why = NULL;
-	int		 status;
-
-	if ((status = webapp_serve(rest, r, &why)) != 200)
-		web_error(status, why, 0, r);
 }
 
 void
