@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +22,12 @@
 #include "cmd_offline.h"
 #include "crew.h"
 #include "csv.h"
+#include "fetch.h"
 #include "offcheck.h"
 #include "privacy.h"
 #include "qrpay.h"
 #include "sheet.h"
+#include "webapi.h"
 
 #define CREW_ISSUERS	64	/* issuers the summary names one by one */
 
@@ -190,17 +193,22 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 	return 0;
 }
 
+/* Row k of a request: idx[k] when asking some rows, else k. */
+#define CREW_ROW(idx, k)	((idx) != NULL ? (idx)[k] : (k))
+
 static int
-crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
+crew_send(struct crew *cw, const size_t *idx, size_t first, size_t n,
+    uint64_t *id)
 {
 	struct wire_msg	*m, *it;
 	char		 number[CMD_LINE_MAX + 1];
-	size_t		 i;
+	size_t		 k, i;
 	int		 rc;
 
 	if ((m = net_request(cw->x->net, WIRE_VERIFY)) == NULL)
 		return session_fail(cw->x, EX_OSERR, "out of memory");
-	for (i = first; i < first + n; i++) {
+	for (k = first; k < first + n; k++) {
+		i = CREW_ROW(idx, k);
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
 			break;
 		if (cw->name[i] != NULL && strlen(cw->name[i]) <=
@@ -216,7 +224,7 @@ crew_send(struct crew *cw, size_t first, size_t n, uint64_t *id)
 		if (wire_put_str(it, WK_NUMBER, number) == -1)
 			break;
 	}
-	if (i < first + n) {
+	if (k < first + n) {
 		wire_msg_free(m);
 		return session_fail(cw->x, EX_OSERR, "out of memory");
 	}
@@ -385,7 +393,7 @@ crew_run(struct crew *cw)
 	for (i = 0; rc == 0 && i < nb; i++) {
 		first = i * per;
 		n = cw->n - first < per ? cw->n - first : per;
-		rc = crew_send(cw, first, n, &ids[i]);
+		rc = crew_send(cw, NULL, first, n, &ids[i]);
 	}
 	if (rc == 0)
 		crew_header(cw);
@@ -474,6 +482,374 @@ crew_offline(struct crew *cw, struct cmd_args *a)
 		crew_offline_row(cw, &c, i);
 	offcheck_release(&c);
 	return 0;
+}
+
+/* --- many issuers online ----------------------------------------------- */
+
+/*
+ * With issuers in the trust file besides skk.conf's own server, each row
+ * goes to the issuer it names (a QR's host, the issuer column), a bare
+ * number to all of them; the own server is asked over the companion
+ * port as always, the others over their HTTPS API, one thread each,
+ * all at once. The trust file does not know other issuers' companion
+ * ports, so their reader certificates go to their HTTPS ports.
+ */
+struct crew_peer {
+	const struct trust_issuer	*t;
+	struct oc_issuer		 is;	/* host and names, for output */
+	size_t				*rows;	/* rows asked of it */
+	struct webapi_ask		*asks;	/* asks[k] is rows[k]'s */
+	size_t				 n;
+	pthread_t			 th;
+	int				 started;
+};
+
+struct crew_multi {
+	struct crew_peer	*p;
+	size_t			 np;
+	ssize_t			*slot;	/* [peer * rows + row]: k, or -1 */
+	struct oc_result	*none;	/* rows asked of nobody: why */
+};
+
+static void *
+crew_peer_cb(void *arg)
+{
+	struct crew_peer	*p = arg;
+
+	webapi_ask_all(p->t, &p->is, p->asks, p->n);
+	return NULL;
+}
+
+/* Adds row to peer p's questions. */
+static int
+crew_multi_add(struct crew *cw, struct crew_multi *m, size_t p, size_t row)
+{
+	struct crew_peer	*pe = &m->p[p];
+	size_t			*nr;
+
+	if ((nr = reallocarray(pe->rows, pe->n + 1, sizeof *nr)) == NULL)
+		return -1;
+	pe->rows = nr;
+	m->slot[p * cw->n + row] = (ssize_t)pe->n;
+	pe->rows[pe->n++] = row;
+	return 0;
+}
+
+/* Does peer p answer to hint (host or licence)? */
+static int
+crew_peer_named(const struct crew_peer *p, const char *hint)
+{
+	const char	*h = strncasecmp(hint, "https://", 8) == 0 ? hint + 8 :
+			    hint;
+
+	return qrpay_host_equal(p->t->host, h) || (p->t->licence[0] != '\0' &&
+	    strcmp(p->t->licence, hint) == 0);
+}
+
+/* Which issuers each row goes to; rows none can take get their answer. */
+static int
+crew_multi_route(struct crew *cw, struct crew_multi *m)
+{
+	char	host[TRUST_HOST_MAX];
+	size_t	i, p, asked;
+	int	rc, qr;
+
+	for (i = 0; i < cw->n; i++) {
+		qr = qrpay_is_qr_text(cw->q[i]);
+		rc = qr ? qrpay_url_host(cw->q[i], strlen(cw->q[i]), host,
+		    sizeof host) : 0;
+		for (p = 0, asked = 0; p < m->np; p++) {
+			if (qr && rc == 1 && !qrpay_host_equal(m->p[p].t->host,
+			    host))
+				continue;
+			if (qr && rc != 1 && p > 0)
+				continue;	/* a bare payload: the own server */
+			if (!qr && cw->hint[i] != NULL &&
+			    !crew_peer_named(&m->p[p], cw->hint[i]))
+				continue;
+			if (crew_multi_add(cw, m, p, i) == -1)
+				return -1;
+			asked++;
+		}
+		if (asked > 0)
+			continue;
+		m->none[i].verdict = VERDICT_UNKNOWN;
+		m->none[i].reason = OC_ISSUER_NOT_TRUSTED;
+		snprintf(m->none[i].detail, sizeof m->none[i].detail, "%s is "
+		    "not a trusted issuer", qr ? host : cw->hint[i]);
+	}
+	return 0;
+}
+
+/* A companion VERIFY item into an answer. */
+static void
+crew_item_ask(const struct wire_msg *it, struct webapi_ask *a)
+{
+	struct tm	tm;
+	char		day[16];
+	uint64_t	v = VERDICT_UNKNOWN, code = REASON_UNAVAILABLE, u;
+
+	if (wire_get_uint(it, WK_VERDICT, &v) == -1 || v > 2)
+		v = VERDICT_UNKNOWN;
+	if (wire_get_uint(it, WK_CODE, &code) == -1 || code >= REASON_MAX)
+		code = REASON_UNAVAILABLE;
+	a->r.verdict = (unsigned)v;
+	a->r.reason = cert_reason_name((enum cert_reason)code);
+	if (wire_get_str(it, WK_NUMBER, a->r.number, sizeof a->r.number) == -1)
+		a->r.number[0] = '\0';
+	if (wire_get_str(it, WK_NAME, a->r.claims.name,
+	    sizeof a->r.claims.name) == 0) {
+		a->r.has_claims = 1;
+		if (wire_get_str(it, WK_JOB, a->r.claims.job_code,
+		    sizeof a->r.claims.job_code) == -1)
+			a->r.claims.job_code[0] = '\0';
+		if (wire_get_uint(it, WK_LEVEL, &u) == 0 && u < 10)
+			a->r.claims.jenjang = (uint8_t)u;
+		memset(&tm, 0, sizeof tm);
+		if (wire_get_str(it, WK_EXPIRES, day, sizeof day) == 0 &&
+		    strptime(day, "%Y-%m-%d", &tm) != NULL)
+			a->r.claims.exp = (int64_t)timegm(&tm) + 86400;
+	}
+	if (wire_get_uint(it, WK_MATCH, &u) == 0)
+		a->match = u == 1;
+	a->answered = 1;
+}
+
+/* The own server's rows over the companion port. 0 or the exit status. */
+static int
+crew_multi_own(struct crew *cw, struct crew_peer *pe)
+{
+	const struct wire_msg	*it;
+	struct wire_msg		*a;
+	uint64_t		*ids;
+	size_t			 per, nb, b, k, n;
+	int			 rc = 0;
+
+	if (pe->n == 0)
+		return 0;
+	if ((rc = session_connect(cw->x, 0)) != 0)
+		return 0;	/* said; its rows stay unanswered */
+	per = net_max_batch(cw->x->net);
+	nb = (pe->n + per - 1) / per;
+	if ((ids = calloc(nb, sizeof *ids)) == NULL)
+		return session_fail(cw->x, EX_OSERR, "out of memory");
+	for (b = 0; rc == 0 && b < nb; b++)
+		rc = crew_send(cw, pe->rows, b * per, pe->n - b * per < per ?
+		    pe->n - b * per : per, &ids[b]);
+	for (b = 0; rc == 0 && b < nb; b++) {
+		n = pe->n - b * per < per ? pe->n - b * per : per;
+		if ((a = net_recv(cw->x->net, ids[b])) == NULL) {
+			rc = session_net_fail(cw->x);
+			break;
+		}
+		if (wire_type(a) == WIRE_ERROR || wire_list_len(a, WK_ITEMS) !=
+		    n)
+			rc = session_fail(cw->x, EX_PROTOCOL, "the server's "
+			    "answer does not fit the request");
+		for (k = 0; rc == 0 && k < n; k++) {
+			it = wire_list_get(a, WK_ITEMS, k);
+			crew_item_ask(it, &pe->asks[b * per + k]);
+		}
+		wire_msg_free(a);
+	}
+	free(ids);
+	return rc;
+}
+
+/* One row's answer from what the issuers asked said. */
+static void
+crew_multi_join(struct crew *cw, struct crew_multi *m, size_t row,
+    struct oc_result *r, int *match)
+{
+	const struct webapi_ask	*a, *hit = NULL, *gap = NULL, *any = NULL;
+	size_t			 p, asked = 0, knew = 0;
+	ssize_t			 k;
+
+	*match = -1;
+	for (p = 0; p < m->np; p++) {
+		if ((k = m->slot[p * cw->n + row]) == -1)
+			continue;
+		a = &m->p[p].asks[k];
+		asked++;
+		any = a;
+		if (!a->answered)
+			gap = gap != NULL ? gap : a;
+		else if (strcmp(a->r.reason,
+		    cert_reason_name(REASON_UNKNOWN_NUMBER)) != 0 && knew++ == 0)
+			hit = a;
+	}
+	if (asked == 0) {
+		*r = m->none[row];
+		return;
+	}
+	if (asked == 1 || knew == 1) {
+		a = asked == 1 ? any : hit;
+		*r = a->r;
+		*match = a->match;
+		if (!a->answered && r->detail[0] == '\0')
+			snprintf(r->detail, sizeof r->detail, "not answered");
+		return;
+	}
+	memset(r, 0, sizeof *r);
+	r->verdict = VERDICT_UNKNOWN;
+	if (knew > 1) {
+		r->reason = OC_AMBIGUOUS;
+		snprintf(r->detail, sizeof r->detail, "ambiguous: known to %zu "
+		    "issuers", knew);
+	} else if (gap != NULL) {
+		r->reason = cert_reason_name(REASON_UNAVAILABLE);
+		snprintf(r->detail, sizeof r->detail, "unknown to those that "
+		    "answered; %.100s: %.200s", gap->r.issuer->host,
+		    gap->r.detail);
+	} else {
+		*r = any->r;	/* unknown to every issuer */
+		r->issuer = NULL;
+	}
+}
+
+static void
+crew_multi_free(struct crew_multi *m)
+{
+	size_t	p;
+
+	for (p = 0; p < m->np; p++) {
+		free(m->p[p].rows);
+		free(m->p[p].asks);
+	}
+	free(m->p);
+	free(m->slot);
+	free(m->none);
+}
+
+static int
+crew_multi_setup(struct crew *cw, struct crew_multi *m,
+    const struct trust_issuer *v, size_t n)
+{
+	size_t	p;
+
+	memset(m, 0, sizeof *m);
+	if ((m->p = calloc(n, sizeof *m->p)) == NULL ||
+	    (m->slot = calloc(n * cw->n, sizeof *m->slot)) == NULL ||
+	    (m->none = calloc(cw->n, sizeof *m->none)) == NULL)
+		return -1;
+	m->np = n;
+	for (p = 0; p < n * cw->n; p++)
+		m->slot[p] = -1;
+	for (p = 0; p < n; p++) {
+		m->p[p].t = &v[p];
+		snprintf(m->p[p].is.host, sizeof m->p[p].is.host, "%s",
+		    v[p].host);
+		snprintf(m->p[p].is.name, sizeof m->p[p].is.name, "%s",
+		    v[p].name);
+		snprintf(m->p[p].is.licence, sizeof m->p[p].is.licence, "%s",
+		    v[p].licence);
+	}
+	if (crew_multi_route(cw, m) == -1)
+		return -1;
+	for (p = 0; p < n; p++)
+		if (m->p[p].n > 0 && (m->p[p].asks = calloc(m->p[p].n,
+		    sizeof *m->p[p].asks)) == NULL)
+			return -1;
+	return 0;
+}
+
+/* Asks everyone at once: a thread per HTTPS issuer, the companion here. */
+static int
+crew_multi_ask(struct crew *cw, struct crew_multi *m)
+{
+	struct crew_peer	*own = &m->p[0];
+	size_t			 p, k;
+	int			 rc;
+
+	for (k = 0; k < own->n; k++) {
+		own->asks[k].query = cw->q[own->rows[k]];
+		own->asks[k].r.verdict = VERDICT_UNKNOWN;
+		own->asks[k].r.reason = cert_reason_name(REASON_UNAVAILABLE);
+		own->asks[k].r.issuer = &own->is;
+		own->asks[k].r.as_of = offcheck_now();
+		own->asks[k].match = -1;
+		snprintf(own->asks[k].r.detail, sizeof own->asks[k].r.detail,
+		    "the server could not be asked");
+	}
+	if (fetch_init() == -1)
+		return session_fail(cw->x, EX_SOFTWARE, "cannot start libcurl");
+	for (p = 1; p < m->np; p++) {
+		for (k = 0; k < m->p[p].n; k++) {
+			m->p[p].asks[k].query = cw->q[m->p[p].rows[k]];
+			m->p[p].asks[k].name = cw->name[m->p[p].rows[k]];
+		}
+		if (m->p[p].n > 0 && pthread_create(&m->p[p].th, NULL,
+		    crew_peer_cb, &m->p[p]) == 0)
+			m->p[p].started = 1;
+		else if (m->p[p].n > 0)	/* no thread: ask from here */
+			crew_peer_cb(&m->p[p]);
+	}
+	rc = crew_multi_own(cw, own);
+	for (p = 1; p < m->np; p++)
+		if (m->p[p].started)
+			pthread_join(m->p[p].th, NULL);
+	return rc;
+}
+
+static int
+crew_multi(struct crew *cw, const struct trust_issuer *v, size_t n)
+{
+	struct crew_multi	m;
+	struct oc_result	r;
+	size_t			i;
+	int			rc, match, code;
+
+	if (crew_multi_setup(cw, &m, v, n) == -1) {
+		crew_multi_free(&m);
+		return session_fail(cw->x, EX_OSERR, "out of memory");
+	}
+	if ((rc = crew_multi_ask(cw, &m)) == 0 && cw->x->o == NULL &&
+	    (cw->x->o = output_new(cw->x->out, cw->x->json)) == NULL)
+		rc = session_fail(cw->x, EX_OSERR, "out of memory");
+	if (rc == 0)
+		crew_header(cw);
+	for (i = 0; rc == 0 && i < cw->n; i++) {
+		crew_multi_join(cw, &m, i, &r, &match);
+		/* A QR's answer shows the whole name: compare it here. */
+		if (match == -1 && cw->name[i] != NULL && r.has_claims &&
+		    qrpay_is_qr_text(cw->q[i]))
+			match = privacy_name_matches(cw->name[i],
+			    r.claims.name);
+		cw->unmatched += match == 0;
+		cw->counts[r.verdict < 3 ? r.verdict : VERDICT_UNKNOWN]++;
+		if ((code = crew_reason_code(r.reason)) != -1)
+			cw->reasons[code]++;
+		crew_tally(cw, r.issuer != NULL ? r.issuer->host :
+		    "(no issuer)", r.verdict, r.as_of);
+		if (cw->x->json)
+			output_cached(cw->x->o, &r, cw->q[i]);
+		else
+			crew_offline_line(cw, &r, cw->q[i], match);
+	}
+	crew_multi_free(&m);
+	return rc;
+}
+
+/* Online: one server, or every trusted issuer when there are more. */
+static int
+crew_online(struct crew *cw)
+{
+	struct trust_issuer	*v = NULL;
+	char			 why[1024];
+	size_t			 n = 0;
+	int			 rc;
+
+	if ((rc = session_load_conf(cw->x)) != 0)
+		return rc;
+	if (offcheck_trusted(&cw->x->conf, NULL, &v, &n, why,
+	    sizeof why) == -1)
+		return session_fail(cw->x, EX_CONFIG, "%s", why);
+	if (n > 1)
+		rc = crew_multi(cw, v, n);
+	else if ((rc = session_connect(cw->x, 0)) == 0)
+		rc = crew_run(cw);
+	free(v);
+	return rc;
 }
 
 /* --- the end ---------------------------------------------------------- */
@@ -598,8 +974,8 @@ crew_verify(struct cmd_ctx *x, struct cmd_args *a)
 	if ((rc = crew_load(&cw)) == 0) {
 		if (offline)
 			rc = crew_offline(&cw, a);
-		else if ((rc = session_connect(x, 0)) == 0)
-			rc = crew_run(&cw);
+		else
+			rc = crew_online(&cw);
 		if (rc == 0)
 			rc = crew_finish(&cw);
 	}

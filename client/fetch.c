@@ -36,6 +36,8 @@ struct fetch_body {
 	int	 over;
 	char	*tag;		/* the answer's ETag, or NULL */
 	size_t	 taglen;
+	long	 status;	/* HTTP status; 0 before an answer */
+	unsigned retry;		/* Retry-After, seconds */
 };
 
 static size_t
@@ -65,6 +67,10 @@ fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 	struct fetch_body	*b = arg;
 	size_t			 len = size * n, k;
 
+	if (len > 12 && strncasecmp(data, "retry-after:", 12) == 0) {
+		b->retry = (unsigned)strtoul(data + 12, NULL, 10);
+		return len;
+	}
 	if (b->tag == NULL || len < 5 || strncasecmp(data, "etag:", 5) != 0)
 		return len;
 	for (k = 5; k < len && (data[k] == ' ' || data[k] == '\t'); k++)
@@ -98,6 +104,12 @@ fetch_url_host(const char *url, char *host, size_t hostlen)
 	curl_free(h);
 	curl_url_cleanup(u);
 	return rc;
+}
+
+int
+fetch_init(void)
+{
+	return curl_global_init(CURL_GLOBAL_DEFAULT) == 0 ? 0 : -1;
 }
 
 static int
@@ -298,6 +310,7 @@ fetch_http(struct fetch *f, const char *path, const char *etag,
 	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdr);
 	curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &status);
+	b->status = rc == CURLE_OK ? status : 0;
 	if (rc != CURLE_OK) {
 		if (b->over)
 			errf(err, errlen, "%s: larger than %zu bytes", url,
@@ -332,7 +345,7 @@ fetch_get_tag(struct fetch *f, const char *path, const char *etag,
     char *newtag, size_t taglen, uint8_t **buf, size_t *len, size_t max,
     char *err, size_t errlen)
 {
-	struct fetch_body	b = { NULL, 0, max, 0, newtag, taglen };
+	struct fetch_body	b = { NULL, 0, max, 0, newtag, taglen, 0, 0 };
 	enum fetch_result	r;
 
 	if (newtag != NULL && taglen > 0)
@@ -348,6 +361,33 @@ fetch_get_tag(struct fetch *f, const char *path, const char *etag,
 		free(b.p);
 		return r;
 	}
+	*buf = b.p;
+	*len = b.len;
+	return FETCH_OK;
+}
+
+enum fetch_result
+fetch_get_any(struct fetch *f, const char *path, long *status,
+    unsigned *retry_after, uint8_t **buf, size_t *len, size_t max,
+    char *err, size_t errlen)
+{
+	struct fetch_body	b = { NULL, 0, max, 0, NULL, 0, 0, 0 };
+	enum fetch_result	r;
+
+	*status = 0;
+	*retry_after = 0;
+	if (f->dir)
+		return errf(err, errlen, "not over HTTP"), FETCH_FAILED;
+	if ((b.p = malloc(1)) == NULL)
+		return errf(err, errlen, "out of memory"), FETCH_FAILED;
+	b.p[0] = '\0';
+	r = fetch_http(f, path, NULL, &b, err, errlen);
+	if (r != FETCH_OK && b.status == 0) {
+		free(b.p);
+		return r;
+	}
+	*status = b.status;
+	*retry_after = b.retry;
 	*buf = b.p;
 	*len = b.len;
 	return FETCH_OK;

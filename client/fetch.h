@@ -26,6 +26,9 @@ enum fetch_result {
 
 struct fetch;
 
+/* libcurl's global start, once, before threads make readers. 0 or -1. */
+int		 fetch_init(void);
+
 /*
  * A reader of base; ca (may be NULL) is trusted over HTTPS when the
  * base's host is one of hosts (NULL-terminated; may be NULL), the
@@ -59,6 +62,14 @@ int		 fetch_set_tls(struct fetch *, const struct fetch_tls *t,
  * not trusted or its key not the pinned one.
  */
 enum fetch_result fetch_get(struct fetch *, const char *path, uint8_t **buf,
+		    size_t *len, size_t max, char *err, size_t errlen);
+/*
+ * Any HTTP answer, its status in *status and its body in *buf (as
+ * fetch_get), for APIs whose errors carry a body: FETCH_OK whatever the
+ * status, or the failure of the transfer. Not for a directory.
+ */
+enum fetch_result fetch_get_any(struct fetch *, const char *path,
+		    long *status, unsigned *retry_after, uint8_t **buf,
 		    size_t *len, size_t max, char *err, size_t errlen);
 /*
  * The same, conditional: when etag is not "", asks with If-None-Match

@@ -181,6 +181,33 @@ run_expect 1 "crew offline of QRs: a name that does not match" \
 grep -q ",valid,ok,.*,yes$" "$T/vq.csv" && grep -q ",valid,ok,.*,no$" "$T/vq.csv" &&
     pass "name_match yes and no" || fail "name_match ($(tr '\n' '|' <"$T/vq.csv"))"
 
+# --- the same crew online: each issuer asked at once ---------------------------
+
+printf '%s,%s,\n' "Somebody Else" "$VB" >>"$T/crew.csv"
+printf '%s,%s,\n' "Dewi Lestari" "$UB" >>"$T/crew.csv"
+run_expect 1 "crew online across two issuers" \
+    sk a verify --csv "$T/crew.csv" --out "$T/von.csv"
+orow() { grep -F "$1" "$T/von.csv" | grep -F "$2" | head -n 1; }
+orow "$VA" "Siti" | grep -Eq ",valid,ok,[0-9-]*,localhost:$HA,$ISO,yes$" &&
+    pass "online row: the own server (companion port), name matches" ||
+    fail "online row VA ($(orow "$VA" Siti))"
+# asked anonymously by number: the name masked, but compared
+orow "$VB" "D*** L******" | grep -Eq ",valid,ok,[0-9-]*,localhost:$HB,$ISO,yes$" &&
+    pass "online row: the other issuer (HTTPS API), name masked but matching" ||
+    fail "online row VB ($(tr '\n' '|' <"$T/von.csv"))"
+grep -F "$VB" "$T/von.csv" | grep -q ",no$" && pass "online: a name that does not match" ||
+    fail "online name mismatch ($(tr '\n' '|' <"$T/von.csv"))"
+orow "$RA" "" | grep -q ",not_valid,revoked,.*,localhost:$HA," && pass "online row: revoked" ||
+    fail "online row RA"
+[ "$(grep -c ",unknown,ambiguous," "$T/von.csv")" = 1 ] &&
+    pass "online: a number both know is ambiguous" || fail "online ambiguous ($(tr '\n' '|' <"$T/von.csv"))"
+grep -q "09999999.*,not_valid,unknown_number," "$T/von.csv" &&
+    pass "online: a number neither knows" || fail "online unknown number"
+grep -F "Dewi Lestari" "$T/von.csv" | grep -q ",valid,ok,.*,localhost:$HB,.*,yes$" &&
+    pass "online: a QR goes to the issuer its host names" || fail "online QR row"
+out_has "  localhost:$HB: 4 valid, 0 not valid, 0 unknown" "online summary of the other issuer"
+out_has "1 name not matching" "the summary counts the name that does not match"
+
 # --- the cache is checked, not believed -------------------------------------------
 
 cp "$C/localhost+$HA/status/0" "$T/good"
