@@ -19,6 +19,14 @@
 
 helper REDATE redate
 
+# flip FILE OFFSET: the byte at OFFSET with its lowest bit changed, so
+# the file is changed whatever the byte was.
+flip() {
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $((_b ^ 1)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 inst_init a --issuer "LSP Satu" --licence "BNSP-LSP-001" ||
     { echo "not ok 1 - skkd init a"; exit 1; }
 inst_start a || { echo "not ok 1 - skkd a starts"; exit 1; }
@@ -207,7 +215,8 @@ curl -s --cacert "$T/b/tls/ca.crt" -o "$T/desc" "https://localhost:$HB/api/v1/is
 W="$T/www"; mkdir -p "$W/t/api/v1" "$W/p/api/v1" "$T/ng/logs" "$T/ng/tmp"
 cp "$T/desc" "$W/t/api/v1/issuer"
 n=$(($(wc -c <"$T/desc") - 70))
-printf 'X' | dd of="$W/t/api/v1/issuer" bs=1 seek=$n conv=notrunc 2>/dev/null
+flip "$W/t/api/v1/issuer" $n
+cmp -s "$T/desc" "$W/t/api/v1/issuer" && fail "the descriptor was not changed"
 echo "<html>hello</html>" >"$W/p/api/v1/issuer"
 NP=$(free_port); NQ=$(free_port)
 cat >"$T/ng/nginx.conf" <<NGX
@@ -264,7 +273,8 @@ LIST
     "$T/list.txt" -o "$T/rogue.cwt" >/dev/null || fail "sign with another key"
 cp "$T/list.cwt" "$T/tampered.cwt"
 n=$(($(wc -c <"$T/list.cwt") - 100))
-printf 'Z' | dd of="$T/tampered.cwt" bs=1 seek=$n conv=notrunc 2>/dev/null
+flip "$T/tampered.cwt" $n
+cmp -s "$T/list.cwt" "$T/tampered.cwt" && fail "the list was not changed"
 now=$(date +%s)
 "$REDATE" "$T/lpjk.key" "$T/list.cwt" "$T/old.cwt" $((now - 864000)) $((now - 60)) &&
     "$REDATE" "$T/lpjk.key" "$T/list.cwt" "$T/early.cwt" $((now + 3600)) $((now + 864000)) ||
