@@ -485,8 +485,12 @@ async function fetchDoc(url) {
 	}
 	if (r.status === 404)
 		return null;
-	if (!r.ok)
-		throw new Error(url + ': HTTP ' + r.status);
+	if (!r.ok) {
+		/* e.g. 503 while a number map is first made: keep ours */
+		unreached++;
+		console.warn(url + ': HTTP ' + r.status);
+		return cacheGet(url);
+	}
 	return new Uint8Array(await r.arrayBuffer());
 }
 
