@@ -81,6 +81,11 @@ sync_until "both issuers' lists hold the number issued last" "ambiguous" "$SAME"
 
 # --- offline verdicts ----------------------------------------------------------
 
+run_expect 0 "sync again" sk a sync --cache "$C"
+grep -Eq "\(([1-9][0-9]*) unchanged\)" "$T/out" && pass "unchanged lists answered 304" ||
+    fail "unchanged lists ($(cat "$T/out" | tr '\n' '|'))"
+[ -s "$C/localhost+$HA/status/0.etag" ] && pass "the ETag is kept" || fail "the ETag is kept"
+
 run_expect 0 "a number: VALID" sk a verify --offline --cache "$C" "$VA"
 grep -Eq "^VALID +$VA .*\(ok\) as of $ISO" "$T/out" &&
     pass "VALID ... (ok) as of <ISO 8601 UTC>" || fail "VALID as of ($(cat "$T/out"))"
@@ -91,6 +96,9 @@ out_has "issuer: LSP Dua (localhost:$HB)" "names the other issuer"
 run_expect 0 "a QR: VALID, with the holder" sk a verify --offline --cache "$C" "$UA"
 out_has "Siti Rahayu" "the QR's name is shown"
 run_expect 0 "--qr --offline: the same" sk a verify --qr "$UA" --offline --cache "$C"
+run_expect 0 "the card's QR image" sk a qr "$VA" -o "$T/va.png"
+run_expect 0 "--image --offline: the same" sk a verify --image "$T/va.png" --offline --cache "$C"
+out_has "Siti Rahayu" "read from the picture"
 run_expect 0 "--json" sk a --json verify --offline --cache "$C" "$VA"
 [ "$(jq -r '.items[0].verdict' "$T/out")" = valid ] &&
     [ "$(jq -r '.items[0].as_of' "$T/out")" = "$ASOF" ] &&
@@ -284,5 +292,33 @@ out_has "localhost:$HB is no longer on reg's list" "sync says who was dropped"
 run_expect 2 "its cards are UNKNOWN (issuer not trusted), not NOT VALID" \
     sk a verify --offline --cache "$C" "$UB"
 out_has "(issuer not trusted)" "reason: issuer not trusted"
+
+# --- what sync is sent is checked before it is kept ---------------------------
+
+# openssl's own HTTPS file server, with a's certificate, in a's place.
+inst_stop a
+W=$T/www; mkdir -p "$W/api/v1" "$W/status"
+cp "$C/localhost+$HA/issuer" "$W/api/v1/issuer"
+cp "$C/localhost+$HA/status/0" "$W/status/0"
+cp "$C/localhost+$HA/status/0" "$T/st.before"
+printf 'Z' | dd of="$W/status/0" bs=1 seek=$(($(wc -c <"$W/status/0") - 10)) \
+    conv=notrunc 2>/dev/null
+(cd "$W" && exec openssl s_server -accept "$HA" -cert "$T/a/tls/server.crt" \
+    -key "$T/a/tls/server.key" -WWW -quiet </dev/null >/dev/null 2>&1) &
+pids="$pids $!"
+for _i in $(seq 50); do
+	curl -s -o /dev/null --cacert "$T/a/tls/ca.crt" "https://localhost:$HA/api/v1/issuer" && break
+	sleep 0.1
+done
+run_expect 69 "a status list with a bad signature is refused" sk a sync --cache "$C"
+out_has "status/0" "the refusal names the list"
+cmp -s "$T/st.before" "$C/localhost+$HA/status/0" && pass "the cache keeps the good list" ||
+    fail "the cache keeps the good list"
+cp "$C/localhost+$HB/status/0" "$W/status/0"
+run_expect 69 "another issuer's list (another key, another host) is refused" \
+    sk a sync --cache "$C"
+cmp -s "$T/st.before" "$C/localhost+$HA/status/0" && pass "the cache still keeps the good list" ||
+    fail "the cache still keeps the good list"
+run_expect 0 "and answers from it" sk a verify --offline --cache "$C" "$VA"
 
 echo "1..$tapn"
