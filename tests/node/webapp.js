@@ -309,7 +309,27 @@ async function run(browser) {
 		r = await rescan(page, env.CARD3_PNG);
 		ok(r !== null && r.v === 'ok' && r.text.includes(env.ISSUER_B),
 		    'a card of a second issuer from the trust list: VALID', r && r.text);
+		if (r && r.scanMs !== null)
+			console.log('# scan-to-verdict ' + r.scanMs.toFixed(0) +
+			    ' ms for the second issuer\'s card');
+		// Its genuine payload behind the first issuer's host.
+		const h = /^HTTPS:\/\/[^/]*/i, host = env.CARD1_URL.match(h)[0];
+		r = await typed(page, env.CARD3_URL.replace(h, host));
+		ok(r !== null && r.v === 'no' && /Points to another site/.test(r.text),
+		    'a second issuer\'s payload behind the first\'s host: NOT VALID, ' +
+		    'points to another site', r && r.text);
 	}
+	// A host no trusted issuer has, and text that is no certificate QR.
+	r = await typed(page, env.CARD1_URL.replace(/^HTTPS:\/\/[^/]*/i,
+	    'HTTPS://SKK.EXAMPLE.ORG'));
+	ok(r !== null && r.v === 'unknown' && /Issuer not trusted/.test(r.text),
+	    'a QR of a host no trusted issuer has: CANNOT CONFIRM', r && r.text);
+	r = await typed(page, env.CARD1_URL.replace(/\/V\/.*/, '/V/NOT-BASE32!'));
+	ok(r !== null && r.v === 'no' && /Malformed QR/.test(r.text),
+	    'garbage behind a trusted host: NOT VALID, malformed', r && r.text);
+	r = await typed(page, 'MZXW6YTBOI');
+	ok(r !== null && r.v === 'no' && /Malformed QR/.test(r.text),
+	    'a bare text that is not a COSE_Sign1: NOT VALID, malformed', r && r.text);
 
 	// Nothing of the cards is kept: not in storage, not in the page.
 	writeY4m(null);

@@ -101,10 +101,10 @@ p=${C1_URL##*/V/}
 i=$((${#p} - 12)); c=${p:$i:1}; [ "$c" = A ] && r=B || r=A
 TAMPERED="${C1_URL%%/V/*}/V/${p:0:$i}$r${p:$((i + 1))}"
 
-C3_PNG=""
+C3_PNG="" C3_URL=""
 if [ -n "$TRUSTB" ]; then
 	issue b --name "Agus Salim" --lpjk "LPJK-2026-000900"
-	C3_PNG=$png
+	C3_PNG=$png C3_URL=$url
 fi
 
 # The signed documents of #14 the app checks against.
@@ -115,9 +115,9 @@ curl -skf -o /dev/null "https://127.0.0.1:$HP/api/v1/issuer" &&
 mkdir -p "$T/work" "$SHOTS"
 CHROME="$CHROME" APP="$APP" WORK="$T/work" SHOTS="$(pwd)/$SHOTS" \
     SKK="$SKK" SKK_CONF="$T/a/skk.conf" \
-    CARD1_PNG="$C1_PNG" CARD1_NUMBER="$C1_NUM" CARD1_NAME="Siti Nur'aini" \
+    CARD1_PNG="$C1_PNG" CARD1_URL="$C1_URL" CARD1_NUMBER="$C1_NUM" CARD1_NAME="Siti Nur'aini" \
     CARD2_PNG="$C2_PNG" CARD2_NUMBER="$C2_NUM" TAMPERED="$TAMPERED" \
-    CARD3_PNG="$C3_PNG" ISSUER_B="LSP Crane Nusantara" HAVE_DATA=$HAVE_DATA \
+    CARD3_PNG="$C3_PNG" CARD3_URL="$C3_URL" ISSUER_B="LSP Crane Nusantara" HAVE_DATA=$HAVE_DATA \
     timeout 300 node "$NODE_DIR/webapp.js" >"$T/node.out" 2>"$T/node.err"
 rc=$?
 while IFS= read -r line; do
