@@ -222,6 +222,29 @@ n=$(awk -F, 'NR == 2 { print $(NF - 2) }' "$T/o4/issued.csv")
 wait_entry 10 c || true
 wait_count 11 || true
 
+# Without commits the lists are signed anew every status_interval.
+inst_init b --issuer "LSP Status Interval" || fail "init b"
+echo "status_interval = 2s" >>"$T/b/skkd.conf"
+inst_start b || fail "start b"
+grep -q "status lists: 0 certificates in 1 list(s) loaded in" "$T/b.log" &&
+    pass "start-up logs the load of the lists" || fail "start-up logs the load of the lists"
+HB=$(cat "$T/b.hport")
+bget() { rm -f "$T/body" "$T/head"; curl -s --cacert "$T/b/tls/ca.crt" \
+    --resolve "localhost:$HB:127.0.0.1" -D "$T/head" -o "$T/body" "https://localhost:$HB/$1"; }
+bget status/0
+node "$CHECK" status "$T/body" "$(sed -n 's/^log_key = //p' "$T/b/skk.conf")" \
+    "https://localhost:$HB/status/0" >"$T/dec" 2>"$T/err"
+iat1=$(field iat)
+[ "$(field ttl)" = 2 ] && pass "status_interval = 2s gives ttl 2" || fail "status_interval = 2s gives ttl 2 ($(field ttl))"
+head_has "cache-control: public, max-age=2" "and max-age=2"
+sleep 3.5
+bget status/0
+node "$CHECK" status "$T/body" "$(sed -n 's/^log_key = //p' "$T/b/skk.conf")" \
+    "https://localhost:$HB/status/0" >"$T/dec" 2>"$T/err"
+[ -n "$iat1" ] && [ "$(field iat)" -gt "$iat1" ] && pass "a quiet list is signed again after the interval" ||
+    fail "a quiet list is signed again after the interval ($iat1, $(field iat))"
+inst_stop b
+
 # skkd publish writes the same kind of tokens, served by nginx with the
 # shipped site file.
 run_expect 0 "skkd publish" "$SKKD" publish -c "$T/a/skkd.conf" "$T/pub"
