@@ -35,6 +35,12 @@ struct pades_buf {
 	int	 failed;
 };
 
+/* One signed attribute, DER. */
+struct pades_der {
+	unsigned char	*p;
+	int		 n;
+};
+
 /* What the old file tells us. */
 struct pades_pdf {
 	size_t	 prev;		/* offset of its last xref table */
@@ -322,6 +328,79 @@ pades_load(const char *cert, const char *key, X509 **x, STACK_OF(X509) **ch,
 	return 0;
 }
 
+/* DER SET OF order: as octet strings, the shorter padded with zeros. */
+static int
+pades_der_cmp(const void *a, const void *b)
+{
+	const struct pades_der	*x = a, *y = b;
+	int	n = x->n < y->n ? x->n : y->n, c;
+
+	if ((c = memcmp(x->p, y->p, (size_t)n)) != 0)
+		return c;
+	return (x->n > y->n) - (x->n < y->n);
+}
+
+/*
+ * PAdES baseline wants the signing time in /M only, never as a signed
+ * attribute, which OpenSSL 3.0's CMS adds when it signs: take it out and
+ * sign the remaining attributes (DER, a SET OF) again.
+ */
+static int
+pades_resign(CMS_SignerInfo *si, EVP_PKEY *k, char *err, size_t errlen)
+{
+	struct pades_der a[16];
+	EVP_MD_CTX	*ctx = NULL;
+	unsigned char	*der = NULL, *sig = NULL, *q;
+	size_t		 len = 0, siglen = 0;
+	int		 i, n, rc = -1;
+
+	if ((i = CMS_signed_get_attr_by_NID(si, NID_pkcs9_signingTime,
+	    -1)) >= 0)
+		X509_ATTRIBUTE_free(CMS_signed_delete_attr(si, i));
+	if ((n = CMS_signed_get_attr_count(si)) <= 0 || n > 16)
+		return errf(err, errlen, "unexpected signed attributes");
+	memset(a, 0, sizeof a);
+	for (i = 0; i < n; i++) {
+		a[i].p = NULL;
+		if ((a[i].n = i2d_X509_ATTRIBUTE(CMS_signed_get_attr(si, i),
+		    &a[i].p)) <= 0)
+			goto out;
+		len += (size_t)a[i].n;
+	}
+	qsort(a, (size_t)n, sizeof a[0], pades_der_cmp);
+	if (len > 0xffff || (der = malloc(len + 4)) == NULL)
+		goto out;
+	q = der;
+	*q++ = 0x31;		/* SET OF, the shortest length form */
+	if (len >= 0x100) {
+		*q++ = 0x82;
+		*q++ = (unsigned char)(len >> 8);
+	} else if (len >= 0x80)
+		*q++ = 0x81;
+	*q++ = (unsigned char)len;
+	for (i = 0; i < n; q += a[i].n, i++)
+		memcpy(q, a[i].p, (size_t)a[i].n);
+	len = (size_t)(q - der);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k) != 1 ||
+	    EVP_DigestSign(ctx, NULL, &siglen, der, len) != 1 ||
+	    (sig = malloc(siglen)) == NULL ||
+	    EVP_DigestSign(ctx, sig, &siglen, der, len) != 1 ||
+	    ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), sig,
+	    (int)siglen) != 1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		pades_ossl(err, errlen, "cannot sign the attributes");
+	for (i = 0; i < 16; i++)
+		OPENSSL_free(a[i].p);
+	EVP_MD_CTX_free(ctx);
+	free(der);
+	free(sig);
+	return rc;
+}
+
 /* The CMS over the signed range, in hex over the placeholder. */
 static int
 pades_cms(struct pades_buf *b, size_t hex_at, const char *cert,
@@ -348,7 +427,14 @@ pades_cms(struct pades_buf *b, size_t hex_at, const char *cert,
 	cms = in == NULL ? NULL : CMS_sign(x, k, ch, in, CMS_DETACHED |
 	    CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES);
 	free(d);
-	if (cms == NULL || (n = i2d_CMS_ContentInfo(cms, &der)) <= 0) {
+	if (cms == NULL) {
+		pades_ossl(err, errlen, "cannot sign");
+		goto out;
+	}
+	if (pades_resign(sk_CMS_SignerInfo_value(CMS_get0_SignerInfos(cms),
+	    0), k, err, errlen) == -1)
+		goto out;
+	if ((n = i2d_CMS_ContentInfo(cms, &der)) <= 0) {
 		pades_ossl(err, errlen, "cannot sign");
 		goto out;
 	}

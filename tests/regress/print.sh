@@ -221,6 +221,17 @@ h=re.search(rb'/Contents <([0-9a-f]+)>',d).group(1).decode()
 open(sys.argv[2],'wb').write(bytes.fromhex(h))" "$T/signed.pdf" "$T/sig.der"
 openssl cms -cmsout -print -inform DER -in "$T/sig.der" 2>/dev/null | grep -q "signingCertificateV2" &&
     pass "the CMS has signing-certificate-v2" || fail "the CMS has signing-certificate-v2"
+openssl cms -cmsout -print -inform DER -in "$T/sig.der" 2>/dev/null | grep -q "signingTime" &&
+    fail "no signing-time attribute (PAdES: /M only)" || pass "no signing-time attribute (PAdES: /M only)"
+# openssl cms checks the signature over the /ByteRange and the chain to the CA.
+python3 -c "
+import re, sys
+d = open(sys.argv[1], 'rb').read()
+b = [int(x) for x in re.search(rb'/ByteRange \[ ([0-9 ]+)\]', d).group(1).split()]
+open(sys.argv[2], 'wb').write(d[b[0]:b[0] + b[1]] + d[b[2]:b[2] + b[3]])" "$T/signed.pdf" "$T/signed.bin"
+openssl cms -verify -binary -inform DER -in "$T/sig.der" -content "$T/signed.bin" \
+    -CAfile "$T/pk/ca.crt" -purpose any -out /dev/null >"$T/out" 2>&1 &&
+    pass "openssl cms -verify: signature and chain to the CA" || fail "openssl cms -verify: signature and chain to the CA"
 [ "$(pdfinfo "$T/signed.pdf" | awk '/^Pages:/ { print $2 }')" = 40 ] && pass "the signed PDF still has 40 pages" ||
     fail "the signed PDF still has 40 pages"
 pdftoppm -r 150 -gray -f 40 -l 40 "$T/signed.pdf" "$T/s"
