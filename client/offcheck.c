@@ -6,6 +6,7 @@
  * one signature check per list and then a binary search per number.
  */
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -308,6 +309,81 @@ oc_load_files(struct oc_issuer *o, const char *dir,
 	return 0;
 }
 
+/*
+ * An untrusted issuer's cached files, checked for consistency only: the
+ * descriptor against the log key it names, the number maps against that.
+ */
+static int
+oc_load_other(struct oc_issuer *o, const char *dir)
+{
+	struct note_key	 log;
+	char		 e[256];
+	uint8_t		*buf;
+	size_t		 len;
+	int		 rc;
+
+	memset(o, 0, sizeof *o);
+	keyring_init(&o->kr);
+	memset(&log, 0, sizeof log);
+	if (offcache_read(dir, "issuer", ISSUER_SIZE_MAX, &buf, &len, e,
+	    sizeof e) != 0)
+		return -1;
+	if ((o->desc = calloc(1, sizeof *o->desc)) == NULL) {
+		free(buf);
+		return -1;
+	}
+	rc = issuer_desc_open(buf, len, NULL, o->desc, e, sizeof e);
+	free(buf);
+	if (rc != 0 || note_vkey_parse(o->desc->log_key, &log, e,
+	    sizeof e) == -1)
+		return -1;
+	snprintf(o->host, sizeof o->host, "%s", o->desc->host);
+	snprintf(o->name, sizeof o->name, "%s", o->desc->name);
+	rc = oc_load_maps(o, dir, log.key, o->why, sizeof o->why);
+	note_key_release(&log);
+	return rc;
+}
+
+static void	oc_unload(struct oc_issuer *);
+
+/* Every issuer directory under root that no trusted issuer has. */
+static int
+oc_load_others(struct offcheck *c, const char *root)
+{
+	char		 dir[OFFCACHE_PATH_MAX], mine[OFFCACHE_PATH_MAX];
+	struct dirent	*d;
+	DIR		*dp;
+	void		*p;
+	size_t		 i;
+	int		 taken;
+
+	if ((dp = opendir(root)) == NULL)
+		return 0;
+	while ((d = readdir(dp)) != NULL) {
+		if (d->d_name[0] == '.' || d->d_name[0] == '+' ||
+		    (size_t)snprintf(dir, sizeof dir, "%s/%s", root,
+		    d->d_name) >= sizeof dir)
+			continue;
+		for (i = 0, taken = 0; i < c->n && !taken; i++)
+			taken = offcache_issuer_dir(root, c->v[i].host, mine,
+			    sizeof mine, NULL, 0) == 0 && strcmp(mine, dir) == 0;
+		if (taken)
+			continue;
+		if ((p = reallocarray(c->others, c->nothers + 1,
+		    sizeof *c->others)) == NULL) {
+			closedir(dp);
+			return -1;
+		}
+		c->others = p;
+		if (oc_load_other(&c->others[c->nothers], dir) == 0)
+			c->nothers++;
+		else
+			oc_unload(&c->others[c->nothers]);
+	}
+	closedir(dp);
+	return 0;
+}
+
 static void
 oc_load(struct oc_issuer *o, const struct trust_issuer *t, const char *root)
 {
@@ -362,13 +438,13 @@ offcheck_init(struct offcheck *c, const struct trust_issuer *is, size_t n,
 	memset(c, 0, sizeof *c);
 	c->now = now;
 	c->max_age = max_age;
-	if (n == 0)
-		return 0;
-	if ((c->v = calloc(n, sizeof *c->v)) == NULL)
+	if (n > 0 && (c->v = calloc(n, sizeof *c->v)) == NULL)
 		return errf(err, errlen, "out of memory");
 	for (i = 0; i < n; i++)
 		oc_load(&c->v[i], &is[i], root);
 	c->n = n;
+	if (oc_load_others(c, root) == -1)
+		return errf(err, errlen, "out of memory");
 	return 0;
 }
 
@@ -379,7 +455,10 @@ offcheck_release(struct offcheck *c)
 
 	for (i = 0; i < c->n; i++)
 		oc_unload(&c->v[i]);
+	for (i = 0; i < c->nothers; i++)
+		oc_unload(&c->others[i]);
 	free(c->v);
+	free(c->others);
 	memset(c, 0, sizeof *c);
 }
 
@@ -546,8 +625,10 @@ static void
 oc_nobody(const struct offcheck *c, const char *hint, size_t asked,
     const struct oc_issuer *gap, struct oc_result *r)
 {
-	char	at[32];
-	size_t	i;
+	const struct sl_head	*map;
+	char			 at[32];
+	uint32_t		 idx;
+	size_t			 i;
 
 	if (gap != NULL) {
 		oc_set(r, VERDICT_UNKNOWN, cert_reason_name(gap->usable ?
@@ -556,6 +637,13 @@ oc_nobody(const struct offcheck *c, const char *hint, size_t asked,
 		    gap->usable ? "stale: run 'skk sync'" : gap->why);
 		return;
 	}
+	for (i = 0; hint == NULL && i < c->nothers; i++)
+		if (oc_find(&c->others[i], r->number, &idx, &map) == 0) {
+			oc_set(r, VERDICT_UNKNOWN, OC_ISSUER_NOT_TRUSTED,
+			    "known to %s (%s), which is not a trusted issuer",
+			    c->others[i].host, c->others[i].name);
+			return;
+		}
 	for (i = 0; i < c->n; i++)
 		if ((hint == NULL || oc_named(&c->v[i], hint)) &&
 		    (r->as_of == 0 || c->v[i].as_of < r->as_of))

@@ -62,6 +62,14 @@ struct oc_issuer {
 struct offcheck {
 	struct oc_issuer	*v;
 	size_t			 n;
+	/*
+	 * Issuers cached but not trusted (removed, dropped by a registry):
+	 * their number maps, checked only against the key their own
+	 * descriptor names, can turn "unknown number" into UNKNOWN, never
+	 * give a verdict.
+	 */
+	struct oc_issuer	*others;
+	size_t			 nothers;
 	int64_t			 now;
 	int64_t			 max_age;	/* seconds */
 };

@@ -292,6 +292,9 @@ out_has "localhost:$HB is no longer on reg's list" "sync says who was dropped"
 run_expect 2 "its cards are UNKNOWN (issuer not trusted), not NOT VALID" \
     sk a verify --offline --cache "$C" "$UB"
 out_has "(issuer not trusted)" "reason: issuer not trusted"
+run_expect 2 "and its numbers UNKNOWN too, not unknown numbers" \
+    sk a verify --offline --cache "$C" "$VB"
+out_has "which is not a trusted issuer" "says who knows it"
 
 # --- what sync is sent is checked before it is kept ---------------------------
 

@@ -309,6 +309,13 @@ test_unknown_and_ambiguous(void **state)
 	/* Only A trusted: NS is A's alone. */
 	open_at(&c, 1, NOW);
 	number_is(&c, NS, NULL, VERDICT_VALID, "ok");
+	/* B's number: B is still cached, no longer trusted. */
+	assert_int_equal(c.nothers, 1);
+	offcheck_number(&c, NB, NULL, &r);
+	assert_int_equal(r.verdict, VERDICT_UNKNOWN);
+	assert_string_equal(r.reason, OC_ISSUER_NOT_TRUSTED);
+	assert_non_null(strstr(r.detail, HOST_B));
+	number_is(&c, NONE, NULL, VERDICT_NOT_VALID, "unknown_number");
 	offcheck_release(&c);
 }
 
