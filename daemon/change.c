@@ -274,13 +274,7 @@ change_finish(struct djob *dj)
 	struct change_job	*j = (struct change_job *)dj;
 	const char		*what = wire_type_name(j->op.type);
 
-	op_settle(&j->op);
-	if (j->op.werr != WERR_OK) {
-		log_info("%s refused: %s", what, j->op.msg);
-		if (conn_alive(dj->conn))
-			conn_reply_error(dj->conn, dj->id, j->op.werr, "%s",
-			    j->op.msg);
-	} else {
+	if (!op_refused(&j->op)) {
 		if (j->op.type == WIRE_RENEW)
 			log_info("%s %s by %s", what, j->renewed.c.number,
 			    j->op.actor);

@@ -334,12 +334,7 @@ correct_finish(struct djob *dj)
 	struct correct_job	*j = (struct correct_job *)dj;
 	const char		*what = wire_type_name(j->op.type);
 
-	op_settle(&j->op);
-	if (j->op.werr != WERR_OK) {
-		log_info("%s refused: %s", what, j->op.msg);
-		if (conn_alive(dj->conn))
-			conn_reply_error(dj->conn, dj->id, j->op.werr, "%s",
-			    j->op.msg);
+	if (op_refused(&j->op)) {
 		op_done(&j->op, 1);
 		return;
 	}

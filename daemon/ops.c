@@ -14,6 +14,7 @@
 
 #include <openssl/rand.h>
 
+#include "log.h"
 #include "metrics.h"
 #include "ops.h"
 #include "skkd.h"
@@ -204,6 +205,18 @@ op_event(struct store_wtxn *t, struct op_job *j, const struct cert *c,
 	if (logidx != NULL)
 		*logidx = j->log_index;
 	return 0;
+}
+
+int
+op_refused(struct op_job *j)
+{
+	op_settle(j);
+	if (j->werr == WERR_OK)
+		return 0;
+	log_info("%s refused: %s", wire_type_name(j->type), j->msg);
+	if (conn_alive(j->dj.conn))
+		conn_reply_error(j->dj.conn, j->dj.id, j->werr, "%s", j->msg);
+	return 1;
 }
 
 void

@@ -85,6 +85,11 @@ void	 op_settle(struct op_job *);
  * filled by put (0 or -1), or an internal error saying the write was
  * committed all the same.
  */
+/*
+ * On the loop after the commit: settles the job and, when it failed,
+ * logs the refusal and answers it with the job's error: 1, else 0.
+ */
+int	 op_refused(struct op_job *);
 typedef int	(*op_put_fn)(const struct op_job *, struct wire_msg *,
 		    const struct conn *);
 void	 op_answer(const struct op_job *, struct conn *, op_put_fn put);
