@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cert.h"
 #include "errf.h"
 #include "hex.h"
 #include "keyfile.h"
@@ -216,9 +217,7 @@ registry_sign(struct registry_args *a)
 	struct sign_key		*k;
 	uint8_t			*out = NULL;
 	size_t			 len = 0, outlen;
-	char			*text, err[768], why[512], until[32];
-	time_t			 exp;
-	struct tm		 tm;
+	char			*text, err[768], why[512], until[21];
 	int			 rc = 0;
 
 	if ((k = keyfile_load_private(a->key, err, sizeof(err))) == NULL)
@@ -248,9 +247,7 @@ registry_sign(struct registry_args *a)
 	    sizeof(err)) == -1) {
 		rc = registry_fail(EX_CANTCREAT, "sign", err);
 	} else {
-		exp = (time_t)tl.exp;
-		gmtime_r(&exp, &tm);
-		strftime(until, sizeof(until), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		time_format(tl.exp, until);
 		printf("signed %zu issuer%s for %s, valid until %s: %s\n",
 		    tl.n, tl.n == 1 ? "" : "s", tl.registry, until, a->out);
 	}

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cborx.h"
 #include "cert.h"
@@ -33,7 +32,6 @@ static int	tl_decode_issuers(const cbor_item_t *, struct trustlist *,
 		    char *, size_t);
 static int	tl_check_dates(const struct trustlist *, int64_t, char *,
 		    size_t);
-static void	tl_iso(int64_t, char [32]);
 
 void
 trustlist_init(struct trustlist *tl)
@@ -396,28 +394,17 @@ tl_decode(const uint8_t *payload, size_t len, struct trustlist *tl,
 	return rc;
 }
 
-static void
-tl_iso(int64_t t, char out[32])
-{
-	struct tm	tm;
-	time_t		s = (time_t)t;
-
-	if (gmtime_r(&s, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "@%lld", (long long)t);
-}
-
 static int
 tl_check_dates(const struct trustlist *tl, int64_t now, char *err,
     size_t errlen)
 {
-	char	iat[32], exp[32], at[32];
+	char	iat[21], exp[21], at[21];
 
 	if (now == 0 || (tl->iat <= now && now < tl->exp))
 		return 0;
-	tl_iso(tl->iat, iat);
-	tl_iso(tl->exp, exp);
-	tl_iso(now, at);
+	time_format(tl->iat, iat);
+	time_format(tl->exp, exp);
+	time_format(now, at);
 	return errf(err, errlen, "%s: valid from %s until %s, and it is %s",
 	    now < tl->iat ? "not valid yet" : "expired", iat, exp, at);
 }
