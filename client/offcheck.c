@@ -174,73 +174,57 @@ offcheck_parse_age(const char *s, int64_t *out)
 
 /* --- loading one issuer ----------------------------------------------- */
 
-/* Reads and verifies status/<n> or numbers/<n> for every n there is. */
+/* Verifies document n of o's lists (maps: number maps) and keeps it. */
 static int
-oc_load_lists(struct oc_issuer *o, const char *dir,
-    const struct sign_key *key, char *why, size_t whylen)
+oc_add(struct oc_issuer *o, int maps, uint32_t n, const uint8_t *buf,
+    size_t len, const struct sign_key *key, char *e, size_t elen)
 {
-	char		 name[32], e[256];
-	uint8_t		*buf;
-	size_t		 len;
-	void		*p;
-	uint32_t	 n;
-	int		 rc = 0;
+	void	*p;
 
-	for (n = 0; rc == 0 && n < SL_MAX_LISTS; n++) {
-		snprintf(name, sizeof name, "status/%u", n);
-		if ((rc = offcache_read(dir, name, SL_TOKEN_MAX, &buf, &len, e,
-		    sizeof e)) == 1)
-			return 0;
-		if (rc == -1)
-			return errf(why, whylen, "%s", e);
-		if ((p = reallocarray(o->lists, n + 1, sizeof *o->lists)) ==
-		    NULL) {
-			free(buf);
-			return errf(why, whylen, "out of memory");
-		}
-		o->lists = p;
-		rc = sl_open(buf, len, key, o->desc->host, n, &o->lists[n], e,
-		    sizeof e);
-		free(buf);
-		if (rc != 0)
-			return errf(why, whylen, "cached %s refused: %s", name,
-			    e);
-		o->nlists = n + 1;
+	if (maps) {
+		if ((p = reallocarray(o->maps, n + 1, sizeof *o->maps)) == NULL)
+			return errf(e, elen, "out of memory");
+		o->maps = p;
+		if (sl_numbers_open(buf, len, key, o->desc->host, n,
+		    &o->maps[n], e, elen) != 0)
+			return -1;
+		o->nmaps = n + 1;
+		return 0;
 	}
+	if ((p = reallocarray(o->lists, n + 1, sizeof *o->lists)) == NULL)
+		return errf(e, elen, "out of memory");
+	o->lists = p;
+	if (sl_open(buf, len, key, o->desc->host, n, &o->lists[n], e,
+	    elen) != 0)
+		return -1;
+	o->nlists = n + 1;
 	return 0;
 }
 
+/* Reads and verifies status/<n> (maps: numbers/<n>) for every n there is. */
 static int
-oc_load_maps(struct oc_issuer *o, const char *dir,
-    const struct sign_key *key, char *why, size_t whylen)
+oc_load_lists(struct oc_issuer *o, const char *dir,
+    const struct sign_key *key, int maps, char *why, size_t whylen)
 {
 	char		 name[32], e[256];
 	uint8_t		*buf;
 	size_t		 len;
-	void		*p;
 	uint32_t	 n;
 	int		 rc = 0;
 
 	for (n = 0; rc == 0 && n < SL_MAX_LISTS; n++) {
-		snprintf(name, sizeof name, "numbers/%u", n);
-		if ((rc = offcache_read(dir, name, SL_NUMBERS_MAX, &buf, &len,
-		    e, sizeof e)) == 1)
+		snprintf(name, sizeof name, "%s/%u", maps ? "numbers" :
+		    "status", n);
+		if ((rc = offcache_read(dir, name, maps ? SL_NUMBERS_MAX :
+		    SL_TOKEN_MAX, &buf, &len, e, sizeof e)) == 1)
 			return 0;
 		if (rc == -1)
 			return errf(why, whylen, "%s", e);
-		if ((p = reallocarray(o->maps, n + 1, sizeof *o->maps)) ==
-		    NULL) {
-			free(buf);
-			return errf(why, whylen, "out of memory");
-		}
-		o->maps = p;
-		rc = sl_numbers_open(buf, len, key, o->desc->host, n,
-		    &o->maps[n], e, sizeof e);
+		rc = oc_add(o, maps, n, buf, len, key, e, sizeof e);
 		free(buf);
 		if (rc != 0)
 			return errf(why, whylen, "cached %s refused: %s", name,
 			    e);
-		o->nmaps = n + 1;
 	}
 	return 0;
 }
@@ -302,8 +286,8 @@ oc_load_files(struct oc_issuer *o, const char *dir,
 		    o->desc->licence);
 	if (issuer_keyring(o->desc, &o->kr, e, sizeof e) == -1)
 		return errf(why, whylen, "issuer keys: %s", e);
-	if (oc_load_lists(o, dir, key, why, whylen) == -1 ||
-	    oc_load_maps(o, dir, key, why, whylen) == -1)
+	if (oc_load_lists(o, dir, key, 0, why, whylen) == -1 ||
+	    oc_load_lists(o, dir, key, 1, why, whylen) == -1)
 		return -1;
 	oc_span(o);
 	return 0;
@@ -339,7 +323,7 @@ oc_load_other(struct oc_issuer *o, const char *dir)
 		return -1;
 	snprintf(o->host, sizeof o->host, "%s", o->desc->host);
 	snprintf(o->name, sizeof o->name, "%s", o->desc->name);
-	rc = oc_load_maps(o, dir, log.key, o->why, sizeof o->why);
+	rc = oc_load_lists(o, dir, log.key, 1, o->why, sizeof o->why);
 	note_key_release(&log);
 	return rc;
 }

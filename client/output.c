@@ -885,12 +885,36 @@ out_claims_expiry(const struct qr_claims *c, char out[32])
 	out[10] = '\0';
 }
 
+/* What a QR's claims say, for programs and for people. */
+static void
+out_claims_json(json_t *j, const struct qr_claims *c)
+{
+	char	buf[32];
+
+	out_set_str(j, "name", c->name);
+	out_set_str(j, "job_code", c->job_code);
+	out_set_int(j, "level", c->jenjang);
+	out_claims_expiry(c, buf);
+	out_set_str(j, "expires", buf);
+}
+
+static void
+out_claims_human(FILE *f, const struct qr_claims *c)
+{
+	char	name[sizeof c->name], exp[32];
+
+	snprintf(name, sizeof name, "%s", c->name);
+	out_clean(name);
+	out_claims_expiry(c, exp);
+	fprintf(f, "  %s  %s (jenjang %u)  expires %s", name, c->job_code,
+	    c->jenjang, exp);
+}
+
 static void
 out_offline_json(struct output *o, const struct offline_result *r,
     const char *query)
 {
 	json_t	*j = out_item(o);
-	char	 buf[32];
 
 	out_set_str(j, "query", query);
 	out_set_str(j, "verdict", output_verdict_key(r->verdict));
@@ -899,18 +923,14 @@ out_offline_json(struct output *o, const struct offline_result *r,
 	if (!r->signed_ok)
 		return;
 	out_set_str(j, "number", r->claims.number);
-	out_set_str(j, "name", r->claims.name);
-	out_set_str(j, "job_code", r->claims.job_code);
-	out_set_int(j, "level", r->claims.jenjang);
-	out_claims_expiry(&r->claims, buf);
-	out_set_str(j, "expires", buf);
+	out_claims_json(j, &r->claims);
 }
 
 void
 output_offline(struct output *o, const struct offline_result *r,
     const char *query)
 {
-	char	name[sizeof r->claims.name], q[OUT_TEXT], exp[32];
+	char	q[OUT_TEXT];
 
 	o->verify = 1;
 	o->counts[r->verdict < 3 ? r->verdict : VERDICT_UNKNOWN]++;
@@ -923,13 +943,8 @@ output_offline(struct output *o, const struct offline_result *r,
 	out_clean(q);
 	fprintf(o->f, "%-12s%s", output_verdict_label(r->verdict),
 	    r->signed_ok ? r->claims.number : q);
-	if (r->signed_ok) {
-		snprintf(name, sizeof name, "%s", r->claims.name);
-		out_clean(name);
-		out_claims_expiry(&r->claims, exp);
-		fprintf(o->f, "  %s  %s (jenjang %u)  expires %s", name,
-		    r->claims.job_code, r->claims.jenjang, exp);
-	}
+	if (r->signed_ok)
+		out_claims_human(o->f, &r->claims);
 	out_reason_human(o->f, r->reason);
 	fputc('\n', o->f);
 	if ((r->verdict == VERDICT_NOT_VALID ||
@@ -962,11 +977,7 @@ out_cached_json(struct output *o, const struct oc_result *r,
 	}
 	if (!r->has_claims)
 		return;
-	out_set_str(j, "name", r->claims.name);
-	out_set_str(j, "job_code", r->claims.job_code);
-	out_set_int(j, "level", r->claims.jenjang);
-	out_claims_expiry(&r->claims, buf);
-	out_set_str(j, "expires", buf);
+	out_claims_json(j, &r->claims);
 }
 
 void
@@ -986,13 +997,8 @@ output_cached(struct output *o, const struct oc_result *r, const char *query)
 	    "..." : "");
 	out_clean(text);
 	fprintf(o->f, "%-12s%s", output_verdict_label(r->verdict), text);
-	if (r->has_claims) {
-		snprintf(text, sizeof text, "%s", r->claims.name);
-		out_clean(text);
-		out_claims_expiry(&r->claims, at);
-		fprintf(o->f, "  %s  %s (jenjang %u)  expires %s", text,
-		    r->claims.job_code, r->claims.jenjang, at);
-	}
+	if (r->has_claims)
+		out_claims_human(o->f, &r->claims);
 	fputs("  (", o->f);
 	for (p = r->reason; *p != '\0'; p++)
 		fputc(*p == '_' ? ' ' : *p, o->f);
