@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "jbuf.h"
 #include "keys.h"
 #include "qrpay.h"
 #include "skkd.h"
@@ -514,81 +515,6 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 
 /* JSON. */
 
-/*
- * The verification answer is the API's hot path, so it is written by
- * hand straight into the body: the bytes json_dumps(JSON_COMPACT) would
- * give, without building and freeing a tree for every request. It is
- * gathered on the stack and handed to the body in one piece (or a few).
- */
-struct jbuf {
-	struct evbuffer	*out;
-	size_t		 len;
-	char		 b[2048];
-};
-
-static void
-jb_put(struct jbuf *j, const char *s, size_t n)
-{
-	if (n > sizeof(j->b) - j->len) {
-		evbuffer_add(j->out, j->b, j->len);
-		j->len = 0;
-		if (n > sizeof(j->b)) {
-			evbuffer_add(j->out, s, n);
-			return;
-		}
-	}
-	memcpy(j->b + j->len, s, n);
-	j->len += n;
-}
-
-#define JB_LIT(j, lit)	jb_put((j), (lit), sizeof(lit) - 1)
-
-static void
-web_json_str(struct jbuf *j, const char *s)
-{
-	const char	*run = s;
-	char		 e[8];
-
-	JB_LIT(j, "\"");
-	for (; *s != '\0'; s++) {
-		unsigned char	u = *s;
-
-		if (u >= 0x20 && u != '"' && u != '\\')
-			continue;
-		jb_put(j, run, s - run);
-		switch (u) {
-		case '"': case '\\': e[0] = '\\'; e[1] = u; e[2] = '\0'; break;
-		case '\b': memcpy(e, "\\b", 3); break;
-		case '\f': memcpy(e, "\\f", 3); break;
-		case '\n': memcpy(e, "\\n", 3); break;
-		case '\r': memcpy(e, "\\r", 3); break;
-		case '\t': memcpy(e, "\\t", 3); break;
-		default: snprintf(e, sizeof(e), "\\u%04X", u); break;
-		}
-		jb_put(j, e, strlen(e));
-		run = s + 1;
-	}
-	jb_put(j, run, s - run);
-	JB_LIT(j, "\"");
-}
-
-/* SEP (',' or '{') "KEY": and the value is next */
-static void
-web_json_key(struct jbuf *j, char sep, const char *key)
-{
-	jb_put(j, &sep, 1);
-	web_json_str(j, key);
-	JB_LIT(j, ":");
-}
-
-/* SEP "KEY": "V" */
-static void
-web_json_kv(struct jbuf *j, char sep, const char *key, const char *v)
-{
-	web_json_key(j, sep, key);
-	web_json_str(j, v);
-}
-
 /* After "name": whether it is masked, whether a given name matched. */
 static void
 web_json_name(struct jbuf *j, const struct verify_result *vr)
@@ -614,23 +540,23 @@ web_json_cert(struct jbuf *j, const struct verify_result *vr,
 		if (f->json == NULL)
 			continue;
 		v = cert_field_text(&vr->cert, f->id, buf);
-		web_json_key(j, sep, f->json);
+		jb_key(j, sep, f->json);
 		if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
 			JB_LIT(j, "null");
 		else if (f->flags & CF_JSON_NUMBER)
 			jb_put(j, v, strlen(v));
 		else
-			web_json_str(j, v);
+			jb_str(j, v);
 		if (f->id == CF_NAME)
 			web_json_name(j, vr);
 		sep = ',';
 	}
 	if (l->next[0] != '\0')
-		web_json_kv(j, ',', "replaced_by", l->next);
+		jb_kv(j, ',', "replaced_by", l->next);
 	if (l->corrects[0] != '\0')
-		web_json_kv(j, ',', "corrects", l->corrects);
+		jb_kv(j, ',', "corrects", l->corrects);
 	if (l->reason[0] != '\0')
-		web_json_kv(j, ',', "correction_reason", l->reason);
+		jb_kv(j, ',', "correction_reason", l->reason);
 	JB_LIT(j, "}");
 }
 
@@ -683,16 +609,16 @@ web_json_log(struct jbuf *j, struct store_rd *rd, const char *number)
 		JB_LIT(j, ",\"tree_size\":");
 		jb_put(j, b64, strlen(b64));
 		web_base64(p->entry, sizeof(p->entry), 0, b64);
-		web_json_kv(j, ',', "entry", b64);
+		jb_kv(j, ',', "entry", b64);
 		JB_LIT(j, ",\"proof\":[");
 		for (i = 0; i < p->n; i++) {
 			web_base64(p->proof[i], MERKLE_HASH_LEN, 0, b64);
-			web_json_str(j, b64);
+			jb_str(j, b64);
 			if (i + 1 < p->n)
 				JB_LIT(j, ",");
 		}
 		JB_LIT(j, "]");
-		web_json_kv(j, ',', "checkpoint", p->ckpt);
+		jb_kv(j, ',', "checkpoint", p->ckpt);
 		JB_LIT(j, "}");
 	}
 	free(p);
@@ -710,16 +636,16 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 	j.len = 0;
 	web_reason(vr, qr, id, en, sizeof(id));
 	web_iso_time(now, t);
-	web_json_kv(&j, '{', "verdict", cert_verdict_name(vr->verdict));
-	web_json_kv(&j, ',', "reason", cert_reason_name(vr->reason));
+	jb_kv(&j, '{', "verdict", cert_verdict_name(vr->verdict));
+	jb_kv(&j, ',', "reason", cert_reason_name(vr->reason));
 	JB_LIT(&j, ",\"reason_text\":");
-	web_json_kv(&j, '{', "id", id);
-	web_json_kv(&j, ',', "en", en);
+	jb_kv(&j, '{', "id", id);
+	jb_kv(&j, ',', "en", en);
 	JB_LIT(&j, "}");
 	if (vr->replace_card) {
 		JB_LIT(&j, ",\"replace_card\":true,\"note\":");
-		web_json_kv(&j, '{', "id", replace_words.id);
-		web_json_kv(&j, ',', "en", replace_words.en);
+		jb_kv(&j, '{', "id", replace_words.id);
+		jb_kv(&j, ',', "en", replace_words.en);
 		JB_LIT(&j, "}");
 	}
 	JB_LIT(&j, ",\"certificate\":");
@@ -729,9 +655,9 @@ web_result_json(const struct verify_result *vr, int qr, int64_t now,
 	} else
 		JB_LIT(&j, "null");
 	web_json_log(&j, rd, vr->found ? vr->cert.number : vr->number);
-	web_json_kv(&j, ',', "checked_at", t);
+	jb_kv(&j, ',', "checked_at", t);
 	JB_LIT(&j, "}\n");
-	evbuffer_add(j.out, j.b, j.len);
+	jb_flush(&j);
 	r->ctype = WEB_JSON;
 }
 
