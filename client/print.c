@@ -516,9 +516,11 @@ print_csv(struct cmd_ctx *x, struct cmd_args *a)
 		    "a blank_serial column, not both");
 	if (rc == 0)
 		rc = print_serials(x, s.items, s.n, serial);
-	if (rc == 0 && (rc = session_begin(x)) == 0 &&
-	    (rc = print_doc(x, s.items, s.n, out,
-	    args_get(a, "--card") != NULL)) == 0) {
+	if (rc == 0 && (rc = session_begin(x)) == 0) {
+		rc = print_doc(x, s.items, s.n, out,
+		    args_get(a, "--card") != NULL);
+	}
+	if (rc == 0) {
 		print_report(x, out, s.n);
 		rc = session_end(x, 0);
 	}

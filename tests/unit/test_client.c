@@ -120,6 +120,24 @@ test_conf_good(void **state)
 }
 
 static void
+test_conf_print(void **state)
+{
+	struct skkconf	c;
+	char		err[256] = "";
+
+	assert_int_equal(parse(&c, "server = a:1\nca = x\n", err,
+	    sizeof err), 0);
+	assert_true(c.print_dx == 0 && c.print_dy == 0);
+	assert_string_equal(c.sign_cert, "");
+	assert_int_equal(parse(&c, "server = a:1\nca = x\n"
+	    "print_offset_mm = 2.5,-1\npdf_sign_cert = psre/lsp.pem\n"
+	    "pdf_sign_key = /k/lsp.key\n", err, sizeof err), 0);
+	assert_true(c.print_dx == 2.5 && c.print_dy == -1);
+	assert_string_equal(c.sign_cert, "/etc/skk/psre/lsp.pem");
+	assert_string_equal(c.sign_key, "/k/lsp.key");
+}
+
+static void
 test_conf_v6_and_name(void **state)
 {
 	struct skkconf	c;
@@ -157,6 +175,17 @@ test_conf_errors(void **state)
 		  "expected HOST:PORT or [ADDRESS]:PORT" },
 		{ "server = a:1\nca = x\npin = sha256:abcd\n",
 		  "skk.conf:3: pin: expected sha256:<64 hex digits>" },
+		{ "server = a:1\nca = x\nprint_offset_mm = 1\n",
+		  "skk.conf:3: print_offset_mm: expected X,Y in millimetres, "
+		  "each -50 to 50 (e.g. 2.5,-1)" },
+		{ "server = a:1\nca = x\nprint_offset_mm = 1,51\n",
+		  "skk.conf:3: print_offset_mm: expected X,Y in millimetres, "
+		  "each -50 to 50 (e.g. 2.5,-1)" },
+		{ "server = a:1\nca = x\nprint_offset_mm = 1,2mm\n",
+		  "skk.conf:3: print_offset_mm: expected X,Y in millimetres, "
+		  "each -50 to 50 (e.g. 2.5,-1)" },
+		{ "server = a:1\nca = x\npdf_sign_cert = s.pem\n",
+		  "skk.conf: 'pdf_sign_cert' and 'pdf_sign_key' go together" },
 	};
 	struct skkconf	c;
 	char		err[256];
@@ -820,6 +849,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_good),
 		cmocka_unit_test(test_conf_v6_and_name),
+		cmocka_unit_test(test_conf_print),
 		cmocka_unit_test(test_conf_errors),
 		cmocka_unit_test(test_conf_load),
 		cmocka_unit_test(test_conf_find),
