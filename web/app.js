@@ -883,17 +883,24 @@ function setRefresh(busy, failed) {
 
 /* The camera: frames into jsQR until a code reads. */
 
-let stream = null, timer = 0;
+/*
+ * One camera at a time: stopCamera (a typed check, a code read) also
+ * cancels a start still waiting for the browser, whose stream is then
+ * stopped as soon as it arrives.
+ */
+let stream = null, timer = 0, camera = 0;
 
 async function startCamera() {
-	const v = $('video');
+	stopCamera();
+	const me = camera, v = $('video');
 	$('camerr').textContent = '';
 	if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
 		$('camerr').textContent = 'Kamera tidak tersedia / No camera';
 		return;
 	}
+	let s;
 	try {
-		stream = await navigator.mediaDevices.getUserMedia({ audio: false,
+		s = await navigator.mediaDevices.getUserMedia({ audio: false,
 		    video: { facingMode: 'environment' } });
 	} catch (ex) {
 		$('camerr').textContent = 'Kamera tidak dapat dibuka / ' +
@@ -901,14 +908,23 @@ async function startCamera() {
 		$('start').hidden = false;
 		return;
 	}
+	if (me !== camera) {
+		for (const tr of s.getTracks())
+			tr.stop();
+		return;
+	}
+	stream = s;
 	$('start').hidden = true;
 	v.srcObject = stream;
 	await v.play().catch(() => {});
+	if (me !== camera)
+		return;
 	performance.mark('scan-start');
 	timer = setInterval(scanFrame, 150);
 }
 
 function stopCamera() {
+	camera++;
 	clearInterval(timer);
 	timer = 0;
 	if (stream !== null)
@@ -922,7 +938,7 @@ const canvas = document.createElement('canvas');
 
 function scanFrame() {
 	const v = $('video');
-	if (v.readyState < 2 || v.videoWidth === 0)
+	if (timer === 0 || v.readyState < 2 || v.videoWidth === 0)
 		return;
 	const w = v.videoWidth, h = v.videoHeight;
 	canvas.width = w;

@@ -120,6 +120,8 @@ async function verdict(page, ms) {
 	try {
 		await page.waitForSelector('#result[data-verdict]', { timeout: ms || 20000 });
 	} catch (ex) {
+		console.log('# no verdict; the page shows: ' + (await page.evaluate(
+		    () => document.body.innerText)).replace(/\s+/g, ' '));
 		return null;
 	}
 	return page.evaluate(() => {
