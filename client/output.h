@@ -3,7 +3,8 @@
  * What skk prints: one line per result for people, or with --json one
  * JSON document for programs (snake_case fields). Functions take answers
  * as decoded wire messages and write to the FILE given at creation, so
- * tests can capture them. The only client module that calls jansson.
+ * tests can capture them. output.c (and outadmin.c, for the admin
+ * answers) are the only client modules that call jansson.
  */
 #ifndef CLIENT_OUTPUT_H
 #define CLIENT_OUTPUT_H
