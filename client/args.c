@@ -5,6 +5,7 @@
  * are flags; --json may appear anywhere; "--" ends the options.
  */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,36 @@ args_usage_error(struct cmd_ctx *x, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', x->err);
 	return args_usage(x, x->cmd);
+}
+
+int
+args_read_items(struct cmd_ctx *x, int (*add)(void *, const char *),
+    void *arg)
+{
+	char	*line = NULL, *p;
+	size_t	 size = 0, lineno = 0, len;
+	ssize_t	 r;
+	int	 rc = 0;
+
+	while (rc == 0 && (r = getline(&line, &size, x->in)) != -1) {
+		lineno++;
+		len = (size_t)r;
+		while (len > 0 && isspace((unsigned char)line[len - 1]))
+			line[--len] = '\0';
+		for (p = line; isspace((unsigned char)*p); p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (len > CMD_LINE_MAX)
+			rc = session_fail(x, EX_DATAERR, "stdin:%zu: line too "
+			    "long", lineno);
+		else if (add(arg, p) == -1)
+			rc = session_fail(x, EX_OSERR, "out of memory");
+	}
+	free(line);
+	if (rc == 0 && ferror(x->in))
+		rc = session_fail(x, EX_IOERR, "cannot read stdin");
+	return rc;
 }
 
 int

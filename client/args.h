@@ -70,6 +70,13 @@ int			 args_usage(struct cmd_ctx *, const struct cmd *c);
 /* "skk: COMMAND: MESSAGE" and the running command's usage; EX_USAGE. */
 int			 args_usage_error(struct cmd_ctx *, const char *fmt,
 			    ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The items of "-": one per line of x->in, blanks around trimmed, blank
+ * lines and '#' comments skipped, each handed to add (which returns -1
+ * when out of memory). 0, or the exit status after saying why.
+ */
+int			 args_read_items(struct cmd_ctx *,
+			    int (*add)(void *, const char *), void *arg);
 /* A NUMBER argument: canonical form in out, or EX_DATAERR said. */
 int			 args_number(struct cmd_ctx *, const char *arg,
 			    char *out, size_t outlen);

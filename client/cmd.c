@@ -44,7 +44,7 @@ static const struct cmd cmd_list[] = {
 	  "NUMBER|QR|- ... | NUMBER --name NAME | "
 	  "--qr TEXT | --image FILE.png [--keys FILE] [--offline] | "
 	  "--offline [--cache DIR] [--max-age N[smhd]] [--issuer HOST] "
-	  "NUMBER|QR ...",
+	  "NUMBER|QR|- ...",
 	  "check certificates by number or QR text (- reads stdin)", 0 },
 	{ "issue", { &cohort_issue_form, &cmd_issue_form },
 	  "--name NAME --nik NIK --job CODE --level N "

@@ -81,22 +81,43 @@ cmd_offline_qr(struct cmd_ctx *x, const char *text, const char *cache,
 	return session_end(x, (int)r.verdict);
 }
 
+/* One item ("-": every line of stdin) checked and printed. */
+struct cmd_offline_run {
+	struct cmd_ctx		*x;
+	const struct offcheck	*c;
+	const char		*hint;
+	int			 worst;
+};
+
+static int
+cmd_offline_item(void *arg, const char *query)
+{
+	struct cmd_offline_run	*k = arg;
+	struct oc_result	 r;
+
+	offcheck_query(k->c, query, k->hint, &r);
+	output_cached(k->x->o, &r, query);
+	k->worst = cmd_offline_worse(k->worst, r.verdict);
+	return 0;
+}
+
 static int
 cmd_verify_offline(struct cmd_ctx *x, struct cmd_args *a)
 {
 	struct offcheck		c;
-	struct oc_result	r;
-	const char		*hint = args_get(a, "--issuer");
-	int			i, rc, worst = VERDICT_VALID;
+	struct cmd_offline_run	k = { x, &c, NULL, VERDICT_VALID };
+	int			i, rc;
 
+	k.hint = args_get(a, "--issuer");
 	if ((rc = cmd_offline_open(x, args_get(a, "--cache"),
 	    args_get(a, "--max-age"), &c)) != 0)
 		return rc;
-	for (i = 0; i < a->npos; i++) {
-		offcheck_query(&c, a->pos[i], hint, &r);
-		output_cached(x->o, &r, a->pos[i]);
-		worst = cmd_offline_worse(worst, r.verdict);
+	for (i = 0; rc == 0 && i < a->npos; i++) {
+		if (strcmp(a->pos[i], "-") == 0)
+			rc = args_read_items(x, cmd_offline_item, &k);
+		else
+			cmd_offline_item(&k, a->pos[i]);
 	}
 	offcheck_release(&c);
-	return session_end(x, worst);
+	return rc != 0 ? rc : session_end(x, k.worst);
 }

@@ -5,7 +5,6 @@
  * goes through the host rule, then to output.c.
  */
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,34 +92,10 @@ cmd_queries_free(struct cmd_queries *q)
 	free(q->v);
 }
 
-/* One item per line; blank lines and '#' comments are skipped. */
 static int
-cmd_read_items(struct cmd_ctx *x, struct cmd_queries *q)
+cmd_queries_add_cb(void *arg, const char *s)
 {
-	char	*line = NULL, *p;
-	size_t	 size = 0, lineno = 0, len;
-	ssize_t	 r;
-	int	 rc = 0;
-
-	while (rc == 0 && (r = getline(&line, &size, x->in)) != -1) {
-		lineno++;
-		len = (size_t)r;
-		while (len > 0 && isspace((unsigned char)line[len - 1]))
-			line[--len] = '\0';
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (len > CMD_LINE_MAX)
-			rc = session_fail(x, EX_DATAERR, "stdin:%zu: line too "
-			    "long", lineno);
-		else if (cmd_queries_add(q, p) == -1)
-			rc = session_fail(x, EX_OSERR, "out of memory");
-	}
-	free(line);
-	if (rc == 0 && ferror(x->in))
-		rc = session_fail(x, EX_IOERR, "cannot read stdin");
-	return rc;
+	return cmd_queries_add(arg, s);
 }
 
 static int
@@ -282,7 +257,7 @@ cmd_verify(struct cmd_ctx *x, struct cmd_args *a)
 		    "--proof");
 	for (i = 0; rc == 0 && i < a->npos; i++) {
 		if (strcmp(a->pos[i], "-") == 0)
-			rc = cmd_read_items(x, &q);
+			rc = args_read_items(x, cmd_queries_add_cb, &q);
 		else if (cmd_queries_add(&q, a->pos[i]) == -1)
 			rc = session_fail(x, EX_OSERR, "out of memory");
 	}

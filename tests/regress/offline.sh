@@ -33,6 +33,13 @@ C=$T/cache
 NIK=3515014107900003
 ISO='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 
+# flip FILE OFFSET: changes the byte at OFFSET (to another value, always).
+flip() {
+	_b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $(((_b + 1) % 256)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 # issue INSTANCE NAME [--number N]: a recorded (active) certificate.
 issue() {
 	_i=$1; _n=$2; shift 2
@@ -91,6 +98,11 @@ grep -Eq "^VALID +$VA .*\(ok\) as of $ISO" "$T/out" &&
     pass "VALID ... (ok) as of <ISO 8601 UTC>" || fail "VALID as of ($(cat "$T/out"))"
 out_has "issuer: LSP Satu (localhost:$HA)" "names the issuer"
 ASOF=$(sed -nE "s/.* as of ($ISO).*/\\1/p" "$T/out" | head -n 1)
+printf '# a crew\n%s\n\n%s\n' "$VA" "$VB" >"$T/items"
+run_expect 0 "- reads the items from stdin" sh -c \
+    '"$1" -c "$2" verify --offline --cache "$3" - <"$4"' sh "$SKK" "$T/a/skk.conf" "$C" "$T/items"
+[ "$(grep -c '^VALID' "$T/out")" = 2 ] && pass "two items read, comment and blank skipped" ||
+    fail "stdin items ($(cat "$T/out"))"
 run_expect 0 "the other issuer's number: VALID" sk a verify --offline --cache "$C" "$VB"
 out_has "issuer: LSP Dua (localhost:$HB)" "names the other issuer"
 run_expect 0 "a QR: VALID, with the holder" sk a verify --offline --cache "$C" "$UA"
@@ -219,7 +231,7 @@ out_has "1 name not matching" "the summary counts the name that does not match"
 # --- the cache is checked, not believed -------------------------------------------
 
 cp "$C/localhost+$HA/status/0" "$T/good"
-printf '\001' | dd of="$C/localhost+$HA/status/0" bs=1 seek=60 conv=notrunc 2>/dev/null
+flip "$C/localhost+$HA/status/0" 60
 run_expect 2 "a tampered cached list: UNKNOWN, not VALID" sk a verify --offline --cache "$C" "$VA"
 out_has "refused" "says the cached list was refused"
 run_expect 2 "and no number is unknown while it is" \
@@ -275,8 +287,7 @@ run_expect 0 "the registry's issuer is trusted" sk a verify --offline --cache "$
 cp "$C/+registries/reg" "$T/reg.before"
 cp "$T/l1.cwt" "$T/served.cwt"
 # a byte of the signature: still a well-formed list, which skkd serves
-printf 'Z' | dd of="$T/served.cwt" bs=1 seek=$(($(wc -c <"$T/l1.cwt") - 10)) \
-    conv=notrunc 2>/dev/null
+flip "$T/served.cwt" $(($(wc -c <"$T/l1.cwt") - 10))
 inst_stop a; inst_start a || fail "a restarts serving a tampered list"
 run_expect 69 "a tampered registry list: sync exits 69" sk a sync --cache "$C"
 out_has "registry reg:" "names the registry"
@@ -304,8 +315,7 @@ W=$T/www; mkdir -p "$W/api/v1" "$W/status"
 cp "$C/localhost+$HA/issuer" "$W/api/v1/issuer"
 cp "$C/localhost+$HA/status/0" "$W/status/0"
 cp "$C/localhost+$HA/status/0" "$T/st.before"
-printf 'Z' | dd of="$W/status/0" bs=1 seek=$(($(wc -c <"$W/status/0") - 10)) \
-    conv=notrunc 2>/dev/null
+flip "$W/status/0" $(($(wc -c <"$W/status/0") - 10))
 (cd "$W" && exec openssl s_server -accept "$HA" -cert "$T/a/tls/server.crt" \
     -key "$T/a/tls/server.key" -WWW -quiet </dev/null >/dev/null 2>&1) &
 pids="$pids $!"

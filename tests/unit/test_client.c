@@ -711,7 +711,7 @@ test_main_usage(void **state)
 	    "usage: skk [-c FILE] [--json] verify NUMBER|QR|- ... | "
 	    "NUMBER --name NAME | --qr TEXT | "
 	    "--image FILE.png [--keys FILE] [--offline] | --offline "
-	    "[--cache DIR] [--max-age N[smhd]] [--issuer HOST] NUMBER|QR "
+	    "[--cache DIR] [--max-age N[smhd]] [--issuer HOST] NUMBER|QR|- "
 	    "...\n");
 	DONE();
 
