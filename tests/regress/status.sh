@@ -224,7 +224,7 @@ wait_count 11 || true
 
 # Without commits the lists are signed anew every status_interval.
 inst_init b --issuer "LSP Status Interval" || fail "init b"
-echo "status_interval = 2s" >>"$T/b/skkd.conf"
+printf 'status_interval = 2s\npublish_dir = mirror\n' >>"$T/b/skkd.conf"
 inst_start b || fail "start b"
 grep -q "status lists: 0 certificates in 1 list(s) loaded in" "$T/b.log" &&
     pass "start-up logs the load of the lists" || fail "start-up logs the load of the lists"
@@ -243,6 +243,11 @@ node "$CHECK" status "$T/body" "$(sed -n 's/^log_key = //p' "$T/b/skk.conf")" \
     "https://localhost:$HB/status/0" >"$T/dec" 2>"$T/err"
 [ -n "$iat1" ] && [ "$(field iat)" -gt "$iat1" ] && pass "a quiet list is signed again after the interval" ||
     fail "a quiet list is signed again after the interval ($iat1, $(field iat))"
+# publish_dir gets each new token as the daemon makes it.
+node "$CHECK" status "$T/b/mirror/status/0" "$(sed -n 's/^log_key = //p' "$T/b/skk.conf")" \
+    "https://localhost:$HB/status/0" >"$T/dec" 2>"$T/err" && [ -f "$T/b/mirror/numbers/0" ] &&
+    [ "$(field iat)" -gt "$iat1" ] && pass "publish_dir holds the latest status list and number map" ||
+    fail "publish_dir holds the latest status list ($(cat "$T/err"))"
 inst_stop b
 
 # skkd publish writes the same kind of tokens, served by nginx with the
