@@ -198,8 +198,35 @@ pdf_row(cairo_t *cr, double x, double y, double lw, double vw,
 	return (hl > hv ? hl : hv) + size * 0.12;
 }
 
+/* The labelled rows both layouts show, in order. */
+enum pdf_field {
+	PF_NUMBER, PF_JOB, PF_CODE, PF_LEVEL, PF_CLASS, PF_ISSUED, PF_EXPIRES,
+	PF_LPJK, PF_MAX
+};
+
+/* Each row's label on A4 (two lines) and on a card (one). */
+static const char *pdf_labels[PF_MAX][2] = {
+	{ "<b>Nomor sertifikat</b>\n<i>Certificate number</i>",
+	  "<b>No.</b> / <i>No.</i>" },
+	{ "<b>Jabatan kerja</b>\n<i>Job title</i>",
+	  "<b>Jabatan</b> / <i>Job</i>" },
+	{ "<b>Kode jabatan kerja</b>\n<i>Job code</i>",
+	  "<b>Kode</b> / <i>Code</i>" },
+	{ "<b>Jenjang KKNI</b>\n<i>KKNI level</i>",
+	  "<b>Jenjang KKNI</b> / <i>Level</i>" },
+	{ "<b>Klasifikasi</b>\n<i>Classification</i>",
+	  "<b>Klasifikasi</b> / <i>Class</i>" },
+	{ "<b>Tanggal terbit</b>\n<i>Issue date</i>",
+	  "<b>Terbit</b> / <i>Issued</i>" },
+	{ "<b>Berlaku sampai</b>\n<i>Valid until</i>",
+	  "<b>Berlaku s.d.</b> / <i>Valid until</i>" },
+	{ "<b>Nomor registrasi LPJK</b>\n<i>LPJK registration number</i>",
+	  "<b>LPJK</b>" },
+};
+
 /* What both layouts show, as text. */
 struct pdf_vals {
+	const char *row[PF_MAX];	/* by enum pdf_field; "" not shown */
 	char	job[2 * CERT_TEXT_MAX + 16];
 	char	code[16];
 	char	level[48];
@@ -228,6 +255,26 @@ pdf_vals(const struct cert *c, struct pdf_vals *v)
 	if (c->issuer_licence[0] != '\0')
 		snprintf(v->licence, sizeof v->licence, "Lisensi / Licence: %s",
 		    c->issuer_licence);
+	v->row[PF_NUMBER] = c->number;
+	v->row[PF_JOB] = v->job;
+	v->row[PF_CODE] = v->code;
+	v->row[PF_LEVEL] = v->level;
+	v->row[PF_CLASS] = v->cls;
+	v->row[PF_ISSUED] = v->issued;
+	v->row[PF_EXPIRES] = v->expires;
+	v->row[PF_LPJK] = c->lpjk_regno;
+}
+
+/* The rows from y, in the layout's labels (card 0 or 1), size points. */
+static void
+pdf_rows(cairo_t *cr, double x, double y, double lw, double vw,
+    const struct pdf_vals *v, int card, double size)
+{
+	int	i;
+
+	for (i = 0; i < PF_MAX; i++)
+		y += pdf_row(cr, x, y, lw, vw, pdf_labels[i][card], v->row[i],
+		    size);
 }
 
 static const struct pdf_box pdf_a4_qr = { 80, 205, 50 };
@@ -278,22 +325,7 @@ pdf_draw_a4(cairo_t *cr, const struct pdf_page *g, const struct pdf_vals *v)
 	f.face = FONT_BOLD;
 	f.size = 18;
 	y += pdf_text(cr, 20, y, &f, c->name, 0) + 9;
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Nomor sertifikat</b>\n"
-	    "<i>Certificate number</i>", c->number, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Jabatan kerja</b>\n<i>Job title</i>",
-	    v->job, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Kode jabatan kerja</b>\n"
-	    "<i>Job code</i>", v->code, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Jenjang KKNI</b>\n"
-	    "<i>KKNI level</i>", v->level, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Klasifikasi</b>\n"
-	    "<i>Classification</i>", v->cls, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Tanggal terbit</b>\n"
-	    "<i>Issue date</i>", v->issued, 11);
-	y += pdf_row(cr, 20, y, lw, vw, "<b>Berlaku sampai</b>\n"
-	    "<i>Valid until</i>", v->expires, 11);
-	pdf_row(cr, 20, y, lw, vw, "<b>Nomor registrasi LPJK</b>\n"
-	    "<i>LPJK registration number</i>", c->lpjk_regno, 11);
+	pdf_rows(cr, 20, y, lw, vw, v, 0, 11);
 	pdf_qr(cr, g->qr, &pdf_a4_qr);
 	pdf_qr_caption(cr, &pdf_a4_qr, c->number, 9);
 }
@@ -319,21 +351,7 @@ pdf_draw_card(cairo_t *cr, const struct pdf_page *g,
 	f.size = strlen(c->name) > 48 ? 6 : 8;	/* at most three lines */
 	f.width = 52;
 	y += pdf_text(cr, 3, y, &f, c->name, 0) + 0.8;
-	y += pdf_row(cr, 3, y, lw, vw, "<b>No.</b> / <i>No.</i>", c->number,
-	    5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Jabatan</b> / <i>Job</i>", v->job,
-	    5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Kode</b> / <i>Code</i>", v->code,
-	    5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Jenjang KKNI</b> / <i>Level</i>",
-	    v->level, 5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Klasifikasi</b> / <i>Class</i>",
-	    v->cls, 5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Terbit</b> / <i>Issued</i>",
-	    v->issued, 5);
-	y += pdf_row(cr, 3, y, lw, vw, "<b>Berlaku s.d.</b> / <i>Valid "
-	    "until</i>", v->expires, 5);
-	pdf_row(cr, 3, y, lw, vw, "<b>LPJK</b>", c->lpjk_regno, 5);
+	pdf_rows(cr, 3, y, lw, vw, v, 1, 5);
 	pdf_qr(cr, g->qr, &pdf_card_qr);
 	pdf_qr_caption(cr, &pdf_card_qr, c->number, 3.6);
 }
