@@ -11,7 +11,7 @@
  * with its status index, sorted by number: the way to a card printed
  * before indices existed, and to a bare number typed in.
  *
- * zlib is used here and nowhere else.
+ * Of proto/, only this file calls zlib.
  */
 #ifndef PROTO_STATUSLIST_H
 #define PROTO_STATUSLIST_H
