@@ -39,7 +39,7 @@ struct trust_sub {
 	const char	*name;
 	int		(*exec)(struct trust_run *);
 	int		 npos;		/* positional arguments after it */
-	const char	*opts[6];	/* the options it takes */
+	const char	*opts[8];	/* the options it takes */
 };
 
 static int	trust_add(struct trust_run *);
@@ -50,7 +50,8 @@ static int	trust_exec(struct cmd_ctx *, struct cmd_args *);
 
 static const struct trust_sub trust_subs[] = {
 	{ "add", trust_add, 1,
-	  { "--pin", "--ca", "--cert", "--key", "--name", NULL } },
+	  { "--pin", "--ca", "--cert", "--key", "--name", "--server",
+	    "--server-name", NULL } },
 	{ "list", trust_list, 0, { NULL } },
 	{ "remove", trust_remove_cmd, 1, { NULL } },
 	{ "import", trust_import, 1,
@@ -59,7 +60,8 @@ static const struct trust_sub trust_subs[] = {
 
 static const struct cmd_opt trust_opts[] = {
 	{ "--pin", 0, NULL }, { "--ca", 0, NULL }, { "--cert", 0, NULL },
-	{ "--key", 0, NULL }, { "--name", 0, NULL }, { NULL, 0, NULL }
+	{ "--key", 0, NULL }, { "--name", 0, NULL }, { "--server", 0, NULL },
+	{ "--server-name", 0, NULL }, { NULL, 0, NULL }
 };
 const struct cmd_form trust_form = { { NULL }, trust_exec, trust_opts,
 	1, 2, ARGS_PLAIN };
@@ -150,6 +152,26 @@ trust_check_desc(struct trust_run *r, const struct trust_issuer *is,
 	return 0;
 }
 
+/* add's --server HOST:PORT and --server-name NAME: the companion port. */
+static int
+trust_server_opts(struct trust_run *r, struct trust_issuer *is)
+{
+	const char	*server = args_get(r->a, "--server");
+	const char	*sname = args_get(r->a, "--server-name");
+
+	if (sname != NULL && server == NULL)
+		return args_usage_error(r->x, "--server-name goes with "
+		    "--server");
+	if (server == NULL)
+		return 0;
+	if (strlen(server) >= sizeof is->server || (sname != NULL &&
+	    strlen(sname) >= sizeof is->server_name))
+		return args_usage_error(r->x, "--server: too long");
+	strcpy(is->server, server);
+	strcpy(is->server_name, sname != NULL ? sname : "");
+	return 0;
+}
+
 /*
  * The TLS options over what an earlier entry for the host had; client:
  * --cert and --key too (import's --key is the registry's).
@@ -179,7 +201,7 @@ trust_tls_opts(struct trust_run *r, struct trust_issuer *is, int client)
 		strcpy(is->cert, cert);
 		strcpy(is->key, key);
 	}
-	return 0;
+	return client ? trust_server_opts(r, is) : 0;
 }
 
 static void
@@ -291,6 +313,7 @@ trust_show(struct trust_run *r, const struct trust_issuer *is)
 	f[n++] = (struct output_kv){ "ca", "ca", is->ca };
 	f[n++] = (struct output_kv){ "cert", "cert", is->cert };
 	f[n++] = (struct output_kv){ "registry", "registry", is->registry };
+	f[n++] = (struct output_kv){ "server", "server", is->server };
 	f[n++] = (struct output_kv){ "source", "from", src };
 	output_record(r->x->o, f, n);
 }

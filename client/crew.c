@@ -196,17 +196,17 @@ crew_row_cb(void *arg, size_t line, char **fields, size_t n)
 /* Row k of a request: idx[k] when asking some rows, else k. */
 #define CREW_ROW(idx, k)	((idx) != NULL ? (idx)[k] : (k))
 
-static int
-crew_send(struct crew *cw, const size_t *idx, size_t first, size_t n,
-    uint64_t *id)
+/* A VERIFY request for rows idx[first..first+n); NULL: out of memory. */
+static struct wire_msg *
+crew_request(const struct crew *cw, struct net *net, const size_t *idx,
+    size_t first, size_t n)
 {
 	struct wire_msg	*m, *it;
 	char		 number[CMD_LINE_MAX + 1];
 	size_t		 k, i;
-	int		 rc;
 
-	if ((m = net_request(cw->x->net, WIRE_VERIFY)) == NULL)
-		return session_fail(cw->x, EX_OSERR, "out of memory");
+	if ((m = net_request(net, WIRE_VERIFY)) == NULL)
+		return NULL;
 	for (k = first; k < first + n; k++) {
 		i = CREW_ROW(idx, k);
 		if ((it = wire_put_item(m, WK_ITEMS)) == NULL)
@@ -226,8 +226,20 @@ crew_send(struct crew *cw, const size_t *idx, size_t first, size_t n,
 	}
 	if (k < first + n) {
 		wire_msg_free(m);
-		return session_fail(cw->x, EX_OSERR, "out of memory");
+		return NULL;
 	}
+	return m;
+}
+
+static int
+crew_send(struct crew *cw, const size_t *idx, size_t first, size_t n,
+    uint64_t *id)
+{
+	struct wire_msg	*m;
+	int		 rc;
+
+	if ((m = crew_request(cw, cw->x->net, idx, first, n)) == NULL)
+		return session_fail(cw->x, EX_OSERR, "out of memory");
 	*id = wire_id(m);
 	rc = net_send(cw->x->net, m);
 	wire_msg_free(m);
@@ -490,11 +502,13 @@ crew_offline(struct crew *cw, struct cmd_args *a)
  * With issuers in the trust file besides skk.conf's own server, each row
  * goes to the issuer it names (a QR's host, the issuer column), a bare
  * number to all of them; the own server is asked over the companion
- * port as always, the others over their HTTPS API, one thread each,
- * all at once. The trust file does not know other issuers' companion
- * ports, so their reader certificates go to their HTTPS ports.
+ * port as always, an issuer whose trust file line gives its companion
+ * port (server=) and a reader certificate over that port with that
+ * certificate (so names come back whole), the others over their HTTPS
+ * API; one thread per issuer, all at once.
  */
 struct crew_peer {
+	const struct crew		*cw;
 	const struct trust_issuer	*t;
 	struct oc_issuer		 is;	/* host and names, for output */
 	size_t				*rows;	/* rows asked of it */
@@ -511,14 +525,6 @@ struct crew_multi {
 	struct oc_result	*none;	/* rows asked of nobody: why */
 };
 
-static void *
-crew_peer_cb(void *arg)
-{
-	struct crew_peer	*p = arg;
-
-	webapi_ask_all(p->t, &p->is, p->asks, p->n);
-	return NULL;
-}
 
 /* Adds row to peer p's questions. */
 static int
@@ -613,6 +619,118 @@ crew_item_ask(const struct wire_msg *it, struct webapi_ask *a)
 	if (wire_get_uint(it, WK_MATCH, &u) == 0)
 		a->match = u == 1;
 	a->answered = 1;
+}
+
+/* Is issuer t asked over its companion port? */
+static int
+crew_peer_companion(const struct trust_issuer *t)
+{
+	return t->source == TRUST_SRC_FILE && t->server[0] != '\0' &&
+	    t->cert[0] != '\0';
+}
+
+/* What net_open needs to reach issuer t's companion port. */
+static int
+crew_peer_conf(const struct trust_issuer *t, struct skkconf *c, char *err,
+    size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	if (skkconf_split_hostport(t->server, c->host, sizeof c->host,
+	    c->port, sizeof c->port, err, errlen) == -1)
+		return -1;
+	memcpy(c->server, t->server, sizeof c->server);
+	memcpy(c->server_name, t->server_name[0] != '\0' ? t->server_name :
+	    c->host, sizeof c->server_name);
+	memcpy(c->ca, t->ca, sizeof c->ca);
+	memcpy(c->cert, t->cert, sizeof c->cert);
+	memcpy(c->key, t->key, sizeof c->key);
+	c->has_pin = t->has_pin;
+	memcpy(c->pin, t->pin, sizeof c->pin);
+	return 0;
+}
+
+/* Sends p's rows in batches and reads the answers: NULL, or why not. */
+static const char *
+crew_peer_talk(struct crew_peer *p, struct net *net, uint64_t *ids,
+    size_t per)
+{
+	const struct wire_msg	*it;
+	struct wire_msg		*m;
+	size_t			 nb = (p->n + per - 1) / per, b, k, n;
+	int			 rc;
+
+	for (b = 0; b < nb; b++) {
+		n = p->n - b * per < per ? p->n - b * per : per;
+		if ((m = crew_request(p->cw, net, p->rows, b * per, n)) ==
+		    NULL)
+			return "out of memory";
+		ids[b] = wire_id(m);
+		rc = net_send(net, m);
+		wire_msg_free(m);
+		if (rc == -1)
+			return net_error(net);
+	}
+	for (b = 0; b < nb; b++) {
+		n = p->n - b * per < per ? p->n - b * per : per;
+		if ((m = net_recv(net, ids[b])) == NULL)
+			return net_error(net);
+		if (wire_type(m) == WIRE_ERROR || wire_list_len(m, WK_ITEMS) !=
+		    n) {
+			wire_msg_free(m);
+			return "the server's answer does not fit the request";
+		}
+		for (k = 0; k < n; k++) {
+			it = wire_list_get(m, WK_ITEMS, k);
+			crew_item_ask(it, &p->asks[b * per + k]);
+		}
+		wire_msg_free(m);
+	}
+	return NULL;
+}
+
+/*
+ * Issuer p's rows over its companion port with its reader certificate;
+ * rows left unanswered say why. Runs in p's thread: says nothing.
+ */
+static void
+crew_peer_net(struct crew_peer *p)
+{
+	struct skkconf	*c;
+	struct net	*net = NULL;
+	uint64_t	*ids = NULL;
+	const char	*fail = "out of memory";
+	char		 why[1024];
+	size_t		 k, per;
+
+	if ((c = malloc(sizeof *c)) != NULL &&
+	    (crew_peer_conf(p->t, c, why, sizeof why) == -1 ||
+	    net_open(c, &net, why, sizeof why) != 0))
+		fail = why;
+	else if (c != NULL) {
+		per = net_max_batch(net);
+		if ((ids = calloc((p->n + per - 1) / per, sizeof *ids)) != NULL)
+			fail = crew_peer_talk(p, net, ids, per);
+	}
+	for (k = 0; fail != NULL && k < p->n; k++)
+		if (!p->asks[k].answered)
+			snprintf(p->asks[k].r.detail,
+			    sizeof p->asks[k].r.detail, "%.100s: %.300s",
+			    p->t->server, fail);
+	free(ids);
+	net_close(net);
+	free(c);
+}
+
+static void *
+crew_peer_cb(void *arg)
+{
+	struct crew_peer	*p = arg;
+
+	if (crew_peer_companion(p->t))
+		crew_peer_net(p);
+	else
+		webapi_ask_all(p->t, &p->is, p->asks, p->n);
+	return NULL;
 }
 
 /* The own server's rows over the companion port. 0 or the exit status. */
@@ -736,6 +854,7 @@ crew_multi_setup(struct crew *cw, struct crew_multi *m,
 	for (p = 0; p < n * cw->n; p++)
 		m->slot[p] = -1;
 	for (p = 0; p < n; p++) {
+		m->p[p].cw = cw;
 		m->p[p].t = &v[p];
 		snprintf(m->p[p].is.host, sizeof m->p[p].is.host, "%s",
 		    v[p].host);
@@ -753,7 +872,24 @@ crew_multi_setup(struct crew *cw, struct crew_multi *m,
 	return 0;
 }
 
-/* Asks everyone at once: a thread per HTTPS issuer, the companion here. */
+/* The companion answers before any: UNKNOWN, not asked. */
+static void
+crew_peer_unasked(struct crew_peer *pe)
+{
+	size_t	k;
+
+	for (k = 0; k < pe->n; k++) {
+		pe->asks[k].r.verdict = VERDICT_UNKNOWN;
+		pe->asks[k].r.reason = cert_reason_name(REASON_UNAVAILABLE);
+		pe->asks[k].r.issuer = &pe->is;
+		pe->asks[k].r.as_of = offcheck_now();
+		pe->asks[k].match = -1;
+		snprintf(pe->asks[k].r.detail, sizeof pe->asks[k].r.detail,
+		    "the server could not be asked");
+	}
+}
+
+/* Asks everyone at once: a thread per other issuer, the own one here. */
 static int
 crew_multi_ask(struct crew *cw, struct crew_multi *m)
 {
@@ -761,16 +897,9 @@ crew_multi_ask(struct crew *cw, struct crew_multi *m)
 	size_t			 p, k;
 	int			 rc;
 
-	for (k = 0; k < own->n; k++) {
+	for (k = 0; k < own->n; k++)
 		own->asks[k].query = cw->q[own->rows[k]];
-		own->asks[k].r.verdict = VERDICT_UNKNOWN;
-		own->asks[k].r.reason = cert_reason_name(REASON_UNAVAILABLE);
-		own->asks[k].r.issuer = &own->is;
-		own->asks[k].r.as_of = offcheck_now();
-		own->asks[k].match = -1;
-		snprintf(own->asks[k].r.detail, sizeof own->asks[k].r.detail,
-		    "the server could not be asked");
-	}
+	crew_peer_unasked(own);
 	if (fetch_init() == -1)
 		return session_fail(cw->x, EX_SOFTWARE, "cannot start libcurl");
 	for (p = 1; p < m->np; p++) {
@@ -778,6 +907,8 @@ crew_multi_ask(struct crew *cw, struct crew_multi *m)
 			m->p[p].asks[k].query = cw->q[m->p[p].rows[k]];
 			m->p[p].asks[k].name = cw->name[m->p[p].rows[k]];
 		}
+		if (crew_peer_companion(m->p[p].t))
+			crew_peer_unasked(&m->p[p]);
 		if (m->p[p].n > 0 && pthread_create(&m->p[p].th, NULL,
 		    crew_peer_cb, &m->p[p]) == 0)
 			m->p[p].started = 1;

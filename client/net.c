@@ -77,7 +77,7 @@ net_fail(struct net *n, int status, const char *fmt, ...)
 static const char *
 net_ssl_reason(void)
 {
-	static char	buf[160];
+	static _Thread_local char buf[160];	/* crews ask in threads */
 	unsigned long	e = ERR_peek_last_error();
 	const char	*r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
@@ -209,9 +209,17 @@ net_tls_ctx(struct net *n, const struct skkconf *c)
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	/* A cut connection is caught by the framing: report it as closed. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	/* The instance's CA and nothing else: never the system store. */
+	/*
+	 * The instance's CA and nothing else: never the system store,
+	 * save for a trust file's issuer given without a CA (its HTTPS
+	 * certificate is from the system's CAs: skkconf requires one).
+	 */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-	if (net_load_file(n, "CA", c->ca,
+	if (c->ca[0] == '\0') {
+		if (SSL_CTX_set_default_verify_paths(ctx) != 1)
+			return net_fail(n, EX_CONFIG, "TLS: cannot load the "
+			    "system's CAs");
+	} else if (net_load_file(n, "CA", c->ca,
 	    SSL_CTX_load_verify_locations(ctx, c->ca, NULL)) == -1)
 		return -1;
 	if (c->cert[0] == '\0')

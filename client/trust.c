@@ -59,6 +59,10 @@ static int	trust_set_key(struct trust_issuer *, const char *, char *,
 		    size_t);
 static int	trust_set_registry(struct trust_issuer *, const char *, char *,
 		    size_t);
+static int	trust_set_server(struct trust_issuer *, const char *, char *,
+		    size_t);
+static int	trust_set_server_name(struct trust_issuer *, const char *,
+		    char *, size_t);
 
 static const struct trust_field trust_fields[] = {
 	{ "log_key",	trust_set_log_key },
@@ -69,6 +73,8 @@ static const struct trust_field trust_fields[] = {
 	{ "cert",	trust_set_cert },
 	{ "key",	trust_set_key },
 	{ "registry",	trust_set_registry },
+	{ "server",	trust_set_server },
+	{ "server_name", trust_set_server_name },
 };
 #define TRUST_NFIELDS	(sizeof trust_fields / sizeof trust_fields[0])
 
@@ -178,6 +184,33 @@ trust_set_registry(struct trust_issuer *is, const char *v, char *err,
 	return 0;
 }
 
+/* The companion port, "HOST:PORT" or "[V6]:PORT". */
+static int
+trust_set_server(struct trust_issuer *is, const char *v, char *err,
+    size_t errlen)
+{
+	char	host[TRUST_HOST_MAX], port[8], why[256];
+
+	if (strlen(v) >= sizeof is->server)
+		return errf(err, errlen, "server: too long");
+	if (skkconf_split_hostport(v, host, sizeof host, port, sizeof port,
+	    why, sizeof why) == -1)
+		return errf(err, errlen, "server: %s", why);
+	strcpy(is->server, v);
+	return 0;
+}
+
+/* The name the companion port's certificate must carry. */
+static int
+trust_set_server_name(struct trust_issuer *is, const char *v, char *err,
+    size_t errlen)
+{
+	if (!trustline_word_ok(v) || strlen(v) >= sizeof is->server_name)
+		return errf(err, errlen, "server_name: expected a host name");
+	strcpy(is->server_name, v);
+	return 0;
+}
+
 
 
 
@@ -216,6 +249,8 @@ trust_issuer_check(const struct trust_issuer *is, char *err, size_t errlen)
 	if ((is->cert[0] == '\0') != (is->key[0] == '\0'))
 		return errf(err, errlen, "%s: missing (cert and key go "
 		    "together)", is->cert[0] == '\0' ? "cert" : "key");
+	if (is->server_name[0] != '\0' && is->server[0] == '\0')
+		return errf(err, errlen, "server_name: without server");
 	return 0;
 }
 
@@ -596,6 +631,10 @@ trust_put(struct trust_file *tf, const struct trust_issuer *is, char *err,
 	    errlen) == -1) ||
 	    (is->registry[0] != '\0' && trust_set_registry(&copy,
 	    is->registry, err, errlen) == -1) ||
+	    (is->server[0] != '\0' && trust_set_server(&copy, is->server,
+	    err, errlen) == -1) ||
+	    (is->server_name[0] != '\0' && trust_set_server_name(&copy,
+	    is->server_name, err, errlen) == -1) ||
 	    trust_issuer_check(&copy, err, errlen) == -1)
 		return -1;
 	copy.source = TRUST_SRC_FILE;
@@ -682,6 +721,8 @@ trust_write_issuer(FILE *f, const struct trust_issuer *is)
 	trust_put_field(f, "cert", is->cert, 0);
 	trust_put_field(f, "key", is->key, 0);
 	trust_put_field(f, "registry", is->registry, 0);
+	trust_put_field(f, "server", is->server, 0);
+	trust_put_field(f, "server_name", is->server_name, 0);
 	fputc('\n', f);
 }
 

@@ -11,7 +11,7 @@
  *
  *   issuer https://HOST[:PORT] log_key=NAME+ID+BASE64 name="TEXT"
  *          [licence=TEXT] [pin=sha256:HEX] [ca=FILE] [cert=FILE key=FILE]
- *          [registry=NAME]
+ *          [registry=NAME] [server=HOST:PORT [server_name=NAME]]
  *   registry NAME KEY [url=URL] [ca=FILE] [pin=sha256:HEX]
  *
  * (an issuer entry is one line; it is folded here only to fit). Values
@@ -19,7 +19,10 @@
  * relative to the trust file's directory. A registry's KEY is its
  * Ed25519 public key, either the base64 of the 32 raw bytes or a PEM
  * file; url is where its signed list can be fetched again, with the
- * CA and pin of the import.
+ * CA and pin of the import. server is the issuer's companion port
+ * (skkd's listen), asked instead of its HTTPS API when a reader cert
+ * and key are given too; its certificate is checked against ca (and
+ * pin) for server_name (default: the host of server).
  *
  * The issuer of skk.conf's own server is trusted without an entry:
  * trust_effective gives the list every verifier should use.
@@ -71,6 +74,8 @@ struct trust_issuer {
 	char		cert[PATH_MAX];	/* reader certificate and key, */
 	char		key[PATH_MAX];	/* both or neither; "" */
 	char		registry[TRUST_REG_MAX]; /* whose list; "" by hand */
+	char		server[SKKCONF_SERVER_MAX]; /* companion; "" none */
+	char		server_name[TRUST_HOST_MAX]; /* "" : server's host */
 	enum trust_source source;
 	unsigned	line;		/* in the trust file; 0 if none */
 };

@@ -228,6 +228,52 @@ grep -F "Dewi Lestari" "$T/von.csv" | grep -q ",valid,ok,.*,localhost:$HB,.*,yes
 out_has "  localhost:$HB: 4 valid, 0 not valid, 0 unknown" "online summary of the other issuer"
 out_has "1 name not matching" "the summary counts the name that does not match"
 
+# With the other issuer's companion port and a reader certificate it issued,
+# it is asked there as a reader: the name asked by number comes back whole.
+"$SKKD" add-client -c "$T/b/skkd.conf" crewreader --role reader >"$T/out" 2>&1 ||
+    fail "add-client crewreader --role reader on the other issuer"
+run_expect 0 "trust the other issuer with its companion port and a reader certificate" \
+    sk a trust add "https://localhost:$HB" --ca "$T/b/tls/ca.crt" \
+    --server "127.0.0.1:$(cat "$T/b.port")" --server-name localhost \
+    --cert "$T/b/tls/clients/crewreader.crt" --key "$T/b/tls/clients/crewreader.key"
+grep -q "^issuer https://localhost:$HB .* server=127.0.0.1:$(cat "$T/b.port") server_name=localhost$" \
+    "$T/a/trusted-issuers" && pass "the trust file records the companion port" ||
+    fail "trust file server= ($(cat "$T/a/trusted-issuers"))"
+run_expect 1 "crew online, the other issuer over its companion port" \
+    sk a verify --csv "$T/crew.csv" --out "$T/vcomp.csv"
+grep -F "$VB" "$T/vcomp.csv" | grep -F "Dewi Lestari" |
+    grep -Eq ",valid,ok,[0-9-]*,localhost:$HB,$ISO,yes$" &&
+    pass "companion port: the full name of a number, and it matches" ||
+    fail "companion row VB ($(tr '\n' '|' <"$T/vcomp.csv"))"
+grep -F "$VB" "$T/vcomp.csv" | grep -q "Dewi Lestari.*,no$" &&
+    pass "companion port: a name that does not match" ||
+    fail "companion mismatch ($(tr '\n' '|' <"$T/vcomp.csv"))"
+grep -q "D\*\*\*" "$T/vcomp.csv" && fail "companion port: a masked name" ||
+    pass "companion port: no name masked"
+[ "$(grep -c ",unknown,ambiguous," "$T/vcomp.csv")" = 1 ] &&
+    pass "companion port: a number both know is still ambiguous" ||
+    fail "companion ambiguous ($(tr '\n' '|' <"$T/vcomp.csv"))"
+out_has "  localhost:$HB: 4 valid, 0 not valid, 0 unknown" "companion: summary of the other issuer"
+# A companion port that does not answer: its rows UNKNOWN, saying why.
+run_expect 0 "the companion port moved" \
+    sk a trust add "https://localhost:$HB" --server "127.0.0.1:$(cat "$T/c.port")" \
+    --server-name localhost
+run_expect 1 "crew online, the other issuer's companion port down (revoked rows still NOT VALID)" \
+    sk a verify --csv "$T/crew.csv" --out "$T/vdown.csv"
+grep -F "$VB" "$T/vdown.csv" | grep -q ",unknown,unavailable," &&
+    pass "companion port down: UNKNOWN, not NOT VALID" ||
+    fail "companion down ($(tr '\n' '|' <"$T/vdown.csv"))"
+# Without a reader certificate the HTTPS API again, names masked.
+run_expect 0 "forget the reader certificate" sk a trust remove "localhost:$HB"
+run_expect 0 "trust the other issuer with a companion port but no certificate" \
+    sk a trust add "https://localhost:$HB" --ca "$T/b/tls/ca.crt" \
+    --server "127.0.0.1:$(cat "$T/b.port")"
+run_expect 1 "crew online, no reader certificate: HTTPS" \
+    sk a verify --csv "$T/crew.csv" --out "$T/vhttps.csv"
+grep -F "$VB" "$T/vhttps.csv" | grep -F "D*** L******" | grep -q ",valid,ok," &&
+    pass "no reader certificate: the HTTPS API, name masked" ||
+    fail "https row VB ($(tr '\n' '|' <"$T/vhttps.csv"))"
+
 # --- the cache is checked, not believed -------------------------------------------
 
 cp "$C/localhost+$HA/status/0" "$T/good"

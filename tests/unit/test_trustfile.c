@@ -121,7 +121,8 @@ sample(const struct fixture *f)
 	    "\n"
 	    "issuer https://LSP-A.example:8443/ log_key=%s name=\"LSP A \\\"Bina\\\"\""
 	    " licence=BNSP-123 pin=sha256:%s ca=tls/a-ca.crt"
-	    " cert=/etc/skk/reader.crt key=reader.key\n"
+	    " cert=/etc/skk/reader.crt key=reader.key"
+	    " server=lsp-a.example:7443 server_name=skkd.lsp-a.example\n"
 	    "  # imported from the registry\n"
 	    "registry lpjk AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 	    " url=https://registry.example/trust-list ca=reg-ca.crt"
@@ -160,12 +161,16 @@ test_fields(void **state)
 	assert_string_equal(a->cert, "/etc/skk/reader.crt");
 	assert_string_equal(a->key, "reader.key");
 	assert_string_equal(a->registry, "");
+	assert_string_equal(a->server, "lsp-a.example:7443");
+	assert_string_equal(a->server_name, "skkd.lsp-a.example");
 	assert_int_equal(a->line, 3);
 	assert_int_equal(a->source, TRUST_SRC_FILE);
 	/* ":443" is HTTPS's own port: left out, as in QR URLs */
 	assert_string_equal(b->url, "https://lsp-b.example");
 	assert_string_equal(b->host, "lsp-b.example");
 	assert_string_equal(b->registry, "lpjk");
+	assert_string_equal(b->server, "");
+	assert_string_equal(b->server_name, "");
 	assert_int_equal(b->has_pin, 0);
 	assert_int_equal(b->line, 6);
 	assert_string_equal(tf.reg[0].name, "lpjk");
@@ -245,6 +250,12 @@ test_errors(void **state)
 	    "issuer https://a.example log_key=%s name=A pin=sha256:00ff\n", k);
 	BAD("1: key: missing (cert and key go together)",
 	    "issuer https://a.example log_key=%s name=A cert=r.crt\n", k);
+	BAD("1: server_name: without server", "issuer https://a.example "
+	    "log_key=%s name=A server_name=a.example\n", k);
+	BAD("1: server_name: expected a host name", "issuer https://a.example "
+	    "log_key=%s name=A server=a.example:7443 server_name=a/b\n", k);
+	BAD("1: server: given twice", "issuer https://a.example log_key=%s "
+	    "name=A server=a.example:1 server=a.example:2\n", k);
 	BAD("2: url: 'a.example' already on line 1",
 	    "issuer https://a.example log_key=%s name=A\n"
 	    "issuer https://A.example:443/ log_key=%s name=B\n", k, k);
@@ -298,6 +309,8 @@ test_round_trip(void **state)
 	    "registry lpjk "));
 	assert_non_null(strstr(out, "name=\"LSP A \\\"Bina\\\"\""));
 	assert_non_null(strstr(out, "pin=sha256:0011223344"));
+	assert_non_null(strstr(out, " server=lsp-a.example:7443"
+	    " server_name=skkd.lsp-a.example\n"));
 	parse_ok(f, &tf2, out, len);
 	assert_int_equal(tf2.niss, tf.niss);
 	assert_int_equal(tf2.nreg, tf.nreg);
