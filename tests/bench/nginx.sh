@@ -25,6 +25,7 @@ export SKKD=skkd SKK=skk
 case $B in /*) ;; *) B="$top/$B" ;; esac
 . "$top/tests/regress/lib.sh"	# needs SKKD and SKK set: fixed just below
 . "$top/tests/bench/logrows.sh"	# the log's rows of the scale step
+. "$top/tests/bench/wrk.sh"	# now, rate, ratio, median, wrk_run
 # Copies, so a concurrent sanitized build relinking build/skkd cannot
 # swap the binary under the benchmark; and never measure a sanitized one.
 mkdir "$T/bin" && cp -L "$B/skkd" "$B/skk" "$T/bin/" || exit 1
@@ -34,10 +35,6 @@ fi
 SKKD="$T/bin/skkd" SKK="$T/bin/skk"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"	# containers may cap it
 
-now() { date +%s.%N; }
-rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 rss() { awk '/^VmRSS/ { s += $2 } END { print s }' "$@"; }	# KiB
 anon() { awk '/^RssAnon/ { s += $2 } END { print s }' "$@"; }	# KiB, no mapped store
 
@@ -161,18 +158,6 @@ WRK_PRELOAD="$B/tests/fullhs.so"; wrk_full=$(wrk_reused)
 WRK_PRELOAD=""
 echo "  HTTPS $res_a, companion $res_p, nginx $res_b; wrk Connection: close resumed $wrk_res, with fullhs.so $wrk_full"
 
-# wrk_run OUT ARGS...: requests/s, p50 and p99 (ms) into OUT.
-wrk_run() {
-	out=$1; shift
-	env ${WRK_PRELOAD:+LD_PRELOAD=$WRK_PRELOAD} wrk -t1 -c64 -d"${SECS}s" --latency "$@" >"$out.raw" 2>&1
-	awk '
-	function ms(v) {
-		if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
-		if (v ~ /s$/) return v * 1000; return v }
-	/Requests\/sec/ { r = $2 } / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) }
-	/Non-2xx/ { bad = $NF } /Socket errors/ { err = $0 }
-	END { printf "%.0f %.2f %.2f %d\n", r, p50, p99, bad }' "$out.raw" >"$out"
-}
 # CPU seconds (user + system) used so far by the processes PIDS: the
 # cost per request holds even when other work shares the machine.
 cpu() { cat $(for p in "$@"; do echo /proc/$p/stat; done) |
