@@ -81,7 +81,7 @@ static const struct cmd cmd_list[] = {
 	  0 },
 	{ "stats", { &cmd_stats_form }, "",
 	  "show the server's counters", 0 },
-	{ "sync", { &sync_form }, "[--cache DIR]",
+	{ "sync", { &sync_form }, "[--cache DIR] [--mirror ISSUER=URL]",
 	  "fetch every trusted issuer's signed status for verify --offline",
 	  0 },
 	{ "audit", { &cmd_audit_form }, "URL|DIR [--state FILE] "

@@ -9,7 +9,9 @@
  * URL: its signed list fetched again and checked with its key, so that
  * an issuer it dropped is no longer trusted (offcheck_trusted). One
  * issuer's failure is reported and the others go on; the exit status
- * says whether all succeeded.
+ * says whether all succeeded. --mirror ISSUER=URL reads one issuer's
+ * documents from a mirror instead (a static copy, skkd publish's): they
+ * are checked exactly as the issuer's own, so the mirror is not trusted.
  */
 
 #include <inttypes.h>
@@ -32,7 +34,7 @@
 static int	cmd_sync(struct cmd_ctx *, struct cmd_args *);
 
 static const struct cmd_opt sync_opts[] = {
-	{ "--cache", 0, NULL }, { NULL, 0, NULL }
+	{ "--cache", 0, NULL }, { "--mirror", 0, NULL }, { NULL, 0, NULL }
 };
 const struct cmd_form sync_form = { { NULL }, cmd_sync, sync_opts, 0, 0,
 	ARGS_PLAIN };
@@ -47,6 +49,7 @@ enum sync_kind {
 /* One issuer being synced. */
 struct sync_run {
 	const struct trust_issuer	*t;
+	const char			*mirror;	/* URL, or NULL */
 	char				 dir[OFFCACHE_PATH_MAX];
 	struct note_key			 log;
 	struct issuer_desc		*desc;
@@ -199,10 +202,14 @@ sync_open(struct sync_run *s, const char *root, char *err, size_t errlen)
 		return -1;
 	if ((s->desc = calloc(1, sizeof *s->desc)) == NULL)
 		return errf(err, errlen, "out of memory");
-	/* Public documents: no client certificate to say who asks. */
+	/*
+	 * Public documents: no client certificate to say who asks. A
+	 * mirror's certificate is its own: the pin is not for it.
+	 */
 	tls.ca = s->t->ca;
-	tls.pin = s->t->has_pin ? s->t->pin : NULL;
-	if ((s->f = fetch_new(s->t->url, NULL, NULL, err, errlen)) == NULL ||
+	tls.pin = s->t->has_pin && s->mirror == NULL ? s->t->pin : NULL;
+	if ((s->f = fetch_new(s->mirror != NULL ? s->mirror : s->t->url, NULL,
+	    NULL, err, errlen)) == NULL ||
 	    fetch_set_tls(s->f, &tls, err, errlen) == -1)
 		return -1;
 	return 0;
@@ -232,7 +239,7 @@ sync_issuer(struct sync_run *s, const char *root, char *err, size_t errlen)
 	if ((rc = sync_doc(s, SYNC_ISSUER, 0, "api/v1/issuer", "issuer", err,
 	    errlen)) == 1)
 		return errf(err, errlen, "%s/api/v1/issuer: HTTP 404 (not an "
-		    "skkd issuer?)", s->t->url);
+		    "skkd issuer?)", s->mirror != NULL ? s->mirror : s->t->url);
 	if (rc == -1 || sync_lists(s, SYNC_STATUS, err, errlen) == -1 ||
 	    sync_lists(s, SYNC_NUMBERS, err, errlen) == -1)
 		return -1;
@@ -392,13 +399,50 @@ sync_registries(struct cmd_ctx *x, const char *root)
 
 /* --- the command ------------------------------------------------------ */
 
+/*
+ * --mirror ISSUER=URL: the trusted issuer ISSUER (HOST[:PORT] or its
+ * https:// URL) into *who, URL (http:// or https://, a path allowed:
+ * what is signed is checked all the same) into *url. 0, or -1 with err.
+ */
+static int
+sync_mirror_arg(const char *arg, const struct trust_issuer *v, size_t n,
+    size_t *who, const char **url, char *err, size_t errlen)
+{
+	char		 iss[TRUST_URL_MAX], u[TRUST_URL_MAX], host[TRUST_HOST_MAX];
+	const char	*eq;
+	size_t		 i;
+
+	if ((eq = strchr(arg, '=')) == NULL || eq == arg ||
+	    (size_t)(eq - arg) >= sizeof iss - 8)
+		return errf(err, errlen, "--mirror '%s': expected "
+		    "ISSUER=URL", arg);
+	*url = eq + 1;
+	if (strncmp(*url, "https://", 8) != 0 &&
+	    strncmp(*url, "http://", 7) != 0)
+		return errf(err, errlen, "--mirror '%s': the URL must be "
+		    "http:// or https://", arg);
+	snprintf(iss, sizeof iss, "%s%.*s", strncmp(arg, "https://", 8) ==
+	    0 ? "" : "https://", (int)(eq - arg), arg);
+	if (trust_url_parse(iss, u, sizeof u, host, sizeof host, err,
+	    errlen) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (qrpay_host_equal(v[i].host, host)) {
+			*who = i;
+			return 0;
+		}
+	return errf(err, errlen, "--mirror: %s is not a trusted issuer",
+	    host);
+}
+
 static int
 cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
 {
 	struct trust_issuer	*v = NULL;
 	struct sync_run		 s;
 	char			 root[OFFCACHE_PATH_MAX], why[SYNC_ERR_MAX];
-	size_t			 n = 0, i, failed = 0;
+	const char		*mirror = NULL, *marg;
+	size_t			 n = 0, i, failed = 0, who = 0;
 	int			 rc;
 
 	if ((rc = session_load_conf(x)) != 0)
@@ -413,6 +457,12 @@ cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
 	failed = sync_registries(x, root);
 	if (offcheck_trusted(&x->conf, root, &v, &n, why, sizeof why) == -1)
 		return session_fail(x, EX_CONFIG, "%s", why);
+	if ((marg = args_get(a, "--mirror")) != NULL &&
+	    sync_mirror_arg(marg, v, n, &who, &mirror, why, sizeof why) ==
+	    -1) {
+		free(v);
+		return session_fail(x, EX_USAGE, "sync: %s", why);
+	}
 	if ((x->o = output_new(x->out, x->json)) == NULL) {
 		free(v);
 		return session_fail(x, EX_OSERR, "out of memory");
@@ -420,6 +470,7 @@ cmd_sync(struct cmd_ctx *x, struct cmd_args *a)
 	for (i = 0; i < n; i++) {
 		memset(&s, 0, sizeof s);
 		s.t = &v[i];
+		s.mirror = mirror != NULL && i == who ? mirror : NULL;
 		if (sync_issuer(&s, root, why, sizeof why) == -1) {
 			failed++;
 			sync_say(x, &s, why);
