@@ -158,6 +158,7 @@ trust_server_opts(struct trust_run *r, struct trust_issuer *is)
 {
 	const char	*server = args_get(r->a, "--server");
 	const char	*sname = args_get(r->a, "--server-name");
+	char		 host[TRUST_HOST_MAX], port[8], why[256];
 
 	if (sname != NULL && server == NULL)
 		return args_usage_error(r->x, "--server-name goes with "
@@ -167,6 +168,9 @@ trust_server_opts(struct trust_run *r, struct trust_issuer *is)
 	if (strlen(server) >= sizeof is->server || (sname != NULL &&
 	    strlen(sname) >= sizeof is->server_name))
 		return args_usage_error(r->x, "--server: too long");
+	if (skkconf_split_hostport(server, host, sizeof host, port,
+	    sizeof port, why, sizeof why) == -1)
+		return args_usage_error(r->x, "--server: %s", why);
 	strcpy(is->server, server);
 	strcpy(is->server_name, sname != NULL ? sname : "");
 	return 0;

@@ -138,6 +138,12 @@ run_expect 64 "add: a bad pin is a usage error" \
 run_expect 64 "add: http:// is refused" sk a trust add "http://localhost:$HA"
 run_expect 64 "add: --cert without --key" \
     sk a trust add "https://localhost:$HA" --cert "$T/a/tls/admin.crt"
+run_expect 64 "add: --server-name without --server" \
+    sk a trust add "https://localhost:$HA" --server-name localhost
+out_has "--server-name goes with --server" "and says so"
+run_expect 64 "add: --server without a port" \
+    sk a trust add "https://localhost:$HA" --server localhost
+out_has "--server: 'localhost': expected HOST:PORT" "and says which"
 run_expect 66 "add: a missing --ca file" \
     sk a trust add "https://localhost:$HA" --ca "$T/nothere.crt"
 cmp -s "$T/tf.before" "$TF" && pass "failed adds changed nothing" ||
