@@ -73,7 +73,7 @@ static const char web_style[] =
 	".b h1{font-size:2.2em;margin:0;line-height:1.1}"
 	".b p{font-size:1.1em;margin:8px 0 0}"
 	".ok{background:#1b7a2e}.no{background:#b3141c}"
-	".un{background:#b36b00}"
+	".un{background:#b36b00}.i{margin-right:.3em}"
 	"dl{margin:16px 0}dt{font-size:.8em;color:#555;margin-top:10px}"
 	"dd{margin:0;font-weight:bold;word-wrap:break-word}"
 	"input{font-size:1em;width:100%;box-sizing:border-box;padding:8px}"
@@ -194,7 +194,7 @@ static void
 web_page_end(struct evbuffer *b)
 {
 	evbuffer_add_printf(b, "<p><a href=\"/\">Periksa sertifikat lain"
-	    "</a> / <small>Check another certificate</small></p>"
+	    "</a> / <small lang=\"en\">Check another certificate</small></p>"
 	    "<p><small>");
 	web_html(b, skkd->conf.issuer_name);
 	evbuffer_add_printf(b, "</small></p></main></body></html>\n");
@@ -202,14 +202,15 @@ web_page_end(struct evbuffer *b)
 
 /* Verdicts. */
 
+/* Colour is never the only sign: a word and a mark (hidden from readers). */
 struct verdict_words {
-	const char	*cls, *id, *en;
+	const char	*cls, *mark, *id, *en;
 };
 
 static const struct verdict_words verdict_words[] = {
-	[VERDICT_VALID] = { "ok", "SAH", "VALID" },
-	[VERDICT_NOT_VALID] = { "no", "TIDAK SAH", "NOT VALID" },
-	[VERDICT_UNKNOWN] = { "un", "TIDAK DAPAT DIPASTIKAN",
+	[VERDICT_VALID] = { "ok", "\u2713", "SAH", "VALID" },
+	[VERDICT_NOT_VALID] = { "no", "\u2717", "TIDAK SAH", "NOT VALID" },
+	[VERDICT_UNKNOWN] = { "un", "?", "TIDAK DAPAT DIPASTIKAN",
 	    "CANNOT CONFIRM" },
 };
 
@@ -310,7 +311,8 @@ web_field(struct evbuffer *b, const char *id, const char *en,
 {
 	int	has2 = v2 != NULL && v2[0] != '\0';
 
-	evbuffer_add_printf(b, "<dt>%s / %s</dt><dd>", id, en);
+	evbuffer_add_printf(b, "<dt>%s / <span lang=\"en\">%s</span></dt><dd>",
+	    id, en);
 	if (v1[0] != '\0' || !has2)
 		web_html(b, v1[0] ? v1 : "-");
 	if (has2) {
@@ -328,14 +330,18 @@ web_name(struct evbuffer *b, const struct verify_result *vr)
 	web_field(b, "Nama", "Name", vr->cert.name, NULL, NULL);
 	if (vr->masked)
 		evbuffer_add_printf(b, "<dd><small>Disamarkan: ketik nama "
-		    "untuk mencocokkan / Masked: type the name to compare"
-		    "</small></dd>\n");
+		    "untuk mencocokkan / <span lang=\"en\">Masked: type the "
+		    "name to compare</span></small></dd>\n");
 	if (vr->match == 1)
-		evbuffer_add_printf(b, "<dt>Nama yang diketik / Name typed"
-		    "</dt><dd id=\"match\">COCOK / MATCHES</dd>\n");
+		evbuffer_add_printf(b, "<dt>Nama yang diketik / <span "
+		    "lang=\"en\">Name typed</span></dt><dd id=\"match\">"
+		    "<span class=\"i\" aria-hidden=\"true\">\u2713</span>"
+		    "COCOK / <span lang=\"en\">MATCHES</span></dd>\n");
 	else if (vr->match == 0)
-		evbuffer_add_printf(b, "<dt>Nama yang diketik / Name typed"
-		    "</dt><dd id=\"match\">TIDAK COCOK / DOES NOT MATCH"
+		evbuffer_add_printf(b, "<dt>Nama yang diketik / <span "
+		    "lang=\"en\">Name typed</span></dt><dd id=\"match\">"
+		    "<span class=\"i\" aria-hidden=\"true\">\u2717</span>"
+		    "TIDAK COCOK / <span lang=\"en\">DOES NOT MATCH</span>"
 		    "</dd>\n");
 }
 
@@ -351,16 +357,22 @@ web_row(struct evbuffer *b, const struct cert *ct,
 	const char	*v;
 	int		 shown = 0;
 
-	evbuffer_add_printf(b, "<dt>%s / %s</dt><dd>", f->label_id,
-	    f->label_en);
+	evbuffer_add_printf(b, "<dt>%s / <span lang=\"en\">%s</span></dt>"
+	    "<dd>", f->label_id, f->label_en);
 	do {
 		v = cert_field_text(ct, f->id, buf);
-		if (v[0] == '\0' && (f->flags & CF_OPTIONAL))
-			v = "belum dicatat / not recorded";
-		if (v[0] != '\0') {
+		if (v[0] == '\0' && (f->flags & CF_OPTIONAL)) {
+			evbuffer_add_printf(b, "belum dicatat / <span "
+			    "lang=\"en\">not recorded</span>");
+			shown = 1;
+		} else if (v[0] != '\0') {
 			if (shown)
 				evbuffer_add_printf(b, "%s", f->sep);
+			if (f->id == CF_JOB_TITLE_EN)
+				evbuffer_add_printf(b, "<span lang=\"en\">");
 			web_html(b, v);
+			if (f->id == CF_JOB_TITLE_EN)
+				evbuffer_add_printf(b, "</span>");
 			shown = 1;
 		}
 		f++;
@@ -399,10 +411,11 @@ web_name_form(struct evbuffer *b, const char *number)
 	evbuffer_add_printf(b, "<form method=\"get\" action=\"/\">"
 	    "<input type=\"hidden\" name=\"number\" value=\"");
 	web_html(b, number);
-	evbuffer_add_printf(b, "\"><label for=\"m\">Nama pemegang / "
-	    "Holder's name</label><input id=\"m\" name=\"name\" "
-	    "autocomplete=\"off\" required>"
-	    "<button type=\"submit\">Cocokkan / Compare</button></form>\n");
+	evbuffer_add_printf(b, "\"><label for=\"m\">Nama pemegang / <span "
+	    "lang=\"en\">Holder's name</span></label><input id=\"m\" "
+	    "name=\"name\" autocomplete=\"off\" required><button "
+	    "type=\"submit\">Cocokkan / <span lang=\"en\">Compare</span>"
+	    "</button></form>\n");
 }
 
 /*
@@ -456,16 +469,18 @@ web_links_page(struct evbuffer *b, const struct web_links *l)
 {
 	if (l->next[0] != '\0') {
 		evbuffer_add_printf(b, "<p id=\"replaced\">Diganti oleh / "
-		    "Replaced by ");
+		    "<span lang=\"en\">Replaced by</span> ");
 		web_number_link(b, l->next);
 		evbuffer_add_printf(b, "</p>\n");
 	}
 	if (l->corrects[0] == '\0')
 		return;
-	evbuffer_add_printf(b, "<p id=\"corrects\">Koreksi dari / Corrects ");
+	evbuffer_add_printf(b, "<p id=\"corrects\">Koreksi dari / <span "
+	    "lang=\"en\">Corrects</span> ");
 	web_number_link(b, l->corrects);
 	if (l->reason[0] != '\0') {
-		evbuffer_add_printf(b, "<br><small>Alasan / Reason: ");
+		evbuffer_add_printf(b, "<br><small>Alasan / <span "
+		    "lang=\"en\">Reason</span>: ");
 		web_html(b, l->reason);
 		evbuffer_add_printf(b, "</small>");
 	}
@@ -484,14 +499,16 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 	web_reason(vr, qr, id, en, sizeof(id));
 	web_page_begin(r->body, "Pemeriksaan SKK / SKK check");
 	evbuffer_add_printf(r->body, "<div class=\"b %s\" id=\"verdict\">"
-	    "<h1>%s</h1><p>%s</p><p>", w->cls, w->id, w->en);
+	    "<h1><span class=\"i\" aria-hidden=\"true\">%s</span>%s</h1>"
+	    "<p lang=\"en\">%s</p><p>", w->cls, w->mark, w->id, w->en);
 	web_html(r->body, id);
-	evbuffer_add_printf(r->body, "<br><small>");
+	evbuffer_add_printf(r->body, "<br><small lang=\"en\">");
 	web_html(r->body, en);
 	evbuffer_add_printf(r->body, "</small></p></div>\n");
 	if (vr->replace_card)
 		evbuffer_add_printf(r->body, "<p id=\"note\"><strong>%s"
-		    "</strong><br><small>%s</small></p>\n", replace_words.id,
+		    "</strong><br><small lang=\"en\">%s</small></p>\n",
+		    replace_words.id,
 		    replace_words.en);
 	web_links(vr, rd, &l);
 	web_links_page(r->body, &l);
@@ -507,8 +524,8 @@ web_result_page(const struct verify_result *vr, int qr, int64_t now,
 	if (vr->masked)
 		web_name_form(r->body, vr->number);
 	web_iso_time(now, t);
-	evbuffer_add_printf(r->body, "<p><small>Diperiksa / Checked: %s"
-	    "</small></p>\n", t);
+	evbuffer_add_printf(r->body, "<p><small>Diperiksa / <span "
+	    "lang=\"en\">Checked</span>: %s</small></p>\n", t);
 	web_page_end(r->body);
 	r->ctype = WEB_HTML;
 }
@@ -748,20 +765,21 @@ web_form(struct web_resp *r)
 {
 	web_page_begin(r->body, "Periksa SKK / Check an SKK");
 	evbuffer_add_printf(r->body, "<h1>Periksa sertifikat SKK</h1>"
-	    "<p><small>Check a construction-worker competency certificate"
-	    "</small></p><form method=\"get\" action=\"/\">"
-	    "<label for=\"n\">Nomor sertifikat / Certificate number</label>"
-	    "<input id=\"n\" name=\"number\" inputmode=\"numeric\" "
-	    "placeholder=\"42101 8342 3 00000001 2026\" required>"
-	    "<label for=\"m\">Nama pemegang (untuk dicocokkan) / "
-	    "Holder's name (to compare)</label>"
-	    "<input id=\"m\" name=\"name\" autocomplete=\"off\">"
-	    "<button type=\"submit\">Periksa / Check</button></form>"
-	    "<p><small>Atau pindai kode QR pada kartu dengan kamera ponsel."
-	    "<br>Or scan the QR code on the card with a phone camera."
+	    "<p><small lang=\"en\">Check a construction-worker competency "
+	    "certificate</small></p><form method=\"get\" action=\"/\">"
+	    "<label for=\"n\">Nomor sertifikat / <span lang=\"en\">"
+	    "Certificate number</span></label><input id=\"n\" "
+	    "name=\"number\" inputmode=\"numeric\" placeholder=\"42101 "
+	    "8342 3 00000001 2026\" required><label for=\"m\">Nama "
+	    "pemegang (untuk dicocokkan) / <span lang=\"en\">Holder's name "
+	    "(to compare)</span></label><input id=\"m\" name=\"name\" "
+	    "autocomplete=\"off\"><button type=\"submit\">Periksa / <span "
+	    "lang=\"en\">Check</span></button></form><p><small>Atau pindai "
+	    "kode QR pada kartu dengan kamera ponsel.<br><span lang=\"en\">"
+	    "Or scan the QR code on the card with a phone camera.</span>"
 	    "</small></p><p><a href=\"/app/\">Aplikasi pemeriksa tanpa "
-	    "sinyal</a><br><small>The verifier app for sites without "
-	    "signal</small></p>\n");
+	    "sinyal</a><br><small lang=\"en\">The verifier app for sites "
+	    "without signal</small></p>\n");
 	web_page_end(r->body);
 	r->ctype = WEB_HTML;
 	r->cache = "public, max-age=3600";
@@ -771,7 +789,7 @@ static void
 route_home(const struct http_req *req, const char *rest, struct store_rd *rd,
     struct web_resp *r)
 {
-	char	number[64];
+	char	number[128];	/* room for a pasted number's stray spaces */
 
 	if (http_query_get(req->query, "number", number, sizeof(number)) == 0)
 		web_lookup(req, number, rd, 0, r);
@@ -937,9 +955,10 @@ web_error(int status, const char *why, int json, struct web_resp *r)
 		return;
 	}
 	web_page_begin(r->body, title);
-	evbuffer_add_printf(r->body, "<h1>%d ", status);
+	evbuffer_add_printf(r->body, "<h1>%d <span lang=\"en\">", status);
 	web_html(r->body, title);
-	evbuffer_add_printf(r->body, "</h1><p>");
+	evbuffer_add_printf(r->body, "</span></h1><p>Permintaan tidak dapat "
+	    "dilayani.</p><p lang=\"en\">");
 	web_html(r->body, why);
 	evbuffer_add_printf(r->body, "</p>\n");
 	web_page_end(r->body);

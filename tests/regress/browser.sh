@@ -3,11 +3,18 @@
 # The verdict pages in a real browser: headless Chromium at a phone's
 # 360x800 renders a VALID, a revoked and a tampered-QR page; the DOM must
 # show the verdict and the fields, and a screenshot of each is kept in
-# build/screenshots/ for people to look at.
+# build/screenshots/ for people to look at. Then every kind of page (the
+# verdicts, replaced and corrected, home, errors, and the answer to the
+# home page's form filled in with a dotted or run-together number and a
+# name) goes through tests/node/pages.js (puppeteer-core): axe-core finds
+# 0 violations, the verdict heading is read first, each language's text
+# carries its lang, and the verdict shows a word and a mark, not only a
+# colour.
 
 . "$(dirname "$0")/lib.sh"
 
 NIK=3515014107900003
+NODE_DIR=$(cd "$(dirname "$0")/../node" && pwd)
 SHOTS=build/screenshots
 CHROME=$(command -v chromium || command -v chromium-browser)
 
@@ -42,7 +49,7 @@ issue() {	# args... -> number in $num, QR URL in $url
 	num=$(json_field number); url=$(json_field url)
 }
 issue --name "Siti Nur'aini" --lpjk "LPJK-2026-000123" --event "BIMTEK Operator Alat Berat 2026"
-VALID_URL=$url
+VALID_URL=$url VNUM=$num
 issue --name "Rina Wulandari" --lpjk "LPJK-2026-000124"
 REV_URL=$url
 sk a revoke "$num" --reason "forged exam record" >/dev/null 2>&1
@@ -66,10 +73,12 @@ page() {
 page valid "$VALID_URL"
 out_has "SAH" "valid: verdict SAH"
 out_has 'class="b ok"' "valid: green banner"
+out_has '<span class="i" aria-hidden="true">✓</span>SAH</h1>' \
+    "valid: a mark beside the colour"
 out_has "Siti Nur'aini" "valid: the holder's name"
 out_has "ME063096" "valid: the job code"
 out_has "LPJK-2026-000123" "valid: the LPJK number"
-out_has "Berlaku sampai / Valid until" "valid: the expiry date"
+out_has 'Berlaku sampai / <span lang="en">Valid until' "valid: the expiry date"
 
 page revoked "$REV_URL"
 out_has "TIDAK SAH" "revoked: verdict TIDAK SAH"
@@ -87,13 +96,52 @@ grep -q "Siti" "$T/out" && fail "tampered: no holder data" || pass "tampered: no
 # A corrected name: the old card's page links to the new certificate.
 page replaced "$MISSPELT_URL"
 out_has "TIDAK SAH" "replaced: verdict TIDAK SAH"
-out_has "Diganti oleh / Replaced by" "replaced: says replaced"
+out_has 'Diganti oleh / <span lang="en">Replaced by' "replaced: says replaced"
 out_has "href=\"/c/$(printf '%s' "$CORRECTED" | tr -d ' ')\"" "replaced: links to the new number"
 page corrected "$CORRECTED_URL"
 out_has "SAH" "corrected: verdict SAH"
 out_has "Dewi Lestari" "corrected: the corrected name"
-out_has "Koreksi dari / Corrects" "corrected: says what it corrects"
+out_has 'Koreksi dari / <span lang="en">Corrects' \
+    "corrected: says what it corrects"
 out_has "name misspelt at issue" "corrected: the reason"
+
+# Every kind of page, audited and read as a screen reader would.
+if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
+	H=https://127.0.0.1:$(cat "$T/a.hport")
+	DOTTED=$(printf '%s' "$VNUM" | tr ' ' '.')
+	BARE="  $(printf '%s' "$VNUM" | tr -d ' ')  "
+	TAB=$(printf '\t')
+	PAGES=$(cat <<-EOF
+	verdict${TAB}valid${TAB}$VALID_URL
+	verdict${TAB}revoked${TAB}$REV_URL
+	verdict${TAB}tampered${TAB}$TAMPERED_URL
+	verdict${TAB}replaced${TAB}$MISSPELT_URL
+	verdict${TAB}corrected${TAB}$CORRECTED_URL
+	verdict${TAB}by-number-masked${TAB}$H/c/$(printf '%s' "$VNUM" | tr -d ' ')
+	verdict${TAB}unknown-number${TAB}$H/c/4210183423999999992026
+	verdict${TAB}bad-number${TAB}$H/?number=12345
+	home${TAB}home${TAB}$H/
+	error${TAB}error-404${TAB}$H/nope
+	form${TAB}form-dotted-match${TAB}$H/${TAB}$DOTTED${TAB}Siti Nur'aini${TAB}COCOK
+	form${TAB}form-bare-nomatch${TAB}$H/${TAB}$BARE${TAB}Siti Aminah${TAB}TIDAK COCOK
+	EOF
+	)
+	CHROME="$CHROME" PAGES="$PAGES" timeout 300 node "$NODE_DIR/pages.js" \
+	    >"$T/node.out" 2>"$T/node.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "${line#ok - }" ;;
+		"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$T/node.out"
+	[ "$rc" -eq 0 ] && pass "the page script exits 0" || {
+		fail "the page script exits 0 (status $rc)"
+		sed 's/^/#   /' "$T/node.err" | tail -n 20; }
+else
+	echo "# SKIP axe-core: no puppeteer-core (make deps installs tests/node)"
+fi
 
 inst_stop a && pass "skkd stops cleanly" || fail "skkd stops cleanly"
 echo "1..$tapn"

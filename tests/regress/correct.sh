@@ -84,19 +84,19 @@ sk a --json verify "$OLD" >"$T/out" 2>"$T/err"
 fetch "$OLD_URL"
 [ "$code" = 200 ] && pass "old QR page: 200" || fail "old QR page: 200 ($code)"
 out_has "TIDAK SAH" "old QR page: NOT VALID"
-out_has "Diganti oleh / Replaced by <a href=\"/c/$(digits "$NEW")\">$NEW</a>" \
+out_has "Diganti oleh / <span lang=\"en\">Replaced by</span> <a href=\"/c/$(digits "$NEW")\">$NEW</a>" \
     "old QR page: links to the new number"
 fetch "$H/c/$(digits "$NEW")"
 [ "$code" = 200 ] && pass "the link answers 200" || fail "the link answers 200 ($code)"
 out_has "SAH" "the linked page says SAH"
-out_has "Koreksi dari / Corrects <a href=\"/c/$(digits "$OLD")\">$OLD</a>" \
+out_has "Koreksi dari / <span lang=\"en\">Corrects</span> <a href=\"/c/$(digits "$OLD")\">$OLD</a>" \
     "new page: says what it corrects, with a link"
 not_reason=$(grep -c "holder&#39;s request\|holder's request" "$T/out")
 [ "$not_reason" = 0 ] && pass "anonymous page (masked name): no reason" ||
     fail "anonymous page (masked name): no reason"
 fetch "$NEW_URL"
 out_has "Siti Nur&#39;aini" "new QR page: the corrected name"
-out_has "Alasan / Reason: name misspelt at issue" "new QR page: the reason"
+out_has 'Alasan / <span lang="en">Reason</span>: name misspelt at issue' "new QR page: the reason"
 fetch -H "Accept: application/json" "$OLD_URL"
 grep -q "\"replaced_by\":\"$NEW\"" "$T/out" && pass "old QR JSON: replaced_by" ||
     fail "old QR JSON: replaced_by"

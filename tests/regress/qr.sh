@@ -32,7 +32,7 @@ done
 # The decoded URL is the page a phone opens: fetch it as a phone would.
 got=$(zbarimg --raw -q "$T/x8.png" 2>/dev/null)
 curl -s --cacert "$T/q/tls/ca.crt" "$got" >"$T/out" 2>"$T/err"
-grep -qF "<h1>SAH</h1>" "$T/out" && grep -qF "Siti Nur" "$T/out" &&
+grep -qF 'aria-hidden="true">✓</span>SAH</h1>' "$T/out" && grep -qF "Siti Nur" "$T/out" &&
     pass "the scanned URL opens the VALID page" || fail "the scanned URL opens the VALID page"
 curl -s --cacert "$T/q/tls/ca.crt" -H 'Accept: application/json' "$got" >"$T/out" 2>"$T/err"
 grep -q '"verdict": *"valid"' "$T/out" && pass "the scanned URL answers JSON verdict valid" ||
