@@ -27,6 +27,7 @@
 #include "cohort.h"
 #include "correct.h"
 #include "crew.h"
+#include "holder.h"
 #include "lpjk.h"
 #include "sync.h"
 #include "print.h"
@@ -72,6 +73,9 @@ static const struct cmd cmd_list[] = {
 	  "issue a corrected certificate, or record a correction request", 1 },
 	{ "corrections", { &corrections_form }, "",
 	  "list correction requests and their age (limit 3x24 hours)", 1 },
+	{ "holder-report", { &holder_form }, "--nik NIK -o FILE.json",
+	  "write a holder's signed record: certificates, events, checks",
+	  1 },
 	{ "show", { &cmd_show_form }, "NUMBER",
 	  "show a certificate's record and history", 1 },
 	{ "find", { &cmd_find_form }, "--nik NIK",

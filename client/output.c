@@ -570,6 +570,24 @@ output_checked(struct output *o, const char *checked, const char *note)
 }
 
 void
+output_holder(struct output *o, const char *file, const char *sig,
+    uint64_t n)
+{
+	json_t	*j;
+
+	if (!o->json) {
+		fprintf(o->f, "%s: %llu certificate%s, signed by the log key "
+		    "in %s\n", file, (unsigned long long)n, n == 1 ? "" : "s",
+		    sig);
+		return;
+	}
+	j = out_item(o);
+	out_set_str(j, "file", file);
+	out_set_str(j, "signed", sig);
+	out_set_int(j, "certificates", (int64_t)n);
+}
+
+void
 output_qr(struct output *o, const char *number, const char *url,
     const char *file)
 {

@@ -94,6 +94,9 @@ void		 output_sync(struct output *, const char *host,
 /* How a QR was checked ("offline", "online") and a line saying so. */
 void		 output_checked(struct output *, const char *checked,
 		    const char *note);
+/* A holder report written: file, its signature file, certificates. */
+void		 output_holder(struct output *, const char *file,
+		    const char *sig, uint64_t n);
 /* A QR image fetched: the number, its URL and the file written (or ""). */
 void		 output_qr(struct output *, const char *number, const char *url,
 		    const char *file);

@@ -109,6 +109,8 @@ static const struct conf_key conf_keys[] = {
 	    CONF_BATCH_MAX, 0 },
 	{ "anonymous_rate",	CONF_K_UINT,	F(anonymous_rate), 1,
 	    CONF_BATCH_MAX, 0 },
+	{ "check_log_days",	CONF_K_UINT,	F(check_log_days), 1,
+	    CONF_CHECK_DAYS_MAX, 0 },
 	{ "witness",		CONF_K_WITNESS,	F(witness), 0, 0, 0 },
 	{ "witness_interval",	CONF_K_UINT,	F(witness_interval),
 	    CONF_WITNESS_MIN_INTERVAL, CONF_TIMEOUT_MAX, 0 },
@@ -258,6 +260,7 @@ conf_set_defaults(struct conf *c, const char *dir)
 	c->hello_timeout = 10;
 	c->anonymous_max_batch = 100;
 	c->anonymous_rate = 10;
+	c->check_log_days = 365;
 	c->witness_interval = CONF_WITNESS_MIN_INTERVAL;
 	c->status_interval = 300;
 	c->status_validity = 7 * 86400;

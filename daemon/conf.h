@@ -28,6 +28,7 @@
 #define CONF_FRAME_MIN		1024
 #define CONF_FRAME_MAX		(1ULL << 30)	/* 1G: fits the 4-byte header */
 #define CONF_BATCH_MAX		1000000
+#define CONF_CHECK_DAYS_MAX	3650
 #define CONF_TIMEOUT_MAX	86400		/* seconds */
 #define CONF_WITNESS_MAX	8	/* witness lines */
 #define CONF_WITNESS_MIN_INTERVAL 60	/* seconds: at most once a minute */
@@ -95,6 +96,8 @@ struct conf {
 	/* Callers without a client certificate on the companion port. */
 	unsigned		anonymous_max_batch;	/* items per VERIFY */
 	unsigned		anonymous_rate;	/* verifications/s per address */
+	/* Reader check records kept this long, then counted per month. */
+	unsigned		check_log_days;
 
 	/* Witnesses, in the order of the file; none by default. */
 	struct conf_witness	witness[CONF_WITNESS_MAX];

@@ -16,8 +16,10 @@
 
 #include "blank.h"
 #include "change.h"
+#include "checks.h"
 #include "correct.h"
 #include "dispatch.h"
+#include "holder.h"
 #include "issue.h"
 #include "keys.h"
 #include "log.h"
@@ -97,6 +99,7 @@ static const struct handler handlers[] = {
 	{ WIRE_CORRECT, 1, CORRECT_KEYS, correct_request },
 	{ WIRE_CORRECT_REQUEST, 1, CORRECT_ASK_KEYS, correct_ask },
 	{ WIRE_CORRECTIONS, 1, 0, correct_list },
+	{ WIRE_HOLDER_REPORT, 1, HOLDER_KEYS, holder_report },
 };
 
 /* Items one VERIFY may hold for this peer. */
@@ -361,8 +364,9 @@ put_log(struct conn *c, struct wire_msg *ans, const char *number)
  */
 static int
 verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
-    int trusted, int prove, int64_t now)
+    const struct tls_peer *p, int prove, int64_t now)
 {
+	int			trusted = p->role != ROLE_NONE;
 	struct verify_result	vr;
 	struct verify_req	vq;
 
@@ -375,6 +379,10 @@ verify_item(struct conn *c, const struct wire_msg *item, struct wire_msg *ans,
 		verify_by_qr(conn_reader(c), vq.text, strlen(vq.text), now, &vr);
 	else
 		verify_by_number(conn_reader(c), vq.text, now, &vr);
+	/* Who checked: no address, a reader's organisation. */
+	if (vr.found)
+		checks_note(vr.cert.number, trusted ? (p->org[0] != '\0' ?
+		    p->org : "-") : NULL, now);
 	verify_redact(&vr, trusted ? CALLER_TRUSTED : vq.qr ? CALLER_QR :
 	    CALLER_ANONYMOUS, vq.has_name ? vq.name : NULL);
 	/* A number item gets its text back as sent, even malformed. */
@@ -449,7 +457,7 @@ verify_items(struct conn *c, const struct tls_peer *p,
 	for (; *i < n; (*i)++) {
 		if ((it = wire_put_item(ans, WK_ITEMS)) == NULL ||
 		    verify_item(c, wire_list_get(msg, WK_ITEMS, *i), it,
-		    p->role != ROLE_NONE, prove == 1, now) == -1)
+		    p, prove == 1, now) == -1)
 			return -1;
 		if (*i + 1 < n && rate_now() >= end) {
 			(*i)++;

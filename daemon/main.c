@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "checks.h"
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -136,6 +137,9 @@ open_store(struct skkd *s)
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
 	writer_set_log(s->writer, s->tlog);
+	if (checks_start(s->writer, s->conf.check_log_days, err,
+	    sizeof(err)) == -1)
+		die(EX_OSERR, "", err);
 	if ((s->status = statuspub_start(s->store, s->tlog, &s->conf,
 	    s->conf.publish_dir[0] != '\0' ? publish_status_doc : NULL,
 	    s->conf.publish_dir, err, sizeof(err))) == NULL)
@@ -248,6 +252,7 @@ serve(struct skkd *s)
 	pool_stop(pool);
 	notify_watchdog_stop();
 	wsubmit_stop(wsubmit);
+	checks_stop();
 	writer_stop(s->writer);
 	statuspub_stop(s->status);
 	s->status = NULL;

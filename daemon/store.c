@@ -63,6 +63,7 @@ enum store_db {
 	DB_STATUS_NUM,		/* be32 status index -> number */
 	DB_BLANKS,		/* blank form serial -> state + number */
 	DB_CORR,		/* number -> its correction request */
+	DB_CHECKS,		/* check record key -> be64 count */
 	DB_MAX
 };
 
@@ -85,6 +86,7 @@ static const struct {
 	{ "status_num", 0 },
 	{ "blanks", 0 },
 	{ "corrections", 0 },
+	{ "checks", 0 },
 };
 
 /*
@@ -1878,4 +1880,90 @@ store_rd_release(struct store_rd *r)
 		return;
 	r->held = 0;
 	rd_end(r);
+}
+
+int
+store_check_add(struct store_wtxn *w, const char *key, uint64_t n)
+{
+	MDB_val	k, d;
+	uint8_t	b[8];
+	int	rc;
+
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	if (k.mv_size == 0 ||
+	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
+		return STORE_ERROR;
+	rc = mdb_get(w_txn(w), w->s->dbi[DB_CHECKS], &k, &d);
+	if (rc == 0 && d.mv_size == 8)
+		n += store_be64_get(d.mv_data);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return w_fail(w, rc);
+	store_be64_put(b, n);
+	d.mv_data = b;
+	d.mv_size = sizeof(b);
+	w->wbytes += k.mv_size + d.mv_size;
+	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_CHECKS], &k, &d, 0));
+}
+
+int
+store_check_walk(struct store_wtxn *w, store_check_fn fn, void *arg)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	char		 key[STORE_CHECK_KEY_MAX + 1];
+	int		 rc, op = MDB_FIRST, act;
+
+	if ((rc = mdb_cursor_open(w_txn(w), w->s->dbi[DB_CHECKS], &cur)) != 0)
+		return w_fail(w, rc);
+	while ((rc = mdb_cursor_get(cur, &k, &d, op)) == 0) {
+		op = MDB_NEXT;
+		if (k.mv_size > STORE_CHECK_KEY_MAX || d.mv_size != 8)
+			continue;
+		memcpy(key, k.mv_data, k.mv_size);
+		key[k.mv_size] = '\0';
+		act = fn(key, store_be64_get(d.mv_data), arg);
+		if (act == 1 && (rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? STORE_OK : w_fail(w, rc);
+}
+
+int
+store_check_foreach(struct store_rd *r, const char *prefix,
+    store_check_fn fn, void *arg)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	char		 key[STORE_CHECK_KEY_MAX + 1];
+	size_t		 plen = strlen(prefix);
+	int		 rc, op = MDB_SET_RANGE;
+
+	if (plen == 0 || rd_begin(r) == -1)
+		return STORE_ERROR;
+	if ((rc = mdb_cursor_open(r->txn, r->s->dbi[DB_CHECKS], &cur)) != 0) {
+		rd_end(r);
+		return store_rc(rc);
+	}
+	k.mv_data = (void *)prefix;
+	k.mv_size = plen;
+	while ((rc = mdb_cursor_get(cur, &k, &d, op)) == 0) {
+		op = MDB_NEXT;
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0) {
+			rc = MDB_NOTFOUND;
+			break;
+		}
+		if (k.mv_size > STORE_CHECK_KEY_MAX || d.mv_size != 8)
+			continue;
+		memcpy(key, k.mv_data, k.mv_size);
+		key[k.mv_size] = '\0';
+		if (fn(key, store_be64_get(d.mv_data), arg) != 0) {
+			rc = MDB_NOTFOUND;
+			break;
+		}
+	}
+	mdb_cursor_close(cur);
+	rd_end(r);
+	return rc == MDB_NOTFOUND ? STORE_OK : store_rc(rc);
 }

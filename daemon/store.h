@@ -224,6 +224,20 @@ int		 store_blank_put(struct store_wtxn *, const char *serial,
 		    const char *val);
 
 /*
+ * Check records (daemon/checks.c): text key -> count. add adds n to
+ * the key's count. walk visits every record on the writer thread; fn
+ * returns 1 to delete the record, 0 to keep it. foreach visits the
+ * records whose key starts with prefix in one snapshot; non-zero stops.
+ */
+#define STORE_CHECK_KEY_MAX	200
+typedef int	(*store_check_fn)(const char *key, uint64_t n, void *arg);
+int		 store_check_add(struct store_wtxn *, const char *key,
+		    uint64_t n);
+int		 store_check_walk(struct store_wtxn *, store_check_fn, void *);
+int		 store_check_foreach(struct store_rd *, const char *prefix,
+		    store_check_fn, void *);
+
+/*
  * For daemon/tlog.c, the one other module that calls mdb_*: the txn of
  * the current (nested) write or of a reader's snapshot, and the log's
  * tables. store_wraw_rc maps an mdb error and remembers a spoiled txn.

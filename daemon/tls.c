@@ -451,6 +451,9 @@ tls_peer_names(X509 *x, struct tls_peer *p)
 
 	X509_NAME_oneline(X509_get_subject_name(x), p->subject,
 	    sizeof(p->subject));
+	if (X509_NAME_get_text_by_NID(X509_get_subject_name(x),
+	    NID_organizationName, p->org, sizeof(p->org)) <= 0)
+		p->org[0] = '\0';
 	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) != NULL &&
 	    (hex = BN_bn2hex(bn)) != NULL) {
 		snprintf(p->serial, sizeof(p->serial), "%s", hex);

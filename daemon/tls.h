@@ -22,6 +22,7 @@ struct tls_peer {
 	enum tls_role	role;
 	char		subject[121];	/* one-line subject (CERT_TEXT_MAX) */
 	char		serial[41];	/* hex (CERT_SHORT_MAX) */
+	char		org[65];	/* subject O, "" none */
 	char		why[128];	/* why the role is NONE, if a cert was shown */
 };
 

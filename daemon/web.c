@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cert.h"
+#include "checks.h"
 #include "jbuf.h"
 #include "keys.h"
 #include "qrpay.h"
@@ -755,6 +756,8 @@ web_lookup(const struct http_req *req, const char *text, struct store_rd *rd,
 	}
 	cert_normalize_number(text, number, sizeof(number));
 	verify_by_number(rd, number, now, vr);
+	if (vr->found)
+		checks_note(vr->cert.number, NULL, now);
 	verify_redact(vr, CALLER_ANONYMOUS, given ? name : NULL);
 	web_result(req, vr, 0, now, json, rd, r);
 	free(vr);
@@ -825,6 +828,8 @@ web_check_qr(const struct http_req *req, const char *text, struct store_rd *rd,
 		return;
 	}
 	verify_by_qr(rd, text, strlen(text), now, vr);
+	if (vr->found)
+		checks_note(vr->cert.number, NULL, now);
 	verify_redact(vr, CALLER_QR, NULL);
 	web_result(req, vr, 1, now, json, rd, r);
 	free(vr);

@@ -150,7 +150,8 @@ static const char *wire_type_names[] = {
 	"renew", "show", "find", "keys", "stats",
 	[WIRE_QR] = "qr", [WIRE_BLANK] = "blank", [WIRE_CORRECT] = "correct",
 	[WIRE_CORRECT_REQUEST] = "correct_request",
-	[WIRE_CORRECTIONS] = "corrections"
+	[WIRE_CORRECTIONS] = "corrections",
+	[WIRE_HOLDER_REPORT] = "holder_report"
 };
 
 static const char *wire_err_names[WERR_MAX] = {
@@ -171,7 +172,8 @@ static const char *wire_key_names[WK_MAX] = {
 	[WK_MATCH] = "match", [WK_HOST] = "host", [WK_LOGINDEX] = "logindex",
 	[WK_PROOF] = "proof", [WK_LOGSIZE] = "logsize",
 	[WK_LOGENTRY] = "logentry", [WK_CHECKPOINT] = "checkpoint",
-	[WK_REQUESTED] = "requested", [WK_DONE] = "done"
+	[WK_REQUESTED] = "requested", [WK_DONE] = "done",
+	[WK_REPORT] = "report", [WK_SIGNED] = "signed"
 };
 
 /* The arena. */
@@ -1128,7 +1130,7 @@ wire_type_name(uint64_t t)
 {
 	if (t == WIRE_ERROR)
 		return "error";
-	if (t >= WIRE_HELLO && t <= WIRE_CORRECTIONS &&
+	if (t >= WIRE_HELLO && t <= WIRE_HOLDER_REPORT &&
 	    wire_type_names[t] != NULL)
 		return wire_type_names[t];
 	return "unknown";

@@ -39,6 +39,7 @@ enum wire_type {
 	WIRE_CORRECT,		/* c→s: NUMBER, RECORD (corrected fields), REASON, REQUESTED?; s→c: PREV, NUMBER (new), STATUS, URL, LOGINDEX? (admin) */
 	WIRE_CORRECT_REQUEST,	/* c→s: NUMBER, REASON, REQUESTED?; s→c: NUMBER, REQUESTED (admin) */
 	WIRE_CORRECTIONS,	/* c→s: -; s→c: ITEMS [{NUMBER, REQUESTED, TIME, REASON, ACTOR, DONE?, NEXT?}] (admin) */
+	WIRE_HOLDER_REPORT,	/* c→s: NIK; s→c: COUNT, REPORT, SIGNED (admin) */
 	WIRE_ERROR = 127	/* s→c: ERR, ERRMSG (id of the failed request, 0 if none) */
 };
 
@@ -65,6 +66,8 @@ enum wire_key {
 	WK_CHECKPOINT,		/* v2 VERIFY item: text the signed checkpoint */
 	WK_REQUESTED,		/* CORRECT*: int when the holder asked */
 	WK_DONE,		/* CORRECTIONS item: int when it was corrected */
+	WK_REPORT,		/* HOLDER_REPORT: bytes the JSON document */
+	WK_SIGNED,		/* HOLDER_REPORT: bytes COSE_Sign1 of REPORT */
 	WK_MAX
 };
 #define WK_BIT(k)	(UINT64_C(1) << (k))

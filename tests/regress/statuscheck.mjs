@@ -10,6 +10,8 @@
 //                                                  the i-th hex digit)
 //   node statuscheck.mjs numbers FILE VKEY SUB     "count N", then "DIGITS IDX"
 //   node statuscheck.mjs qr URL                    the index a QR carries
+//   node statuscheck.mjs holder COSE VKEY JSON     the signed payload is
+//                                                  exactly the bytes of JSON
 //
 // Exit 0 when the document checks, 1 (with the reason on stderr) if not.
 
@@ -44,7 +46,7 @@ function ed25519(pub) {
 const opts = { preferMap: true };
 
 // 18([protected, {}, payload, signature]), checked with pub: the claims.
-function openSign1(buf, pub, wantTyp) {
+function openSign1(buf, pub, wantTyp, raw) {
 	const msg = decode(buf, opts);
 	if (!(msg instanceof Tag) || Number(msg.tag) !== 18)
 		die('not a COSE_Sign1 (tag 18)');
@@ -67,7 +69,7 @@ function openSign1(buf, pub, wantTyp) {
 	    bytes(payload)]);
 	if (!verify(null, tbs, ed25519(pub), sig))
 		die('bad signature');
-	return decode(payload, opts);
+	return raw ? Buffer.from(payload) : decode(payload, opts);
 }
 
 function head(claims, sub) {
@@ -145,6 +147,16 @@ function qr(url) {
 	console.log(Number(c[4]));
 }
 
+// A holder report: the COSE_Sign1 carries the JSON file's bytes.
+function holder(cose, vkey, json) {
+	const payload = openSign1(readFileSync(cose), vkeyPublic(vkey),
+	    'application/skk-holder-report+json', true);
+	if (!payload.equals(readFileSync(json)))
+		die(`the signed payload is not ${json}`);
+	const doc = JSON.parse(payload.toString('utf8'));
+	console.log(`certificates ${doc.certificates.length}`);
+}
+
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'status')
 	status(...args);
@@ -152,5 +164,7 @@ else if (mode === 'numbers')
 	numbers(...args);
 else if (mode === 'qr')
 	qr(args[0]);
+else if (mode === 'holder')
+	holder(...args);
 else
-	die('usage: status|numbers FILE VKEY SUB, or qr URL');
+	die('usage: status|numbers FILE VKEY SUB, qr URL, or holder COSE VKEY JSON');

@@ -827,7 +827,9 @@ test_names(void **state)
 	assert_string_equal(wire_type_name(WIRE_STATS), "stats");
 	assert_string_equal(wire_type_name(WIRE_CORRECT), "correct");
 	assert_string_equal(wire_type_name(WIRE_CORRECTIONS), "corrections");
-	assert_string_equal(wire_type_name(WIRE_CORRECTIONS + 1), "unknown");
+	assert_string_equal(wire_type_name(WIRE_HOLDER_REPORT),
+	    "holder_report");
+	assert_string_equal(wire_type_name(WIRE_HOLDER_REPORT + 1), "unknown");
 	assert_string_equal(wire_type_name(WIRE_ERROR), "error");
 	assert_string_equal(wire_type_name(0), "unknown");
 	assert_string_equal(wire_type_name(WIRE_QR), "qr");

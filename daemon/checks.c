@@ -1,0 +1,358 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * Check records: see checks.h. The counting table is a small chained
+ * hash behind one mutex, held only to find and bump one counter; the
+ * flushing thread swaps in an empty table and hands the full one to
+ * the writer as one job.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checks.h"
+#include "errf.h"
+#include "log.h"
+#include "store.h"
+#include "writer.h"
+
+#define CHECKS_BUCKETS	4096
+#define CHECKS_MAX	200000		/* records a second; more are lost */
+#define CHECKS_DAY	86400
+
+struct check_rec {
+	struct check_rec	*next;
+	uint64_t		 n;
+	char			 key[];
+};
+
+struct check_batch {
+	struct wjob		 wj;
+	struct check_rec	*b[CHECKS_BUCKETS];
+	size_t			 count;
+	int64_t			 now;
+};
+
+static struct {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	pthread_t		 thread;
+	struct writer		*writer;
+	struct check_batch	*cur;
+	unsigned		 log_days;
+	int64_t			 aged_day;	/* writer thread only */
+	int			 running;
+	atomic_int		 stopping;
+	atomic_ullong		 lost;
+} ck = { .lock = PTHREAD_MUTEX_INITIALIZER,
+    .cond = PTHREAD_COND_INITIALIZER };
+
+static uint32_t
+check_hash(const char *s)
+{
+	uint32_t	h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void
+batch_free(struct check_batch *b)
+{
+	struct check_rec	*r, *next;
+	size_t			 i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < CHECKS_BUCKETS; i++)
+		for (r = b->b[i]; r != NULL; r = next) {
+			next = r->next;
+			free(r);
+		}
+	free(b);
+}
+
+/* An organisation as stored: printable, no '|', at most 64 bytes. */
+static void
+check_org(const char *org, char *out, size_t outlen)
+{
+	size_t	i;
+
+	for (i = 0; org[i] != '\0' && i + 1 < outlen && i < 64; i++)
+		out[i] = (org[i] < 0x20 || org[i] == 0x7f || org[i] == '|') ?
+		    '_' : org[i];
+	out[i] = '\0';
+}
+
+void
+checks_note(const char *number, const char *org, int64_t now)
+{
+	struct check_batch	*b;
+	struct check_rec	*r;
+	struct tm		 tm;
+	time_t			 t = (time_t)now;
+	char			 key[STORE_CHECK_KEY_MAX + 1], o[65], date[16];
+	uint32_t		 h;
+	size_t			 len;
+
+	if (!ck.running || number[0] == '\0')
+		return;
+	gmtime_r(&t, &tm);
+	if (org == NULL) {
+		strftime(date, sizeof(date), "%Y-%m", &tm);
+		snprintf(key, sizeof(key), "%s|a|%s", number, date);
+	} else {
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		check_org(org, o, sizeof(o));
+		snprintf(key, sizeof(key), "%s|r|%s|%s", number, date, o);
+	}
+	h = check_hash(key) % CHECKS_BUCKETS;
+	len = strlen(key);
+	pthread_mutex_lock(&ck.lock);
+	if ((b = ck.cur) == NULL)
+		goto out;
+	for (r = b->b[h]; r != NULL; r = r->next)
+		if (strcmp(r->key, key) == 0) {
+			r->n++;
+			goto out;
+		}
+	if (b->count >= CHECKS_MAX ||
+	    (r = malloc(sizeof(*r) + len + 1)) == NULL) {
+		ck.lost++;
+		goto out;
+	}
+	memcpy(r->key, key, len + 1);
+	r->n = 1;
+	r->next = b->b[h];
+	b->b[h] = r;
+	b->count++;
+out:
+	pthread_mutex_unlock(&ck.lock);
+}
+
+/* Reader records older than the cutoff date, folded into their month. */
+struct check_age {
+	char			 cutoff[16];	/* YYYY-MM-DD */
+	struct check_rec	*fold;
+};
+
+static int
+check_age_one(const char *key, uint64_t n, void *arg)
+{
+	struct check_age	*a = arg;
+	struct check_rec	*r;
+	const char		*p;
+	size_t			 nlen;
+
+	if ((p = strstr(key, "|r|")) == NULL || strlen(p + 3) < 10 ||
+	    strncmp(p + 3, a->cutoff, 10) >= 0)
+		return 0;
+	nlen = (size_t)(p - key);
+	/* NUMBER "|a|" YYYY-MM */
+	if ((r = malloc(sizeof(*r) + nlen + 11)) == NULL)
+		return 0;
+	memcpy(r->key, key, nlen);
+	memcpy(r->key + nlen, "|a|", 3);
+	memcpy(r->key + nlen + 3, p + 3, 7);
+	r->key[nlen + 10] = '\0';
+	r->n = n;
+	r->next = a->fold;
+	a->fold = r;
+	return 1;
+}
+
+static int
+check_age(struct store_wtxn *w, struct check_batch *b)
+{
+	struct check_age	 a;
+	struct check_rec	*r, *next;
+	struct tm		 tm;
+	time_t			 t;
+	int			 rc;
+
+	if (b->now / CHECKS_DAY == ck.aged_day)
+		return STORE_OK;
+	memset(&a, 0, sizeof(a));
+	t = (time_t)(b->now - (int64_t)ck.log_days * CHECKS_DAY);
+	gmtime_r(&t, &tm);
+	strftime(a.cutoff, sizeof(a.cutoff), "%Y-%m-%d", &tm);
+	rc = store_check_walk(w, check_age_one, &a);
+	for (r = a.fold; r != NULL; r = next) {
+		next = r->next;
+		if (rc == STORE_OK)
+			rc = store_check_add(w, r->key, r->n);
+		free(r);
+	}
+	if (rc == STORE_OK)
+		ck.aged_day = b->now / CHECKS_DAY;
+	return rc;
+}
+
+static int
+check_run(struct store_wtxn *w, struct wjob *j)
+{
+	struct check_batch	*b = j->arg;
+	struct check_rec	*r;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < CHECKS_BUCKETS; i++)
+		for (r = b->b[i]; r != NULL; r = r->next)
+			if ((rc = store_check_add(w, r->key, r->n)) !=
+			    STORE_OK) {
+				j->rc = rc;
+				errf(j->err, sizeof(j->err), "checks: %s",
+				    store_strerror(rc));
+				return -1;
+			}
+	if ((rc = check_age(w, b)) != STORE_OK) {
+		j->rc = rc;
+		errf(j->err, sizeof(j->err), "checks: ageing: %s",
+		    store_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+check_done(struct wjob *j)
+{
+	struct check_batch	*b = j->arg;
+
+	if (j->rc != STORE_OK)
+		log_warnx("%zu check records lost: %s", b->count, j->err);
+	batch_free(b);
+}
+
+/* Swaps in an empty table; hands the full one to the writer. */
+static void
+checks_flush(int last)
+{
+	struct check_batch	*b, *fresh = NULL;
+	int64_t			 now = time(NULL);
+
+	if (!last && (fresh = calloc(1, sizeof(*fresh))) == NULL)
+		return;
+	pthread_mutex_lock(&ck.lock);
+	b = ck.cur;
+	if (last || b == NULL || b->count > 0 || now / CHECKS_DAY !=
+	    ck.aged_day)
+		ck.cur = fresh;
+	else {
+		b = NULL;		/* nothing to do: keep the empty one */
+		batch_free(fresh);
+	}
+	pthread_mutex_unlock(&ck.lock);
+	if (b == NULL)
+		return;
+	b->now = now;
+	b->wj.run = check_run;
+	b->wj.done = check_done;
+	b->wj.arg = b;
+	writer_submit(ck.writer, &b->wj);
+}
+
+static void *
+checks_main(void *arg)
+{
+	struct timespec	ts;
+
+	(void)arg;
+	pthread_mutex_lock(&ck.lock);
+	while (!ck.stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec++;
+		pthread_cond_timedwait(&ck.cond, &ck.lock, &ts);
+		if (ck.stopping)
+			break;
+		pthread_mutex_unlock(&ck.lock);
+		checks_flush(0);
+		pthread_mutex_lock(&ck.lock);
+	}
+	pthread_mutex_unlock(&ck.lock);
+	return NULL;
+}
+
+int
+checks_start(struct writer *w, unsigned log_days, char *err, size_t errlen)
+{
+	int	rc;
+
+	ck.writer = w;
+	ck.log_days = log_days;
+	ck.aged_day = -1;
+	if ((ck.cur = calloc(1, sizeof(*ck.cur))) == NULL) {
+		errf(err, errlen, "checks: out of memory");
+		return -1;
+	}
+	ck.running = 1;
+	if ((rc = pthread_create(&ck.thread, NULL, checks_main, NULL)) != 0) {
+		ck.running = 0;
+		errf(err, errlen, "checks: thread: %s", strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+void
+checks_stop(void)
+{
+	if (!ck.running)
+		return;
+	pthread_mutex_lock(&ck.lock);
+	ck.stopping = 1;
+	pthread_cond_signal(&ck.cond);
+	pthread_mutex_unlock(&ck.lock);
+	pthread_join(ck.thread, NULL);
+	checks_flush(1);
+	ck.running = 0;
+	if (ck.lost != 0)
+		log_warnx("%llu check records lost (more than %d a second)",
+		    (unsigned long long)ck.lost, CHECKS_MAX);
+}
+
+struct check_each {
+	checks_fn	 fn;
+	void		*arg;
+	size_t		 plen;
+};
+
+static int
+check_each_one(const char *key, uint64_t n, void *arg)
+{
+	struct check_each	*e = arg;
+	const char		*p = key + e->plen, *bar;
+	char			 date[16];
+	size_t			 dlen;
+
+	if (p[0] != 'a' && p[0] != 'r')
+		return 0;
+	if (p[1] != '|')
+		return 0;
+	if ((bar = strchr(p + 2, '|')) == NULL)
+		bar = p + 2 + strlen(p + 2);
+	if ((dlen = (size_t)(bar - (p + 2))) >= sizeof(date))
+		return 0;
+	memcpy(date, p + 2, dlen);
+	date[dlen] = '\0';
+	return e->fn(p[0], date, *bar == '|' ? bar + 1 : "", n, e->arg);
+}
+
+int
+checks_foreach(struct store_rd *rd, const char *number, checks_fn fn,
+    void *arg)
+{
+	struct check_each	e;
+	char			prefix[STORE_CHECK_KEY_MAX + 1];
+
+	snprintf(prefix, sizeof(prefix), "%s|", number);
+	e.fn = fn;
+	e.arg = arg;
+	e.plen = strlen(prefix);
+	return store_check_foreach(rd, prefix, check_each_one, &e);
+}
