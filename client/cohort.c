@@ -10,12 +10,15 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
@@ -643,51 +646,179 @@ cohort_write_issued(struct cohort *co, const char *dir)
 	return 0;
 }
 
+#define COHORT_PNG_THREADS	8	/* at most, one a CPU */
+#define COHORT_PNG_TAKE		16	/* rows a thread takes at a time */
+
+/* The images of a cohort, drawn by threads that take rows in turn. */
+struct cohort_pngs {
+	struct cohort		*co;
+	int			 dirfd;
+	pthread_mutex_t		 lock;
+	size_t			 next;		/* the first row not taken */
+	size_t			 done;		/* for the progress bar */
+	int			 status;	/* the first failure's, or 0 */
+	char			 why[512];
+};
+
+static void __attribute__((format(printf, 3, 4)))
+cohort_png_fail(struct cohort_pngs *p, int status, const char *fmt, ...)
+{
+	va_list	ap;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->status == 0) {
+		p->status = status;
+		va_start(ap, fmt);
+		vsnprintf(p->why, sizeof p->why, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* A new file's bytes, created 0600 in the directory (O_EXCL first: an
+ * older file of that name may have had a wider mode). */
+static int
+cohort_png_file(int dirfd, const char *name, const uint8_t *png, size_t len)
+{
+	ssize_t	w;
+	int	fd, e;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1 && errno == EEXIST &&
+	    (fd = openat(dirfd, name, O_WRONLY | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC)) != -1 && fchmod(fd, 0600) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (fd == -1)
+		return -1;
+	while (len > 0) {
+		if ((w = write(fd, png, len)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e = w == 0 ? EIO : errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		png += w;
+		len -= (size_t)w;
+	}
+	return close(fd);
+}
+
 /*
  * DIR/<number, blanks as _>.png: the QR of the URL the daemon answered,
  * drawn here (8 pixels a module, as the daemon's images), not asked for.
  */
 static int
-cohort_png(struct cohort *co, const char *dir, size_t i)
+cohort_png(struct cohort_pngs *p, struct qrmat_buf *b, size_t i)
 {
-	struct cohort_row	*r = &co->rows[i];
+	struct cohort_row	*r = &p->co->rows[i];
 	struct qrmat		 q;
-	char			 path[4096], why[256];
-	FILE			*f;
+	const uint8_t		*png;
+	size_t			 len;
+	char			 name[CERT_NUMBER_LEN + 8], why[256];
 	int			 rc = 0;
 
 	/* The server's number becomes a file name: "../x" must not. */
-	if (cert_check_number(r->out_number, NULL, 0) == -1)
-		return session_fail(co->x, EX_PROTOCOL, "qr: the server sent a "
+	if (cert_check_number(r->out_number, NULL, 0) == -1) {
+		cohort_png_fail(p, EX_PROTOCOL, "qr: the server sent a "
 		    "malformed number '%s'", r->out_number);
-	if (r->url == NULL || qrmat_encode(r->url, &q, why, sizeof why) == -1)
-		return session_fail(co->x, EX_PROTOCOL, "qr: %s: no QR URL to "
-		    "draw", r->out_number);
-	cmd_qr_path(path, sizeof path, dir, r->out_number);
-	if ((f = session_create_private(path)) == NULL)
-		rc = session_fail(co->x, EX_CANTCREAT, "cannot create '%s': %s",
-		    path, strerror(errno));
-	else if (qrmat_png(&q, COHORT_QR_MODULE, f, why, sizeof why) == -1)
-		rc = session_fail(co->x, EX_IOERR, "'%s': %s", path, why);
-	if (f != NULL && fclose(f) == EOF && rc == 0)
-		rc = session_fail(co->x, EX_IOERR, "cannot write '%s'", path);
+		return -1;
+	}
+	if (r->url == NULL || qrmat_encode(r->url, &q, why, sizeof why) == -1) {
+		cohort_png_fail(p, EX_PROTOCOL, "qr: %s: no QR URL to draw",
+		    r->out_number);
+		return -1;
+	}
+	/* cmd_qr_path's name: blanks as _. */
+	cmd_qr_path(name, sizeof name, ".", r->out_number);
+	if (qrmat_png_mem(&q, COHORT_QR_MODULE, b, &png, &len, why,
+	    sizeof why) == -1) {
+		cohort_png_fail(p, EX_IOERR, "%s: %s", name + 2, why);
+		rc = -1;
+	} else if (cohort_png_file(p->dirfd, name + 2, png, len) == -1) {
+		cohort_png_fail(p, EX_CANTCREAT, "cannot write '%s': %s",
+		    name + 2, strerror(errno));
+		rc = -1;
+	}
 	qrmat_release(&q);
 	return rc;
 }
 
-/* One PNG per certificate. */
+static void *
+cohort_png_thread(void *arg)
+{
+	struct cohort_pngs	*p = arg;
+	struct qrmat_buf	*b;
+	size_t			 i, first, end;
+
+	if ((b = qrmat_buf_new()) == NULL) {
+		cohort_png_fail(p, EX_OSERR, "out of memory");
+		return NULL;
+	}
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (p->status != 0 && p->co->n > p->next)
+			p->next = p->co->n;
+		first = p->next;
+		end = first + COHORT_PNG_TAKE < p->co->n ?
+		    first + COHORT_PNG_TAKE : p->co->n;
+		p->next = end;
+		pthread_mutex_unlock(&p->lock);
+		if (first == end)
+			break;
+		for (i = first; i < end; i++)
+			if (cohort_png(p, b, i) == -1)
+				break;
+		pthread_mutex_lock(&p->lock);
+		p->done += end - first;
+		if (p->done % 1000 < COHORT_PNG_TAKE || p->done == p->co->n)
+			cohort_progress(p->co, p->done, "QR images");
+		pthread_mutex_unlock(&p->lock);
+	}
+	qrmat_buf_free(b);
+	return NULL;
+}
+
+/*
+ * One PNG per certificate, on a thread a CPU: encoding the QR (chiefly
+ * libqrencode's choice of mask) is most of the work, and the daemon is
+ * done by now. Each file is written whole; none is synced (an image set
+ * can be drawn again from issued.csv).
+ */
 static int
 cohort_write_pngs(struct cohort *co, const char *dir)
 {
-	size_t	i;
-	int	rc = 0;
+	struct cohort_pngs	 p;
+	pthread_t		 t[COHORT_PNG_THREADS];
+	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t			 n, k;
 
-	for (i = 0; rc == 0 && i < co->n; i++) {
-		rc = cohort_png(co, dir, i);
-		if ((i + 1) % 1000 == 0 || i + 1 == co->n)
-			cohort_progress(co, i + 1, "QR images");
-	}
-	return rc;
+	memset(&p, 0, sizeof p);
+	p.co = co;
+	if ((p.dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return session_fail(co->x, EX_CANTCREAT, "cannot open '%s': %s",
+		    dir, strerror(errno));
+	pthread_mutex_init(&p.lock, NULL);
+	n = ncpu < 1 ? 1 : ncpu > COHORT_PNG_THREADS ? COHORT_PNG_THREADS :
+	    (size_t)ncpu;
+	for (k = 0; k < n; k++)
+		if (pthread_create(&t[k], NULL, cohort_png_thread, &p) != 0)
+			break;
+	if (k == 0)
+		cohort_png_thread(&p);
+	while (k > 0)
+		pthread_join(t[--k], NULL);
+	pthread_mutex_destroy(&p.lock);
+	close(p.dirfd);
+	if (p.status != 0)
+		return session_fail(co->x, p.status, "%s/%s", dir, p.why);
+	return 0;
 }
 
 /* --pdf DIR: a checked PDF per certificate. */

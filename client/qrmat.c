@@ -16,6 +16,13 @@
 
 #include "qrmat.h"
 
+struct qrmat_buf {
+	uint8_t		*raw, *png;
+	size_t		 rawcap, pngcap;
+	z_stream	 z;
+	int		 zinit;
+};
+
 int
 qrmat_encode(const char *text, struct qrmat *m, char *err, size_t errlen)
 {
@@ -60,22 +67,13 @@ qrmat_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* One chunk: length, type, data, CRC of type and data. */
-static int
-qrmat_chunk(FILE *f, const char *type, const uint8_t *data, size_t len)
+/* A chunk's length, type and data are in place at p: its CRC after them. */
+static void
+qrmat_chunk(uint8_t *p, const char *type, size_t len)
 {
-	uint8_t		hdr[8], crc[4];
-	uLong		c;
-
-	qrmat_be32(hdr, (uint32_t)len);
-	memcpy(hdr + 4, type, 4);
-	c = crc32(0L, hdr + 4, 4);
-	if (len > 0)
-		c = crc32(c, data, (uInt)len);
-	qrmat_be32(crc, (uint32_t)c);
-	return fwrite(hdr, 1, 8, f) == 8 && (len == 0 ||
-	    fwrite(data, 1, len, f) == len) && fwrite(crc, 1, 4, f) == 4 ?
-	    0 : -1;
+	qrmat_be32(p, (uint32_t)len);
+	memcpy(p + 4, type, 4);
+	qrmat_be32(p + 8 + len, (uint32_t)crc32(0L, p + 4, (uInt)(len + 4)));
 }
 
 /* The raw image: per row a filter byte 0, then packed bits, 1 white. */
@@ -106,17 +104,79 @@ qrmat_rows(const struct qrmat *m, unsigned module, uint8_t *raw,
 	}
 }
 
+/* Room for n bytes in *p of *cap: 0, or -1 out of memory. */
+static int
+qrmat_room(uint8_t **p, size_t *cap, size_t n)
+{
+	uint8_t	*q;
+
+	if (n <= *cap)
+		return 0;
+	if ((q = realloc(*p, n)) == NULL)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+/*
+ * The rows deflated straight into the IDAT chunk's data. One deflate
+ * state is kept and reset from image to image instead of compress2's
+ * allocation each time; level 1 with a small hash (memLevel 5, 8 KiB to
+ * clear per image) still finds each module row's copies.
+ */
+static int
+qrmat_deflate(struct qrmat_buf *b, size_t rawlen, size_t off, size_t *zlen)
+{
+	z_stream	*z = &b->z;
+
+	if (!b->zinit) {
+		memset(z, 0, sizeof *z);
+		if (deflateInit2(z, Z_BEST_SPEED, Z_DEFLATED, 15, 5,
+		    Z_DEFAULT_STRATEGY) != Z_OK)
+			return -1;
+		b->zinit = 1;
+	} else if (deflateReset(z) != Z_OK)
+		return -1;
+	z->next_in = b->raw;
+	z->avail_in = (uInt)rawlen;
+	z->next_out = b->png + off;
+	z->avail_out = (uInt)(b->pngcap - off);
+	if (deflate(z, Z_FINISH) != Z_STREAM_END)
+		return -1;
+	*zlen = z->total_out;
+	return 0;
+}
+
+struct qrmat_buf *
+qrmat_buf_new(void)
+{
+	return calloc(1, sizeof(struct qrmat_buf));
+}
+
+void
+qrmat_buf_free(struct qrmat_buf *b)
+{
+	if (b == NULL)
+		return;
+	if (b->zinit)
+		deflateEnd(&b->z);
+	free(b->raw);
+	free(b->png);
+	free(b);
+}
+
 int
-qrmat_png(const struct qrmat *m, unsigned module, FILE *f, char *err,
-    size_t errlen)
+qrmat_png_mem(const struct qrmat *m, unsigned module, struct qrmat_buf *b,
+    const uint8_t **png, size_t *len, char *err, size_t errlen)
 {
 	static const uint8_t	 sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n',
 				    0x1a, '\n' };
-	uint8_t			 ihdr[13], *raw, *z;
-	size_t			 side, rowlen, rawlen;
-	uLongf			 zlen;
-	int			 rc = -1;
+	uint8_t			*p;
+	size_t			 side, rowlen, rawlen, zlen;
 
+	*png = NULL;
+	*len = 0;
 	if (module < 1 || module > 40) {
 		snprintf(err, errlen, "module size %u: 1 to 40 pixels", module);
 		return -1;
@@ -124,33 +184,54 @@ qrmat_png(const struct qrmat *m, unsigned module, FILE *f, char *err,
 	side = (size_t)(m->width + 2 * QRMAT_QUIET) * module;
 	rowlen = (side + 7) / 8;
 	rawlen = side * (rowlen + 1);
-	zlen = compressBound((uLong)rawlen);
-	raw = malloc(rawlen);
-	z = malloc(zlen);
-	if (raw == NULL || z == NULL) {
+	/* Signature, IHDR (25), IDAT's length and type, its CRC, IEND (12). */
+	if (qrmat_room(&b->raw, &b->rawcap, rawlen) == -1 ||
+	    qrmat_room(&b->png, &b->pngcap, 8 + 25 + 8 +
+	    compressBound((uLong)rawlen) + 4 + 12) == -1) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		return -1;
 	}
-	qrmat_rows(m, module, raw, rowlen);
-	if (compress2(z, &zlen, raw, (uLong)rawlen, Z_BEST_SPEED) != Z_OK) {
+	qrmat_rows(m, module, b->raw, rowlen);
+	if (qrmat_deflate(b, rawlen, 8 + 25 + 8, &zlen) == -1) {
 		snprintf(err, errlen, "zlib cannot compress the image");
-		goto out;
+		return -1;
 	}
-	qrmat_be32(ihdr, (uint32_t)side);
-	qrmat_be32(ihdr + 4, (uint32_t)side);
-	ihdr[8] = 1;		/* bit depth */
-	ihdr[9] = 0;		/* greyscale */
-	ihdr[10] = ihdr[11] = ihdr[12] = 0;
-	if (fwrite(sig, 1, sizeof sig, f) != sizeof sig ||
-	    qrmat_chunk(f, "IHDR", ihdr, sizeof ihdr) == -1 ||
-	    qrmat_chunk(f, "IDAT", z, zlen) == -1 ||
-	    qrmat_chunk(f, "IEND", NULL, 0) == -1)
+	p = b->png;
+	memcpy(p, sig, sizeof sig);
+	p += sizeof sig;
+	qrmat_be32(p + 8, (uint32_t)side);
+	qrmat_be32(p + 12, (uint32_t)side);
+	p[16] = 1;		/* bit depth */
+	p[17] = 0;		/* greyscale */
+	p[18] = p[19] = p[20] = 0;
+	qrmat_chunk(p, "IHDR", 13);
+	p += 25;
+	qrmat_chunk(p, "IDAT", zlen);
+	p += 12 + zlen;
+	qrmat_chunk(p, "IEND", 0);
+	*png = b->png;
+	*len = (size_t)(p + 12 - b->png);
+	return 0;
+}
+
+int
+qrmat_png(const struct qrmat *m, unsigned module, FILE *f, char *err,
+    size_t errlen)
+{
+	struct qrmat_buf	*b;
+	const uint8_t		*png;
+	size_t			 len;
+	int			 rc = -1;
+
+	if ((b = qrmat_buf_new()) == NULL)
+		snprintf(err, errlen, "out of memory");
+	else if (qrmat_png_mem(m, module, b, &png, &len, err, errlen) == -1)
+		;
+	else if (fwrite(png, 1, len, f) != len)
 		snprintf(err, errlen, "cannot write the PNG: %s",
 		    strerror(errno));
 	else
 		rc = 0;
-out:
-	free(raw);
-	free(z);
+	qrmat_buf_free(b);
 	return rc;
 }

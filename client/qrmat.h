@@ -37,4 +37,18 @@ void	qrmat_release(struct qrmat *m);
 int	qrmat_png(const struct qrmat *m, unsigned module, FILE *f, char *err,
 	    size_t errlen);
 
+/*
+ * The same PNG in memory, *png for *len bytes, valid until the next call
+ * with b: b keeps the buffers and the deflate state from image to image
+ * (one per thread; cohorts draw thousands). NULL from qrmat_buf_new is
+ * out of memory; qrmat_buf_free(NULL) is a no-op.
+ */
+struct qrmat_buf;
+
+struct qrmat_buf	*qrmat_buf_new(void);
+void			 qrmat_buf_free(struct qrmat_buf *b);
+int			 qrmat_png_mem(const struct qrmat *m, unsigned module,
+			    struct qrmat_buf *b, const uint8_t **png,
+			    size_t *len, char *err, size_t errlen);
+
 #endif
