@@ -593,30 +593,56 @@ cert_format_number(char *out, unsigned kbli, unsigned kbji, unsigned jenjang,
 	    (unsigned)(seq % 100000000), (unsigned)year % 10000);
 }
 
-static int
-number_is_sep(char ch)
+/*
+ * The bytes of the blank at s (left bytes there), 0 for none: ASCII white
+ * space, and the Unicode spaces a number copied from a page or a word
+ * processor brings (no-break, figure, thin, narrow no-break; UTF-8).
+ */
+static size_t
+number_space_at(const char *s, size_t left)
 {
-	return ch == ' ' || ch == '\t' || ch == '-' || ch == '.';
+	const unsigned char	*u = (const unsigned char *)s;
+
+	if (left >= 1 && (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r')))
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xa0)
+		return 2;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x87 ||
+	    u[2] == 0x89 || u[2] == 0xaf))
+		return 3;
+	return 0;
 }
 
-static int
-number_is_space(char ch)
+/* The bytes of the separator at s: a blank, '-', '.', or a Unicode dash. */
+static size_t
+number_sep_at(const char *s, size_t left)
 {
-	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 k;
+
+	if ((k = number_space_at(s, left)) != 0)
+		return k;
+	if (u[0] == '-' || u[0] == '.')
+		return 1;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x90 &&
+	    u[2] <= 0x93)		/* hyphen, no-break hyphen, dashes */
+		return 3;
+	return 0;
 }
 
 /* The 22 digits of s[0..len) into d, separators only between groups. */
 static int
 number_digits(const char *s, size_t len, char d[CERT_NUMBER_DIGITS])
 {
-	size_t	i, n = 0;
+	size_t	i, k, n = 0;
 
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += k) {
+		k = 1;
 		if (s[i] >= '0' && s[i] <= '9') {
 			if (n == CERT_NUMBER_DIGITS)
 				return -1;
 			d[n++] = s[i];
-		} else if (!number_is_sep(s[i]) ||
+		} else if ((k = number_sep_at(s + i, len - i)) == 0 ||
 		    (n != 5 && n != 9 && n != 10 && n != 18))
 			return -1;
 	}
@@ -627,13 +653,18 @@ int
 cert_normalize_number(const char *in, char *out, size_t outlen)
 {
 	char	d[CERT_NUMBER_DIGITS];
-	size_t	len;
+	size_t	len, k;
 
-	while (number_is_space(*in))
-		in++;
 	len = strlen(in);
-	while (len > 0 && number_is_space(in[len - 1]))
-		len--;
+	while ((k = number_space_at(in, len)) != 0) {
+		in += k;
+		len -= k;
+	}
+	for (k = 1; k <= 3 && k <= len; k++)
+		if (number_space_at(in + len - k, k) == k) {
+			len -= k;
+			k = 0;		/* and look again from the end */
+		}
 	if (number_digits(in, len, d) == -1) {
 		snprintf(out, outlen, "%.*s", (int)len, in);
 		return -1;

@@ -130,7 +130,9 @@ int		 cert_check_text(const char *field, const char *, size_t max,
  * A number as people type or paste it, in the official spaced form: white
  * space around it is dropped, and the five groups (5, 4, 1, 8, 4 digits)
  * may be run together or separated by runs of spaces, tabs, hyphens or
- * dots; a separator inside a group is an error. 0 with the spaced form in
+ * dots, and of what a copy from a page brings: the UTF-8 no-break, figure,
+ * thin and narrow no-break spaces, hyphens and en dashes (U+2010-2013);
+ * a separator inside a group is an error. 0 with the spaced form in
  * out, or -1 with the input, trimmed, in out (for the caller's message).
  */
 int		 cert_normalize_number(const char *in, char *out,

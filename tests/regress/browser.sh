@@ -110,6 +110,8 @@ if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
 	H=https://127.0.0.1:$(cat "$T/a.hport")
 	DOTTED=$(printf '%s' "$VNUM" | tr ' ' '.')
 	BARE="  $(printf '%s' "$VNUM" | tr -d ' ')  "
+	# As copied from a word processor: no-break spaces and an en dash.
+	COPIED=$(printf '%s' "$VNUM" | sed 's/ /\xc2\xa0/; s/ /\xe2\x80\x93/; s/ /\xc2\xa0/g')
 	TAB=$(printf '\t')
 	PAGES=$(cat <<-EOF
 	verdict${TAB}valid${TAB}$VALID_URL
@@ -124,6 +126,7 @@ if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
 	error${TAB}error-404${TAB}$H/nope
 	form${TAB}form-dotted-match${TAB}$H/${TAB}$DOTTED${TAB}Siti Nur'aini${TAB}COCOK
 	form${TAB}form-bare-nomatch${TAB}$H/${TAB}$BARE${TAB}Siti Aminah${TAB}TIDAK COCOK
+	form${TAB}form-copied-match${TAB}$H/${TAB}$COPIED${TAB}  siti  NUR'AINI ${TAB}COCOK
 	EOF
 	)
 	CHROME="$CHROME" PAGES="$PAGES" timeout 300 node "$NODE_DIR/pages.js" \
