@@ -4,7 +4,8 @@
 # 360x800 renders a VALID, a revoked and a tampered-QR page; the DOM must
 # show the verdict and the fields, and a screenshot of each is kept in
 # build/screenshots/ for people to look at. Then every kind of page (the
-# verdicts, replaced and corrected, home, errors, and the answer to the
+# verdicts, replaced and corrected, a card whose signing key leaked (its
+# "must be replaced" note), home, errors, and the answer to the
 # home page's form filled in with a dotted or run-together number and a
 # name) goes through tests/node/pages.js (puppeteer-core): axe-core finds
 # 0 violations, the verdict heading is read first, each language's text
@@ -105,6 +106,23 @@ out_has 'Koreksi dari / <span lang="en">Corrects' \
     "corrected: says what it corrects"
 out_has "name misspelt at issue" "corrected: the reason"
 
+# audit PAGES: tests/node/pages.js over those pages, its lines numbered.
+audit() {
+	CHROME="$CHROME" PAGES="$1" timeout 300 node "$NODE_DIR/pages.js" \
+	    >"$T/node.out" 2>"$T/node.err"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "${line#ok - }" ;;
+		"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$T/node.out"
+	[ "$rc" -eq 0 ] && pass "the page script exits 0" || {
+		fail "the page script exits 0 (status $rc)"
+		sed 's/^/#   /' "$T/node.err" | tail -n 20; }
+}
+
 # Every kind of page, audited and read as a screen reader would.
 if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
 	H=https://127.0.0.1:$(cat "$T/a.hport")
@@ -129,19 +147,22 @@ if [ -d "$NODE_DIR/node_modules/puppeteer-core" ]; then
 	form${TAB}form-copied-match${TAB}$H/${TAB}$COPIED${TAB}  siti  NUR'AINI ${TAB}COCOK
 	EOF
 	)
-	CHROME="$CHROME" PAGES="$PAGES" timeout 300 node "$NODE_DIR/pages.js" \
-	    >"$T/node.out" 2>"$T/node.err"
-	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) pass "${line#ok - }" ;;
-		"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done <"$T/node.out"
-	[ "$rc" -eq 0 ] && pass "the page script exits 0" || {
-		fail "the page script exits 0 (status $rc)"
-		sed 's/^/#   /' "$T/node.err" | tail -n 20; }
+	audit "$PAGES"
+
+	# The signing key of every card so far leaks: a VALID card's page
+	# then says the card must be replaced.
+	TODAY=$(date -u +%F)
+	"$SKKD" rotate-key -c "$T/a/skkd.conf" >"$T/out" 2>"$T/err" &&
+	    K2=$(sed -n 's/^new signing key \([0-9a-f]*\) .*/\1/p' "$T/out") &&
+	    K1=$(awk -v k="$K2" '$1 !~ /^#/ && $1 != k { print $1 }' \
+	    "$T/a/keys/keys.conf") &&
+	    "$SKKD" retire-key -c "$T/a/skkd.conf" "$K1" --compromised-at \
+	    "$TODAY" >"$T/out" 2>"$T/err" && kill -HUP "$pid_a" && sleep 0.5 &&
+	    pass "the first signing key retired as compromised" ||
+	    fail "the first signing key retired as compromised"
+	chrome --dump-dom "$VALID_URL" >"$T/out"
+	out_has "kartu harus diganti" "compromised key: the card must be replaced"
+	audit "$(printf 'verdict\tcompromised-key\t%s' "$VALID_URL")"
 else
 	echo "# SKIP axe-core: no puppeteer-core (make deps installs tests/node)"
 fi
