@@ -65,7 +65,7 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "retire-key", admin_retire_key, 1, "--compromised-at",
 	    "KID --compromised-at TIME", NULL },
 	{ "add-client", admin_add_client, 1, "--role",
-	    "NAME --role admin|reader", NULL },
+	    "NAME --role admin|reader [--org ORGANISATION]", "--org" },
 	{ "revoke-client", admin_revoke_client, 1, NULL, "SERIAL", NULL },
 	{ "backup", admin_backup, 1, NULL, "DEST", NULL },
 	{ "check", admin_check, 0, NULL, "", NULL },
@@ -344,6 +344,10 @@ admin_add_client(struct conf *c, struct admin_args *a)
 	if (!admin_name_ok(name))
 		return admin_fail(EX_USAGE, name, "a name is 1-64 letters, "
 		    "digits, '-', '_' or '.'");
+	if (a->opt2 != NULL && (a->opt2[0] == '\0' ||
+	    strlen(a->opt2) > PKI_ORG_MAX))
+		return admin_fail(EX_USAGE, "--org", "an organisation is 1-64 "
+		    "bytes");
 	if (admin_ca_key(c, cakey, sizeof(cakey)) == -1)
 		return admin_fail(EX_CONFIG, "client_ca", "expected a .crt "
 		    "file with its .key beside it");
@@ -352,8 +356,8 @@ admin_add_client(struct conf *c, struct admin_args *a)
 		return admin_fail(EX_CANTCREAT, dir, strerror(errno));
 	snprintf(crt, sizeof(crt), "%s/%s.crt", dir, name);
 	snprintf(key, sizeof(key), "%s/%s.key", dir, name);
-	if (pki_issue_client(c->client_ca, cakey, name, a->opt, crt, key, err,
-	    sizeof(err)) == -1)
+	if (pki_issue_client_org(c->client_ca, cakey, name, a->opt, a->opt2,
+	    crt, key, err, sizeof(err)) == -1)
 		return admin_fail(EX_CANTCREAT, "add-client", err);
 	if (admin_serial(crt, serial, sizeof(serial)) == -1)
 		snprintf(serial, sizeof(serial), "?");

@@ -286,6 +286,8 @@ checks_start(struct writer *w, unsigned log_days, char *err, size_t errlen)
 	ck.writer = w;
 	ck.log_days = log_days;
 	ck.aged_day = -1;
+	ck.stopping = 0;
+	ck.lost = 0;
 	if ((ck.cur = calloc(1, sizeof(*ck.cur))) == NULL) {
 		errf(err, errlen, "checks: out of memory");
 		return -1;

@@ -28,6 +28,7 @@
 struct pki_leaf {
 	const char	*cn;
 	const char	*ou;		/* NULL: none */
+	const char	*o;		/* organisation; NULL: none */
 	const char	*eku;		/* "serverAuth" or "clientAuth" */
 	const char	*host;		/* server: the SAN; NULL for clients */
 	int		 days;
@@ -37,7 +38,8 @@ static int	pki_issue(const char *, const char *, const struct pki_leaf *,
 		    const char *, const char *, char *, size_t);
 static X509	*pki_build_leaf(X509 *, EVP_PKEY *, EVP_PKEY *,
 		    const struct pki_leaf *, char *, size_t);
-static X509	*pki_cert_new(EVP_PKEY *, const char *, const char *, X509 *,
+static X509	*pki_cert_new(EVP_PKEY *, const char *, const char *,
+		    const char *, X509 *,
 		    int, char *, size_t);
 static int	pki_set_serial(X509 *);
 static int	pki_add_ext(X509 *, X509 *, int, const char *, char *, size_t);
@@ -61,7 +63,7 @@ pki_make_ca(const char *cn, const char *cert_path, const char *key_path,
 
 	if ((key = pki_key_new(err, errlen)) == NULL)
 		return -1;
-	if ((x = pki_cert_new(key, cn, NULL, NULL, PKI_CA_DAYS, err,
+	if ((x = pki_cert_new(key, cn, NULL, NULL, NULL, PKI_CA_DAYS, err,
 	    errlen)) == NULL)
 		goto out;
 	/* The subject key id first: the self-signed AKI is taken from it. */
@@ -103,6 +105,15 @@ pki_issue_client(const char *ca_cert, const char *ca_key, const char *name,
     const char *role, const char *out_cert, const char *out_key, char *err,
     size_t errlen)
 {
+	return pki_issue_client_org(ca_cert, ca_key, name, role, NULL,
+	    out_cert, out_key, err, errlen);
+}
+
+int
+pki_issue_client_org(const char *ca_cert, const char *ca_key,
+    const char *name, const char *role, const char *org,
+    const char *out_cert, const char *out_key, char *err, size_t errlen)
+{
 	struct pki_leaf	 leaf;
 
 	if (strcmp(role, PKI_ROLE_ADMIN) != 0 &&
@@ -116,8 +127,14 @@ pki_issue_client(const char *ca_cert, const char *ca_key, const char *name,
 		return -1;
 	}
 	memset(&leaf, 0, sizeof(leaf));
+	if (org != NULL && (org[0] == '\0' || strlen(org) > PKI_ORG_MAX)) {
+		snprintf(err, errlen, "organisation must be 1 to %d bytes",
+		    PKI_ORG_MAX);
+		return -1;
+	}
 	leaf.cn = name;
 	leaf.ou = role;
+	leaf.o = org;
 	leaf.eku = "clientAuth";
 	leaf.days = PKI_CLIENT_DAYS;
 	return pki_issue(ca_cert, ca_key, &leaf, out_cert, out_key, err,
@@ -159,7 +176,7 @@ pki_build_leaf(X509 *ca, EVP_PKEY *cakey, EVP_PKEY *key,
 {
 	X509	*x;
 
-	if ((x = pki_cert_new(key, leaf->cn, leaf->ou, ca, leaf->days, err,
+	if ((x = pki_cert_new(key, leaf->cn, leaf->ou, leaf->o, ca, leaf->days, err,
 	    errlen)) == NULL)
 		return NULL;
 	if (pki_add_ext(x, ca, NID_basic_constraints, "critical,CA:FALSE",
@@ -183,7 +200,8 @@ pki_build_leaf(X509 *ca, EVP_PKEY *cakey, EVP_PKEY *key,
 
 /* Subject, issuer, key, serial and validity; extensions come after. */
 static X509 *
-pki_cert_new(EVP_PKEY *key, const char *cn, const char *ou, X509 *issuer,
+pki_cert_new(EVP_PKEY *key, const char *cn, const char *ou, const char *o,
+    X509 *issuer,
     int days, char *err, size_t errlen)
 {
 	X509		*x;
@@ -197,6 +215,8 @@ pki_cert_new(EVP_PKEY *key, const char *cn, const char *ou, X509 *issuer,
 	    X509_gmtime_adj(X509_getm_notBefore(x), -300) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL) == NULL ||
 	    X509_set_pubkey(x, key) != 1 ||
+	    (o != NULL && X509_NAME_add_entry_by_txt(name, "O",
+	    MBSTRING_UTF8, (const unsigned char *)o, -1, -1, 0) != 1) ||
 	    (ou != NULL && X509_NAME_add_entry_by_txt(name, "OU",
 	    MBSTRING_UTF8, (const unsigned char *)ou, -1, -1, 0) != 1) ||
 	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,

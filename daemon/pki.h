@@ -43,6 +43,15 @@ int	pki_issue_server(const char *ca_cert, const char *ca_key,
 int	pki_issue_client(const char *ca_cert, const char *ca_key,
 	    const char *name, const char *role, const char *out_cert,
 	    const char *out_key, char *err, size_t errlen);
+/*
+ * The same with O=org (1 to PKI_ORG_MAX bytes; NULL: none), the
+ * organisation skkd records when the certificate checks a holder's.
+ */
+#define PKI_ORG_MAX	64
+int	pki_issue_client_org(const char *ca_cert, const char *ca_key,
+	    const char *name, const char *role, const char *org,
+	    const char *out_cert, const char *out_key, char *err,
+	    size_t errlen);
 
 /* SHA-256 of the certificate's SubjectPublicKeyInfo (DER): the pin. */
 int	pki_spki_sha256(const char *cert_path, uint8_t out[32], char *err,

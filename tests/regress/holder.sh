@@ -30,18 +30,17 @@ conf() {
 	[ -n "$2" ] && printf 'cert = %s\nkey = %s\n' "$2" "$3" >>"$T/a/$1.conf"
 }
 conf anon "" ""
-# A contractor's reader certificate from the client CA, with its O.
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-    -keyout "$T/rd.key" -subj "/O=$ORG/OU=reader/CN=kontraktor1" \
-    -out "$T/rd.csr" 2>/dev/null &&
-printf 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\n' \
-    >"$T/rd.ext" &&
-openssl x509 -req -in "$T/rd.csr" -CA "$A/client-ca.crt" \
-    -CAkey "$A/client-ca.key" -CAcreateserial -days 30 \
-    -extfile "$T/rd.ext" -out "$T/rd.crt" 2>/dev/null &&
-chmod 600 "$T/rd.key" && pass "a reader certificate with O=$ORG" ||
-    fail "a reader certificate with O=$ORG"
-conf reader "$T/rd.crt" "$T/rd.key"
+# A contractor's reader certificate from the client CA, with its O
+# (read back by openssl).
+"$SKKD" add-client -c "$T/a/skkd.conf" kontraktor1 --role reader \
+    --org "$ORG" >"$T/out" 2>&1 &&
+openssl x509 -in "$A/clients/kontraktor1.crt" -noout -subject \
+    -nameopt RFC2253 >"$T/out" 2>&1 && grep -qF "O=$ORG" "$T/out" &&
+    pass "add-client --org: a reader certificate with O=$ORG" ||
+    fail "add-client --org: a reader certificate with O=$ORG"
+conf reader "$A/clients/kontraktor1.crt" "$A/clients/kontraktor1.key"
+run_expect 64 "add-client --org: an empty organisation is refused" \
+    "$SKKD" add-client -c "$T/a/skkd.conf" nobody --role reader --org ""
 
 issue() {	# args... -> number in $num, QR URL in $url
 	sk a --json issue --nik "$NIK" --level 3 "$@" >"$T/out" 2>"$T/err"
