@@ -111,13 +111,7 @@ audit() {
 	CHROME="$CHROME" PAGES="$1" timeout 300 node "$NODE_DIR/pages.js" \
 	    >"$T/node.out" 2>"$T/node.err"
 	rc=$?
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) pass "${line#ok - }" ;;
-		"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done <"$T/node.out"
+	node_tap "$T/node.out"
 	[ "$rc" -eq 0 ] && pass "the page script exits 0" || {
 		fail "the page script exits 0 (status $rc)"
 		sed 's/^/#   /' "$T/node.err" | tail -n 20; }

@@ -97,6 +97,18 @@ run_expect() {
 	if [ "$rc" -eq "$want" ]; then pass "$desc"; else fail "$desc (exit $rc, expected $want)"; fi
 }
 
+# node_tap FILE: the "ok - " and "not ok - " lines a node script wrote to
+# FILE, numbered in this script's TAP; other lines as they are.
+node_tap() {
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "${line#ok - }" ;;
+		"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <"$1"
+}
+
 # out_has TEXT DESCRIPTION: the last command's stdout or stderr contains TEXT.
 out_has() {
 	if grep -qF -- "$1" "$T/out" "$T/err"; then pass "$2"; else fail "$2 (no '$1')"; fi

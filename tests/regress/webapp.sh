@@ -120,13 +120,7 @@ CHROME="$CHROME" APP="$APP" WORK="$T/work" SHOTS="$(pwd)/$SHOTS" \
     CARD3_PNG="$C3_PNG" CARD3_URL="$C3_URL" ISSUER_B="LSP Crane Nusantara" HAVE_DATA=$HAVE_DATA \
     timeout 300 node "$NODE_DIR/webapp.js" >"$T/node.out" 2>"$T/node.err"
 rc=$?
-while IFS= read -r line; do
-	case $line in
-	"ok - "*) pass "${line#ok - }" ;;
-	"not ok - "*) tapn=$((tapn + 1)); echo "not ok $tapn - ${line#not ok - }" ;;
-	*) echo "$line" ;;
-	esac
-done <"$T/node.out"
+node_tap "$T/node.out"
 [ "$rc" -eq 0 ] || { fail "the browser script exits 0 (status $rc)";
 	sed 's/^/#   /' "$T/node.err" | tail -n 20; }
 [ -z "$TRUSTB" ] && echo "# SKIP a second issuer's card: this skkd has no 'trust-list'"
