@@ -73,7 +73,7 @@ static const struct cmd cmd_list[] = {
 	  "issue a corrected certificate, or record a correction request", 1 },
 	{ "corrections", { &corrections_form }, "",
 	  "list correction requests and their age (limit 3x24 hours)", 1 },
-	{ "holder-report", { &holder_form }, "--nik NIK -o FILE.json",
+	{ "holder-report", { &holder_form }, "--nik NIK -o FILE.json|FILE.pdf",
 	  "write a holder's signed record: certificates, events, checks",
 	  1 },
 	{ "show", { &cmd_show_form }, "NUMBER",

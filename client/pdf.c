@@ -487,3 +487,43 @@ pdf_free(struct pdf *p)
 	cairo_surface_destroy(p->surf);
 	free(p);
 }
+
+#define DOC_MARGIN	20.0	/* mm on every side */
+
+int
+pdf_text_doc(FILE *f, const char *title, const char *const *paras, size_t n,
+    char *err, size_t errlen)
+{
+	const struct pdf_font	 head = { FONT_BOLD, 12, A4_W - 2 * DOC_MARGIN,
+	    PANGO_ALIGN_LEFT };
+	const struct pdf_font	 body = { FONT_SANS, 9, A4_W - 2 * DOC_MARGIN,
+	    PANGO_ALIGN_LEFT };
+	struct pdf		*p;
+	cairo_t			*cr;
+	double			 y = DOC_MARGIN;
+	size_t			 i;
+	int			 h;
+
+	if ((p = pdf_new(f, 0, 0, 0)) == NULL) {
+		snprintf(err, errlen, "cannot start the PDF");
+		return -1;
+	}
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_TITLE,
+	    title);
+	cr = cairo_create(p->surf);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (i = 0; i < n; i++) {
+		h = strncmp(paras[i], "# ", 2) == 0;
+		if (y > A4_H - DOC_MARGIN - (h ? 20 : 8)) {
+			cairo_show_page(cr);
+			y = DOC_MARGIN;
+		}
+		if (h && i > 0)
+			y += 3;
+		y += pdf_text(cr, DOC_MARGIN, y, h ? &head : &body,
+		    paras[i] + (h ? 2 : 0), 0) + (h ? 1.5 : 0.8);
+	}
+	cairo_show_page(cr);
+	cairo_destroy(cr);
+	return pdf_finish(p, err, errlen);
+}

@@ -47,5 +47,13 @@ int		 pdf_add(struct pdf *, const struct pdf_page *g,
 int		 pdf_finish(struct pdf *, char *err, size_t errlen);
 /* Frees a document that failed (NULL is a no-op). */
 void		 pdf_free(struct pdf *);
+/*
+ * A plain A4 document of n paragraphs under title (its metadata too): a
+ * paragraph starting with "# " is a heading; long ones wrap, and pages
+ * break as needed. Written to f; 0, or -1 with err.
+ */
+int		 pdf_text_doc(FILE *f, const char *title,
+		    const char *const *paras, size_t n, char *err,
+		    size_t errlen);
 
 #endif

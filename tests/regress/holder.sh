@@ -123,13 +123,29 @@ node "$CHECK" holder "$T/r.json.cose" "$VKEY" "$T/r.json" >"$T/out" 2>"$T/err" &
     fail "an edited report still matches its signature" ||
     pass "an edited report no longer matches its signature"
 
+# The PDF: readable pages, with the signed original beside them.
+rm -f "$T/r.json" "$T/r.json.cose"
+run_expect 0 "holder-report -o FILE.pdf" sk a holder-report --nik "$NIK" \
+    -o "$T/r.pdf"
+pdftotext -layout "$T/r.pdf" "$T/r.txt" 2>"$T/err"
+if grep -qF "$N1" "$T/r.txt" && grep -qF "$N2" "$T/r.txt" &&
+    grep -qF "$ORG" "$T/r.txt" && grep -q "Riwayat" "$T/r.txt" &&
+    grep -q "under investigation" "$T/r.txt" &&
+    node "$CHECK" holder "$T/r.json.cose" "$VKEY" "$T/r.json" >/dev/null 2>&1
+then
+	pass "the PDF (pdftotext) names both certificates, the history and $ORG; the JSON beside it verifies"
+else
+	fail "the PDF names both certificates, the history and $ORG"
+	sed 's/^/#   /' "$T/r.txt" | head -20
+fi
+
 run_expect 77 "a reader certificate cannot ask for a holder report" \
     "$SKK" -c "$T/a/reader.conf" holder-report --nik "$NIK" -o "$T/x.json"
 [ ! -e "$T/x.json" ] && pass "nothing written when refused" ||
     fail "nothing written when refused"
 run_expect 65 "an unknown NIK: not found" \
     sk a holder-report --nik 3515014107900099 -o "$T/x.json"
-run_expect 64 "-o must be a .json file" \
+run_expect 64 "-o must be a .json or .pdf file" \
     sk a holder-report --nik "$NIK" -o "$T/x.pdf.txt"
 
 # Restart: the records were flushed, and nothing names the caller.
