@@ -126,6 +126,14 @@ holder_cert_paras(struct holder_doc *d, json_t *c)
 		    (long long)json_integer_value(json_object_get(v, "count")));
 }
 
+static const char *
+holder_base(const char *path)
+{
+	const char	*s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
 /* The report as a PDF at path; 0 or the exit status. */
 static int
 holder_pdf(struct cmd_ctx *x, const char *path, const uint8_t *b,
@@ -159,7 +167,7 @@ holder_pdf(struct cmd_ctx *x, const char *path, const uint8_t *b,
 	    json_integer_value(json_object_get(doc, "check_log_days")));
 	holder_add(d, "Asli yang ditandatangani / Signed original: %s with "
 	    "%s (COSE_Sign1, kunci log penerbit / the issuer's log key %s).",
-	    json, sig, js(iss, "log_key"));
+	    holder_base(json), holder_base(sig), js(iss, "log_key"));
 	json_array_foreach(json_object_get(doc, "certificates"), i, c)
 		holder_cert_paras(d, c);
 	if ((f = session_create_private(path)) == NULL)

@@ -9,6 +9,9 @@
 # address; the records survive a restart; a reader cannot ask.
 
 . "$(dirname "$0")/lib.sh"
+# pango and fontconfig keep caches for the process's life (as print.sh).
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/print.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+SHOTS=build/screenshots
 
 NIK=3515014107900007
 export HOME="$T/home"
@@ -138,6 +141,11 @@ else
 	fail "the PDF names both certificates, the history and $ORG"
 	sed 's/^/#   /' "$T/r.txt" | head -20
 fi
+mkdir -p "$SHOTS"
+pdftoppm -r 100 -png -f 1 -l 1 "$T/r.pdf" "$T/shot" &&
+    cp "$T"/shot-*1.png "$SHOTS/holder-report.png" &&
+    pass "screenshot build/screenshots/holder-report.png" ||
+    fail "screenshot of a holder report"
 
 run_expect 77 "a reader certificate cannot ask for a holder report" \
     "$SKK" -c "$T/a/reader.conf" holder-report --nik "$NIK" -o "$T/x.json"
