@@ -69,20 +69,11 @@ cmd_qr_write(struct cmd_ctx *x, const struct wire_msg *a, const char *path)
 {
 	const uint8_t	*img;
 	size_t		 len;
-	FILE		*f;
-	int		 bad;
 
 	if (wire_get_bytes(a, WK_IMAGE, &img, &len) == -1 || len == 0)
 		return session_fail(x, EX_PROTOCOL, "qr: the server sent no "
 		    "image");
-	if ((f = session_create_private(path)) == NULL)
-		return session_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
-		    path, strerror(errno));
-	bad = fwrite(img, 1, len, f) != len;
-	if (fclose(f) == EOF || bad)
-		return session_fail(x, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-	return 0;
+	return session_write_private(x, path, img, len);
 }
 
 int

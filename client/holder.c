@@ -37,24 +37,6 @@ static const struct cmd_opt holder_opts[] = {
 const struct cmd_form holder_form = { { NULL }, holder_run, holder_opts,
 	0, 0, ARGS_PLAIN };
 
-/* Writes len bytes to path, mode 0600; 0 or the exit status. */
-static int
-holder_write(struct cmd_ctx *x, const char *path, const uint8_t *b,
-    size_t len)
-{
-	FILE	*f;
-	int	 bad;
-
-	if ((f = session_create_private(path)) == NULL)
-		return session_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
-		    path, strerror(errno));
-	bad = fwrite(b, 1, len, f) != len;
-	if (fclose(f) == EOF || bad)
-		return session_fail(x, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-	return 0;
-}
-
 static void
 holder_add(struct holder_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -232,8 +214,8 @@ holder_run(struct cmd_ctx *x, struct cmd_args *a)
 		return session_fail(x, EX_PROTOCOL, "holder-report: the "
 		    "server sent no signed report");
 	}
-	if ((rc = holder_write(x, json, doc, doclen)) == 0 &&
-	    (rc = holder_write(x, sig, cose, coselen)) == 0 &&
+	if ((rc = session_write_private(x, json, doc, doclen)) == 0 &&
+	    (rc = session_write_private(x, sig, cose, coselen)) == 0 &&
 	    (!pdf || (rc = holder_pdf(x, out, doc, doclen, json, sig)) == 0))
 		output_holder(x->o, out, sig, n);
 	wire_msg_free(ans);

@@ -278,6 +278,23 @@ session_create_private(const char *path)
 }
 
 int
+session_write_private(struct cmd_ctx *x, const char *path, const uint8_t *b,
+    size_t len)
+{
+	FILE	*f;
+	int	 bad;
+
+	if ((f = session_create_private(path)) == NULL)
+		return session_fail(x, EX_CANTCREAT, "cannot create '%s': %s",
+		    path, strerror(errno));
+	bad = fwrite(b, 1, len, f) != len;
+	if (fclose(f) == EOF || bad)
+		return session_fail(x, EX_IOERR, "cannot write '%s': %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+int
 session_private_dir(struct cmd_ctx *x, const char *dir)
 {
 	struct stat	st;

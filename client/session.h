@@ -113,6 +113,9 @@ void		 session_host_rule(const struct cmd_ctx *, const char *query,
  * on stderr).
  */
 FILE		*session_create_private(const char *path);
+/* Writes len bytes of b to path that way; 0 or the exit status. */
+int		 session_write_private(struct cmd_ctx *, const char *path,
+		    const uint8_t *b, size_t len);
 int		 session_private_dir(struct cmd_ctx *, const char *dir);
 
 #endif

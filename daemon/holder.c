@@ -24,6 +24,7 @@
 #include "store.h"
 #include "tlog.h"
 #include "tls.h"
+#include "web.h"
 
 #define HOLDER_MAX_CERTS	256
 #define HOLDER_MAX_EVENTS	256
@@ -31,12 +32,9 @@
 static json_t *
 holder_time(int64_t t)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		b[32];
+	char	b[21];
 
-	gmtime_r(&tt, &tm);
-	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	web_iso_time(t, b);
 	return json_string(b);
 }
 

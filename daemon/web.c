@@ -141,7 +141,7 @@ web_base64(const uint8_t *in, size_t len, int url, char *out)
 }
 
 /* "" for 0: no page shows a date that never happened (1970-01-01). */
-static void
+void
 web_iso_time(int64_t t, char out[21])
 {
 	struct tm	tm;

@@ -39,6 +39,8 @@ struct web_resp {
 int		 web_init(char *err, size_t errlen);
 /* "default-src 'none'; style-src 'sha256-...'" */
 const char	*web_csp(void);
+/* t as YYYY-MM-DDTHH:MM:SSZ (UTC); "" for 0. */
+void		 web_iso_time(int64_t t, char out[21]);
 
 /* The public HTTPS routes; rd is the calling worker's reader. */
 void		 web_handle(const struct http_req *, struct store_rd *,
