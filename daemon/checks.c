@@ -89,27 +89,44 @@ check_org(const char *org, char *out, size_t outlen)
 	out[i] = '\0';
 }
 
+/*
+ * now's UTC day as YYYY-MM-DD; the month is its first 7 bytes. Kept per
+ * thread: a crew's batch asks the same day a hundred thousand times.
+ */
+static const char *
+check_day(int64_t now)
+{
+	static _Thread_local int64_t	 cached = -1;
+	static _Thread_local char	 day[16];
+	struct tm			 tm;
+	time_t				 t = (time_t)now;
+
+	if (now / CHECKS_DAY != cached) {
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		cached = now / CHECKS_DAY;
+	}
+	return day;
+}
+
 void
 checks_note(const char *number, const char *org, int64_t now)
 {
 	struct check_batch	*b;
 	struct check_rec	*r;
-	struct tm		 tm;
-	time_t			 t = (time_t)now;
-	char			 key[STORE_CHECK_KEY_MAX + 1], o[65], date[16];
+	char			 key[STORE_CHECK_KEY_MAX + 1], o[65];
+	const char		*day;
 	uint32_t		 h;
 	size_t			 len;
 
 	if (!ck.running || number[0] == '\0')
 		return;
-	gmtime_r(&t, &tm);
-	if (org == NULL) {
-		strftime(date, sizeof(date), "%Y-%m", &tm);
-		snprintf(key, sizeof(key), "%s|a|%s", number, date);
-	} else {
-		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	day = check_day(now);
+	if (org == NULL)
+		snprintf(key, sizeof(key), "%s|a|%.7s", number, day);
+	else {
 		check_org(org, o, sizeof(o));
-		snprintf(key, sizeof(key), "%s|r|%s|%s", number, date, o);
+		snprintf(key, sizeof(key), "%s|r|%s|%s", number, day, o);
 	}
 	h = check_hash(key) % CHECKS_BUCKETS;
 	len = strlen(key);
