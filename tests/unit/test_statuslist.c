@@ -228,6 +228,87 @@ test_numbers(void **state)
 	sign_key_free(k);
 }
 
+/* PROTOCOL.md §5.5, byte for byte. */
+#define V_STATUS \
+	"d284582aa30127044834750f98bd59fcfc10781a6170706c69636174696f6e2f" \
+	"7374617475736c6973742b637774a05877a602781c68747470733a2f2f6c7370" \
+	"2e6578616d706c652f7374617475732f30041a6b160380061a6b0cc90019fffd" \
+	"a2636c73744c78da1330baf301000382020f64626974730419fffe19012c3a00" \
+	"01000182182a5820abababababababababababababababababababababababab" \
+	"abababababababab5840a3f94109c0102c20a20aa473f3aa86037ebf93f1e512" \
+	"e6abaa03aa02ca8385e668badebb8dc7e663a68c272857de15151791bb5fc775" \
+	"ac1cdb131d0bbdc64d0c"
+#define V_NUMBERS \
+	"d284582ba30127044834750f98bd59fcfc10781b6170706c69636174696f6e2f" \
+	"736b6b2d6e756d626572732b637774a05893a602781d68747470733a2f2f6c73" \
+	"702e6578616d706c652f6e756d626572732f30041a6b160380061a6b0cc90019" \
+	"fffe19012c3a0001000182182a5820ababababababababababababababababab" \
+	"ababababababababababababababab3a00010002a2636d61705823789c333132" \
+	"3430b430363132368000432303233306203041973182ca300200f47808916563" \
+	"6f756e7402584024453a4e2dec2c4e374076331a4be26b3e722dd68ad5486ed0" \
+	"6af86bd43baeb056dbe893cc73819735531e429994ebfc21406072853df9a9ee" \
+	"7092c5465bec03"
+
+/* Compares a token with the hex of PROTOCOL.md, then opens it. */
+static void
+check_hex(const uint8_t *tok, size_t len, const char *hex)
+{
+	char	*h;
+
+	assert_int_equal(len * 2, strlen(hex));
+	h = malloc(len * 2 + 1);
+	assert_non_null(h);
+	hex_encode(tok, len, h);
+	assert_string_equal(h, hex);
+	free(h);
+}
+
+static void
+test_protocol_vectors(void **state)
+{
+	struct sign_key		*k = key(1);
+	struct sl_head		 h = head(0);
+	struct sl_list		 l;
+	struct sl_numrec	 r[2];
+	static const unsigned	 v[7] = { SL_VALID, SL_REVOKED, SL_SUSPENDED,
+	    SL_REPLACED, SL_PENDING, SL_EXPIRED, SL_VALID };
+	uint8_t			 packed[4] = { 0 }, *tok;
+	size_t			 len, i;
+	uint32_t		 idx;
+	struct sl_numbers	 nm;
+	char			 err[160];
+
+	(void)state;
+	h.exp = 1796604800;
+	for (i = 0; i < 7; i++)
+		sl_set(packed, (uint32_t)i, v[i]);
+	assert_int_equal(sl_make(k, "lsp.example", &h, packed, 7, &tok, &len,
+	    err, sizeof(err)), 0);
+	check_hex(tok, len, V_STATUS);
+	assert_int_equal(sl_open(tok, len, k, "lsp.example", 0, &l, err,
+	    sizeof(err)), 0);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(sl_list_get(&l, i), v[i]);
+	assert_int_equal(sl_list_get(&l, 7), SL_NONE);
+	sl_list_release(&l);
+	free(tok);
+	memcpy(r[0].digits, "4210183423000000012026", 22);
+	r[0].idx = 0;
+	memcpy(r[1].digits, "4210183423000000022026", 22);
+	r[1].idx = 1;
+	assert_int_equal(sl_numbers_make(k, "lsp.example", &h, r, 2, &tok,
+	    &len, err, sizeof(err)), 0);
+	check_hex(tok, len, V_NUMBERS);
+	assert_int_equal(sl_numbers_open(tok, len, k, "lsp.example", 0, &nm,
+	    err, sizeof(err)), 0);
+	assert_int_equal(sl_numbers_find(&nm, "42101 8342 3 00000002 2026",
+	    &idx), 0);
+	assert_int_equal(idx, 1);
+	sl_numbers_release(&nm);
+	free(tok);
+	sign_key_free(k);
+}
+
 /* 1,000,000 certificates, 1% revoked at random: at most 2 bits each. */
 static void
 test_size(void **state)
@@ -266,6 +347,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_bomb),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_protocol_vectors),
 		cmocka_unit_test(test_size),
 	};
 
