@@ -1,6 +1,6 @@
 # skkd — SPDX-License-Identifier: ISC
 #
-# Sourced by tests/bench/nginx.sh and status.sh: rates, ratios, medians
+# Sourced by tests/bench/run, nginx.sh and status.sh: rates, ratios, medians
 # and one wrk run, so both report their figures the same way.
 # SECS: seconds per wrk run; WRK_PRELOAD: a shim for wrk (fullhs.so).
 
