@@ -766,7 +766,8 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	size_t		 need;
 
 	need = 512 + WEB_ETAG_MAX + strlen(r->ctype) + strlen(cache) +
-	    strlen(csp) + (r->allow ? strlen(r->allow) : 0);
+	    strlen(csp) + (r->allow ? strlen(r->allow) : 0) +
+	    (r->location ? strlen(r->location) : 0);
 	if (hworker_reserve(w, need) == -1)
 		return -1;
 	p = w->obuf + w->olen;
@@ -799,6 +800,11 @@ hconn_headers(struct hconn *c, const struct web_resp *r, size_t bodylen,
 	if (r->etag[0] != '\0') {
 		p = hconn_cpy(p, "ETag: ");
 		p = hconn_cpy(p, r->etag);
+		p = hconn_cpy(p, "\r\n");
+	}
+	if (r->location != NULL) {
+		p = hconn_cpy(p, "Location: ");
+		p = hconn_cpy(p, r->location);
 		p = hconn_cpy(p, "\r\n");
 	}
 	if (r->allow != NULL) {

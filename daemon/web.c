@@ -716,6 +716,8 @@ web_handle(const struct http_req *req, struct store_rd *rd,
 	}
 	if ((status = webdoc_route(req, rd, r, &why, &json)) == 0)
 		web_error(404, "no such page", req->want_json, r);
+	else if (status == 301)
+		r->status = status;	/* a document's new place, r->location */
 	else if (status != 200)
 		web_error(status, why, json, r);
 }

@@ -33,6 +33,7 @@ struct web_resp {
 	 */
 	char			 etag[WEB_ETAG_MAX];
 	const char		*csp;		/* static; NULL: web_csp() */
+	const char		*location;	/* with 301: static */
 };
 
 /* Computes the hash of the inline style for the CSP; 0 or -1. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/buffer.h>
+
 #include "logweb.h"
 #include "skkd.h"
 #include "statuspub.h"
@@ -86,6 +88,18 @@ doc_app(const struct http_req *req, const char *rest, struct store_rd *rd,
 	return webapp_serve(rest, r, why);
 }
 
+/* "/app", as a person types it: the app lives under "/app/". */
+static int
+doc_app_slash(const struct http_req *req, const char *rest,
+    struct store_rd *rd, struct web_resp *r, const char **why)
+{
+	r->location = "/app/";
+	r->cache = "public, max-age=86400";
+	evbuffer_add_printf(r->body, "/app/\n");
+	r->ctype = "text/plain; charset=utf-8";
+	return 301;
+}
+
 static const struct webdoc webdocs[] = {
 	{ "/api/v1/issuer", 1, 1, doc_issuer },
 	{ "/trust-list", 1, 1, doc_trust_list },
@@ -95,6 +109,7 @@ static const struct webdoc webdocs[] = {
 	{ "/status/", 0, 0, doc_status },
 	{ "/numbers/", 0, 0, doc_numbers },
 	{ "/api/v1/log/consistency", 1, 1, doc_consistency },
+	{ "/app", 1, 0, doc_app_slash },
 	{ "/app/", 0, 0, doc_app },
 };
 

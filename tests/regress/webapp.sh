@@ -81,6 +81,9 @@ grep -qi '^content-type: text/javascript' "$T/h" && grep -qi '^etag: "' "$T/h" &
 etag=$(sed -n 's/^[Ee][Tt]ag: *//p' "$T/h" | tr -d '\r')
 code=$(curl -sk -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "${APP}sw.js")
 [ "$code" = 304 ] && pass "If-None-Match: 304" || fail "If-None-Match: 304 (got $code)"
+curl -sk -D "$T/h" -o /dev/null "https://127.0.0.1:$HP/app"
+grep -q '^HTTP/1.1 301' "$T/h" && grep -qi '^location: /app/' "$T/h" &&
+    pass "/app redirects to /app/" || fail "/app redirects to /app/"
 code=$(curl -sk -o /dev/null -w '%{http_code}' --path-as-is "${APP}../skkd.conf")
 [ "$code" = 404 ] && pass "no file outside the app" || fail "no file outside the app ($code)"
 
