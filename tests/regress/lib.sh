@@ -162,3 +162,31 @@ NGX
 		sleep 0.1
 	done
 }
+
+# nginx_site LISTEN ROOT [SERVER_NAME]: a real nginx in the foreground
+# (pid added to $pids) serving ROOT with contrib/nginx/skkd-static.conf,
+# its listen line replaced by "listen LISTEN;" (e.g. "127.0.0.1:P ssl;
+# ssl_certificate ...") and its server_name by SERVER_NAME if given.
+# Logs in $T/ngx/logs.
+nginx_site() {
+	mkdir -p "$T/ngx/logs" "$T/ngx/tmp"
+	sed -e "s|listen 80;|listen $1;|" \
+	    -e "s|server_name skk.example;|server_name ${3:-skk.example};|" \
+	    -e "s|root /var/lib/skkd/publish;|root $2;|" \
+	    "$(dirname "$0")/../../contrib/nginx/skkd-static.conf" >"$T/ngx/site.conf"
+	cat >"$T/ngx/nginx.conf" <<-NGX
+	user root;
+	worker_processes 1;
+	pid $T/ngx/nginx.pid;
+	error_log $T/ngx/logs/error.log;
+	events { worker_connections 64; }
+	http {
+		access_log off;
+		client_body_temp_path $T/ngx/tmp; proxy_temp_path $T/ngx/tmp;
+		fastcgi_temp_path $T/ngx/tmp; uwsgi_temp_path $T/ngx/tmp; scgi_temp_path $T/ngx/tmp;
+		include $T/ngx/site.conf;
+	}
+	NGX
+	nginx -p "$T/ngx" -c "$T/ngx/nginx.conf" -g 'daemon off;' 2>"$T/ngx/logs/stderr" &
+	pids="$pids $!"
+}

@@ -12,7 +12,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-SITE="$(dirname "$0")/../../contrib/nginx/skkd-static.conf"
 CHECK="$(dirname "$0")/statuscheck.mjs"
 command -v nginx >/dev/null 2>&1 || { echo "not ok 1 - nginx is installed (make deps)"; echo "1..1"; exit 1; }
 
@@ -56,25 +55,8 @@ AS1=$(asof status); AN1=$(asof numbers)
 
 # nginx with the shipped site, over HTTPS with a certificate of the test CA.
 NP=$(free_port)
-mkdir -p "$T/ngx/logs" "$T/ngx/tmp"
-sed -e "s|listen 80;|listen 127.0.0.1:$NP ssl; ssl_certificate $T/a/tls/server.crt; ssl_certificate_key $T/a/tls/server.key;|" \
-    -e "s|server_name skk.example;|server_name localhost;|" \
-    -e "s|root /var/lib/skkd/publish;|root $T/pub;|" "$SITE" >"$T/ngx/site.conf"
-cat >"$T/ngx/nginx.conf" <<NGX
-user root;
-worker_processes 1;
-pid $T/ngx/nginx.pid;
-error_log $T/ngx/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/ngx/tmp; proxy_temp_path $T/ngx/tmp;
-	fastcgi_temp_path $T/ngx/tmp; uwsgi_temp_path $T/ngx/tmp; scgi_temp_path $T/ngx/tmp;
-	include $T/ngx/site.conf;
-}
-NGX
-nginx -p "$T/ngx" -c "$T/ngx/nginx.conf" -g 'daemon off;' 2>"$T/ngx/logs/stderr" &
-pids="$pids $!"
+nginx_site "127.0.0.1:$NP ssl; ssl_certificate $T/a/tls/server.crt; ssl_certificate_key $T/a/tls/server.key" \
+    "$T/pub" localhost
 M="https://localhost:$NP"
 for _i in $(seq 50); do
 	curl -s -o /dev/null --cacert "$T/a/tls/ca.crt" "$M/api/v1/issuer" && break

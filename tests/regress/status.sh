@@ -15,7 +15,6 @@
 
 CHECK="$(dirname "$0")/statuscheck.mjs"
 GEN="$(dirname "$0")/../bench/gencohort.awk"
-SITE="$(dirname "$0")/../../contrib/nginx/skkd-static.conf"
 
 inst_init a --issuer "LSP Status Uji" || { echo "not ok 1 - skkd init"; exit 1; }
 # A status_validity that is not the default shows in exp - iat.
@@ -264,24 +263,7 @@ decode numbers "$T/pub/numbers/0" && [ "$(field count)" = 11 ] &&
 
 if command -v nginx >/dev/null 2>&1; then
 	NP=$(free_port)
-	mkdir -p "$T/ngx/logs" "$T/ngx/tmp"
-	sed -e "s|listen 80;|listen 127.0.0.1:$NP;|" -e "s|root /var/lib/skkd/publish;|root $T/pub;|" \
-	    "$SITE" >"$T/ngx/site.conf"
-	cat >"$T/ngx/nginx.conf" <<NGX
-user root;
-worker_processes 1;
-pid $T/ngx/nginx.pid;
-error_log $T/ngx/logs/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/ngx/tmp; proxy_temp_path $T/ngx/tmp;
-	fastcgi_temp_path $T/ngx/tmp; uwsgi_temp_path $T/ngx/tmp; scgi_temp_path $T/ngx/tmp;
-	include $T/ngx/site.conf;
-}
-NGX
-	nginx -p "$T/ngx" -c "$T/ngx/nginx.conf" -g 'daemon off;' 2>"$T/ngx/logs/stderr" &
-	pids="$pids $!"
+	nginx_site "127.0.0.1:$NP" "$T/pub"
 	for _i in $(seq 50); do
 		curl -s -o /dev/null "http://127.0.0.1:$NP/checkpoint" && break
 		sleep 0.1
