@@ -30,6 +30,7 @@
 #include "hex.h"
 #include "print.h"
 #include "qrmat.h"
+#include "qrpng.h"
 #include "record.h"
 #include "sheet.h"
 #include "sign.h"
@@ -654,6 +655,7 @@ struct cohort_pngs {
 	struct cohort		*co;
 	int			 dirfd;
 	pthread_mutex_t		 lock;
+	pthread_mutex_t		 dirlock;	/* held creating files */
 	size_t			 next;		/* the first row not taken */
 	size_t			 done;		/* for the progress bar */
 	int			 status;	/* the first failure's, or 0 */
@@ -710,19 +712,31 @@ cohort_png_file(int dirfd, const char *name, const uint8_t *png, size_t len)
 	return close(fd);
 }
 
+/* A thread's images of the rows it took, kept until they are written. */
+struct cohort_batch {
+	uint8_t	*buf;
+	size_t	 len, cap;
+	size_t	 n;
+	size_t	 off[COHORT_PNG_TAKE], size[COHORT_PNG_TAKE];
+	char	 name[COHORT_PNG_TAKE][CERT_NUMBER_LEN + 8];
+};
+
 /*
  * DIR/<number, blanks as _>.png: the QR of the URL the daemon answered,
- * drawn here (8 pixels a module, as the daemon's images), not asked for.
+ * drawn here (8 pixels a module, as the daemon's images), not asked for,
+ * into the thread's batch.
  */
 static int
-cohort_png(struct cohort_pngs *p, struct qrmat_buf *b, size_t i)
+cohort_png(struct cohort_pngs *p, struct qrpng *b, size_t i,
+    struct cohort_batch *t)
 {
 	struct cohort_row	*r = &p->co->rows[i];
 	struct qrmat		 q;
 	const uint8_t		*png;
+	uint8_t			*nb;
 	size_t			 len;
-	char			 name[CERT_NUMBER_LEN + 8], why[256];
-	int			 rc = 0;
+	char			*name = t->name[t->n], why[256];
+	int			 rc = -1;
 
 	/* The server's number becomes a file name: "../x" must not. */
 	if (cert_check_number(r->out_number, NULL, 0) == -1) {
@@ -736,28 +750,61 @@ cohort_png(struct cohort_pngs *p, struct qrmat_buf *b, size_t i)
 		return -1;
 	}
 	/* cmd_qr_path's name: blanks as _. */
-	cmd_qr_path(name, sizeof name, ".", r->out_number);
-	if (qrmat_png_mem(&q, COHORT_QR_MODULE, b, &png, &len, why,
-	    sizeof why) == -1) {
-		cohort_png_fail(p, EX_IOERR, "%s: %s", name + 2, why);
-		rc = -1;
-	} else if (cohort_png_file(p->dirfd, name + 2, png, len) == -1) {
-		cohort_png_fail(p, EX_CANTCREAT, "cannot write '%s': %s",
-		    name + 2, strerror(errno));
-		rc = -1;
+	cmd_qr_path(name, sizeof t->name[0], ".", r->out_number);
+	memmove(name, name + 2, strlen(name + 2) + 1);
+	if (qrpng_encode(b, &q, COHORT_QR_MODULE, &png, &len, why,
+	    sizeof why) == -1)
+		cohort_png_fail(p, EX_IOERR, "%s: %s", name, why);
+	else if (t->len + len > t->cap && (nb = realloc(t->buf,
+	    t->len + len + 4096)) == NULL)
+		cohort_png_fail(p, EX_OSERR, "out of memory");
+	else {
+		if (t->len + len > t->cap) {
+			t->buf = nb;
+			t->cap = t->len + len + 4096;
+		}
+		memcpy(t->buf + t->len, png, len);
+		t->off[t->n] = t->len;
+		t->size[t->n++] = len;
+		t->len += len;
+		rc = 0;
 	}
 	qrmat_release(&q);
 	return rc;
+}
+
+/*
+ * A batch's files, one thread at a time: creating files in one
+ * directory serialises in the kernel anyway, where a second thread
+ * would spin on the directory's lock instead of drawing.
+ */
+static void
+cohort_png_flush(struct cohort_pngs *p, struct cohort_batch *t)
+{
+	size_t	k;
+
+	pthread_mutex_lock(&p->dirlock);
+	for (k = 0; k < t->n; k++)
+		if (cohort_png_file(p->dirfd, t->name[k], t->buf + t->off[k],
+		    t->size[k]) == -1) {
+			cohort_png_fail(p, EX_CANTCREAT, "cannot write "
+			    "'%s': %s", t->name[k], strerror(errno));
+			break;
+		}
+	pthread_mutex_unlock(&p->dirlock);
+	t->n = t->len = 0;
 }
 
 static void *
 cohort_png_thread(void *arg)
 {
 	struct cohort_pngs	*p = arg;
-	struct qrmat_buf	*b;
+	struct qrpng		*b;
+	struct cohort_batch	 t;
 	size_t			 i, first, end;
 
-	if ((b = qrmat_buf_new()) == NULL) {
+	memset(&t, 0, sizeof t);
+	if ((b = qrpng_new()) == NULL) {
 		cohort_png_fail(p, EX_OSERR, "out of memory");
 		return NULL;
 	}
@@ -773,22 +820,23 @@ cohort_png_thread(void *arg)
 		if (first == end)
 			break;
 		for (i = first; i < end; i++)
-			if (cohort_png(p, b, i) == -1)
+			if (cohort_png(p, b, i, &t) == -1)
 				break;
+		cohort_png_flush(p, &t);
 		pthread_mutex_lock(&p->lock);
 		p->done += end - first;
 		if (p->done % 1000 < COHORT_PNG_TAKE || p->done == p->co->n)
 			cohort_progress(p->co, p->done, "QR images");
 		pthread_mutex_unlock(&p->lock);
 	}
-	qrmat_buf_free(b);
+	free(t.buf);
+	qrpng_free(b);
 	return NULL;
 }
 
 /*
- * One PNG per certificate, on a thread a CPU: encoding the QR (chiefly
- * libqrencode's choice of mask) is most of the work, and the daemon is
- * done by now. Each file is written whole; none is synced (an image set
+ * One PNG per certificate, on a thread a CPU: encoding the QR and the
+ * PNG is the work, and the daemon is done by now. Each file is written whole; none is synced (an image set
  * can be drawn again from issued.csv).
  */
 static int
@@ -805,6 +853,7 @@ cohort_write_pngs(struct cohort *co, const char *dir)
 		return session_fail(co->x, EX_CANTCREAT, "cannot open '%s': %s",
 		    dir, strerror(errno));
 	pthread_mutex_init(&p.lock, NULL);
+	pthread_mutex_init(&p.dirlock, NULL);
 	n = ncpu < 1 ? 1 : ncpu > COHORT_PNG_THREADS ? COHORT_PNG_THREADS :
 	    (size_t)ncpu;
 	for (k = 0; k < n; k++)
@@ -815,6 +864,7 @@ cohort_write_pngs(struct cohort *co, const char *dir)
 	while (k > 0)
 		pthread_join(t[--k], NULL);
 	pthread_mutex_destroy(&p.lock);
+	pthread_mutex_destroy(&p.dirlock);
 	close(p.dirfd);
 	if (p.status != 0)
 		return session_fail(co->x, p.status, "%s/%s", dir, p.why);
