@@ -143,7 +143,8 @@ HELPERS	:= $(B)/tests/forge $(B)/tests/rawframe $(B)/tests/rogue \
 	   $(B)/tests/mklog $(B)/tests/gocheck $(B)/tests/logcheck \
 	   $(B)/tests/logedit $(B)/tests/proofcheck $(B)/tests/redate
 BENCH_HELPERS := $(B)/tests/idle $(B)/tests/lmdbget $(B)/tests/protolat \
-	   $(B)/tests/fullhs.so $(B)/tests/logproof $(B)/tests/statusbench
+	   $(B)/tests/fullhs.so $(B)/tests/logproof $(B)/tests/statusbench \
+	   $(B)/tests/fixrate
 
 # The forger of forgery.sh signs any claims with a key file.
 $(B)/tests/forge: tests/regress/forge.c $(B)/daemon/keyfile.o $(B)/libskkproto.a
@@ -169,6 +170,8 @@ $(B)/tests/protolat: tests/bench/protolat.c $(B)/client/net.o \
 $(B)/tests/logproof: tests/bench/logproof.c $(B)/libskkd.a $(B)/libskkproto.a
 # A status list rebuild against zlib alone (tests/bench/status.sh).
 $(B)/tests/statusbench: tests/bench/statusbench.c $(B)/libskkd.a $(B)/libskkproto.a
+# The open-loop HTTPS load generator of the fixed-rate rows.
+$(B)/tests/fixrate: tests/bench/fixrate.c
 $(filter-out %.so %/gocheck,$(HELPERS) $(BENCH_HELPERS)):
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -Iclient -o $@ $^ $(PKG_LIBS)

@@ -7,13 +7,18 @@
 # worker_processes 1), wrk on the other core; all on 127.0.0.1 and all
 # figures from this one run. New connections are measured twice: with
 # the resumed TLS 1.3 sessions wrk offers by itself, and with full
-# handshakes (fullhs.c). The companion protocol: pipelined, and one
-# request at a time (protolat.c), against raw LMDB gets (lmdbget.c).
+# handshakes (fullhs.c). Latency at a fixed rate (fixrate.c, open
+# loop) at 50% and 90% of nginx's full-handshake rate, and the same
+# phones on skkd during a cohort's issuance and a crew check (mixed
+# load). The companion protocol: pipelined, and one request at a time
+# (protolat.c), against raw LMDB gets (lmdbget.c).
 # Prints a table and writes build/bench.md. Not part of make test.
 # Usage: B=build tests/bench/nginx.sh
-#   BENCH_SECONDS (10) per wrk run, BENCH_ROWS (100000) certificates,
-#   BENCH_BIG (1000000) certificates for the scale step, 0 to skip it,
-#   BENCH_IDLE (10000) idle TLS connections for the memory step.
+#   BENCH_SECONDS (10) per wrk or fixrate run, BENCH_ROWS (100000)
+#   certificates (and rows of each mixed-load job), BENCH_BIG (1000000)
+#   certificates for the scale step, 0 to skip it, BENCH_IDLE (10000)
+#   idle TLS connections for the memory step, BENCH_FR_PAIRS (3) pairs
+#   per fixed rate, BENCH_MIX_ROUNDS (3) rounds of the mixed load.
 
 B=${B:-build}
 SECS=${BENCH_SECONDS:-10}
@@ -201,6 +206,64 @@ WRK_PRELOAD="$B/tests/fullhs.so"
 ab fh -H 'Connection: close'
 WRK_PRELOAD=""
 
+# (3b) Latency at a fixed rate: tests/bench/fixrate.c, open loop (each
+# request due at its time and timed from then), 80% of requests on a new
+# connection with a full handshake and Connection: close, the rest over
+# a few keep-alive connections; at 50% and 90% of nginx's maximum as
+# measured just above (fh_b: wrk, full handshakes, closed loop). A B
+# alternated FR_PAIRS times; medians of p50, p99, p99.9 and of the pairs'
+# p99 ratios. Each run also gives the server's CPU share of its core and
+# fixrate's own CPU share and lag (due to sent), to show who queued.
+FR_PAIRS=${BENCH_FR_PAIRS:-3}
+fr_rows=""
+# Phones are other machines: the generator runs ahead of the servers and
+# their background threads for the CPU it has to share (root only; else
+# nice says so and runs it as it is). Its lag column shows what is left.
+FIXRATE="nice -n -10 $B/tests/fixrate"
+# fv FILE KEY: the value after KEY in fixrate's line.
+fv() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$1"; }
+# fr_run OUT PORT RATE "PIDS" [fixrate options]: one run of SECS seconds
+# after a second of warm-up; adds "server_cpu N%" (of one core) to OUT.
+fr_run() {
+	local out=$1 port=$2 r=$3 who=$4 c0 c1 t0 t1
+	shift 4
+	c0=$(cpu $who); t0=$(now)
+	$FIXRATE -r "$r" -d "$SECS" -w 1 -f "$T/urlnumbers" "$@" \
+	    127.0.0.1 "$port" >"$out" 2>"$T/fixrate.err" ||
+	    { echo "bench: fixrate failed:"; cat "$T/fixrate.err"; exit 1; }
+	c1=$(cpu $who); t1=$(now)
+	awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" \
+	    'BEGIN { printf " server_cpu %.0f%%\n", 100 * (b - a) / (e - s) }' >>"$out"
+	tr '\n' ' ' <"$out" >"$out.1" && mv "$out.1" "$out"
+}
+# fr_med NAME SIDE KEY: the median of KEY over the runs T/NAME.SIDE1...
+fr_med() { for f in "$T/$1.$2"[0-9]*; do fv "$f" "$3"; done | tr '\n' ' ' | median; }
+# fr_cell NAME SIDE: "p50/p99/p99.9 ms" and the side's other figures.
+fr_cell() {
+	local e n
+	e=$(for f in "$T/$1.$2"[0-9]*; do fv "$f" errors; done | awk '{ s += $1 } END { print s + 0 }')
+	n=$(for f in "$T/$1.$2"[0-9]*; do fv "$f" non2xx; done | awk '{ s += $1 } END { print s + 0 }')
+	echo "p50/p99/p99.9 $(fr_med "$1" "$2" p50)/$(fr_med "$1" "$2" p99)/$(fr_med "$1" "$2" p99.9) ms; server CPU $(fr_med "$1" "$2" server_cpu | tr -d %)%, fixrate CPU $(fr_med "$1" "$2" cpu | tr -d %)%, lag p99 $(fr_med "$1" "$2" lag_p99) ms$([ "$e$n" != 00 ] && echo "; $e errors, $n non-2xx")"
+}
+for pct in 50 90; do
+	r=$(awk -v b="$fh_b" -v p="$pct" 'BEGIN { printf "%.0f", b * p / 100 }')
+	echo "fixed rate $pct% of nginx's $fh_b req/s: $r req/s, 80% new connections, A B x$FR_PAIRS"
+	rr=""
+	for k in $(seq "$FR_PAIRS"); do
+		fr_run "$T/fr$pct.a$k" "$hport" "$r" "$spid"
+		fr_run "$T/fr$pct.b$k" "$nport" "$r" "$npid $nworkers" -u /cert.json
+		rr="$rr $(ratio "$(fv "$T/fr$pct.a$k" p99)" "$(fv "$T/fr$pct.b$k" p99)")"
+		echo "  pair $k: skkd $(cat "$T/fr$pct.a$k")"
+		echo "          nginx $(cat "$T/fr$pct.b$k")"
+	done
+	fr_rows="$fr_rows${fr_rows:+
+}| fixed rate $pct% of nginx max ($fh_b req/s, full handshakes, closed loop): $r req/s open loop, 80% new connections (full handshake, Connection: close), 20% keep-alive; $SECS s x $FR_PAIRS pairs | $(fr_cell "fr$pct" a) | nginx $(fr_cell "fr$pct" b) | p99 $(echo $rr | median) ($(echo $rr)) | p99 <= nginx (<= 1.0) |"
+done
+# How busy each server was at fh_b, from its CPU per request: below
+# 100%, the closed-loop maximum was the client's (wrk's own handshakes).
+fh_busy_a=$(awk -v r="$fh_a" -v u="$fh_ua" 'BEGIN { printf "%.0f", r * u / 1e4 }')
+fh_busy_b=$(awk -v r="$fh_b" -v u="$fh_ub" 'BEGIN { printf "%.0f", r * u / 1e4 }')
+
 # (4) Companion protocol: pipelined batches over one connection against
 # raw LMDB gets + record decoding on the same store.
 echo "companion protocol: verify --csv over one connection"
@@ -292,6 +355,82 @@ if [ "$BIG" -gt "$ROWS" ]; then
 $(cat "$T/logrows.md")"
 fi
 
+# (7) Mixed load: phones (fixrate, the 80/20 mix of (3b)) at 50% of
+# fh_b on skkd alone, then while (a) a cohort of ROWS new rows is issued
+# and (b) a crew checks ROWS numbers over the companion port, repeated
+# back to back for MIXSECS; each job also alone. MIX_ROUNDS rounds of
+# phones alone, (a) alone, (a) with phones, (b) alone, (b) with phones;
+# medians. Last, so the new cohorts (seeds 100 and up) change no row
+# above; the store then holds mix_n certificates.
+MIX_ROUNDS=${BENCH_MIX_ROUNDS:-3}
+mix_n=$(wc -l <"$T/numbers")
+MIXSECS=$(( SECS / 2 > 1 ? SECS / 2 : 1 ))
+mix_rate=$(awk -v b="$fh_b" 'BEGIN { printf "%.0f", b / 2 }')
+# phones_start OUT [SECS]: phones on skkd until phones_stop (or SECS);
+# returns once the warm-up second is over.
+phones_start() {
+	rm -f "$T/phones.err"
+	$FIXRATE -r "$mix_rate" -d "${2:-0}" -w 1 -f "$T/urlnumbers" \
+	    127.0.0.1 "$hport" >"$1" 2>"$T/phones.err" &
+	phpid=$!
+	while ! grep -q measuring "$T/phones.err" 2>/dev/null; do
+		kill -0 $phpid 2>/dev/null || break; sleep 0.05
+	done
+}
+phones_stop() {
+	kill -INT $phpid 2>/dev/null; wait $phpid ||
+	    { echo "bench: fixrate failed:"; cat "$T/phones.err"; exit 1; }
+}
+# job_issue SEED: issues a new cohort of ROWS rows; prints cert/s.
+job_issue() {
+	local t0
+	awk -v n="$ROWS" -v seed="$1" -f tests/bench/gencohort.awk >"$T/mix.csv"
+	t0=$(now)
+	sk bench issue --csv "$T/mix.csv" >>"$T/issued.tsv" 2>"$T/issue.err" ||
+	    { cat "$T/issue.err" >&2; exit 1; }
+	rate "$ROWS" "$t0" "$(now)"
+}
+# job_crew: the crew check of crew.csv, again until MIXSECS have passed;
+# prints verif/s over all of them.
+job_crew() {
+	local t0 n=0
+	t0=$(now)
+	while :; do
+		sk bench verify --csv "$T/crew.csv" --out "$T/verdicts.csv" \
+		    2>"$T/verify.err" || { cat "$T/verify.err" >&2; exit 1; }
+		n=$((n + 1))
+		awk -v a="$t0" -v b="$(now)" -v m="$MIXSECS" 'BEGIN { exit !(b - a >= m) }' && break
+	done
+	rate "$((n * ROWS))" "$t0" "$(now)"
+}
+echo "mixed load: phones at $mix_rate req/s (80% new connections) on skkd; issue --csv of $ROWS rows, crew check of $ROWS numbers; x$MIX_ROUNDS"
+mx_solo=""; mx_ia=""; mx_ib=""; mx_ip=""; mx_ipr=""; mx_ir=""
+mx_ca=""; mx_cb=""; mx_cp=""; mx_cpr=""; mx_cr=""
+seed=100
+for k in $(seq "$MIX_ROUNDS"); do
+	phones_start "$T/mix.solo$k" "$MIXSECS"; wait $phpid
+	solo=$(fv "$T/mix.solo$k" p99)
+	ia=$(job_issue $seed) || exit 1
+	phones_start "$T/mix.issue$k"
+	ib=$(job_issue $((seed + 1))) || exit 1
+	phones_stop
+	seed=$((seed + 2))
+	ca=$(job_crew) || exit 1
+	phones_start "$T/mix.crew$k"
+	cb=$(job_crew) || exit 1
+	phones_stop
+	echo "  round $k: phones alone $(cat "$T/mix.solo$k")"
+	echo "    issue alone $ia cert/s, with phones $ib cert/s; phones $(cat "$T/mix.issue$k")"
+	echo "    crew alone $ca verif/s, with phones $cb verif/s; phones $(cat "$T/mix.crew$k")"
+	mx_solo="$mx_solo $solo"; mx_ia="$mx_ia $ia"; mx_ib="$mx_ib $ib"
+	mx_ca="$mx_ca $ca"; mx_cb="$mx_cb $cb"
+	mx_ip="$mx_ip $(fv "$T/mix.issue$k" p99)"; mx_cp="$mx_cp $(fv "$T/mix.crew$k" p99)"
+	mx_ipr="$mx_ipr $(ratio "$(fv "$T/mix.issue$k" p99)" "$solo")"
+	mx_cpr="$mx_cpr $(ratio "$(fv "$T/mix.crew$k" p99)" "$solo")"
+	mx_ir="$mx_ir $(ratio "$ib" "$ia")"; mx_cr="$mx_cr $(ratio "$cb" "$ca")"
+done
+mx_errs=$(cat "$T"/mix.solo* "$T"/mix.issue* "$T"/mix.crew* | awk '{ for (i = 1; i < NF; i++) if ($i == "errors" || $i == "non2xx") s += $(i + 1) } END { print s + 0 }')
+
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 mkdir -p build
 {
@@ -310,12 +449,17 @@ mkdir -p build
 	echo "| new connection, resumed, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ub" "$nc_ua") (nginx/skkd) | - |"
 	echo "| new connection per request, full handshake ($wrk_full resumed) | $fh_a req/s, p50/p99 $fh_pa ms | nginx $fh_b req/s, p50/p99 $fh_pb ms | $fh_r ($fh_pairs) | >= 1.0 |"
 	echo "| new connection, full, server CPU per request | $fh_ua us | nginx $fh_ub us | $(ratio "$fh_ub" "$fh_ua") (nginx/skkd) | - |"
+	echo "| new connection, full: server's core busy at that closed-loop rate (rate x CPU per request) | ${fh_busy_a}% | nginx ${fh_busy_b}% | - | below 100%: wrk was the limit |"
+	echo "$fr_rows"
 	echo "| protocol, pipelined (verify --csv) | $proto_rate verif/s | LMDB get+decode $lmdb_rate/s | $(ratio "$proto_rate" "$lmdb_rate") | >= 0.3 |"
 	echo "| protocol, one at a time | $proto_lat | LMDB get+decode $lmdb_rate/s | $(ratio "$lat_rate" "$lmdb_rate") | - |"
 	echo "| RSS, $IDLE idle TLS connections | $((sk_rss / 1024)) MiB ($sk_open open; $((sk_base / 1024)) MiB before) | nginx $((ng_rss / 1024)) MiB ($ng_open open; $((ng_base / 1024)) MiB before) | $(ratio "$sk_rss" "$ng_rss") | <= 1.5 |"
 	echo "| anonymous RSS (no mapped store), $IDLE idle | $((sk_anon / 1024)) MiB ($((sk_anon0 / 1024)) MiB before) | nginx $((ng_anon / 1024)) MiB ($((ng_anon0 / 1024)) MiB before) | $(ratio "$sk_anon" "$ng_anon") | - |"
 	echo "| disk per certificate, $ROWS | $disk_small B file, $used_small B used pages | - | - | <= 2048 |"
 	[ -n "$big_line" ] && echo "$big_line"
+	echo "| mixed load (a): phones at 50% of nginx max, $mix_rate req/s open loop (80% new connections, full handshake; 20% keep-alive), during issue --csv of $ROWS new rows ($mix_n certs stored; $MIX_ROUNDS rounds) | phones p99 $(echo $mx_ip | median) ms; issue $(echo $mx_ib | median) cert/s | alone: phones p99 $(echo $mx_solo | median) ms; issue $(echo $mx_ia | median) cert/s | p99 $(echo $mx_ipr | median) ($(echo $mx_ipr)); issue $(echo $mx_ir | median) ($(echo $mx_ir)) | p99 <= 2.0; issue >= 0.7 |"
+	echo "| mixed load (b): the same phones during a crew check of $ROWS numbers over the companion port (verify --csv, again for ${MIXSECS} s) | phones p99 $(echo $mx_cp | median) ms; crew $(echo $mx_cb | median) verif/s | alone: phones p99 $(echo $mx_solo | median) ms; crew $(echo $mx_ca | median) verif/s | p99 $(echo $mx_cpr | median) ($(echo $mx_cpr)); crew $(echo $mx_cr | median) ($(echo $mx_cr)) | p99 <= 2.0; crew >= 0.7 |"
+	[ "$mx_errs" -gt 0 ] && echo "| mixed load: phones' errors and non-2xx answers | $mx_errs | - | - | 0 |"
 } >build/bench.md
 echo
 cat build/bench.md
