@@ -133,7 +133,8 @@ tls_server_ctx(const char *cert, const char *key, const char *client_ca,
 	/* Requests carry NIKs: wipe the plaintext once it is read. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CLEANSE_PLAINTEXT);
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	/* The chain is the file's: no chain built per handshake. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_NO_AUTO_CHAIN);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
 		tls_ssl_error(err, errlen, "tls_cert", cert);
 		goto fail;
@@ -181,9 +182,12 @@ tls_https_ctx(const char *cert, const char *key, char *err, size_t errlen)
 	    SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CIPHER_SERVER_PREFERENCE |
 	    SSL_OP_PRIORITIZE_CHACHA);
 	/* httpd.c drives the socket itself: whole requests in one read,
-	 * answers written as they come, buffers released while idle. */
+	 * answers written as they come, buffers released while idle. The
+	 * chain is the file's: OpenSSL would otherwise build one from its
+	 * store on every full handshake. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
-	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	    SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+	    SSL_MODE_NO_AUTO_CHAIN);
 	SSL_CTX_set_read_ahead(ctx, 1);
 	if (SSL_CTX_set_cipher_list(ctx, TLS_HTTPS_CIPHERS) != 1) {
 		tls_ssl_error(err, errlen, "http ciphers", "intermediate");
@@ -198,7 +202,12 @@ tls_https_ctx(const char *cert, const char *key, char *err, size_t errlen)
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"skkd-www",
 	    8);
-	SSL_CTX_set_num_tickets(ctx, 2);
+	/*
+	 * One ticket after a full handshake (OpenSSL's default is two):
+	 * a phone that scans a card comes back once, if at all, and each
+	 * ticket is a session copied, encrypted and sent.
+	 */
+	SSL_CTX_set_num_tickets(ctx, 1);
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);
