@@ -171,7 +171,8 @@ cpu() { cat $(for p in "$@"; do echo /proc/$p/stat; done) |
 cpu_us() { awk -v r="$(cut -d' ' -f1 "$1")" -v a="$2" -v b="$3" -v d="$SECS" \
     'BEGIN { if (r > 0) printf "%.1f", (b - a) * 1e6 / (r * d); else print "-" }'; }
 # ab NAME [wrk options]: A B three times; sets NAME_a, NAME_b (median
-# rates), NAME_r (median ratio), NAME_pa/pb (p50/p99 of the medians).
+# rates), NAME_r (median ratio), NAME_pa/pb (p50/p99 of the medians),
+# NAME_wa/wb (wrk's median CPU share, %).
 ab() {
 	name=$1; shift
 	ra=""; rb=""; rr=""
@@ -189,6 +190,7 @@ ab() {
 		ra="$ra $a"; rb="$rb $b"; rr="$rr $(ratio "$a" "$b")"
 	done
 	eval "${name}_ua=$(echo $ua | median) ${name}_ub=$(echo $ub | median)"
+	eval "${name}_wa=$(cut -d' ' -f5 "$T/$name".a? | median) ${name}_wb=$(cut -d' ' -f5 "$T/$name".b? | median)"
 	eval "${name}_a=$(echo $ra | median) ${name}_b=$(echo $rb | median)"
 	eval "${name}_r=$(echo $rr | median) ${name}_pairs='$(echo $rr)'"
 	eval "${name}_pa='$(cut -d' ' -f2,3 "$T/$name.a2" | tr ' ' /)'"
@@ -459,7 +461,7 @@ mkdir -p build
 	echo "| new connection per request, full handshake ($wrk_full resumed) | $fh_a req/s, p50/p99 $fh_pa ms | nginx $fh_b req/s, p50/p99 $fh_pb ms | $fh_r ($fh_pairs) | >= 1.1 |"
 	echo "| new connection, full, server CPU per request | $fh_ua us | nginx $fh_ub us | $(ratio "$fh_ua" "$fh_ub") (skkd/nginx) | <= 0.9 |"
 	echo "| full handshake, raw crypto limit (ECDSA P-256 sign + 2 X25519, openssl speed) | $hs_limit us | skkd $fh_ua us, nginx $fh_ub us | $(ratio "$hs_limit" "$fh_ua") of skkd's CPU, $(ratio "$hs_limit" "$fh_ub") of nginx's | - |"
-	echo "| new connection, full: server's core busy at that closed-loop rate (rate x CPU per request) | ${fh_busy_a}% | nginx ${fh_busy_b}% | - | below 100%: wrk was the limit |"
+	echo "| new connection, full: share of one core busy at that closed-loop rate, server (rate x CPU per request) and wrk | skkd ${fh_busy_a}%, wrk ${fh_wa}% | nginx ${fh_busy_b}%, wrk ${fh_wb}% | - | - |"
 	echo "$fr_rows"
 	echo "| protocol, pipelined (verify --csv) | $proto_rate verif/s | LMDB get+decode $lmdb_rate/s | $(ratio "$proto_rate" "$lmdb_rate") | >= 0.3 |"
 	echo "| protocol, one at a time | $proto_lat | LMDB get+decode $lmdb_rate/s | $(ratio "$lat_rate" "$lmdb_rate") | - |"

@@ -11,15 +11,19 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print v[in
 # spread: "min-max" of the numbers on stdin.
 spread() { tr ' ' '\n' | grep . | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { print a "-" b }'; }
 
-# wrk_run OUT ARGS...: requests/s, p50 and p99 (ms), non-2xx into OUT.
+# kids_cpu: CPU seconds of the shell's finished children (wrk's own).
+kids_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($16 + $17) / hz }' /proc/$$/stat; }
+# wrk_run OUT ARGS...: requests/s, p50 and p99 (ms), non-2xx and wrk's
+# CPU share of one core (%) into OUT.
 wrk_run() {
 	out=$1; shift
+	k0=$(kids_cpu)
 	env ${WRK_PRELOAD:+LD_PRELOAD=$WRK_PRELOAD} wrk -t1 -c64 -d"${SECS}s" --latency "$@" >"$out.raw" 2>&1
-	awk '
+	awk -v k0="$k0" -v k1="$(kids_cpu)" -v d="$SECS" '
 	function ms(v) {
 		if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0
 		if (v ~ /s$/) return v * 1000; return v }
 	/Requests\/sec/ { r = $2 } / 50%/ { p50 = ms($2) } / 99%/ { p99 = ms($2) }
 	/Non-2xx/ { bad = $NF } /Socket errors/ { err = $0 }
-	END { printf "%.0f %.2f %.2f %d\n", r, p50, p99, bad }' "$out.raw" >"$out"
+	END { printf "%.0f %.2f %.2f %d %.0f\n", r, p50, p99, bad, 100 * (k1 - k0) / d }' "$out.raw" >"$out"
 }
