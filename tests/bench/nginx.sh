@@ -233,18 +233,23 @@ fr_rows=""
 FIXRATE="nice -n -10 $B/tests/fixrate"
 # fv FILE KEY: the value after KEY in fixrate's line.
 fv() { awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' "$1"; }
+# cpu_idle: the machine's idle and total jiffies, all CPUs.
+cpu_idle() { awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 # fr_run OUT PORT RATE "PIDS" [fixrate options]: one run of SECS seconds
-# after a second of warm-up; adds "server_cpu N%" (of one core) to OUT.
+# after a second of warm-up; adds "server_cpu N%" (of one core) and
+# "idle N%" (of the whole machine: other load shows here) to OUT.
 fr_run() {
-	local out=$1 port=$2 r=$3 who=$4 c0 c1 t0 t1
+	local out=$1 port=$2 r=$3 who=$4 c0 c1 t0 t1 i0
 	shift 4
-	c0=$(cpu $who); t0=$(now)
+	c0=$(cpu $who); t0=$(now); i0=$(cpu_idle)
 	$FIXRATE -r "$r" -d "$SECS" -w 1 -f "$T/urlnumbers" "$@" \
 	    127.0.0.1 "$port" >"$out" 2>"$T/fixrate.err" ||
 	    { echo "bench: fixrate failed:"; cat "$T/fixrate.err"; exit 1; }
 	c1=$(cpu $who); t1=$(now)
-	awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" \
-	    'BEGIN { printf " server_cpu %.0f%%\n", 100 * (b - a) / (e - s) }' >>"$out"
+	awk -v a="$c0" -v b="$c1" -v s="$t0" -v e="$t1" -v i0="$i0" -v i1="$(cpu_idle)" \
+	    'BEGIN { split(i0, x); split(i1, y)
+	    printf " server_cpu %.0f%% idle %.0f%%\n", 100 * (b - a) / (e - s),
+	    100 * (y[1] - x[1]) / (y[2] - x[2]) }' >>"$out"
 	tr '\n' ' ' <"$out" >"$out.1" && mv "$out.1" "$out"
 }
 # fr_med NAME SIDE KEY: the median of KEY over the runs T/NAME.SIDE1...
@@ -254,7 +259,7 @@ fr_cell() {
 	local e n
 	e=$(for f in "$T/$1.$2"[0-9]*; do fv "$f" errors; done | awk '{ s += $1 } END { print s + 0 }')
 	n=$(for f in "$T/$1.$2"[0-9]*; do fv "$f" non2xx; done | awk '{ s += $1 } END { print s + 0 }')
-	echo "p50/p99/p99.9 $(fr_med "$1" "$2" p50)/$(fr_med "$1" "$2" p99)/$(fr_med "$1" "$2" p99.9) ms; server CPU $(fr_med "$1" "$2" server_cpu | tr -d %)%, fixrate CPU $(fr_med "$1" "$2" cpu | tr -d %)%, lag p99 $(fr_med "$1" "$2" lag_p99) ms$([ "$e$n" != 00 ] && echo "; $e errors, $n non-2xx")"
+	echo "p50/p99/p99.9 $(fr_med "$1" "$2" p50)/$(fr_med "$1" "$2" p99)/$(fr_med "$1" "$2" p99.9) ms; server CPU $(fr_med "$1" "$2" server_cpu | tr -d %)%, fixrate CPU $(fr_med "$1" "$2" cpu | tr -d %)%, lag p99 $(fr_med "$1" "$2" lag_p99) ms, machine idle $(fr_med "$1" "$2" idle | tr -d %)%$([ "$e$n" != 00 ] && echo "; $e errors, $n non-2xx")"
 }
 for pct in 50 90; do
 	r=$(awk -v b="$fh_b" -v p="$pct" 'BEGIN { printf "%.0f", b * p / 100 }')
