@@ -1,9 +1,11 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
- * Check records: see checks.h. The counting table is a small chained
- * hash behind one mutex, held only to find and bump one counter; the
- * flushing thread swaps in an empty table and hands the full one to
- * the writer as one job.
+ * Check records: see checks.h. The counting table is an open-addressed
+ * hash behind one mutex, held only to find and bump one counter: the
+ * slots hold each key's hash, so a lookup reads one short run of a
+ * contiguous array and touches a record only on a match (a crew check
+ * adds a hundred thousand keys a second). The flushing thread swaps in
+ * an empty table and hands the full one to the writer as one job.
  */
 
 #include <errno.h>
@@ -20,19 +22,25 @@
 #include "store.h"
 #include "writer.h"
 
-#define CHECKS_BUCKETS	4096
+#define CHECKS_SLOTS0	1024	/* a table's first size; doubles at half full */
 #define CHECKS_MAX	200000		/* records a second; more are lost */
 #define CHECKS_DAY	86400
 
 struct check_rec {
-	struct check_rec	*next;
+	struct check_rec	*next;		/* on check_age's fold list */
 	uint64_t		 n;
 	char			 key[];
 };
 
+struct check_slot {
+	uint32_t		 hash;
+	struct check_rec	*r;		/* NULL: empty */
+};
+
 struct check_batch {
 	struct wjob		 wj;
-	struct check_rec	*b[CHECKS_BUCKETS];
+	struct check_slot	*slot;
+	size_t			 cap;		/* a power of two */
 	size_t			 count;
 	int64_t			 now;
 };
@@ -64,17 +72,65 @@ check_hash(const char *s)
 static void
 batch_free(struct check_batch *b)
 {
-	struct check_rec	*r, *next;
-	size_t			 i;
+	size_t	i;
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < CHECKS_BUCKETS; i++)
-		for (r = b->b[i]; r != NULL; r = next) {
-			next = r->next;
-			free(r);
-		}
+	for (i = 0; i < b->cap; i++)
+		free(b->slot[i].r);
+	free(b->slot);
 	free(b);
+}
+
+static struct check_batch *
+batch_new(void)
+{
+	struct check_batch	*b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	if ((b->slot = calloc(CHECKS_SLOTS0, sizeof(*b->slot))) == NULL) {
+		free(b);
+		return NULL;
+	}
+	b->cap = CHECKS_SLOTS0;
+	return b;
+}
+
+/* The slot of hash and key: its record's, or the empty one to fill. */
+static struct check_slot *
+batch_find(struct check_batch *b, uint32_t hash, const char *key)
+{
+	size_t	i = hash & (b->cap - 1);
+
+	while (b->slot[i].r != NULL && (b->slot[i].hash != hash ||
+	    strcmp(b->slot[i].r->key, key) != 0))
+		i = (i + 1) & (b->cap - 1);
+	return &b->slot[i];
+}
+
+/* Twice the slots, every record placed again: 0, or -1 out of memory. */
+static int
+batch_grow(struct check_batch *b)
+{
+	struct check_slot	*old = b->slot, *s;
+	size_t			 i, n = b->cap;
+
+	if ((b->slot = calloc(2 * n, sizeof(*b->slot))) == NULL) {
+		b->slot = old;
+		return -1;
+	}
+	b->cap = 2 * n;
+	for (i = 0; i < n; i++) {
+		if (old[i].r == NULL)
+			continue;
+		for (s = &b->slot[old[i].hash & (b->cap - 1)]; s->r != NULL;
+		    s = s + 1 == b->slot + b->cap ? b->slot : s + 1)
+			;
+		*s = old[i];
+	}
+	free(old);
+	return 0;
 }
 
 /* An organisation as stored: printable, no '|', at most 64 bytes. */
@@ -113,10 +169,11 @@ void
 checks_note(const char *number, const char *org, int64_t now)
 {
 	struct check_batch	*b;
+	struct check_slot	*s;
 	struct check_rec	*r;
 	char			 key[STORE_CHECK_KEY_MAX + 1], o[65];
 	const char		*day;
-	uint32_t		 h;
+	uint32_t		 hash;
 	size_t			 len;
 
 	if (!ck.running || number[0] == '\0')
@@ -128,25 +185,30 @@ checks_note(const char *number, const char *org, int64_t now)
 		check_org(org, o, sizeof(o));
 		snprintf(key, sizeof(key), "%s|r|%s|%s", number, day, o);
 	}
-	h = check_hash(key) % CHECKS_BUCKETS;
+	hash = check_hash(key);
 	len = strlen(key);
 	pthread_mutex_lock(&ck.lock);
 	if ((b = ck.cur) == NULL)
 		goto out;
-	for (r = b->b[h]; r != NULL; r = r->next)
-		if (strcmp(r->key, key) == 0) {
-			r->n++;
+	if ((s = batch_find(b, hash, key))->r != NULL) {
+		s->r->n++;
+		goto out;
+	}
+	if ((b->count + 1) * 2 > b->cap) {
+		if (b->count >= CHECKS_MAX || batch_grow(b) == -1) {
+			ck.lost++;
 			goto out;
 		}
-	if (b->count >= CHECKS_MAX ||
-	    (r = malloc(sizeof(*r) + len + 1)) == NULL) {
+		s = batch_find(b, hash, key);
+	}
+	if ((r = malloc(sizeof(*r) + len + 1)) == NULL) {
 		ck.lost++;
 		goto out;
 	}
 	memcpy(r->key, key, len + 1);
 	r->n = 1;
-	r->next = b->b[h];
-	b->b[h] = r;
+	s->hash = hash;
+	s->r = r;
 	b->count++;
 out:
 	pthread_mutex_unlock(&ck.lock);
@@ -218,15 +280,14 @@ check_run(struct store_wtxn *w, struct wjob *j)
 	size_t			 i;
 	int			 rc;
 
-	for (i = 0; i < CHECKS_BUCKETS; i++)
-		for (r = b->b[i]; r != NULL; r = r->next)
-			if ((rc = store_check_add(w, r->key, r->n)) !=
-			    STORE_OK) {
-				j->rc = rc;
-				errf(j->err, sizeof(j->err), "checks: %s",
-				    store_strerror(rc));
-				return -1;
-			}
+	for (i = 0; i < b->cap; i++)
+		if ((r = b->slot[i].r) != NULL &&
+		    (rc = store_check_add(w, r->key, r->n)) != STORE_OK) {
+			j->rc = rc;
+			errf(j->err, sizeof(j->err), "checks: %s",
+			    store_strerror(rc));
+			return -1;
+		}
 	if ((rc = check_age(w, b)) != STORE_OK) {
 		j->rc = rc;
 		errf(j->err, sizeof(j->err), "checks: ageing: %s",
@@ -246,24 +307,27 @@ check_done(struct wjob *j)
 	batch_free(b);
 }
 
-/* Swaps in an empty table; hands the full one to the writer. */
+/*
+ * Swaps in an empty table and hands the full one to the writer; an
+ * idle second (nothing counted, the day's ageing done) allocates
+ * nothing.
+ */
 static void
 checks_flush(int last)
 {
 	struct check_batch	*b, *fresh = NULL;
 	int64_t			 now = time(NULL);
+	int			 due;
 
-	if (!last && (fresh = calloc(1, sizeof(*fresh))) == NULL)
+	pthread_mutex_lock(&ck.lock);
+	due = last || ck.cur == NULL || ck.cur->count > 0 ||
+	    now / CHECKS_DAY != ck.aged_day;
+	pthread_mutex_unlock(&ck.lock);
+	if (!due || (!last && (fresh = batch_new()) == NULL))
 		return;
 	pthread_mutex_lock(&ck.lock);
 	b = ck.cur;
-	if (last || b == NULL || b->count > 0 || now / CHECKS_DAY !=
-	    ck.aged_day)
-		ck.cur = fresh;
-	else {
-		b = NULL;		/* nothing to do: keep the empty one */
-		batch_free(fresh);
-	}
+	ck.cur = fresh;
 	pthread_mutex_unlock(&ck.lock);
 	if (b == NULL)
 		return;
@@ -305,7 +369,7 @@ checks_start(struct writer *w, unsigned log_days, char *err, size_t errlen)
 	ck.aged_day = -1;
 	ck.stopping = 0;
 	ck.lost = 0;
-	if ((ck.cur = calloc(1, sizeof(*ck.cur))) == NULL) {
+	if ((ck.cur = batch_new()) == NULL) {
 		errf(err, errlen, "checks: out of memory");
 		return -1;
 	}
