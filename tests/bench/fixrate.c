@@ -621,12 +621,16 @@ fr_stop_cb(int sig)
 	stop = 1;
 }
 
-/* Arms the timer for the absolute monotonic time AT. */
+/* Arms the timer for the absolute monotonic time AT, once per time. */
 static void
 fr_timer(int tfd, double at)
 {
+	static double		armed;
 	struct itimerspec	its = { 0 };
 
+	if (at == armed)
+		return;
+	armed = at;
 	its.it_value.tv_sec = (time_t)at;
 	its.it_value.tv_nsec = (long)((at - its.it_value.tv_sec) * 1e9);
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
