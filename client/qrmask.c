@@ -1,8 +1,9 @@
 /* skkd — SPDX-License-Identifier: ISC */
 /*
  * Mask choice on bit rows. Each of the eight masked symbols is built a
- * row per 64-bit word, its columns by one transpose, and scored the way
- * libqrencode does (its mask.c), so that the choice is the same:
+ * row per 64-bit word and a column per word (from the unmasked symbol's
+ * columns, transposed once), and scored the way libqrencode does (its
+ * mask.c), so that the choice is the same:
  *
  *  N1  3 + (n - 5) for each run of n >= 5 modules of one colour in a
  *      row or column;
@@ -26,8 +27,9 @@
 
 #define W	QRMASK_MAX_WIDTH
 
-/* pattern[k][y] bit x: mask k inverts the module at (x, y). */
-static uint64_t		pattern[8][W];
+/* pattern[k][y] bit x: mask k inverts the module at (x, y); patcol the same
+ * by columns (bit y of word x). */
+static uint64_t		pattern[8][W], patcol[8][W];
 static pthread_once_t	pattern_once = PTHREAD_ONCE_INIT;
 
 static int
@@ -61,8 +63,10 @@ qrmask_patterns(void)
 	for (k = 0; k < 8; k++)
 		for (y = 0; y < W; y++)
 			for (x = 0; x < W; x++)
-				if (qrmask_inverts(k, x, y))
+				if (qrmask_inverts(k, x, y)) {
 					pattern[k][y] |= 1ULL << x;
+					patcol[k][x] |= 1ULL << y;
+				}
 }
 
 /* The 15 format bits: level and mask, BCH(15,5) remainder, XOR mask. */
@@ -80,16 +84,16 @@ qrmask_format(unsigned level_bits, int k)
 }
 
 /*
- * Calls f(x, y, bit) for the two places of each format bit, least
- * significant first: along row 8 from the right edge and down column 8
+ * Sets (or with clear, clears) the two places of each format bit in
+ * rows, or in columns with bycol, least significant first: along row 8 from the right edge and down column 8
  * from the top (skipping the timing row), then up column 8 from the
  * bottom and along row 8 leftwards from column 7 (skipping the timing
  * column).
  */
 static inline __attribute__((always_inline)) void
-qrmask_place(uint64_t *rows, int width, unsigned fmt, int clear)
+qrmask_place(uint64_t *rows, int width, unsigned fmt, int clear, int bycol)
 {
-	int	i, x1, y1, x2, y2;
+	int	i, x1, y1, x2, y2, t;
 
 	for (i = 0; i < 15; i++) {
 		if (i < 8) {
@@ -102,6 +106,10 @@ qrmask_place(uint64_t *rows, int width, unsigned fmt, int clear)
 			y1 = width - 15 + i;
 			x2 = i == 8 ? 7 : 14 - i;
 			y2 = 8;
+		}
+		if (bycol) {	/* words are columns: swap the coordinates */
+			t = x1; x1 = y1; y1 = t;
+			t = x2; x2 = y2; y2 = t;
 		}
 		if (clear) {
 			rows[y1] &= ~(1ULL << x1);
@@ -203,9 +211,9 @@ qrmask_lines(const uint64_t *lines, int width)
 }
 
 static inline __attribute__((always_inline)) int
-qrmask_score(const uint64_t *rows, int width)
+qrmask_score(const uint64_t *rows, const uint64_t *cols, int width)
 {
-	uint64_t	cols[W], pairs = (1ULL << (width - 1)) - 1, a, b;
+	uint64_t	pairs = (1ULL << (width - 1)) - 1, a, b;
 	int		y, dark = 0, blocks = 0, share;
 
 	for (y = 0; y < width; y++)
@@ -216,9 +224,6 @@ qrmask_score(const uint64_t *rows, int width)
 		blocks += __builtin_popcountll((a & a >> 1 & pairs) |
 		    (b & b >> 1 & pairs));
 	}
-	memset(cols, 0, sizeof cols);
-	memcpy(cols, rows, (size_t)width * sizeof *rows);
-	qrmask_transpose(cols);
 	/* The dark share in whole percent, rounded half up. */
 	share = (200 * dark + width * width) / (width * width) / 2;
 	return abs(share - 50) / 5 * 10 + 3 * blocks +
@@ -233,19 +238,32 @@ __attribute__((target_clones("popcnt", "default"))) int
 qrmask_choose(int width, unsigned level_bits, int given, const uint64_t *dark,
     const uint64_t *data, uint64_t *out)
 {
-	uint64_t	base[W], rows[W];
+	uint64_t	base[W], rows[W], cbase[W], cdata[W], cols[W];
+	unsigned	fmt;
 	int		k, y, score, best = 0, bestscore = 0;
 
 	pthread_once(&pattern_once, qrmask_patterns);
-	for (y = 0; y < width; y++)
+	memset(base, 0, sizeof base);
+	memset(cdata, 0, sizeof cdata);
+	for (y = 0; y < width; y++) {
 		base[y] = dark[y] ^ (given >= 0 ? pattern[given][y] & data[y] :
 		    0);
-	qrmask_place(base, width, 0, 1);
+		cdata[y] = data[y];
+	}
+	qrmask_place(base, width, 0, 1, 0);
+	/* The columns of the unmasked symbol and of its data, once. */
+	memcpy(cbase, base, sizeof cbase);
+	qrmask_transpose(cbase);
+	qrmask_transpose(cdata);
 	for (k = 0; k < 8; k++) {
-		for (y = 0; y < width; y++)
+		fmt = qrmask_format(level_bits, k);
+		for (y = 0; y < width; y++) {
 			rows[y] = base[y] ^ (pattern[k][y] & data[y]);
-		qrmask_place(rows, width, qrmask_format(level_bits, k), 0);
-		score = qrmask_score(rows, width);
+			cols[y] = cbase[y] ^ (patcol[k][y] & cdata[y]);
+		}
+		qrmask_place(rows, width, fmt, 0, 0);
+		qrmask_place(cols, width, fmt, 0, 1);
+		score = qrmask_score(rows, cols, width);
 		if (k == 0 || score < bestscore) {
 			best = k;
 			bestscore = score;
