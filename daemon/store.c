@@ -106,6 +106,7 @@ struct store {
 	size_t		 psize;		/* LMDB's page size */
 	size_t		 grown;		/* least bytes the last txn dirtied */
 	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
+	uint64_t	 gen;		/* store_raw's gen for its readers */
 	int		 panic;		/* MDB_PANIC, or a reopen failed */
 };
 
@@ -530,6 +531,7 @@ open_all(struct store *s, int tries, char *err, size_t errlen)
 struct store *
 store_open(const struct store_opts *o, char *err, size_t errlen)
 {
+	static uint64_t	 gens;
 	struct store	*s;
 	int		 i;
 
@@ -543,6 +545,7 @@ store_open(const struct store_opts *o, char *err, size_t errlen)
 	}
 	lock_init(&s->lock);
 	LIST_INIT(&s->rds);
+	s->gen = __atomic_add_fetch(&gens, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < STORE_SPARE_FDS; i++)
 		s->spare[i] = -1;
 	s->opts = *o;
@@ -1016,6 +1019,7 @@ store_wraw(struct store_wtxn *w, struct store_raw *raw)
 	raw->txn = w_txn(w);
 	for (i = 0; i < STORE_LOG_MAX; i++)
 		raw->dbi[i] = w->s->dbi[DB_LOG_ENTRIES + i];
+	raw->gen = 0;
 }
 
 int
@@ -1034,6 +1038,7 @@ store_rd_raw(struct store_rd *r, struct store_raw *raw)
 	raw->txn = r->txn;
 	for (i = 0; i < STORE_LOG_MAX; i++)
 		raw->dbi[i] = r->s->dbi[DB_LOG_ENTRIES + i];
+	raw->gen = r->s->gen;
 	return STORE_OK;
 }
 

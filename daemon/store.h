@@ -247,6 +247,12 @@ enum store_log_db { STORE_LOG_ENTRIES, STORE_LOG_HASHES, STORE_LOG_META,
 struct store_raw {
 	MDB_txn		*txn;
 	MDB_dbi		 dbi[STORE_LOG_MAX];
+	/*
+	 * A reader's snapshot: which opening of which store it is of, never
+	 * the same for two (1, 2, ...); 0 for a write, whose reads may be
+	 * undone. What never changes once committed may be kept under it.
+	 */
+	uint64_t	 gen;
 };
 void		 store_wraw(struct store_wtxn *, struct store_raw *);
 int		 store_wraw_rc(struct store_wtxn *, int mdbrc);

@@ -748,13 +748,49 @@ tlog_view_served(const struct tlog_view *v, char *out, size_t cap,
 	return STORE_OK;
 }
 
+/*
+ * Hashes of the tree's upper levels, kept by each thread that reads them.
+ * Every inclusion proof needs the siblings on its path, and the upper
+ * ones are the same few for every leaf: read from LMDB, each cost a
+ * descent of a B-tree that deepens as the log grows. A complete
+ * subtree's hash never changes once committed (the log only grows), so
+ * a slot stays right for as long as its store is open (the key has the
+ * store's gen); only levels of at most VIEW_HC_LEVEL nodes are kept, so
+ * that those few stay in the slots while the leaves' levels would churn.
+ */
+#define VIEW_HC_SLOTS	4096		/* a power of two */
+#define VIEW_HC_LEVEL	1024		/* nodes in a level kept, at most */
+
+struct view_hc_slot {
+	uint64_t	gen;		/* 0: empty */
+	uint64_t	index;		/* tile_stored_index */
+	uint8_t		hash[MERKLE_HASH_LEN];
+};
+static _Thread_local struct view_hc_slot view_hc[VIEW_HC_SLOTS];
+
 int
 tlog_view_fetch(void *arg, unsigned level, uint64_t n,
     uint8_t out[MERKLE_HASH_LEN])
 {
 	struct tlog_view	*v = arg;
+	struct view_hc_slot	*c;
+	uint64_t		 i;
 
-	return raw_hash(&v->raw, level, n, out) == 0 ? 0 : -1;
+	if (v->raw.gen == 0 || level >= 64 ||
+	    (v->size >> level) > VIEW_HC_LEVEL)
+		return raw_hash(&v->raw, level, n, out) == 0 ? 0 : -1;
+	i = tile_stored_index(level, n);
+	c = &view_hc[(i * 0x9e3779b97f4a7c15ULL) >> 52];
+	if (c->gen == v->raw.gen && c->index == i) {
+		memcpy(out, c->hash, MERKLE_HASH_LEN);
+		return 0;
+	}
+	if (raw_hash(&v->raw, level, n, out) != 0)
+		return -1;
+	c->gen = v->raw.gen;
+	c->index = i;
+	memcpy(c->hash, out, MERKLE_HASH_LEN);
+	return 0;
 }
 
 void

@@ -45,6 +45,7 @@ struct fixture {
 	struct tlog	*l;
 	uint8_t		 leaf[NMAX][MERKLE_HASH_LEN];
 	uint64_t	 n;		/* entries committed */
+	uint64_t	 base;		/* entry i is entry(base + i) */
 };
 
 static int
@@ -131,7 +132,7 @@ append_group(struct fixture *f, uint64_t count)
 
 	assert_int_equal(store_wbegin(f->s, &t, err, sizeof(err)), STORE_OK);
 	for (i = 0; i < count; i++) {
-		entry(f->n + i, &e, b);
+		entry(f->base + f->n + i, &e, b);
 		assert_int_equal(store_wnest(t), STORE_OK);
 		assert_int_equal(tlog_append(t, &e, &index, err, sizeof(err)),
 		    STORE_OK);
@@ -263,6 +264,71 @@ test_tree(void **state)
 	assert_int_equal(merkle_root(&tree, root, err, sizeof(err)), 0);
 	check_checkpoint(f, &v);
 	tlog_view_end(&v);
+}
+
+/* Every complete subtree's hash in v is the one of f's leaves. */
+static void
+check_hashes(struct fixture *f, struct tlog_view *v)
+{
+	struct merkle_mem	 mem;
+	uint8_t			 a[MERKLE_HASH_LEN], b[MERKLE_HASH_LEN];
+	uint64_t		 n;
+	unsigned		 level;
+
+	mem.leaf = (const uint8_t (*)[MERKLE_HASH_LEN])f->leaf;
+	mem.n = f->n;
+	for (level = 0; (f->n >> level) != 0; level++)
+		for (n = 0; n < (f->n >> level); n++) {
+			assert_int_equal(tlog_view_fetch(v, level, n, a), 0);
+			assert_int_equal(merkle_mem_fetch(&mem, level, n, b), 0);
+			assert_memory_equal(a, b, sizeof(a));
+		}
+}
+
+/*
+ * The thread's hashes of upper levels (tlog_view_fetch) belong to one
+ * store: a second store with other entries, read on the same thread,
+ * gets its own, and so does the first store read again, or reopened.
+ */
+static void
+test_two_stores(void **state)
+{
+	struct fixture		*f = *state, *g;
+	struct tlog_view	 v;
+	struct store_opts	 o;
+	char			 err[256];
+	int			 k;
+
+	append_group(f, NMAX);
+	assert_int_equal(setup((void **)&g), 0);
+	g->base = 5000;
+	append_group(g, NMAX);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+		check_hashes(f, &v);
+		tlog_view_end(&v);
+		assert_int_equal(tlog_view_begin(g->rd, &v), STORE_OK);
+		check_hashes(g, &v);
+		tlog_view_end(&v);
+	}
+	/* g's store closed, f's reopened in its place: f's hashes. */
+	store_rd_free(g->rd);
+	store_close(g->s);
+	memset(&o, 0, sizeof(o));
+	o.dir = f->dir;
+	o.map_size = 64 << 20;
+	o.max_readers = 16;
+	o.nosync = 1;
+	store_rd_free(f->rd);
+	store_close(f->s);
+	assert_non_null(f->s = store_open(&o, err, sizeof(err)));
+	assert_non_null(f->rd = store_rd_new(f->s));
+	assert_int_equal(tlog_view_begin(f->rd, &v), STORE_OK);
+	check_hashes(f, &v);
+	tlog_view_end(&v);
+	assert_non_null(g->s = store_open(&o, err, sizeof(err)));
+	assert_non_null(g->rd = store_rd_new(g->s));
+	teardown((void **)&g);
 }
 
 static void
@@ -535,6 +601,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_stores, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_tiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_key_errors, setup,
 		    teardown),
