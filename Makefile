@@ -8,6 +8,8 @@
 # make fuzz [FUZZ_SECONDS=N] [FUZZ=wire]   libFuzzer harnesses (clang)
 # make bench     cohort issuance, crew check, skkd against nginx, status lists
 # make bench-nginx   only the latter (tests/bench/nginx.sh)
+#   BENCH_SECONDS per wrk run, BENCH_BIG=0 skips the million,
+#   BENCH_HUGE=10000000 adds the ten-million step (tests/bench/scale.sh)
 # make stress    crash durability, slow clients, full store, TLS scan (not in test)
 # make install [PREFIX=/usr/local] [DESTDIR=]
 #
@@ -239,7 +241,8 @@ bench: deps
 	@B=build bash tests/bench/nginx.sh
 	@B=build bash tests/bench/status.sh
 
-# Only the side-by-side with nginx (tests/bench/nginx.sh; BENCH_SECONDS=N).
+# Only the side-by-side with nginx (tests/bench/nginx.sh; BENCH_SECONDS=N,
+# BENCH_BIG, BENCH_HUGE: see tests/bench/scale.sh).
 bench-nginx: deps
 	@if [ -L build/skkd ]; then rm -f build/skkd build/skk; fi
 	@$(MAKE) --no-print-directory OPT="-O2 -g" SANITIZE= all $(BENCH_HELPERS)

@@ -16,14 +16,16 @@
 # Usage: B=build tests/bench/nginx.sh
 #   BENCH_SECONDS (10) per wrk or fixrate run, BENCH_ROWS (100000)
 #   certificates (and rows of each mixed-load job), BENCH_BIG (1000000)
-#   certificates for the scale step, 0 to skip it, BENCH_IDLE (10000)
-#   idle TLS connections for the memory step, BENCH_FR_PAIRS (3) pairs
-#   per fixed rate, BENCH_MIX_ROUNDS (3) rounds of the mixed load.
+#   certificates for the scale step, 0 to skip it, BENCH_HUGE (0, off)
+#   certificates for the huge step (tests/bench/scale.sh), BENCH_IDLE
+#   (10000) idle TLS connections for the memory step, BENCH_FR_PAIRS (3)
+#   pairs per fixed rate, BENCH_MIX_ROUNDS (3) rounds of the mixed load.
 
 B=${B:-build}
 SECS=${BENCH_SECONDS:-10}
 ROWS=${BENCH_ROWS:-100000}
 BIG=${BENCH_BIG:-1000000}
+HUGE=${BENCH_HUGE:-0}
 IDLE=${BENCH_IDLE:-10000}
 top=$(pwd)
 export SKKD=skkd SKK=skk
@@ -320,56 +322,14 @@ sleep 2
 ng_anon0=$(anon /proc/$npid/status $(for p in $nworkers; do echo /proc/$p/status; done))
 set -- $(idle_mem "$nport" "$npid" $nworkers); ng_open=$1 ng_rss=$2 ng_anon=$3
 
-# (6) Scale: more certificates, keep-alive again, disk, start-up time.
-bytes() { stat -c %s "$T/bench/db/data.mdb"; }
-used() {
-	mdb_stat -e "$T/bench/db" | awk '/Page size/ { ps = $3 }
-	    /Number of pages used/ { u = $5 } END { print u * ps }'
-}
+# (6) Scale: more certificates against a twin of this store
+# (tests/bench/scale.sh): keep-alive, disk, start-up, the log's rows;
+# with BENCH_HUGE also full handshakes, skkd check and skkd backup.
+. "$top/tests/bench/scale.sh"
 disk_small=$(( $(bytes) / ROWS )); used_small=$(( $(used) / ROWS ))
 big_line=""
-if [ "$BIG" -gt "$ROWS" ]; then
-	more=$((BIG - ROWS)); chunk=100000; s=1
-	echo "issuing $more more certificates in chunks of $chunk"
-	: >"$T/logrows.md"
-	commits0=$(log_commits); size0=$(log_size)
-	t0=$(now)
-	while [ "$more" -gt 0 ]; do
-		c=$((more < chunk ? more : chunk))
-		awk -v n="$c" -v seed="$s" -f tests/bench/gencohort.awk >"$T/more.csv"
-		sk bench issue --csv "$T/more.csv" >>"$T/issued.tsv" 2>"$T/issue.err" ||
-		    { cat "$T/issue.err"; exit 1; }
-		more=$((more - c)); s=$((s + 1))
-	done
-	big_issue=$(rate "$((BIG - ROWS))" "$t0" "$(now)")
-	log_amortised "issue --csv, $((BIG - ROWS)) more" "$commits0" "$size0"
-	cut -f1 "$T/issued.tsv" >"$T/numbers"
-	tr ' ' - <"$T/numbers" >"$T/urlnumbers"
-	inst_stop bench
-	echo "keep-alive with $BIG certificates"
-	rm -f "$T/bench.log"
-	t0=$(now)
-	inst_start bench || exit 1
-	while ! curl -sk -o /dev/null "$A/healthz"; do sleep 0.005; done
-	startup=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
-	wrk_run "$T/big" -s tests/bench/pick.lua "$A"
-	big_rate=$(cut -d' ' -f1 "$T/big")
-	n=$(wc -l <"$T/numbers")
-	big_line="| keep-alive, $n certificates | $big_rate req/s, p50/p99 $(cut -d' ' -f2,3 "$T/big" | tr ' ' /) ms | skkd at $ROWS: ${ka_a} req/s | $(ratio "$big_rate" "$ka_a") | >= 0.90 |
-| disk per certificate, $n | $(( $(bytes) / n )) B file, $(( $(used) / n )) B used pages | - | - | <= 2048 |
-| issue --csv, $((BIG - ROWS)) more | $big_issue cert/s | - | - | - |
-| start-up to first /healthz answer, $n | $startup ms | - | - | - |"
-	# The log at this size: a small cohort profiled, proofs, the auditor.
-	echo "the log with $n certificates: profile, proofs, publish, audit"
-	awk -v n=20000 -v seed="$s" -f tests/bench/gencohort.awk >"$T/more.csv"
-	log_profile "issue --csv, 20000 rows on $n" "$(eval echo \$pid_bench)" \
-	    sk bench issue --csv "$T/more.csv" >/dev/null 2>"$T/issue.err" ||
-	    { cat "$T/issue.err"; exit 1; }
-	log_proofs "$T/bench/db"
-	log_audit "$conf" "$T/bench/db" "$(sed -n 's/^log_key = //p' "$T/bench/skk.conf")"
-	big_line="$big_line
-$(cat "$T/logrows.md")"
-fi
+[ "$BIG" -gt "$ROWS" ] && scale_big
+[ "$HUGE" -gt "$ROWS" ] && scale_huge
 
 # (7) Mixed load: phones (fixrate, the 80/20 mix of (3b)) at 50% of
 # fh_b on skkd alone, then while (a) a cohort of ROWS new rows is issued
