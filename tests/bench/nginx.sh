@@ -33,6 +33,7 @@ case $B in /*) ;; *) B="$top/$B" ;; esac
 . "$top/tests/regress/lib.sh"	# needs SKKD and SKK set: fixed just below
 . "$top/tests/bench/logrows.sh"	# the log's rows of the scale step
 . "$top/tests/bench/wrk.sh"	# now, rate, ratio, median, wrk_run
+. "$top/tests/bench/hsprof.sh"	# hs_profile: where a full handshake's CPU goes
 # Copies, so a concurrent sanitized build relinking build/skkd cannot
 # swap the binary under the benchmark; and never measure a sanitized one.
 mkdir "$T/bin" && cp -L "$B/skkd" "$B/skk" "$T/bin/" || exit 1
@@ -218,6 +219,8 @@ ecdsa_rate=$(awk '/ecdsa \(nistp256\)/ { print $(NF - 1) }' "$T/speed")
 x25519_rate=$(awk '/ecdh \(X25519\)/ { print $NF }' "$T/speed")
 hs_limit=$(awk -v s="$ecdsa_rate" -v x="$x25519_rate" \
     'BEGIN { if (s > 0 && x > 0) printf "%.1f", 1e6 / s + 2e6 / x; else print "-" }')
+echo "profiling skkd's full handshakes (perf, DWARF call chains)"
+hs_profile "$spid" "$A"
 
 # (3b) Latency at a fixed rate: tests/bench/fixrate.c, open loop (each
 # request due at its time and timed from then), 80% of requests on a new
@@ -425,6 +428,7 @@ mkdir -p build
 	echo "| new connection, resumed, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ua" "$nc_ub") (skkd/nginx) | - |"
 	echo "| new connection per request, full handshake ($wrk_full resumed) | $fh_a req/s, p50/p99 $fh_pa ms | nginx $fh_b req/s, p50/p99 $fh_pb ms | $fh_r ($fh_pairs) | >= 1.1 |"
 	echo "| new connection, full, server CPU per request | $fh_ua us | nginx $fh_ub us | $(ratio "$fh_ua" "$fh_ub") (skkd/nginx) | <= 0.9 |"
+	echo "| full handshake, where skkd's CPU goes (perf, $hs_samples samples) | $hs_split | - | - | - |"
 	echo "| full handshake, raw crypto limit (ECDSA P-256 sign + 2 X25519, openssl speed) | $hs_limit us | skkd $fh_ua us, nginx $fh_ub us | $(ratio "$hs_limit" "$fh_ua") of skkd's CPU, $(ratio "$hs_limit" "$fh_ub") of nginx's | - |"
 	echo "| new connection, full: share of one core busy at that closed-loop rate, server (rate x CPU per request) and wrk | skkd ${fh_busy_a}%, wrk ${fh_wa}% | nginx ${fh_busy_b}%, wrk ${fh_wb}% | - | - |"
 	echo "$fr_rows"
