@@ -115,11 +115,45 @@ load_keys(struct skkd *s)
 	s->kbji = strtoul(s->conf.kbji, NULL, 10);
 }
 
+/*
+ * The log's start-up check (tlog_check_snapshot) reads every entry: seconds at
+ * millions of them. On a plain restart it runs on this thread while the
+ * daemon already answers, since no answer depends on it, and the writer
+ * is held until it passes, so that nothing is appended to or signed
+ * over a log that is not the one its checkpoint signed. If it fails,
+ * skkd exits with the status and message it had when the check came
+ * first; nothing has been written since it started.
+ */
+static pthread_t	log_check;
+static int		log_checking;
+
+static void *
+log_check_main(void *arg)
+{
+	struct skkd	*s = arg;
+	struct timespec	 t0, t1;
+	char		 err[512];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (tlog_check_snapshot(s->tlog, s->store, err, sizeof(err)) !=
+	    STORE_OK) {
+		fprintf(stderr, "skkd: log: %s\n", err);
+		_exit(EX_UNAVAILABLE);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("log: checked against its checkpoint in %ld ms",
+	    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	writer_release(s->writer);
+	return NULL;
+}
+
 static void
 open_store(struct skkd *s)
 {
 	struct store_opts	 o;
 	char			 err[512];
+	int			 check, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.dir = s->conf.data_dir;
@@ -131,12 +165,19 @@ open_store(struct skkd *s)
 	if ((s->store = store_open(&o, err, sizeof(err))) == NULL)
 		die(EX_UNAVAILABLE, "data_dir", err);
 	/* Keys rotated while skkd was down, or a store older than its log. */
-	if (tlog_sync(s->store, s->tlog, &s->keyring, s->signkey, time(NULL),
-	    err, sizeof(err)) != STORE_OK)
+	if (tlog_sync_start(s->store, s->tlog, &s->keyring, s->signkey,
+	    time(NULL), &check, err, sizeof(err)) != STORE_OK)
 		die(EX_UNAVAILABLE, "log", err);
 	if ((s->writer = writer_start(s->store, WRITER_MAX_GROUP, err,
 	    sizeof(err))) == NULL)
 		die(EX_OSERR, "writer", err);
+	if (check) {
+		writer_hold(s->writer);
+		if ((rc = pthread_create(&log_check, NULL, log_check_main,
+		    s)) != 0)
+			die(EX_OSERR, "log check", strerror(rc));
+		log_checking = 1;
+	}
 	writer_set_log(s->writer, s->tlog);
 	if (checks_start(s->writer, s->conf.check_log_days, err,
 	    sizeof(err)) == -1)
@@ -252,6 +293,8 @@ serve(struct skkd *s)
 		log_warnx("shutdown_timeout passed with requests in flight");
 	pool_stop(pool);
 	notify_watchdog_stop();
+	if (log_checking)
+		pthread_join(log_check, NULL);
 	wsubmit_stop(wsubmit);
 	checks_stop();
 	writer_stop(s->writer);

@@ -1048,6 +1048,27 @@ store_rd_raw_end(struct store_rd *r)
 	rd_end(r);
 }
 
+int
+store_snapshot(struct store *s, struct store_raw *raw)
+{
+	int	i;
+
+	if (s->env == NULL ||
+	    mdb_txn_begin(s->env, NULL, MDB_RDONLY, &raw->txn) != 0)
+		return STORE_ERROR;
+	for (i = 0; i < STORE_LOG_MAX; i++)
+		raw->dbi[i] = s->dbi[DB_LOG_ENTRIES + i];
+	raw->gen = s->gen;
+	return STORE_OK;
+}
+
+void
+store_snapshot_end(struct store_raw *raw)
+{
+	mdb_txn_abort(raw->txn);
+	raw->txn = NULL;
+}
+
 static MDB_txn *
 w_txn(struct store_wtxn *w)
 {

@@ -259,6 +259,13 @@ int		 store_wraw_rc(struct store_wtxn *, int mdbrc);
 /* A snapshot as the other reads take it; end it with store_rd_raw_end. */
 int		 store_rd_raw(struct store_rd *, struct store_raw *);
 void		 store_rd_raw_end(struct store_rd *);
+/*
+ * A snapshot without the store's lock, for a pass of seconds over it
+ * (the log's start-up check) that must not stall every reader behind a
+ * new one: only while nothing can reopen the store, the writer held.
+ */
+int		 store_snapshot(struct store *, struct store_raw *);
+void		 store_snapshot_end(struct store_raw *);
 /* Big-endian uint64 keys: LMDB's byte order is then their order. */
 void		 store_be64_put(uint8_t b[8], uint64_t v);
 uint64_t	 store_be64_get(const uint8_t b[8]);

@@ -563,13 +563,13 @@ raw_next(MDB_cursor *c, MDB_cursor_op *op, uint64_t index, size_t size,
 /*
  * Every stored hash is the one the entries give, both tables end where
  * the size says, and the stored checkpoint is the log key's over that
- * tree. One pass over both tables in their (append) order.
+ * tree. One pass over both tables in their (append) order, in the txn
+ * of raw; an LMDB code (MDB_CORRUPTED when they do not match).
  */
-int
-tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
+static int
+check_raw(const struct tlog *l, struct store_raw *raw, char *err,
     size_t errlen)
 {
-	struct store_raw	 raw;
 	struct checkpoint	 cp;
 	struct merkle_tree	 tree;
 	struct note		 note;
@@ -583,11 +583,10 @@ tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
 	size_t			 len;
 	int			 rc;
 
-	store_wraw(t, &raw);
-	if ((rc = raw_size(&raw, &size)) != 0 ||
-	    (rc = mdb_cursor_open(raw.txn, raw.dbi[STORE_LOG_ENTRIES],
+	if ((rc = raw_size(raw, &size)) != 0 ||
+	    (rc = mdb_cursor_open(raw->txn, raw->dbi[STORE_LOG_ENTRIES],
 	    &ce)) != 0 ||
-	    (rc = mdb_cursor_open(raw.txn, raw.dbi[STORE_LOG_HASHES],
+	    (rc = mdb_cursor_open(raw->txn, raw->dbi[STORE_LOG_HASHES],
 	    &ch)) != 0) {
 		errf(err, errlen, "%s", mdb_strerror(rc));
 		goto out;
@@ -626,7 +625,7 @@ tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
 		rc = MDB_CORRUPTED;
 		goto out;
 	}
-	if ((rc = raw_ckpt(&raw, &cp, text, sizeof(text), &len)) != 0) {
+	if ((rc = raw_ckpt(raw, &cp, text, sizeof(text), &len)) != 0) {
 		errf(err, errlen, "the stored checkpoint: %s",
 		    mdb_strerror(rc));
 		goto out;
@@ -635,7 +634,7 @@ tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
 		goto out;
 	rc = MDB_CORRUPTED;
 	tree.fetch = raw_fetch;
-	tree.arg = &raw;
+	tree.arg = raw;
 	tree.size = cp.size;
 	if (note_parse(text, len, &note, why, sizeof(why)) == -1 ||
 	    note_verify(&note, &l->key, 1, why, sizeof(why)) == -1)
@@ -657,7 +656,57 @@ out:
 		mdb_cursor_close(ch);
 	if (ce != NULL)
 		mdb_cursor_close(ce);
+	return rc;
+}
+
+int
+tlog_check(const struct tlog *l, struct store_wtxn *t, char *err,
+    size_t errlen)
+{
+	struct store_raw	raw;
+	int			rc;
+
+	store_wraw(t, &raw);
+	rc = check_raw(l, &raw, err, errlen);
 	return rc == 0 ? STORE_OK : store_wraw_rc(t, rc);
+}
+
+int
+tlog_check_snapshot(const struct tlog *l, struct store *s, char *err,
+    size_t errlen)
+{
+	struct store_raw	raw;
+	int			rc;
+
+	if (store_snapshot(s, &raw) != STORE_OK) {
+		errf(err, errlen, "cannot read the store");
+		return STORE_ERROR;
+	}
+	rc = check_raw(l, &raw, err, errlen);
+	store_snapshot_end(&raw);
+	return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+int
+tlog_counts(struct store_wtxn *t, uint64_t n[TLOG_COUNTS])
+{
+	struct store_raw	raw;
+	struct checkpoint	cp;
+	MDB_stat		st;
+	char			text[TLOG_CHECKPOINT_MAX];
+	size_t			len;
+	int			i, rc;
+
+	store_wraw(t, &raw);
+	for (i = 0; i < STORE_LOG_MAX; i++) {
+		if ((rc = mdb_stat(raw.txn, raw.dbi[i], &st)) != 0)
+			return store_wraw_rc(t, rc);
+		n[i] = st.ms_entries;
+	}
+	if ((rc = raw_ckpt(&raw, &cp, text, sizeof(text), &len)) != 0)
+		return store_wraw_rc(t, rc);
+	n[STORE_LOG_MAX] = len != 0 ? cp.size : UINT64_MAX;
+	return STORE_OK;
 }
 
 /* Reading. */

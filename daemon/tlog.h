@@ -98,6 +98,15 @@ int	tlog_checkpoint(const struct tlog *, struct store_wtxn *, char *err,
  */
 int	tlog_check(const struct tlog *, struct store_wtxn *, char *err,
 	    size_t errlen);
+/* The same in a store_snapshot (daemon/main.c, the writer held). */
+int	tlog_check_snapshot(const struct tlog *, struct store *, char *err,
+	    size_t errlen);
+/*
+ * How many records each of the log's tables holds in the txn, then the
+ * stored checkpoint's tree size (UINT64_MAX when there is none).
+ */
+#define TLOG_COUNTS	(STORE_LOG_MAX + 1)
+int	tlog_counts(struct store_wtxn *, uint64_t n[TLOG_COUNTS]);
 
 /*
  * Small records of log_meta for daemon/tlogsync.c (names other than

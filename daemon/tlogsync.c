@@ -209,3 +209,46 @@ tlog_sync(struct store *s, const struct tlog *l, const struct keyring *kr,
 	}
 	return store_wcommit(t, err, errlen);
 }
+
+/*
+ * The daemon's start-up. tlog_check reads every entry of the log, which
+ * takes seconds at millions of them; on a restart with nothing new for
+ * the log (the keys as it has them, its backfill and index done, its
+ * checkpoint at its size) it is left to the caller, who must then have
+ * tlog_check_snapshot pass before anything is written. To know, a write
+ * transaction does all tlog_sync would but the check, and is aborted:
+ * nothing was new if the log's tables and checkpoint did not change.
+ */
+int
+tlog_sync_start(struct store *s, const struct tlog *l,
+    const struct keyring *kr, const struct sign_key *active, int64_t now,
+    int *check, char *err, size_t errlen)
+{
+	struct store_wtxn	*t;
+	uint64_t		 before[TLOG_COUNTS], after[TLOG_COUNTS];
+	uint8_t			 one;
+	size_t			 len;
+	int			 rc;
+
+	*check = 0;
+	if ((rc = store_wbegin(s, &t, err, errlen)) != STORE_OK)
+		return rc;
+	rc = tlog_meta_get(t, "created", &one, sizeof(one), &len);
+	if (rc == STORE_OK)
+		rc = tlog_counts(t, before);
+	if (rc == STORE_OK)
+		rc = ts_keys(t, kr, active, now, err, errlen);
+	if (rc == STORE_OK)
+		rc = tlog_current_build(t, err, errlen);
+	if (rc == STORE_OK)
+		rc = tlog_checkpoint(l, t, err, errlen);
+	if (rc == STORE_OK)
+		rc = tlog_counts(t, after);
+	store_wabort(t);
+	if (rc == STORE_OK && memcmp(before, after, sizeof(before)) == 0) {
+		*check = 1;
+		return STORE_OK;
+	}
+	err[0] = '\0';
+	return tlog_sync(s, l, kr, active, now, err, errlen);
+}

@@ -20,5 +20,13 @@
 int	tlog_sync(struct store *, const struct tlog *, const struct keyring *,
 	    const struct sign_key *active, int64_t now, char *err,
 	    size_t errlen);
+/*
+ * tlog_sync at the daemon's start-up: when the log has nothing new to
+ * say, nothing is written nor checked and *check is 1: tlog_check_snapshot
+ * must pass before the first write. Otherwise as tlog_sync (*check 0).
+ */
+int	tlog_sync_start(struct store *, const struct tlog *,
+	    const struct keyring *, const struct sign_key *active,
+	    int64_t now, int *check, char *err, size_t errlen);
 
 #endif

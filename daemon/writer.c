@@ -33,6 +33,7 @@ struct writer {
 	pthread_cond_t		 cond;
 	struct wjobq		 queue;		/* under lock */
 	int			 stopping;	/* under lock */
+	int			 held;		/* under lock: writer_hold */
 	struct writer_stats	 stats;		/* under lock */
 };
 
@@ -109,6 +110,23 @@ writer_stop(struct writer *w)
 }
 
 void
+writer_hold(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->held = 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+writer_release(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->held = 0;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
 writer_get_stats(struct writer *w, struct writer_stats *st)
 {
 	pthread_mutex_lock(&w->lock);
@@ -124,7 +142,7 @@ writer_take(struct writer *w, struct wjobq *g)
 	unsigned	 n = 0;
 
 	pthread_mutex_lock(&w->lock);
-	while (TAILQ_EMPTY(&w->queue) && !w->stopping)
+	while ((TAILQ_EMPTY(&w->queue) || w->held) && !w->stopping)
 		pthread_cond_wait(&w->cond, &w->lock);
 	while (n < w->max_group && (job = TAILQ_FIRST(&w->queue)) != NULL) {
 		TAILQ_REMOVE(&w->queue, job, entry);

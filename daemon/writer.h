@@ -47,6 +47,12 @@ struct writer	*writer_start(struct store *, unsigned max_group,
 struct tlog;
 void		 writer_set_log(struct writer *, const struct tlog *);
 /*
+ * Jobs queue up but no group runs from writer_hold to writer_release
+ * (the log's start-up check, daemon/main.c); writer_stop ends a hold.
+ */
+void		 writer_hold(struct writer *);
+void		 writer_release(struct writer *);
+/*
  * fn(arg) runs on the writer thread after each successful commit (the
  * status lists are remade from it); it must not block. NULL: none.
  */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -489,6 +490,36 @@ test_stop_drains(void **state)
 	writer_stop(NULL);
 }
 
+/*
+ * Held (the log's start-up check), jobs queue and none runs; released,
+ * they all commit. The pause only gives a wrong writer time to run one.
+ */
+static void
+test_hold(void **state)
+{
+	struct ctx		*c = *state;
+	struct tjob		 j[3];
+	int			 i, n;
+
+	start(c, 16);
+	writer_hold(c->w);
+	for (i = 0; i < 3; i++) {
+		job_init(&j[i], c, 0, 0);
+		writer_submit(c->w, &j[i].job);
+	}
+	usleep(100 * 1000);
+	pthread_mutex_lock(&c->lock);
+	n = c->ndone;
+	pthread_mutex_unlock(&c->lock);
+	assert_int_equal(n, 0);
+	writer_release(c->w);
+	wait_done(c, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(j[i].job.rc, STORE_OK);
+		assert_true(j[i].readable);
+	}
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -500,6 +531,7 @@ main(void)
 		T(test_commit_full),
 		T(test_job_full),
 		T(test_stop_drains),
+		T(test_hold),
 	};
 
 	/* Writes past RLIMIT_FSIZE must fail with EFBIG, not kill us. */
