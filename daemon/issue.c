@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "issue.h"
 #include "tlog.h"
 #include "log.h"
@@ -344,6 +345,7 @@ struct sign_share {
 	size_t			 first, step;
 	int			 failed;
 	pthread_t		 thread;
+	int			 thread_started;	/* on a thread of its own */
 };
 
 static void *
@@ -354,6 +356,8 @@ issue_sign_share(void *arg)
 	struct sign_key		*key;
 	size_t			 i;
 
+	if (sh->thread_started)
+		bgthread_lower();
 	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
 	for (i = sh->first; i < sh->j->n; i += sh->step) {
 		it = &sh->j->items[i];
@@ -366,28 +370,31 @@ issue_sign_share(void *arg)
 /*
  * Signing is most of the cost of a large batch and needs nothing from
  * the transaction once numbers are allocated, so it is spread over the
- * CPUs; the writer thread takes a share itself.
+ * CPUs, on threads of background priority: phones' handshakes and
+ * verifications on the workers go first, and the writer thread, which
+ * waits here, keeps its own priority.
  */
 static int
 issue_sign_all(struct issue_job *j)
 {
 	struct sign_share	sh[ISSUE_SIGNERS];
 	long			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t			n, k, started = 1;
+	size_t			n, k, started = 0;
 	int			failed = 0;
 
 	n = ncpu < 1 ? 1 : ncpu > ISSUE_SIGNERS ? ISSUE_SIGNERS : (size_t)ncpu;
 	for (k = 0; k < n; k++)
-		sh[k] = (struct sign_share){ j, k, n, 0, 0 };
-	for (k = 1; k < n; k++, started++)
+		sh[k] = (struct sign_share){ j, k, n, 0, 0, 1 };
+	for (k = 0; k < n; k++, started++)
 		if (pthread_create(&sh[k].thread, NULL, issue_sign_share,
 		    &sh[k]) != 0)
 			break;
 	/* Shares whose thread did not start are signed here. */
-	for (k = started; k < n; k++)
+	for (k = started; k < n; k++) {
+		sh[k].thread_started = 0;
 		issue_sign_share(&sh[k]);
-	issue_sign_share(&sh[0]);
-	for (k = 1; k < started; k++)
+	}
+	for (k = 0; k < started; k++)
 		pthread_join(sh[k].thread, NULL);
 	for (k = 0; k < n; k++)
 		failed |= sh[k].failed;

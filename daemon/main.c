@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "bgthread.h"
 #include "checks.h"
 #include "conf.h"
 #include "conn.h"
@@ -133,6 +134,8 @@ log_check_main(void *arg)
 	struct skkd	*s = arg;
 	struct timespec	 t0, t1;
 	char		 err[512];
+
+	bgthread_lower();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (tlog_check_snapshot(s->tlog, s->store, err, sizeof(err)) !=

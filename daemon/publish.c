@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bgthread.h"
 #include "conf.h"
 #include "keys.h"
 #include "log.h"
@@ -279,6 +280,8 @@ publisher_main(void *arg)
 	struct pub		 p;
 	struct timespec		 ts;
 	uint8_t			 h[MERKLE_HASH_LEN];
+
+	bgthread_lower();
 
 	memset(&p, 0, sizeof(p));
 	p.size = UINT64_MAX;

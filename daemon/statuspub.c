@@ -24,6 +24,7 @@
 
 #include <event2/buffer.h>
 
+#include "bgthread.h"
 #include "cert.h"
 #include "checkpoint.h"
 #include "conf.h"
@@ -660,6 +661,8 @@ sp_numbers_main(void *arg)
 	char			 err[SP_ERR_MAX];
 	int64_t			 n;
 
+	bgthread_lower();
+
 	pthread_mutex_lock(&sp->lock);
 	while (!sp->stopping) {
 		if ((n = sp_numjob_next(sp)) == -1) {
@@ -731,6 +734,8 @@ sp_main(void *arg)
 	char			 err[SP_ERR_MAX];
 	int64_t			 last = 0, due = 0, now;
 	int			 all = 1;
+
+	bgthread_lower();
 
 	if ((rd = store_rd_new(sp->store)) == NULL) {
 		log_warnx("status lists: cannot read the store; none served");
