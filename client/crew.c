@@ -42,6 +42,21 @@ const struct cmd_form crew_verify_form = { { "--csv" }, crew_verify,
 
 /* Row k of a request: idx[k] when asking some rows, else k. */
 #define CREW_ROW(idx, k)	((idx) != NULL ? (idx)[k] : (k))
+#define CREW_BATCH	1000	/* items per VERIFY, at most */
+
+/*
+ * Items per VERIFY request: the daemon's limit, but no more than
+ * CREW_BATCH. The requests are pipelined, so smaller ones cost little
+ * here, and each is decoded and its answer encoded in one turn of the
+ * daemon's loop, where phones' handshakes wait meanwhile.
+ */
+static size_t
+crew_batch(const struct net *net)
+{
+	size_t	per = net_max_batch(net);
+
+	return per < CREW_BATCH ? per : CREW_BATCH;
+}
 
 /* A VERIFY request for rows idx[first..first+n); NULL: out of memory. */
 static struct wire_msg *
@@ -228,7 +243,7 @@ static int
 crew_run(struct crew *cw)
 {
 	uint64_t	*ids;
-	size_t		 per = net_max_batch(cw->x->net), nb, i, first, n;
+	size_t		 per = crew_batch(cw->x->net), nb, i, first, n;
 	size_t		 longest = 0;
 	int		 rc = 0;
 
@@ -554,7 +569,7 @@ crew_peer_net(struct crew_peer *p)
 	    net_open(c, &net, why, sizeof why) != 0))
 		fail = why;
 	else if (c != NULL) {
-		per = net_max_batch(net);
+		per = crew_batch(net);
 		if ((ids = calloc((p->n + per - 1) / per, sizeof *ids)) != NULL)
 			fail = crew_peer_talk(p, net, ids, per);
 	}
@@ -594,7 +609,7 @@ crew_multi_own(struct crew *cw, struct crew_peer *pe)
 		return 0;
 	if ((rc = session_connect(cw->x, 0)) != 0)
 		return 0;	/* said; its rows stay unanswered */
-	per = net_max_batch(cw->x->net);
+	per = crew_batch(cw->x->net);
 	nb = (pe->n + per - 1) / per;
 	if ((ids = calloc(nb, sizeof *ids)) == NULL)
 		return session_fail(cw->x, EX_OSERR, "out of memory");

@@ -19,6 +19,7 @@
 
 #include "bgthread.h"
 #include "issue.h"
+#include "rate.h"
 #include "tlog.h"
 #include "log.h"
 #include "qrpay.h"
@@ -32,6 +33,7 @@
 #define HOLDER_MAX	16			/* certificates looked at per NIK */
 #define ISSUE_SIGNERS	8			/* signing threads, at most */
 #define ISSUE_PARALLEL_MIN 64			/* items worth the threads */
+#define ISSUE_ANSWER_USEC 2000			/* loop time answers take */
 
 /* An ISSUE request as read; its items are read one by one when staged. */
 struct issue_req {
@@ -54,6 +56,7 @@ struct issue_job {
 	int			 dryrun;
 	struct stage_chunk	*chunks;	/* the requests to answer */
 	size_t			 nchunks;
+	size_t			 answered;	/* chunks answered so far */
 	struct op_problem	*probs;
 	size_t			 nprobs;
 	struct cert		 held;		/* a certificate looked at */
@@ -512,16 +515,21 @@ issue_put_chunk(const struct issue_job *j, const struct stage_chunk *ch,
 
 /*
  * Every request of an issue batch gets its answer; on a refusal the
- * first carries the problems and the others point to it.
+ * first carries the problems and the others point to it. A cohort of
+ * 100,000 is a third of a second of encoding: chunks are answered until
+ * ISSUE_ANSWER_USEC have passed, then the loop serves its other clients
+ * (phones' handshakes) before the next turn. 1 if chunks remain.
  */
-static void
+static int
 issue_answer(struct issue_job *j, struct conn *c)
 {
 	struct wire_msg	*ans;
 	enum wire_err	 werr = j->op.werr;
+	uint64_t	 end = rate_now() + ISSUE_ANSWER_USEC;
 	size_t		 k;
 
-	for (k = 0; k < j->nchunks && conn_alive(c); k++) {
+	for (; j->answered < j->nchunks && conn_alive(c); j->answered++) {
+		k = j->answered;
 		if (werr != WERR_OK && k == 0 && j->nprobs > 0)
 			op_reply_problems(c, j->chunks[k].id, werr,
 			    j->probs, j->nprobs);
@@ -540,7 +548,24 @@ issue_answer(struct issue_job *j, struct conn *c)
 			    "out of memory (the write was committed)");
 		} else
 			conn_reply(c, ans);
+		if (k + 1 < j->nchunks && rate_now() >= end) {
+			j->answered++;
+			return 1;
+		}
 	}
+	return 0;
+}
+
+static void
+issue_answer_cb(struct conn *c, void *arg)
+{
+	struct issue_job	*j = arg;
+
+	if (conn_alive(c) && issue_answer(j, c) == 1) {
+		conn_yield(c, issue_answer_cb, j);
+		return;
+	}
+	op_done(&j->op, j->n);
 }
 
 static void
@@ -567,7 +592,10 @@ issue_finish(struct djob *dj)
 		log_info("issue refused: %s", j->op.msg);
 	else
 		issue_log(j);
-	issue_answer(j, dj->conn);
+	if (conn_alive(dj->conn) && issue_answer(j, dj->conn) == 1) {
+		conn_yield(dj->conn, issue_answer_cb, j);
+		return;
+	}
 	op_done(&j->op, j->n);
 }
 
