@@ -28,6 +28,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,7 +105,9 @@ struct store {
 	LIST_HEAD(, store_rd) rds;	/* every reader */
 	int		 spare[STORE_SPARE_FDS]; /* held for a reopen, or -1 */
 	size_t		 psize;		/* LMDB's page size */
-	size_t		 grown;		/* least bytes the last txn dirtied */
+	size_t		 grown;		/* most bytes a txn dirtied since the
+					   last reopen (at least) */
+	atomic_ullong	 reads;		/* read txns begun, ever */
 	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
 	uint64_t	 gen;		/* store_raw's gen for its readers */
 	int		 panic;		/* MDB_PANIC, or a reopen failed */
@@ -689,6 +692,7 @@ rd_begin(struct store_rd *r)
 		pthread_rwlock_unlock(&s->lock);
 		return -1;
 	}
+	atomic_fetch_add_explicit(&s->reads, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -1148,15 +1152,18 @@ store_wunnest(struct store_wtxn *w, int keep)
 static void
 w_grown(struct store_wtxn *w, int committed)
 {
-	size_t	pgno;
+	size_t	pgno, bytes;
 
-	if (!committed) {
-		w->s->grown = w->wbytes;
-		return;
+	if (!committed)
+		bytes = w->wbytes;
+	else {
+		pgno = last_pgno(w->s);
+		bytes = pgno > w->pgno && w->pgno != 0 ?
+		    (pgno - w->pgno) * w->s->psize : 0;
 	}
-	pgno = last_pgno(w->s);
-	w->s->grown = pgno > w->pgno && w->pgno != 0 ?
-	    (pgno - w->pgno) * w->s->psize : 0;
+	/* A reopen put off (writer.c) still frees the largest txn's. */
+	if (bytes > w->s->grown)
+		w->s->grown = bytes;
 }
 
 /* Before the txn ends: LMDB's writer lock still guards s->wseq. */
@@ -1992,4 +1999,16 @@ store_check_foreach(struct store_rd *r, const char *prefix,
 	mdb_cursor_close(cur);
 	rd_end(r);
 	return rc == MDB_NOTFOUND ? STORE_OK : store_rc(rc);
+}
+
+uint64_t
+store_reads(struct store *s)
+{
+	return atomic_load_explicit(&s->reads, memory_order_relaxed);
+}
+
+int
+store_trim_due(const struct store *s)
+{
+	return s->env != NULL && s->grown >= STORE_TRIM_BYTES;
 }

@@ -153,6 +153,10 @@ int		 store_panicked(const struct store *);
  */
 int		 store_trim(struct store *, size_t *freed, char *err,
 		    size_t errlen);
+/* Whether store_trim would reopen; writer thread only. */
+int		 store_trim_due(const struct store *);
+/* Read txns begun so far, by every reader: a busy store's counter moves. */
+uint64_t	 store_reads(struct store *);
 /* New records stored by the kept jobs so far (for metrics). */
 unsigned	 store_wcount_new(const struct store_wtxn *);
 

@@ -6,9 +6,11 @@
  * disk is slow. Jobs are handed back through their done callback only
  * after the commit: nothing is acknowledged before it is durable. After
  * a large write, once its jobs are answered, the thread has the store
- * give back the page copies LMDB keeps (store_trim).
+ * give back the page copies LMDB keeps (store_trim), at the first second
+ * without reads.
  */
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@
 #include "writer.h"
 
 TAILQ_HEAD(wjobq, wjob);
+
+#define WRITER_QUIET_SEC	1	/* without reads before a reopen */
 
 struct writer {
 	struct store		*store;
@@ -35,12 +39,15 @@ struct writer {
 	int			 stopping;	/* under lock */
 	int			 held;		/* under lock: writer_hold */
 	struct writer_stats	 stats;		/* under lock */
+	uint64_t		 reads;		/* store_reads when last looked */
+	int			 trim_pending;	/* a reopen put off */
+	unsigned		 trim_issued;	/* ... after that many issued */
 };
 
 static void	*writer_main(void *);
-static int	 writer_take(struct writer *, struct wjobq *);
+static int	 writer_take(struct writer *, struct wjobq *, int *);
 static unsigned	 writer_run_group(struct writer *, struct wjobq *);
-static void	 writer_trim(unsigned, struct store *);
+static void	 writer_trim(struct writer *, unsigned);
 static int	 writer_run_job(struct store_wtxn *, struct wjob *);
 static void	 writer_fail_group(struct wjobq *, int, const char *);
 static void	 writer_done_group(struct wjobq *);
@@ -135,22 +142,43 @@ writer_get_stats(struct writer *w, struct writer_stats *st)
 }
 
 /* Waits for work; moves up to max_group jobs to g. 0 means stop. */
+/*
+ * Takes the next group of jobs into g. With a reopen put off, waits at
+ * most WRITER_QUIET_SEC for one and then sets *idle instead (never while
+ * held: the start-up check reads a snapshot a reopen would end). 0 when
+ * stopping with nothing left.
+ */
 static int
-writer_take(struct writer *w, struct wjobq *g)
+writer_take(struct writer *w, struct wjobq *g, int *idle)
 {
 	struct wjob	*job;
+	struct timespec	 ts;
 	unsigned	 n = 0;
 
+	*idle = 0;
 	pthread_mutex_lock(&w->lock);
-	while ((TAILQ_EMPTY(&w->queue) || w->held) && !w->stopping)
-		pthread_cond_wait(&w->cond, &w->lock);
-	while (n < w->max_group && (job = TAILQ_FIRST(&w->queue)) != NULL) {
+	while ((TAILQ_EMPTY(&w->queue) || w->held) && !w->stopping) {
+		if (!w->trim_pending || w->held) {
+			pthread_cond_wait(&w->cond, &w->lock);
+			continue;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += WRITER_QUIET_SEC;
+		if (pthread_cond_timedwait(&w->cond, &w->lock, &ts) ==
+		    ETIMEDOUT && TAILQ_EMPTY(&w->queue) && !w->held &&
+		    !w->stopping) {
+			*idle = 1;
+			break;
+		}
+	}
+	while (!*idle && n < w->max_group &&
+	    (job = TAILQ_FIRST(&w->queue)) != NULL) {
 		TAILQ_REMOVE(&w->queue, job, entry);
 		TAILQ_INSERT_TAIL(g, job, entry);
 		n++;
 	}
 	pthread_mutex_unlock(&w->lock);
-	return n != 0;
+	return n != 0 || *idle;
 }
 
 static void *
@@ -159,14 +187,15 @@ writer_main(void *arg)
 	struct writer	*w = arg;
 	struct wjobq	 g;
 	unsigned	 issued;
+	int		 idle;
 
 	for (;;) {
 		TAILQ_INIT(&g);
 		/* When stopping, the queue is drained before we leave. */
-		if (!writer_take(w, &g))
+		if (!writer_take(w, &g, &idle))
 			break;
-		issued = writer_run_group(w, &g);
-		writer_trim(issued, w->store);
+		issued = idle ? 0 : writer_run_group(w, &g);
+		writer_trim(w, issued);
 		/* Nothing more can be stored: let systemd restart us. */
 		if (store_panicked(w->store))
 			fatalx("store: unusable (MDB_PANIC or failed reopen); "
@@ -259,29 +288,53 @@ writer_run_group(struct writer *w, struct wjobq *g)
 }
 
 /* A failed reopen panics the store: writer_main then exits. */
+/*
+ * After a big write, the store is reopened to give back LMDB's copies of
+ * the pages (store_trim); readers wait meanwhile, up to a tenth of a
+ * second or more with a large map. So it waits for a quiet moment: no
+ * read begun since the writer last looked (phones checking keep the
+ * memory until they pause for WRITER_QUIET_SEC).
+ */
 static void
-writer_trim(unsigned issued, struct store *s)
+writer_trim(struct writer *w, unsigned issued)
 {
 	struct timespec	 t0, t1;
 	char		 err[512], what[64] = "a large write";
 	size_t		 grown;
+	uint64_t	 reads = store_reads(w->store);
 	int		 rc;
 
+	if (issued != 0)
+		w->trim_issued = issued;
+	if (!store_trim_due(w->store)) {
+		w->trim_pending = 0;
+		w->reads = reads;
+		return;
+	}
+	if (reads != w->reads) {
+		w->reads = reads;
+		w->trim_pending = 1;
+		return;
+	}
+	w->trim_pending = 0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = store_trim(s, &grown, err, sizeof(err))) == STORE_NOTFOUND)
+	if ((rc = store_trim(w->store, &grown, err, sizeof(err))) ==
+	    STORE_NOTFOUND)
 		return;
 	if (rc != STORE_OK) {
 		log_warnx("%s", err);
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (issued != 0)
+	if (w->trim_issued != 0)
 		snprintf(what, sizeof(what), "a %u-certificate commit",
-		    issued);
+		    w->trim_issued);
+	w->trim_issued = 0;
 	log_info("store: reopened after %s to free LMDB's copies of its "
 	    "pages (%zu MiB or more) in %ld ms", what, grown >> 20,
 	    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	w->reads = store_reads(w->store);
 }
 
 /* The group's fate overrides the result of every job that succeeded. */
