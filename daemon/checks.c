@@ -194,12 +194,16 @@ checks_note(const char *number, const char *org, int64_t now)
 		s->r->n++;
 		goto out;
 	}
+	if (b->count >= CHECKS_MAX) {
+		ck.lost++;
+		goto out;
+	}
 	if ((b->count + 1) * 2 > b->cap) {
-		if (b->count >= CHECKS_MAX || batch_grow(b) == -1) {
+		if (batch_grow(b) == -1) {
 			ck.lost++;
 			goto out;
 		}
-		s = batch_find(b, hash, key);
+		s = batch_find(b, hash, key);	/* in the new slots */
 	}
 	if ((r = malloc(sizeof(*r) + len + 1)) == NULL) {
 		ck.lost++;
