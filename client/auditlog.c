@@ -233,7 +233,8 @@ int
 auditlog_root(const struct auditlog *l, uint64_t size,
     uint8_t out[MERKLE_HASH_LEN])
 {
-	struct merkle_tree	t = { al_fetch_cb, (void *)(uintptr_t)l, size };
+	struct merkle_tree	t = { al_fetch_cb, (void *)(uintptr_t)l, size,
+				    NULL };
 
 	if (size > l->entries)
 		return -1;

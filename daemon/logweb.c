@@ -135,7 +135,7 @@ logweb_consistency(const char *query, struct store_rd *rd,
     struct web_resp *r, const char **why)
 {
 	struct tlog_view	 v;
-	struct merkle_tree	 tree;
+	struct merkle_tree	 tree = { 0 };
 	uint8_t			(*proof)[MERKLE_HASH_LEN];
 	char			 b64[64], err[MERKLE_ERR_MAX];
 	uint64_t		 from, to;

@@ -151,7 +151,7 @@ wsub_body(struct wsubmit *ws, const struct wsub_ckpt *cp, uint64_t old,
 {
 	struct witness_req		 req;
 	uint8_t				 proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
-	struct merkle_tree		 tree;
+	struct merkle_tree		 tree = { 0 };
 	struct tlog_view		 v;
 	size_t				 n = 0;
 	int				 r;

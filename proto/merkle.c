@@ -57,17 +57,34 @@ static int
 merkle_subtree(const struct merkle_tree *t, uint64_t lo, uint64_t n,
     uint8_t out[MERKLE_HASH_LEN], char *err, size_t errlen)
 {
-	hash_t		l, r;
-	uint64_t	k;
+	struct merkle_edges	*e = NULL;
+	hash_t			 l, r;
+	uint64_t		 k;
+	unsigned		 b = 0;
 
 	if ((n & (n - 1)) == 0)
 		return merkle_complete(t, lo, n, out, err, errlen);
+	if (t->edges != NULL && lo + n == t->size) {
+		e = t->edges;
+		b = 63 - (unsigned)__builtin_clzll(n);
+		if (e->size != t->size) {
+			e->size = t->size;
+			e->have = 0;
+		} else if (e->have & ((uint64_t)1 << b)) {
+			memcpy(out, e->hash[b], MERKLE_HASH_LEN);
+			return 0;
+		}
+	}
 	k = merkle_split(n);
 	if (merkle_complete(t, lo, k, l, err, errlen) == -1 ||
 	    merkle_subtree(t, lo + k, n - k, r, err, errlen) == -1)
 		return -1;
 	if (merkle_node_hash(l, r, out) == -1)
 		return errf(err, errlen, "SHA-256 failed");
+	if (e != NULL) {
+		memcpy(e->hash[b], out, MERKLE_HASH_LEN);
+		e->have |= (uint64_t)1 << b;
+	}
 	return 0;
 }
 

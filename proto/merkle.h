@@ -26,10 +26,23 @@
 typedef int	(*merkle_fetch_fn)(void *arg, unsigned level, uint64_t index,
 		    uint8_t out[MERKLE_HASH_LEN]);
 
+/*
+ * The hashes of the right edge's incomplete subtrees, D[lo:size] for each
+ * lo a split leaves there: the same for every proof in a tree of size, so
+ * a caller making many keeps them here. hash[b] is the one of n = size -
+ * lo leaves with n's highest bit b (each such n has its own).
+ */
+struct merkle_edges {
+	uint64_t	size;		/* of the tree they are of; 0: none */
+	uint64_t	have;		/* bit b: hash[b] is set */
+	uint8_t		hash[64][MERKLE_HASH_LEN];
+};
+
 struct merkle_tree {
-	merkle_fetch_fn	 fetch;
-	void		*arg;
-	uint64_t	 size;		/* leaves */
+	merkle_fetch_fn		 fetch;
+	void			*arg;
+	uint64_t		 size;		/* leaves */
+	struct merkle_edges	*edges;		/* NULL, or a memo of them */
 };
 
 /* SHA-256(0x00 || entry) and SHA-256(0x01 || left || right); 0 or -1. */

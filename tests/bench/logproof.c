@@ -78,7 +78,7 @@ prove(struct store_rd *rd, size_t n, uint64_t seed, uint8_t *hashes)
 {
 	static uint8_t		proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
 	struct tlog_view	v;
-	struct merkle_tree	tree;
+	struct merkle_tree	tree = { 0 };
 	char			err[MERKLE_ERR_MAX];
 	size_t			i, k;
 
@@ -123,7 +123,7 @@ check(struct store_rd *rd, uint64_t seed)
 {
 	static uint8_t		proof[MERKLE_PROOF_MAX][MERKLE_HASH_LEN];
 	struct tlog_view	v;
-	struct merkle_tree	tree;
+	struct merkle_tree	tree = { 0 };
 	uint8_t			root[MERKLE_HASH_LEN], leaf[MERKLE_HASH_LEN];
 	uint8_t			entry[LOG_ENTRY_LEN];
 	char			err[MERKLE_ERR_MAX] = "cannot read the log";
@@ -225,7 +225,7 @@ static int
 run_tree(struct store_rd *rd)
 {
 	struct tlog_view	  v;
-	struct merkle_tree	  tree;
+	struct merkle_tree	  tree = { 0 };
 	uint8_t			(*h)[MERKLE_HASH_LEN], *e, root[MERKLE_HASH_LEN];
 	char			  err[MERKLE_ERR_MAX];
 	uint64_t		  n, i;

@@ -155,7 +155,7 @@ main(int argc, char *argv[])
 	struct note		 note;
 	struct checkpoint	 cp;
 	struct merkle_mem	 mem;
-	struct merkle_tree	 tree;
+	struct merkle_tree	 tree = { 0 };
 	uint8_t			(*leaf)[MERKLE_HASH_LEN], root[MERKLE_HASH_LEN];
 	char			*text, err[300];
 	size_t			 len;

@@ -170,7 +170,7 @@ static void
 sign(const char *keyfile, uint64_t n)
 {
 	struct note_key		key;
-	struct merkle_tree	t = { fetch_hash, NULL, n };
+	struct merkle_tree	t = { fetch_hash, NULL, n, NULL };
 	struct checkpoint	cp;
 	char			line[NOTE_KEY_MAX + 2], err[MERKLE_ERR_MAX];
 	char			text[512], note[1024], root[64];

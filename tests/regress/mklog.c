@@ -268,7 +268,7 @@ ml_publish(const char *skey, const char *dir, const struct ml_opts *o)
 	ml_hash			 *lv, *up;
 	uint8_t			  root[MERKLE_HASH_LEN];
 	struct merkle_mem	  mem;
-	struct merkle_tree	  t;
+	struct merkle_tree	  t = { 0 };
 	uint64_t		  i, n = ml_n;
 	int			  level;
 

@@ -59,7 +59,7 @@ body(const char *skey, uint64_t old, uint64_t size, const char *mode)
 	static struct witness_req	r;
 	static char			out[WITNESS_BODY_MAX];
 	struct merkle_mem		mem;
-	struct merkle_tree		t = { merkle_mem_fetch, &mem, size };
+	struct merkle_tree		t = { merkle_mem_fetch, &mem, size, NULL };
 	struct checkpoint		cp;
 	struct note_key			k;
 	uint8_t				(*leaf)[MERKLE_HASH_LEN];

@@ -95,7 +95,7 @@ static void
 test_reference_roots(void **state)
 {
 	struct merkle_mem	m = { ref_leaf, 0 };
-	struct merkle_tree	t = { merkle_mem_fetch, &m, 0 };
+	struct merkle_tree	t = { merkle_mem_fetch, &m, 0, NULL };
 	hash_t			h;
 	char			err[MERKLE_ERR_MAX];
 
@@ -167,7 +167,7 @@ static void
 vec_rebuild(struct vec *v, const hash_t a, hash_t *proof, size_t n)
 {
 	struct merkle_mem	m = { ref_leaf, v->y };
-	struct merkle_tree	t = { merkle_mem_fetch, &m, v->y };
+	struct merkle_tree	t = { merkle_mem_fetch, &m, v->y, NULL };
 	hash_t			mine[MERKLE_PROOF_MAX];
 	size_t			k;
 	char			err[MERKLE_ERR_MAX];
@@ -306,7 +306,7 @@ test_all_small_trees(void **state)
 {
 	static hash_t		leaf[40], roots[41];
 	struct merkle_mem	m = { leaf, 0 };
-	struct merkle_tree	t = { merkle_mem_fetch, &m, 0 };
+	struct merkle_tree	t = { merkle_mem_fetch, &m, 0, NULL };
 	char			err[MERKLE_ERR_MAX];
 
 	make_leaves(leaf, 40);

@@ -153,7 +153,7 @@ check_checkpoint(struct fixture *f, const struct tlog_view *v)
 	struct note		 note;
 	struct checkpoint	 cp;
 	struct merkle_mem	 mem = { (const uint8_t (*)[32])f->leaf, f->n };
-	struct merkle_tree	 tree = { merkle_mem_fetch, &mem, f->n };
+	struct merkle_tree	 tree = { merkle_mem_fetch, &mem, f->n, NULL };
 	uint8_t			 root[MERKLE_HASH_LEN];
 	char			 err[256];
 
@@ -231,7 +231,7 @@ test_tree(void **state)
 	struct fixture		*f = *state;
 	struct tlog_view	 v;
 	struct merkle_mem	 mem;
-	struct merkle_tree	 tree;
+	struct merkle_tree	 tree = { 0 };
 	uint8_t			 a[MERKLE_HASH_LEN], b[MERKLE_HASH_LEN];
 	uint8_t			 root[MERKLE_HASH_LEN];
 	uint64_t		 g, n, idx;
