@@ -26,6 +26,17 @@ jb_put(struct jbuf *j, const char *s, size_t n)
 	j->len += n;
 }
 
+/* 1: a byte JSON takes as it is (not the string's end, a control, " or \). */
+static const unsigned char jb_plain[256] = {
+	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x30] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	[0x80 ... 0xff] = 1,
+};
+
 void
 jb_str(struct jbuf *j, const char *s)
 {
@@ -33,11 +44,13 @@ jb_str(struct jbuf *j, const char *s)
 	char		 e[8];
 
 	JB_LIT(j, "\"");
-	for (; *s != '\0'; s++) {
-		unsigned char	u = *s;
+	for (;; s++) {
+		unsigned char	u;
 
-		if (u >= 0x20 && u != '"' && u != '\\')
-			continue;
+		while (jb_plain[(unsigned char)*s])
+			s++;
+		if ((u = *s) == '\0')
+			break;
 		jb_put(j, run, s - run);
 		switch (u) {
 		case '"': case '\\': e[0] = '\\'; e[1] = u; e[2] = '\0'; break;

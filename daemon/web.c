@@ -144,12 +144,22 @@ web_base64(const uint8_t *in, size_t len, int url, char *out)
 void
 web_iso_time(int64_t t, char out[21])
 {
-	struct tm	tm;
-	time_t		tt = t;
+	/* Every answer states the second it was made in: made once. */
+	static _Thread_local int64_t	last;
+	static _Thread_local char	lastout[21];
+	struct tm			tm;
+	time_t				tt = t;
 
 	out[0] = '\0';
-	if (t != 0 && gmtime_r(&tt, &tm) != NULL)
-		strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t != 0 && t == last) {
+		memcpy(out, lastout, sizeof(lastout));
+		return;
+	}
+	if (t != 0 && gmtime_r(&tt, &tm) != NULL &&
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 0) {
+		memcpy(lastout, out, sizeof(lastout));
+		last = t;
+	}
 }
 
 int
