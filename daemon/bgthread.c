@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +16,13 @@
 void
 bgthread_lower(void)
 {
+	struct sched_param	sp = { .sched_priority = 0 };
+	int			rc;
+
+	if ((rc = pthread_setschedparam(pthread_self(), SCHED_IDLE,
+	    &sp)) == 0)
+		return;
+	log_debug("SCHED_IDLE: %s", strerror(rc));
 	/* On Linux a thread's nice value is its own, set through its id. */
 	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BG_NICE) ==
 	    -1)

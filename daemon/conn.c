@@ -85,6 +85,7 @@ struct conn {
 	void			*slice_arg;
 	char			 addr[64];
 	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
+	int			 kept;		/* conn_keep_request */
 	void			*stage;		/* stage.c: a batch being staged */
 	void			(*stage_free)(void *);
 	unsigned		 version;	/* of the HELLO; 0 before */
@@ -714,6 +715,22 @@ void *
 conn_stage(struct conn *c)
 {
 	return c->stage;
+}
+
+struct wire_msg *
+conn_keep_request(struct conn *c, const struct wire_msg *msg)
+{
+	c->kept = 1;
+	return (struct wire_msg *)msg;
+}
+
+int
+conn_request_kept(struct conn *c)
+{
+	int	kept = c->kept;
+
+	c->kept = 0;
+	return kept;
 }
 
 void

@@ -68,6 +68,13 @@ struct store_rd	*conn_reader(struct conn *);
 /* The peer's address as rate.c keys it (RATE_KEY_LEN bytes). */
 const uint8_t	*conn_addr_key(const struct conn *);
 /*
+ * A handler answering in later turns (conn_yield) keeps the request it
+ * was given, to free with wire_msg_free; the dispatcher asks
+ * conn_request_kept (which forgets it) before freeing one.
+ */
+struct wire_msg	*conn_keep_request(struct conn *, const struct wire_msg *);
+int		 conn_request_kept(struct conn *);
+/*
  * One opaque object a handler keeps between requests on a connection (a
  * batch being staged); stage_free runs on it when the connection closes.
  */

@@ -196,6 +196,8 @@ dispatch_request(struct conn *c, struct wire_msg *msg)
 		goto out;
 	}
 	dispatch_timed(h, c, msg, &peer);
+	if (conn_request_kept(c))
+		return;		/* answered in later turns */
 out:
 	wire_msg_free(msg);
 }
@@ -524,8 +526,9 @@ verify_slice_cb(struct conn *c, void *arg)
 }
 
 /*
- * The rest of the batch goes on in later turns of the loop, on a copy of
- * the request (dispatch_request frees msg on return). -1 out of memory.
+ * The rest of the batch goes on in later turns of the loop, with the
+ * request kept (dispatch_request would free msg on return). -1 out of
+ * memory.
  */
 static int
 verify_defer(struct conn *c, const struct tls_peer *p,
@@ -533,20 +536,10 @@ verify_defer(struct conn *c, const struct tls_peer *p,
     int64_t now)
 {
 	struct vjob	*j;
-	uint8_t		*buf;
-	size_t		 len;
-	char		 err[160];
 
-	if (wire_encode(msg, &buf, &len) == -1)
+	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return -1;
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (j->req = wire_decode(buf + WIRE_HDR_LEN, len - WIRE_HDR_LEN, err,
-	    sizeof(err))) == NULL) {
-		free(buf);
-		free(j);
-		return -1;
-	}
-	free(buf);
+	j->req = conn_keep_request(c, msg);
 	j->ans = ans;
 	j->peer = *p;
 	j->i = i;

@@ -33,7 +33,8 @@
 #define HOLDER_MAX	16			/* certificates looked at per NIK */
 #define ISSUE_SIGNERS	8			/* signing threads, at most */
 #define ISSUE_PARALLEL_MIN 64			/* items worth the threads */
-#define ISSUE_ANSWER_USEC 2000			/* loop time answers take */
+#define ISSUE_ANSWER_USEC 500 			/* loop time answers take */
+#define ISSUE_READ_USEC	500			/* and reading items, a turn */
 
 /* An ISSUE request as read; its items are read one by one when staged. */
 struct issue_req {
@@ -146,6 +147,13 @@ issue_item_read(const struct wire_msg *m, struct issue_item *it, int64_t now,
 	if (wire_check_keys(m, WK_BIT(WK_RECORD) | WK_BIT(WK_NIK) |
 	    WK_BIT(WK_IDEM), err, errlen) == -1)
 		return -1;
+	/* First, so that an item refused still has its duplicates named. */
+	if (wire_has(m, WK_IDEM) &&
+	    wire_get_str(m, WK_IDEM, it->idem, sizeof(it->idem)) == -1) {
+		snprintf(err, errlen, "idem: not text of 1-%d bytes",
+		    ISSUE_IDEM_MAX);
+		return -1;
+	}
 	if (wire_get_bytes(m, WK_RECORD, &rec, &reclen) == -1) {
 		snprintf(err, errlen, "record missing");
 		return -1;
@@ -162,12 +170,6 @@ issue_item_read(const struct wire_msg *m, struct issue_item *it, int64_t now,
 	explicit_bzero(nik, sizeof(nik));
 	if (rc == -1)
 		return -1;
-	if (wire_has(m, WK_IDEM) &&
-	    wire_get_str(m, WK_IDEM, it->idem, sizeof(it->idem)) == -1) {
-		snprintf(err, errlen, "idem: not text of 1-%d bytes",
-		    ISSUE_IDEM_MAX);
-		return -1;
-	}
 	return issue_complete(&it->c, now, err, errlen);
 }
 
@@ -447,19 +449,30 @@ issue_run(struct store_wtxn *t, struct wjob *wj)
 
 /* The stage, on the loop. */
 
-/* Reads the chunk's items after those staged; problems are collected. */
+/*
+ * Reads the chunk's items after those staged, from *next on; problems are
+ * collected. 0 when all are read, 1 when the loop's turn is over first
+ * (*next says where to go on), -1 out of memory. A chunk of 2,000 rows
+ * is about 10 ms of reading: in turns of ISSUE_READ_USEC, phones'
+ * answers on the same loop wait for one turn, not for the chunk.
+ */
 static int
 stage_add(struct stage *st, const struct issue_req *rq, int64_t now,
-    struct op_problem **probs, size_t *nprobs)
+    size_t *next, struct op_problem **probs, size_t *nprobs)
 {
 	const struct wire_msg	*m;
 	const uint8_t		*rec;
 	size_t			 i, len;
+	uint64_t		 end = rate_now() + ISSUE_READ_USEC;
 	char			 err[CERT_ERR_MAX + 32];
 
-	if (stage_grow(st, rq->n) == -1)
+	if (*next == 0 && stage_grow(st, rq->n) == -1)
 		return -1;
-	for (i = 0; i < rq->n; i++) {
+	for (i = *next; i < rq->n; i++) {
+		if (i > *next && i % 16 == 0 && rate_now() >= end) {
+			*next = i;
+			return 1;
+		}
 		m = wire_list_get(rq->msg, WK_ITEMS, i);
 		if (wire_get_bytes(m, WK_RECORD, &rec, &len) == 0)
 			st->bytes += len + ISSUE_IDEM_MAX;
@@ -468,8 +481,9 @@ stage_add(struct stage *st, const struct issue_req *rq, int64_t now,
 		    op_problem_add(probs, nprobs, st->n + i, err) == -1)
 			break;
 	}
+	*next = rq->n;
 	st->n += rq->n;
-	return 0;
+	return stage_index(st, st->n - rq->n);
 }
 
 /* Answers, on the loop after the commit. */
@@ -636,24 +650,41 @@ issue_submit(struct conn *c, const struct issue_req *rq,
 	conn_submit(c, &j->op.dj);
 }
 
-/*
- * Stages the chunk's items, then refuses, submits or (1) waits for more.
- * A chunk may say where it starts (COUNT): one after a refused chunk then
- * cannot start a shorter batch of its own.
- */
-static int
-issue_chunk(struct conn *c, const struct issue_req *rq,
-    const struct tls_peer *peer, struct stage *st)
-{
-	struct op_problem	*probs = NULL;
-	size_t			 nprobs = 0, first = st->n;
-	int			 rc = 0;
+/* A chunk read in turns of the loop (stage_add), and where it is. */
+struct issue_turns {
+	struct issue_req	 rq;		/* rq.msg: msg */
+	struct wire_msg		*msg;		/* kept (conn_keep_request) */
+	struct tls_peer		 peer;
+	struct stage		*st;
+	size_t			 first, next;
+	int64_t			 now;
+	struct op_problem	*probs;
+	size_t			 nprobs;
+};
 
-	if (rq->has_count && (rq->count_bad || rq->count != st->n))
-		conn_reply_error(c, rq->id, WERR_INVALID, "issue: batch "
-		    "chunk out of order (%zu items staged)", st->n);
-	else if (stage_add(st, rq, time(NULL), &probs, &nprobs) == -1 ||
-	    stage_add_chunk(st, rq->id, first, rq->n) == -1 ||
+/* The chunk's request has its answer, or the batch is gone: unstages. */
+static void
+issue_unstage(struct conn *c, const struct issue_req *rq, struct stage *st)
+{
+	if (st->nchunks > 0 && st->chunks[st->nchunks - 1].id == rq->id)
+		st->nchunks--;	/* this request has had its answer */
+	/* Refused or submitted: nothing stays staged. */
+	if (rq->batch[0] != '\0')
+		stage_drop(c, rq->id);
+	else
+		stage_free(st);
+}
+
+/*
+ * Once a chunk's items are read (read: 0, or -1 out of memory): refuses,
+ * submits, or waits for more. probs are freed.
+ */
+static void
+issue_chunk_end(struct conn *c, const struct issue_req *rq,
+    const struct tls_peer *peer, struct stage *st, size_t first, int read,
+    struct op_problem *probs, size_t nprobs)
+{
+	if (read == -1 || stage_add_chunk(st, rq->id, first, rq->n) == -1 ||
 	    (!rq->more && (stage_dups(st, 0, &probs, &nprobs) == -1 ||
 	    stage_dups(st, 1, &probs, &nprobs) == -1)))
 		conn_reply_error(c, rq->id, WERR_INTERNAL, "out of memory");
@@ -663,12 +694,72 @@ issue_chunk(struct conn *c, const struct issue_req *rq,
 		conn_reply_error(c, rq->id, WERR_TOO_BIG, "issue: batch "
 		    "over %u items or %u bytes", STAGE_MAX_ITEMS,
 		    STAGE_MAX_BYTES);
-	else if (rq->more)
-		rc = 1;		/* answered with the rest after the commit */
-	else
+	else if (rq->more) {
+		free(probs);
+		return;		/* answered with the rest after the commit */
+	} else
 		issue_submit(c, rq, peer, st);
 	free(probs);
-	return rc;
+	issue_unstage(c, rq, st);
+}
+
+static void
+issue_turns_free(struct issue_turns *t)
+{
+	wire_msg_free(t->msg);
+	free(t->probs);
+	free(t);
+}
+
+/* The loop's next turn at a chunk being read. */
+static void
+issue_turn_cb(struct conn *c, void *arg)
+{
+	struct issue_turns	*t = arg;
+	int			 rc;
+
+	if (!conn_alive(c)) {
+		/* A batch's stage went with the connection; one alone not. */
+		if (t->rq.batch[0] == '\0')
+			stage_free(t->st);
+		issue_turns_free(t);
+		return;
+	}
+	rc = stage_add(t->st, &t->rq, t->now, &t->next, &t->probs,
+	    &t->nprobs);
+	if (rc == 1) {
+		conn_yield(c, issue_turn_cb, t);
+		return;
+	}
+	issue_chunk_end(c, &t->rq, &t->peer, t->st, t->first, rc, t->probs,
+	    t->nprobs);
+	t->probs = NULL;
+	issue_turns_free(t);
+}
+
+/* Goes on reading the chunk in the loop's next turns; -1 out of memory. */
+static int
+issue_turns(struct conn *c, const struct issue_req *rq,
+    const struct wire_msg *msg, const struct tls_peer *peer,
+    struct stage *st, size_t first, size_t next, int64_t now,
+    struct op_problem *probs, size_t nprobs)
+{
+	struct issue_turns	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	t->rq = *rq;
+	t->msg = conn_keep_request(c, msg);
+	t->rq.msg = t->msg;
+	t->peer = *peer;
+	t->st = st;
+	t->first = first;
+	t->next = next;
+	t->now = now;
+	t->probs = probs;
+	t->nprobs = nprobs;
+	conn_yield(c, issue_turn_cb, t);
+	return 0;
 }
 
 void
@@ -677,6 +768,10 @@ issue_request(struct conn *c, const struct wire_msg *msg,
 {
 	struct issue_req	 rq;
 	struct stage		*st;
+	struct op_problem	*probs = NULL;
+	size_t			 nprobs = 0, first, next = 0;
+	int64_t			 now = time(NULL);
+	int			 rc;
 	char			 err[CERT_ERR_MAX];
 
 	if (issue_req_read(msg, &rq, err, sizeof(err)) == -1) {
@@ -695,13 +790,21 @@ issue_request(struct conn *c, const struct wire_msg *msg,
 		conn_reply_error(c, rq.id, WERR_INTERNAL, "out of memory");
 		return;
 	}
-	if (issue_chunk(c, &rq, peer, st) == 1)
+	/*
+	 * A chunk may say where it starts (COUNT): one after a refused chunk
+	 * then cannot start a shorter batch of its own.
+	 */
+	if (rq.has_count && (rq.count_bad || rq.count != st->n)) {
+		conn_reply_error(c, rq.id, WERR_INVALID, "issue: batch "
+		    "chunk out of order (%zu items staged)", st->n);
+		issue_unstage(c, &rq, st);
 		return;
-	if (st->nchunks > 0 && st->chunks[st->nchunks - 1].id == rq.id)
-		st->nchunks--;	/* this request has had its answer */
-	/* Refused or submitted: nothing stays staged. */
-	if (rq.batch[0] != '\0')
-		stage_drop(c, rq.id);
-	else
-		stage_free(st);
+	}
+	first = st->n;
+	rc = stage_add(st, &rq, now, &next, &probs, &nprobs);
+	if (rc == 1 && issue_turns(c, &rq, msg, peer, st, first, next, now,
+	    probs, nprobs) == 0)
+		return;
+	issue_chunk_end(c, &rq, peer, st, first, rc == 1 ? -1 : rc, probs,
+	    nprobs);
 }

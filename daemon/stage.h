@@ -19,6 +19,12 @@ struct stage_chunk {
 	size_t		 first, n;
 };
 
+/* An item whose key (idempotency key or number) an earlier one has. */
+struct stage_dup {
+	uint32_t	 i, first;
+	int		 by_number;
+};
+
 /* Every chunk is answered after the commit, so none carries the batch. */
 struct stage {
 	char			 batch[ISSUE_IDEM_MAX + 1];	/* "" alone */
@@ -26,6 +32,15 @@ struct stage {
 	size_t			 n, cap, bytes;	/* bytes: records read */
 	struct stage_chunk	*chunks;	/* owned */
 	size_t			 nchunks, chunkcap;
+	/*
+	 * Each key's first item, found as chunks come in so that the last
+	 * one does not sort the whole batch on the loop: open addressing,
+	 * item + 1 (0: empty), [by_number]; and the duplicates found.
+	 */
+	uint32_t		*keys[2];
+	size_t			 keycap;	/* slots in each, a power of 2 */
+	struct stage_dup	*dups;
+	size_t			 ndups, dupcap;
 };
 
 /*
@@ -49,11 +64,13 @@ int		 stage_grow(struct stage *, size_t n);
 /* Records the chunk of request id: items first..first+n; 0 or -1. */
 int		 stage_add_chunk(struct stage *, uint64_t id, size_t first,
 		    size_t n);
+/* Looks up the keys of items first..n-1 (stage_dups); 0 or -1. */
+int		 stage_index(struct stage *, size_t first);
 /*
  * Two items with the same idempotency key (or the same supplied number,
  * by_number) would collide inside the transaction: each later one becomes
- * a problem naming the first. 0, or -1 when the list is full or out of
- * memory.
+ * a problem naming the first (in the items' order, as stage_index found
+ * them). 0, or -1 when the list is full or out of memory.
  */
 int		 stage_dups(const struct stage *, int by_number,
 		    struct op_problem **probs, size_t *nprobs);

@@ -26,11 +26,14 @@
  * percentiles are exact. One thread on epoll, non-blocking OpenSSL.
  *
  * Usage: fixrate -r RATE [-d SECS] [-w SECS] [-n NEW] [-k POOL]
- *	[-c MAXCONN] [-f FILE] [-p PREFIX] [-u PATH] [-C CAFILE] HOST PORT
+ *	[-c MAXCONN] [-f FILE] [-p PREFIX] [-u PATH] [-C CAFILE] [-T TRACE]
+ *	HOST PORT
  * Prints one line: rate R completed N errors E non2xx X p50 A p99 B
  * p99.9 C max D (ms) lag_p99 L lag_max M (ms) cpu P% resumed S new F;
  * cpu is this process's own CPU time over the window (100% = one core).
- * Writes "measuring" to stderr when the window opens.
+ * Writes "measuring" to stderr when the window opens. -T writes each
+ * measured answer's due time (s, on the monotonic clock), latency (ms)
+ * and whether it came over keep-alive to TRACE, to see when a tail grew.
  */
 
 #include <sys/epoll.h>
@@ -145,6 +148,7 @@ static int		 nidle, nopen, inflight, mflight;
 static SSL		*spare[FR_SPARE];
 static int		 nspare;
 static double		 last_done;	/* of the last measured answer */
+static FILE		*trace;		/* -T */
 static struct series	 lat, lag;
 static long		 errors, non2xx, resumed, completed;
 static volatile sig_atomic_t stop;
@@ -169,7 +173,7 @@ fr_opts(struct opts *op, int argc, char **argv)
 	op->pool = 8;
 	op->maxconn = 10000;
 	op->prefix = "/api/v1/certificates/";
-	while ((ch = getopt(argc, argv, "C:c:d:f:k:n:p:r:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:c:d:f:k:n:p:r:T:u:w:")) != -1) {
 		switch (ch) {
 		case 'C': op->ca = optarg; break;
 		case 'c': op->maxconn = atoi(optarg); break;
@@ -179,6 +183,10 @@ fr_opts(struct opts *op, int argc, char **argv)
 		case 'n': op->new = atof(optarg); break;
 		case 'p': op->prefix = optarg; break;
 		case 'r': op->rate = atof(optarg); break;
+		case 'T':
+			if ((trace = fopen(optarg, "w")) == NULL)
+				err(1, "%s", optarg);
+			break;
 		case 'u': op->fixed = optarg; break;
 		case 'w': op->warm = atof(optarg); break;
 		default: fr_usage();
@@ -469,6 +477,9 @@ fr_done(struct conn *c)
 	inflight--;
 	if (c->measured) {
 		fr_add(&lat, now - c->due);
+		if (trace != NULL)
+			fprintf(trace, "%.6f %.3f %d\n", c->due,
+			    (now - c->due) * 1e3, c->keep);
 		completed++;
 		mflight--;
 		last_done = now;

@@ -46,6 +46,7 @@
 #define RF_MAX_ANSWER	(64u * 1024 * 1024)
 
 static int	 quiet;		/* for:S: answers are counted, not printed */
+static int	 problems;	/* issue-idem: a batch's problems printed */
 static uint64_t	 hello_count = WIRE_MAX_BATCH_DEFAULT;
 
 static SSL	*rf_connect(int, const char *, const char *, const char *);
@@ -119,12 +120,14 @@ rf_read(SSL *ssl, uint8_t *p, size_t len)
 static int
 rf_answer(SSL *ssl)
 {
-	struct wire_msg	*m;
-	uint8_t		 hdr[WIRE_HDR_LEN], *buf;
-	uint32_t	 len;
-	uint64_t	 e = 0, v = 99;
-	char		 msg[256] = "", err[160];
-	int		 rc;
+	const struct wire_msg	*p;
+	struct wire_msg		*m;
+	uint8_t			 hdr[WIRE_HDR_LEN], *buf;
+	uint32_t		 len;
+	uint64_t		 e = 0, v = 99;
+	size_t			 i;
+	char			 msg[256] = "", err[160];
+	int			 rc;
 
 	if ((rc = rf_read(ssl, hdr, sizeof(hdr))) != 0) {
 		printf("%s\n", rc == 2 ? "timeout" : "closed");
@@ -152,6 +155,14 @@ rf_answer(SSL *ssl)
 		wire_get_str(m, WK_ERRMSG, msg, sizeof(msg));
 		printf("%llu error %s %s\n", (unsigned long long)wire_id(m),
 		    wire_err_name(e), msg);
+		/* issue-idem: each problem, as "  item N: message". */
+		for (i = 0; problems && i < wire_list_len(m, WK_ITEMS); i++) {
+			p = wire_list_get(m, WK_ITEMS, i);
+			if (wire_get_uint(p, WK_COUNT, &e) == 0 &&
+			    wire_get_str(p, WK_ERRMSG, msg, sizeof(msg)) == 0)
+				printf("  item %llu: %s\n",
+				    (unsigned long long)e, msg);
+		}
 	} else if (wire_type(m) == WIRE_HELLO) {
 		wire_get_str(m, WK_ROLE, msg, sizeof(msg));
 		printf("%llu hello role=%s\n", (unsigned long long)wire_id(m),
@@ -236,7 +247,7 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 	uint8_t		*out, hdr[WIRE_HDR_LEN];
 	size_t		 outlen, i, n;
 	unsigned long	 v;
-	int		 rc = 0, issue, qr;
+	int		 rc = 0, issue, qr, idem;
 
 	if (strcmp(step, "read") == 0 || strncmp(step, "hold:", 5) == 0)
 		return 0;
@@ -252,7 +263,9 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 	}
 	if (strcmp(step, "renew-text") == 0)
 		return rf_renew_text(ssl, number, id);
-	issue = strncmp(step, "issue:", 6) == 0;
+	/* issue-idem:N: N items all with the same idempotency key. */
+	idem = problems = strncmp(step, "issue-idem:", 11) == 0;
+	issue = idem || strncmp(step, "issue:", 6) == 0;
 	qr = strncmp(step, "qr:", 3) == 0;
 	if (!issue && !qr && strncmp(step, "verify:", 7) != 0)
 		return -1;
@@ -266,7 +279,8 @@ rf_step(SSL *ssl, const char *step, const char *number, uint64_t id)
 			rc = -1;
 		else if (issue)
 			rc = wire_put_bytes(it, WK_RECORD, (const uint8_t *)"",
-			    0) | wire_put_str(it, WK_NIK, "3171000000000000");
+			    0) | wire_put_str(it, WK_NIK, "3171000000000000") |
+			    (idem ? wire_put_str(it, WK_IDEM, "rawframe:1") : 0);
 		else if (qr)
 			rc = wire_put_str(it, WK_QR, number);
 		else

@@ -66,6 +66,24 @@ line 4 "4 verify items=1 verdict=0" "the same connection then answers a verify"
 [ "$(certs)" = "$before" ] && pass "nothing issued by the refused requests" ||
     fail "nothing issued by the refused requests ($before -> $(certs))"
 
+# Items sharing an idempotency key in one batch would collide inside
+# the transaction: each later one is a problem naming the first, found
+# as the chunk is read (daemon/stage.c), in the items' order.
+"$RAWFRAME" -c "$T/a/tls/admin.crt" -k "$T/a/tls/admin.key" "$P" "$CA" "$N" \
+    issue-idem:4 verify:1 >"$T/out" 2>"$T/err"
+for i in 1 2 3; do
+	grep -qx "  item $i: idem: the same as item 0" "$T/out" &&
+	    pass "item $i with item 0's idempotency key: named as the same" ||
+	    fail "item $i with item 0's idempotency key: named as the same"
+done
+grep -q "item 0: idem" "$T/out" && fail "the first item is no duplicate" ||
+    pass "the first item is no duplicate"
+tail -n 1 "$T/out" | grep -qx "[0-9]* verify items=1 verdict=0" &&
+    pass "the connection then answers a verify" ||
+    fail "the connection then answers a verify ($(tail -n 1 "$T/out"))"
+[ "$(certs)" = "$before" ] && pass "nothing issued by the duplicate batch" ||
+    fail "nothing issued by the duplicate batch ($before -> $(certs))"
+
 # A header claiming 2 GiB, then silence: answered without waiting for
 # the body. VmPeak would grow by 2 GiB had the daemon allocated it.
 peak() { awk '/^VmPeak/ { print $2 }' "/proc/$pid_a/status"; }
