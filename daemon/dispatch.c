@@ -37,7 +37,7 @@
 #define SHOW_MAX_EVENTS	256
 #define FIND_MAX	256
 #define DISPATCH_TRIM_ITEMS 1000	/* verify batches this big trim the heap */
-#define VERIFY_SLICE_USEC 2000	/* loop time a batch takes before yielding */
+#define VERIFY_SLICE_USEC 500 	/* loop time a batch takes before yielding */
 
 /*
  * A verify batch answered in slices (QR signatures cost ~50 us each):
