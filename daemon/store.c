@@ -1940,6 +1940,43 @@ store_check_add(struct store_wtxn *w, const char *key, uint64_t n)
 }
 
 int
+store_check_addv(struct store_wtxn *w, const char *const *keys,
+    const uint64_t *n, size_t count)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	uint8_t		 b[8];
+	uint64_t	 v;
+	size_t		 i, max = (size_t)mdb_env_get_maxkeysize(w->s->env);
+	int		 rc = 0, found;
+
+	if ((rc = mdb_cursor_open(w_txn(w), w->s->dbi[DB_CHECKS], &cur)) != 0)
+		return w_fail(w, rc);
+	for (i = 0; i < count && rc == 0; i++) {
+		k.mv_data = (void *)keys[i];
+		k.mv_size = strlen(keys[i]);
+		if (k.mv_size == 0 || k.mv_size > max) {
+			mdb_cursor_close(cur);
+			return STORE_ERROR;
+		}
+		v = n[i];
+		rc = mdb_cursor_get(cur, &k, &d, MDB_SET_KEY);
+		if ((found = rc == 0 && d.mv_size == 8))
+			v += store_be64_get(d.mv_data);
+		else if (rc != 0 && rc != MDB_NOTFOUND)
+			break;
+		store_be64_put(b, v);
+		d.mv_data = b;
+		d.mv_size = sizeof(b);
+		w->wbytes += k.mv_size + d.mv_size;
+		/* Found: the cursor is on it, and the new count is as long. */
+		rc = mdb_cursor_put(cur, &k, &d, found ? MDB_CURRENT : 0);
+	}
+	mdb_cursor_close(cur);
+	return rc == 0 ? STORE_OK : w_fail(w, rc);
+}
+
+int
 store_check_walk(struct store_wtxn *w, store_check_fn fn, void *arg)
 {
 	MDB_cursor	*cur;

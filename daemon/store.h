@@ -237,6 +237,12 @@ int		 store_blank_put(struct store_wtxn *, const char *serial,
 typedef int	(*store_check_fn)(const char *key, uint64_t n, void *arg);
 int		 store_check_add(struct store_wtxn *, const char *key,
 		    uint64_t n);
+/*
+ * The same for count keys given in strcmp order: one cursor walks them,
+ * and most lookups then stay on the page the one before found.
+ */
+int		 store_check_addv(struct store_wtxn *, const char *const *keys,
+		    const uint64_t *n, size_t count);
 int		 store_check_walk(struct store_wtxn *, store_check_fn, void *);
 int		 store_check_foreach(struct store_rd *, const char *prefix,
 		    store_check_fn, void *);
