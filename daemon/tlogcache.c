@@ -7,7 +7,7 @@
 
 #include "tlogcache.h"
 
-#define VIEW_HC_BYTES	(8u << 20)	/* hashes kept per thread, at most */
+#define VIEW_HC_BYTES	(32u << 20)	/* hashes kept per thread, at most */
 
 struct view_hc_level {
 	uint8_t		(*hash)[MERKLE_HASH_LEN];
