@@ -221,6 +221,10 @@ hs_limit=$(awk -v s="$ecdsa_rate" -v x="$x25519_rate" \
     'BEGIN { if (s > 0 && x > 0) printf "%.1f", 1e6 / s + 2e6 / x; else print "-" }')
 echo "profiling skkd's full handshakes (perf, DWARF call chains)"
 hs_profile "$spid" "$A"
+hs_split_a=$hs_split hs_samples_a=$hs_samples
+echo "profiling nginx's full handshakes the same way"
+PICK_PATH=/cert.json hs_profile "$nworkers" "$Bu"
+hs_split_b=$hs_split hs_samples_b=$hs_samples
 
 # (3b) Latency at a fixed rate: tests/bench/fixrate.c, open loop (each
 # request due at its time and timed from then), 80% of requests on a new
@@ -434,7 +438,8 @@ mkdir -p build
 	echo "| new connection, resumed, server CPU per request | $nc_ua us | nginx $nc_ub us | $(ratio "$nc_ua" "$nc_ub") (skkd/nginx) | - |"
 	echo "| new connection per request, full handshake ($wrk_full resumed) | $fh_a req/s, p50/p99 $fh_pa ms | nginx $fh_b req/s, p50/p99 $fh_pb ms | $fh_r ($fh_pairs) | >= 1.1 |"
 	echo "| new connection, full, server CPU per request | $fh_ua us | nginx $fh_ub us | $(ratio "$fh_ua" "$fh_ub") (skkd/nginx) | <= 0.9 |"
-	echo "| full handshake, where skkd's CPU goes (perf, $hs_samples samples) | $hs_split | - | - | - |"
+	echo "| full handshake, where skkd's CPU goes (perf, $hs_samples_a samples) | $hs_split_a | - | - | - |"
+	echo "| full handshake, where nginx's CPU goes (perf, $hs_samples_b samples; the same classes) | $hs_split_b | - | - | - |"
 	echo "| full handshake, raw crypto limit (ECDSA P-256 sign + 2 X25519, openssl speed) | $hs_limit us | skkd $fh_ua us, nginx $fh_ub us | $(ratio "$hs_limit" "$fh_ua") of skkd's CPU, $(ratio "$hs_limit" "$fh_ub") of nginx's | - |"
 	echo "| new connection, full: share of one core busy at that closed-loop rate, server (rate x CPU per request) and wrk | skkd ${fh_busy_a}%, wrk ${fh_wa}% | nginx ${fh_busy_b}%, wrk ${fh_wb}% | - | - |"
 	echo "$fr_rows"
