@@ -16,6 +16,15 @@
 void
 bgthread_lower(void)
 {
+	/* On Linux a thread's nice value is its own, set through its id. */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BG_NICE) ==
+	    -1)
+		log_debug("setpriority: %s", strerror(errno));
+}
+
+void
+bgthread_idle(void)
+{
 	struct sched_param	sp = { .sched_priority = 0 };
 	int			rc;
 
@@ -23,8 +32,5 @@ bgthread_lower(void)
 	    &sp)) == 0)
 		return;
 	log_debug("SCHED_IDLE: %s", strerror(rc));
-	/* On Linux a thread's nice value is its own, set through its id. */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), BG_NICE) ==
-	    -1)
-		log_debug("setpriority: %s", strerror(errno));
+	bgthread_lower();
 }

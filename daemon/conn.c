@@ -81,8 +81,7 @@ struct conn {
 	unsigned		 inflight;
 	int			 big;		/* held a large input buffer */
 	struct event		*slice;		/* conn_yield: the next turn */
-	void			(*slice_fn)(struct conn *, void *);
-	void			*slice_arg;
+	TAILQ_HEAD(, conn_turn)	 turns;		/* waiting, in order */
 	char			 addr[64];
 	uint8_t			 key[RATE_KEY_LEN];	/* rate.c's */
 	int			 kept;		/* conn_keep_request */
@@ -277,6 +276,7 @@ conn_accept(void *arg, unsigned i, unsigned which, int fd,
 	memcpy(c->key, key, sizeof(key));
 	c->w = w;
 	c->refs = 1;
+	TAILQ_INIT(&c->turns);
 	c->state = CONN_HANDSHAKE;
 	conn_format_addr(sa, c->addr, sizeof(c->addr));
 	/* SIGHUP may swap the context; old ones live until exit. */
@@ -366,7 +366,7 @@ conn_timer_cb(evutil_socket_t fd, short ev, void *arg)
 		log_debug("%s: HELLO deadline passed", c->addr);
 		break;
 	case CONN_READY:
-		if (c->inflight > 0 || c->slice_fn != NULL) {
+		if (c->inflight > 0 || !TAILQ_EMPTY(&c->turns)) {
 			/* A commit is on its way: wait for it. */
 			conn_arm(c, 1);
 			return;
@@ -468,7 +468,8 @@ conn_read_frames(struct conn *c, struct bufferevent *bev)
 			return;
 		}
 		/* A request answered in slices holds the next ones back. */
-		if (c->slice_fn != NULL || c->inflight >= CONN_MAX_INFLIGHT ||
+		if (!TAILQ_EMPTY(&c->turns) ||
+		    c->inflight >= CONN_MAX_INFLIGHT ||
 		    evbuffer_get_length(bufferevent_get_output(bev)) >
 		    CONN_OUT_HIGH) {
 			bufferevent_disable(bev, EV_READ);
@@ -551,7 +552,7 @@ conn_flow(struct conn *c)
 {
 	if (c->state != CONN_HELLO && c->state != CONN_READY)
 		return;
-	if (c->slice_fn != NULL || c->inflight >= CONN_MAX_INFLIGHT ||
+	if (!TAILQ_EMPTY(&c->turns) || c->inflight >= CONN_MAX_INFLIGHT ||
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) > CONN_OUT_HIGH)
 		return;
 	if (!(bufferevent_get_enabled(c->bev) & EV_READ)) {
@@ -607,29 +608,33 @@ conn_unref(struct conn *c)
 
 /* Slices: long requests share the loop with every other connection. */
 
-void
-conn_yield(struct conn *c, void (*fn)(struct conn *, void *), void *arg)
-{
-	/* A zero timeout runs after the loop has polled for I/O again. */
-	struct timeval	tv = { 0, 0 };
+/* A zero timeout runs after the loop has polled for I/O again. */
+static const struct timeval	conn_turn_tv = { 0, 0 };
 
-	if (c->slice_fn == NULL)
-		c->refs++;
-	c->slice_fn = fn;
-	c->slice_arg = arg;
-	evtimer_add(c->slice, &tv);
+void
+conn_yield(struct conn *c, struct conn_turn *t,
+    void (*fn)(struct conn *, void *), void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	TAILQ_INSERT_TAIL(&c->turns, t, entry);
+	c->refs++;		/* one a turn */
+	evtimer_add(c->slice, &conn_turn_tv);
 }
 
 static void
 conn_slice_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct conn	*c = arg;
-	void		(*fn)(struct conn *, void *) = c->slice_fn;
+	struct conn		*c = arg;
+	struct conn_turn	*t;
 
-	c->slice_fn = NULL;
-	fn(c, c->slice_arg);
-	/* Yielding again took a reference of its own. */
-	if (c->slice_fn == NULL && conn_alive(c)) {
+	if ((t = TAILQ_FIRST(&c->turns)) == NULL)
+		return;
+	TAILQ_REMOVE(&c->turns, t, entry);
+	t->fn(c, t->arg);	/* may free t, or yield it again */
+	if (!TAILQ_EMPTY(&c->turns))
+		evtimer_add(c->slice, &conn_turn_tv);
+	else if (conn_alive(c)) {
 		if (!(bufferevent_get_enabled(c->bev) & EV_READ))
 			conn_flow(c);
 		else

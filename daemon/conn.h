@@ -88,14 +88,25 @@ void		 conn_submit(struct conn *, struct djob *);
 void		 conn_set_version(struct conn *, unsigned);
 unsigned	 conn_version(const struct conn *);
 /*
- * Calls fn(c, arg) on the connection's loop once the loop has polled for
- * I/O again, so that other connections are served meanwhile. Until fn
- * returns without yielding again, no further request of c is handled
- * (answers keep their order) and c stays in memory; fn must check
- * conn_alive and only free arg when the connection has closed.
+ * A turn waiting on a connection, kept in the object of whoever yields
+ * (so that yielding cannot fail): several may wait at once, a chunk
+ * being read and the answers of batches committed meanwhile.
  */
-void		 conn_yield(struct conn *, void (*fn)(struct conn *, void *),
-		    void *arg);
+struct conn_turn {
+	TAILQ_ENTRY(conn_turn)	 entry;
+	void			(*fn)(struct conn *, void *);
+	void			*arg;
+};
+/*
+ * Calls fn(c, arg) on the connection's loop once the loop has polled for
+ * I/O again, so that other connections are served meanwhile; turns
+ * waiting on one connection run one a loop pass, in order. While any
+ * waits, no further request of c is handled (answers keep their order)
+ * and c stays in memory; fn must check conn_alive and only free arg when
+ * the connection has closed. t is the caller's until fn runs.
+ */
+void		 conn_yield(struct conn *, struct conn_turn *t,
+		    void (*fn)(struct conn *, void *), void *arg);
 /* Ends the connection after what is queued has been sent. */
 void		 conn_fail(struct conn *, enum wire_err, const char *why);
 

@@ -44,11 +44,12 @@
  * its own copy of the request, the answer so far, the next item.
  */
 struct vjob {
-	struct wire_msg	*req;
-	struct wire_msg	*ans;
-	struct tls_peer	 peer;
-	size_t		 i, n;
-	int64_t		 now;
+	struct wire_msg		*req;
+	struct wire_msg		*ans;
+	struct tls_peer		 peer;
+	size_t			 i, n;
+	int64_t			 now;
+	struct conn_turn	 turn;
 };
 
 typedef void	(*handler_fn)(struct conn *, const struct wire_msg *,
@@ -512,7 +513,7 @@ verify_slice_cb(struct conn *c, void *arg)
 	switch (verify_items(c, &j->peer, j->req, j->ans, &j->i, j->n,
 	    j->now)) {
 	case 1:
-		conn_yield(c, verify_slice_cb, j);
+		conn_yield(c, &j->turn, verify_slice_cb, j);
 		return;
 	case 0:
 		verify_reply(c, j->ans, j->n, j->now);
@@ -545,7 +546,7 @@ verify_defer(struct conn *c, const struct tls_peer *p,
 	j->i = i;
 	j->n = n;
 	j->now = now;
-	conn_yield(c, verify_slice_cb, j);
+	conn_yield(c, &j->turn, verify_slice_cb, j);
 	return 0;
 }
 

@@ -61,6 +61,7 @@ struct issue_job {
 	struct op_problem	*probs;
 	size_t			 nprobs;
 	struct cert		 held;		/* a certificate looked at */
+	struct conn_turn	 turn;		/* answers going out in turns */
 };
 
 /* Reading the request. */
@@ -362,7 +363,7 @@ issue_sign_share(void *arg)
 	size_t			 i;
 
 	if (sh->thread_started)
-		bgthread_lower();
+		bgthread_idle();
 	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
 	for (i = sh->first; i < sh->j->n; i += sh->step) {
 		it = &sh->j->items[i];
@@ -576,7 +577,7 @@ issue_answer_cb(struct conn *c, void *arg)
 	struct issue_job	*j = arg;
 
 	if (conn_alive(c) && issue_answer(j, c) == 1) {
-		conn_yield(c, issue_answer_cb, j);
+		conn_yield(c, &j->turn, issue_answer_cb, j);
 		return;
 	}
 	op_done(&j->op, j->n);
@@ -607,7 +608,7 @@ issue_finish(struct djob *dj)
 	else
 		issue_log(j);
 	if (conn_alive(dj->conn) && issue_answer(j, dj->conn) == 1) {
-		conn_yield(dj->conn, issue_answer_cb, j);
+		conn_yield(dj->conn, &j->turn, issue_answer_cb, j);
 		return;
 	}
 	op_done(&j->op, j->n);
@@ -660,6 +661,7 @@ struct issue_turns {
 	int64_t			 now;
 	struct op_problem	*probs;
 	size_t			 nprobs;
+	struct conn_turn	 turn;
 };
 
 /* The chunk's request has its answer, or the batch is gone: unstages. */
@@ -728,7 +730,7 @@ issue_turn_cb(struct conn *c, void *arg)
 	rc = stage_add(t->st, &t->rq, t->now, &t->next, &t->probs,
 	    &t->nprobs);
 	if (rc == 1) {
-		conn_yield(c, issue_turn_cb, t);
+		conn_yield(c, &t->turn, issue_turn_cb, t);
 		return;
 	}
 	issue_chunk_end(c, &t->rq, &t->peer, t->st, t->first, rc, t->probs,
@@ -758,7 +760,7 @@ issue_turns(struct conn *c, const struct issue_req *rq,
 	t->now = now;
 	t->probs = probs;
 	t->nprobs = nprobs;
-	conn_yield(c, issue_turn_cb, t);
+	conn_yield(c, &t->turn, issue_turn_cb, t);
 	return 0;
 }
 

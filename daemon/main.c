@@ -135,7 +135,7 @@ log_check_main(void *arg)
 	struct timespec	 t0, t1;
 	char		 err[512];
 
-	bgthread_lower();
+	bgthread_idle();
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (tlog_check_snapshot(s->tlog, s->store, err, sizeof(err)) !=

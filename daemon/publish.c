@@ -281,7 +281,7 @@ publisher_main(void *arg)
 	struct timespec		 ts;
 	uint8_t			 h[MERKLE_HASH_LEN];
 
-	bgthread_lower();
+	bgthread_idle();
 
 	memset(&p, 0, sizeof(p));
 	p.size = UINT64_MAX;

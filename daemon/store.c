@@ -1968,6 +1968,8 @@ store_check_addv(struct store_wtxn *w, const char *const *keys,
 		store_be64_put(b, v);
 		d.mv_data = b;
 		d.mv_size = sizeof(b);
+		/* MDB_SET_KEY pointed k into the page the put may change. */
+		k.mv_data = (void *)keys[i];
 		w->wbytes += k.mv_size + d.mv_size;
 		/* Found: the cursor is on it, and the new count is as long. */
 		rc = mdb_cursor_put(cur, &k, &d, found ? MDB_CURRENT : 0);
