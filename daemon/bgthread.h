@@ -15,10 +15,14 @@
  * behind it with it; nothing acknowledged is lost. Where SCHED_IDLE is
  * refused, nice BG_NICE.
  *
- * Those that take a lock a worker also takes (the status lists') only
- * lower their nice value (bgthread_lower): preempted with it held, a
- * SCHED_IDLE thread could wait long for a CPU while the worker waits
- * for it.
+ * The number maps' thread too: it takes the status lists' lock, which
+ * the workers take to serve them, but only to swap a pointer, and a
+ * number map that waits for a crowd to ease harms nobody.
+ *
+ * The status lists' thread and the check records' sorter only lower
+ * their nice value (bgthread_lower): a revocation must reach the lists
+ * within seconds, and check records must be flushed before their table
+ * fills, however busy the workers are.
  */
 #ifndef DAEMON_BGTHREAD_H
 #define DAEMON_BGTHREAD_H

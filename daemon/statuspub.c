@@ -661,7 +661,7 @@ sp_numbers_main(void *arg)
 	char			 err[SP_ERR_MAX];
 	int64_t			 n;
 
-	bgthread_lower();
+	bgthread_idle();
 
 	pthread_mutex_lock(&sp->lock);
 	while (!sp->stopping) {
