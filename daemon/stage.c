@@ -10,6 +10,11 @@
 
 #include "stage.h"
 
+/* Above 32 MiB, glibc's largest mmap threshold (M_MMAP_THRESHOLD). */
+#define STAGE_MAPPED_ITEMS	((32u << 20) / sizeof(struct issue_item) + 1)
+/* Twice issue.c's STAGE_MAX_ITEMS (200,000), rounded up to a power of 2. */
+#define STAGE_KEY_SLOTS		(1u << 19)
+
 void
 stage_items_free(struct issue_item *items, size_t n)
 {
@@ -76,6 +81,13 @@ stage_grow(struct stage *st, size_t n)
 
 	while (cap < st->n + n)
 		cap *= 2;
+	/*
+	 * A cohort's array goes straight to a size above glibc's largest
+	 * mmap threshold: it is then mapped, and grows by remapping its
+	 * pages rather than copying tens of megabytes on the loop.
+	 */
+	if (cap > 256 && cap < STAGE_MAPPED_ITEMS)
+		cap = STAGE_MAPPED_ITEMS;
 	if (cap != st->cap) {
 		if ((ni = reallocarray(st->items, cap, sizeof(*ni))) == NULL)
 			return -1;
@@ -164,6 +176,9 @@ stage_index(struct stage *st, size_t first)
 
 	while (cap < 2 * st->n)
 		cap *= 2;
+	/* Past one chunk, room for the largest batch: one rehash at most. */
+	if (cap > 1024 && cap < STAGE_KEY_SLOTS)
+		cap = STAGE_KEY_SLOTS;
 	if (cap != st->keycap) {
 		/* Grown: the items indexed before go in again, in order. */
 		if ((t[0] = calloc(cap, sizeof(uint32_t))) == NULL)
