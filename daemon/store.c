@@ -1918,25 +1918,7 @@ store_rd_release(struct store_rd *r)
 int
 store_check_add(struct store_wtxn *w, const char *key, uint64_t n)
 {
-	MDB_val	k, d;
-	uint8_t	b[8];
-	int	rc;
-
-	k.mv_data = (void *)key;
-	k.mv_size = strlen(key);
-	if (k.mv_size == 0 ||
-	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
-		return STORE_ERROR;
-	rc = mdb_get(w_txn(w), w->s->dbi[DB_CHECKS], &k, &d);
-	if (rc == 0 && d.mv_size == 8)
-		n += store_be64_get(d.mv_data);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
-		return w_fail(w, rc);
-	store_be64_put(b, n);
-	d.mv_data = b;
-	d.mv_size = sizeof(b);
-	w->wbytes += k.mv_size + d.mv_size;
-	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_CHECKS], &k, &d, 0));
+	return store_check_addv(w, &key, &n, 1);
 }
 
 int

@@ -120,6 +120,7 @@ int	tlog_meta_put(struct store_wtxn *, const char *name, const void *buf,
 int	tlog_wsize(struct store_wtxn *, uint64_t *size);
 
 /* The read API: one snapshot, from tlog_view_begin to tlog_view_end. */
+struct view_hc;
 struct tlog_view {
 	struct store_raw raw;
 	struct store_rd	*rd;
@@ -127,6 +128,7 @@ struct tlog_view {
 	uint64_t	 ckpt_size;	/* the stored checkpoint's tree size */
 	char		 ckpt[TLOG_CHECKPOINT_MAX];	/* NUL-terminated */
 	size_t		 ckptlen;	/* 0 when there is none */
+	struct view_hc	*hc;		/* this thread's hashes, once found */
 };
 int	tlog_view_begin(struct store_rd *, struct tlog_view *);
 void	tlog_view_end(struct tlog_view *);

@@ -9,7 +9,8 @@
  * (the cache is tied to the store's gen). Levels from `min' up are kept
  * in one array per level, indexed by the node's number, with a bitmap
  * of those filled; min is the lowest level whose arrays and all those
- * above fit VIEW_HC_BYTES (32 MiB), so a store of 100,000 entries keeps
+ * above fit VIEW_HC_BYTES (32 MiB; up to about twice that while a
+ * growing log has not yet moved min up), so a store of 100,000 entries keeps
  * every level (6 MiB), one of a million every level but the leaves, one
  * of ten million every level from 5. The right edge's hashes
  * of the trees proofs are made in are kept too (struct merkle_edges).
