@@ -37,6 +37,7 @@
 #include <lmdb.h>
 
 #include "errf.h"
+#include "sign.h"
 #include "store.h"
 
 #define STORE_FORMAT	1		/* meta "version": bump on change */
@@ -110,6 +111,7 @@ struct store {
 	atomic_ullong	 reads;		/* read txns begun, ever */
 	uint64_t	 wseq;		/* next SEQ; under LMDB's writer lock */
 	uint64_t	 gen;		/* store_raw's gen for its readers */
+	int		 idem_text;	/* idem holds keys as text (see idem_key) */
 	int		 panic;		/* MDB_PANIC, or a reopen failed */
 };
 
@@ -150,6 +152,7 @@ static int	 open_env(struct store *, const struct store_opts *);
 static void	 close_env(struct store *);
 static int	 open_dbs(struct store *, char *, size_t);
 static int	 open_check(struct store *, MDB_txn *, char *, size_t);
+static int	 idem_text_check(struct store *, MDB_txn *);
 static int	 open_all(struct store *, int, char *, size_t);
 static int	 reopen(struct store *, char *, size_t);
 static int	 rd_begin(struct store_rd *);
@@ -461,6 +464,10 @@ open_check(struct store *s, MDB_txn *txn, char *err, size_t errlen)
 	if (v != STORE_FORMAT) {
 		errf(err, errlen, "store: format version %" PRIu64
 		    " not supported", v);
+		return -1;
+	}
+	if ((rc = idem_text_check(s, txn)) != 0) {
+		errf(err, errlen, "store: idem: %s", mdb_strerror(rc));
 		return -1;
 	}
 	rc = meta_get(txn, meta, "seq", &s->wseq);
@@ -1382,19 +1389,68 @@ store_add_event(struct store_wtxn *w, struct cert_event *ev)
 	return w_fail(w, rc);
 }
 
+/*
+ * The idem table's key for an idempotency key: a zero byte, then the
+ * first IDEM_DIGEST bytes of its SHA-256. A cohort's keys are the file's
+ * hash and a line number, 43 bytes or more that sort far from their
+ * insertion order; the digest is 17 and halves the table. Stores written
+ * before hold the text itself, which never starts with a zero byte:
+ * idem_text says some are left, and a lookup that misses tries it too.
+ */
+#define IDEM_DIGEST	16
+
+static int
+idem_key(const struct store *s, const char *key,
+    uint8_t buf[1 + IDEM_DIGEST], MDB_val *k)
+{
+	uint8_t	h[32];
+
+	k->mv_size = strlen(key);
+	if (k->mv_size == 0 ||
+	    k->mv_size > (size_t)mdb_env_get_maxkeysize(s->env) ||
+	    sign_sha256((const uint8_t *)key, k->mv_size, h) == -1)
+		return -1;
+	buf[0] = 0;
+	memcpy(buf + 1, h, IDEM_DIGEST);
+	k->mv_data = buf;
+	k->mv_size = 1 + IDEM_DIGEST;
+	return 0;
+}
+
+/* Sets idem_text: digests sort first, so a text key is the last one. */
+static int
+idem_text_check(struct store *s, MDB_txn *txn)
+{
+	MDB_cursor	*cur;
+	MDB_val		 k, d;
+	int		 rc;
+
+	if ((rc = mdb_cursor_open(txn, s->dbi[DB_IDEM], &cur)) != 0)
+		return rc;
+	rc = mdb_cursor_get(cur, &k, &d, MDB_LAST);
+	mdb_cursor_close(cur);
+	s->idem_text = rc == 0 && k.mv_size > 0 &&
+	    ((const uint8_t *)k.mv_data)[0] != 0;
+	return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 int
 store_idem_get(struct store_wtxn *w, const char *key,
     char number[CERT_NUMBER_LEN + 1])
 {
 	MDB_val	k, d;
+	uint8_t	buf[1 + IDEM_DIGEST];
 	int	rc;
 
-	k.mv_data = (void *)key;
-	k.mv_size = strlen(key);
-	if (k.mv_size == 0 ||
-	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env))
+	if (idem_key(w->s, key, buf, &k) == -1)
 		return STORE_NOTFOUND;
-	if ((rc = mdb_get(w_txn(w), w->s->dbi[DB_IDEM], &k, &d)) != 0)
+	rc = mdb_get(w_txn(w), w->s->dbi[DB_IDEM], &k, &d);
+	if (rc == MDB_NOTFOUND && w->s->idem_text) {
+		k.mv_data = (void *)key;
+		k.mv_size = strlen(key);
+		rc = mdb_get(w_txn(w), w->s->dbi[DB_IDEM], &k, &d);
+	}
+	if (rc != 0)
 		return w_fail(w, rc);
 	if (d.mv_size > CERT_NUMBER_LEN)
 		return STORE_ERROR;
@@ -1407,11 +1463,9 @@ int
 store_idem_put(struct store_wtxn *w, const char *key, const char *number)
 {
 	MDB_val	k, d;
+	uint8_t	buf[1 + IDEM_DIGEST];
 
-	k.mv_data = (void *)key;
-	k.mv_size = strlen(key);
-	if (k.mv_size == 0 ||
-	    k.mv_size > (size_t)mdb_env_get_maxkeysize(w->s->env) ||
+	if (idem_key(w->s, key, buf, &k) == -1 ||
 	    key_number(number, &d) == -1)
 		return STORE_ERROR;
 	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_IDEM], &k, &d,

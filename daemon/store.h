@@ -5,7 +5,7 @@
  *
  * Databases: certs (number -> record CBOR), qr (number -> COSE bytes),
  * nik (HMAC -> number, dupsort), events (seq -> event CBOR), cert_events
- * (number -> seq, dupsort), idem (key -> number), meta (counters),
+ * (number -> seq, dupsort), idem (key's digest -> number), meta (counters),
  * blanks (blank form serial -> state and number), corrections (number
  * -> request), and
  * the transparency log's tables, which only daemon/tlog.c reads and writes.

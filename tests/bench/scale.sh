@@ -9,9 +9,22 @@
 # Appends the table's rows to big_line.
 
 bytes() { stat -c %s "$T/bench/db/data.mdb"; }
+# used: the bytes of the pages the tables hold, without the free ones
+# (those the last large commits left; later commits reuse them).
 used() {
-	mdb_stat -e "$T/bench/db" | awk '/Page size/ { ps = $3 }
-	    /Number of pages used/ { u = $5 } END { print u * ps }'
+	mdb_stat -ef "$T/bench/db" | awk '/Page size/ { ps = $3 }
+	    /Number of pages used/ { u = $5 } /Free pages/ { f = $3 }
+	    END { print (u - f) * ps }'
+}
+# tables N: bytes per certificate of each table with more than 1 B,
+# largest first: "certs 413, qr 217, ...".
+tables() {
+	mdb_stat -ea "$T/bench/db" | awk -v n="$1" '
+	    /^Status of / { t = $3 } /Page size/ { ps = $3 }
+	    /Branch pages|Leaf pages|Overflow pages/ { p[t] += $3 }
+	    END { for (t in p) if (p[t] * ps / n >= 1.5)
+	        printf "%.0f %s\n", p[t] * ps / n, t }' |
+	    sort -rn | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }'
 }
 # ms T0: milliseconds since T0 (from now).
 ms() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
@@ -169,7 +182,7 @@ scale_big() {
 	scale_pairs big
 	inst_stop small
 	big_line="| keep-alive, $scale_n certificates (3 pairs, twin of $ROWS first) | $big_g req/s, p50/p99 $big_p ms; CPU/req $big_us us | skkd at $ROWS, same run: $big_s req/s | $big_r (pairs $big_pairs; lowest $big_min) | >= 0.90 each |
-| disk per certificate, $scale_n | $(per "$(bytes)" "$scale_n") file, $(per "$(used)" "$scale_n") used pages | - | - | <= 2048 |
+| disk per certificate, $scale_n | $(per "$(bytes)" "$scale_n") file, $(per "$(used)" "$scale_n") in the tables' pages (B: $(tables "$scale_n")) | - | - | <= 2048 |
 | issue --csv, $grow_n more | $grow_rate cert/s | - | - | - |
 | start-up to first /healthz answer, $scale_n | $startup ms; status lists and log check done $lists_ms ms later (check $check_ms ms) | $ROWS: $startup_small ms | - | < 1000 ms |"
 	# The log at this size: a small cohort profiled, proofs, the auditor.
@@ -214,7 +227,7 @@ scale_huge() {
 	big_line="${big_line:+$big_line
 }| BENCH_HUGE keep-alive, $scale_n certificates (3 pairs, twin of $ROWS first) | $hka_g req/s, p50/p99 $hka_p ms; CPU/req $hka_us us | skkd at $ROWS, same run: $hka_s req/s | $hka_r (pairs $hka_pairs; lowest $hka_min) | >= 0.80 |
 | BENCH_HUGE full handshake, $scale_n (3 pairs) | $hfh_g req/s, p50/p99 $hfh_p ms; CPU/req $hfh_us us | skkd at $ROWS, same run: $hfh_s req/s | $hfh_r (pairs $hfh_pairs) | >= 0.80 |
-| BENCH_HUGE disk per certificate, $scale_n | $(per "$(bytes)" "$scale_n") file, $(per "$(used)" "$scale_n") used pages | - | - | <= 1.5 KB |
+| BENCH_HUGE disk per certificate, $scale_n | $(per "$(bytes)" "$scale_n") file, $(per "$(used)" "$scale_n") in the tables' pages (B: $(tables "$scale_n")) | - | - | <= 1.5 KB (the file) |
 | BENCH_HUGE issue --csv, $grow_n more | $grow_rate cert/s | - | - | - |
 | BENCH_HUGE start-up to first /healthz answer, $scale_n | $startup ms; status lists and log check done $lists_ms ms later (check $check_ms ms) | $ROWS: $startup_small ms | - | < 1000 ms |
 | BENCH_HUGE skkd check, $scale_n | $(awk -v t="$tc" 'BEGIN { printf "%.1f", t / 1000 }') s ($(awk '/^problems/ { print $2 }' "$T/check.out") problems) | - | - | - |
