@@ -21,10 +21,10 @@
 
 #include "admin.h"
 #include "conf.h"
+#include "fsck.h"
 #include "keys.h"
 #include "pki.h"
 #include "publish.h"
-#include "qrpay.h"
 #include "resign.h"
 #include "skkd.h"
 #include "store.h"
@@ -424,148 +424,12 @@ admin_backup(struct conf *c, struct admin_args *a)
 	return 0;
 }
 
-/* What check found. */
-struct check {
-	struct keyring	*kr;
-	const char	*host;
-	int64_t		 now;
-	unsigned long	 certs, sigs, retired, niks, events, problems;
-	struct check_item {
-		char	number[CERT_NUMBER_LEN + 1];
-		uint8_t	hmac[CERT_HMAC_LEN];
-	}		*items;
-	size_t		 n, cap;
-};
-
-static void
-check_problem(struct check *ck, const char *number, const char *why)
-{
-	ck->problems++;
-	fprintf(stderr, "skkd: check: %s: %s\n", number, why);
-}
-
-static void
-check_signature(struct check *ck, const struct cert *c, const uint8_t *qr,
-    size_t qrlen)
-{
-	struct qr_claims	 cl;
-	enum qrpay_err		 e;
-	char			 url[QRPAY_URL_MAX + 1], detail[160];
-
-	if (qrpay_url(ck->host, qr, qrlen, url, sizeof(url)) == -1) {
-		check_problem(ck, c->number, "payload too long for a QR");
-		return;
-	}
-	e = qrpay_verify(url, strlen(url), ck->kr, ck->now, &cl, detail,
-	    sizeof(detail));
-	if (e == QRPAY_KEY_COMPROMISED) {
-		ck->retired++;	/* genuine, but its key leaked: resign it */
-		return;
-	}
-	if (e != QRPAY_OK && e != QRPAY_EXPIRED && e != QRPAY_NOT_YET_VALID) {
-		check_problem(ck, c->number, detail);
-		return;
-	}
-	if (strcmp(cl.number, c->number) != 0 ||
-	    memcmp(cl.kid, c->kid, SIGN_KID_LEN) != 0)
-		check_problem(ck, c->number, "signed payload does not match "
-		    "the record");
-	else
-		ck->sigs++;
-}
-
-static int
-check_cert_cb(const struct cert *c, const uint8_t *qr, size_t qrlen,
-    void *arg)
-{
-	struct check		*ck = arg;
-	struct check_item	*ni;
-
-	ck->certs++;
-	if (c == NULL) {
-		check_problem(ck, "?", "record does not decode");
-		return 0;
-	}
-	if (qr == NULL)
-		check_problem(ck, c->number, "signed payload missing");
-	else
-		check_signature(ck, c, qr, qrlen);
-	if (ck->n == ck->cap) {
-		ck->cap = ck->cap ? 2 * ck->cap : 1024;
-		if ((ni = reallocarray(ck->items, ck->cap, sizeof(*ni))) ==
-		    NULL)
-			return -1;
-		ck->items = ni;
-	}
-	snprintf(ck->items[ck->n].number, CERT_NUMBER_LEN + 1, "%s",
-	    c->number);
-	memcpy(ck->items[ck->n++].hmac, c->nik_hmac, CERT_HMAC_LEN);
-	return 0;
-}
-
-/* The NIK index finds the record; its events name it. */
-static int
-check_nik(struct check *ck, struct store_rd *rd, const struct check_item *it)
-{
-	static char	(*found)[CERT_NUMBER_LEN + 1];
-	static size_t	 cap;
-	size_t		 j, n;
-	void		*p;
-	int		 ok = 0;
-
-	if (store_find_nik(rd, it->hmac, found, cap, &n) != STORE_OK)
-		return 0;
-	if (n > cap) {
-		/* One holder may have many certificates: grow and ask again. */
-		if ((p = reallocarray(found, n, sizeof(*found))) == NULL)
-			return 0;
-		found = p;
-		cap = n;
-		if (store_find_nik(rd, it->hmac, found, cap, &n) != STORE_OK)
-			return 0;
-	}
-	for (j = 0; j < n && j < cap; j++)
-		ok |= strcmp(found[j], it->number) == 0;
-	return ok;
-}
-
-static void
-check_indexes(struct check *ck, struct store_rd *rd)
-{
-	static struct cert_event evs[256];
-	size_t			 i, j, n;
-	int			 ok;
-
-	for (i = 0; i < ck->n; i++) {
-		ok = check_nik(ck, rd, &ck->items[i]);
-		if (ok)
-			ck->niks++;
-		else
-			check_problem(ck, ck->items[i].number,
-			    "missing from the NIK index");
-		if (store_get_events(rd, ck->items[i].number, evs, 256, &n) !=
-		    STORE_OK) {
-			check_problem(ck, ck->items[i].number,
-			    "events unreadable");
-			continue;
-		}
-		for (j = 0; j < n && j < 256; j++) {
-			if (strcmp(evs[j].number, ck->items[i].number) != 0)
-				check_problem(ck, ck->items[i].number,
-				    "event index names another certificate");
-			else
-				ck->events++;
-		}
-	}
-}
-
 static int
 admin_check(struct conf *c, struct admin_args *a)
 {
 	static struct skkd	 sk;
-	struct check		 ck;
+	struct fsck_counts	 ck;
 	struct store		*s;
-	struct store_rd		*rd;
 	char			 err[512];
 	int			 rc;
 
@@ -574,25 +438,17 @@ admin_check(struct conf *c, struct admin_args *a)
 		return admin_fail(EX_CONFIG, "keys", err);
 	if ((s = admin_open_store(c, err, sizeof(err))) == NULL)
 		return admin_fail(EX_UNAVAILABLE, "data_dir", err);
-	if ((rd = store_rd_new(s)) == NULL) {
-		store_close(s);
-		return admin_fail(EX_UNAVAILABLE, "data_dir", "no reader");
+	rc = fsck_run(s, &sk.keyring, c->public_host, time(NULL), 0, &ck,
+	    err, sizeof(err));
+	store_close(s);
+	if (rc == -1) {
+		keys_release(&sk);
+		return admin_fail(EX_OSERR, "check", err);
 	}
-	memset(&ck, 0, sizeof(ck));
-	ck.kr = &sk.keyring;
-	ck.host = c->public_host;
-	ck.now = time(NULL);
-	rc = store_foreach_cert(rd, check_cert_cb, &ck);
-	if (rc != STORE_OK)
-		check_problem(&ck, "store", store_strerror(rc));
-	check_indexes(&ck, rd);
 	printf("certificates %lu\nsignatures_ok %lu\nsigned_by_compromised_key "
 	    "%lu\nnik_index_ok %lu\nevents %lu\nkeys %zu\nproblems %lu\n",
 	    ck.certs, ck.sigs, ck.retired, ck.niks, ck.events, sk.keyring.n,
 	    ck.problems);
-	free(ck.items);
-	store_rd_free(rd);
-	store_close(s);
 	keys_release(&sk);
 	return ck.problems == 0 ? 0 : 1;
 }

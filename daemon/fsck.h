@@ -1,0 +1,37 @@
+/* skkd — SPDX-License-Identifier: ISC */
+/*
+ * "skkd check": every stored certificate's signed payload against the
+ * keyring, its NIK index entry and its events. One thread reads the
+ * records in key order and hands them out in batches; one thread per
+ * CPU checks them (a signature check is most of the work), each with a
+ * reader of its own. Problems go to stderr, one line each, as found.
+ */
+#ifndef DAEMON_FSCK_H
+#define DAEMON_FSCK_H
+
+#include <stdint.h>
+
+struct keyring;
+struct store;
+
+struct fsck_counts {
+	unsigned long	certs;		/* records read */
+	unsigned long	sigs;		/* payloads whose signature holds */
+	unsigned long	retired;	/* signed by a key marked compromised */
+	unsigned long	niks;		/* found through the NIK index */
+	unsigned long	events;		/* events naming their certificate */
+	unsigned long	problems;
+	unsigned	threads;	/* checking threads used */
+};
+
+/*
+ * Checks the store with threads checking threads (0: one per CPU);
+ * host names the URL the payloads are read from, as a phone would.
+ * 0, or -1 with err set if it could not run at all (then counts says
+ * how far it came).
+ */
+int	fsck_run(struct store *, const struct keyring *, const char *host,
+	    int64_t now, unsigned threads, struct fsck_counts *,
+	    char *err, size_t errlen);
+
+#endif
