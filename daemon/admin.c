@@ -443,7 +443,7 @@ admin_check(struct conf *c, struct admin_args *a)
 	store_close(s);
 	if (rc == -1) {
 		keys_release(&sk);
-		return admin_fail(EX_OSERR, "check", err);
+		return admin_fail(EX_UNAVAILABLE, "data_dir", err);
 	}
 	printf("certificates %lu\nsignatures_ok %lu\nsigned_by_compromised_key "
 	    "%lu\nnik_index_ok %lu\nevents %lu\nkeys %zu\nproblems %lu\n",

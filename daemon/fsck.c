@@ -9,6 +9,7 @@
 #include <sys/queue.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,9 @@
 
 #define FSCK_BATCH	256	/* records a batch */
 #define FSCK_AHEAD	4	/* batches queued per checking thread */
-#define FSCK_THREADS	8	/* most checking threads: each holds one of
-				   the 16 readers admin_open_store adds */
+#define FSCK_THREADS	8	/* most checking threads: with the reader's
+				   own, 9 of the 16 reader slots
+				   admin_open_store adds to a daemon's */
 #define FSCK_EVENTS	256	/* events of one certificate checked */
 
 enum fsck_qr {
@@ -278,31 +280,40 @@ fsck_run(struct store *s, const struct keyring *kr, const char *host,
 	struct fsck		 f;
 	struct fsck_worker	*w;
 	struct store_rd		*rd;
+	cpu_set_t		 set;
 	long			 ncpu;
 	unsigned		 i, n;
 	int			 rc, ret = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (threads == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		/* The CPUs this process may run on (taskset, cgroups). */
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			ncpu = CPU_COUNT(&set);
+		else
+			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = ncpu < 1 ? 1 : ncpu > FSCK_THREADS ? FSCK_THREADS :
 		    (unsigned)ncpu;
 	}
+	if (threads > FSCK_THREADS)
+		threads = FSCK_THREADS;
 	memset(&f, 0, sizeof(f));
 	f.s = s;
 	f.kr = kr;
 	f.host = host;
 	f.now = now;
-	f.ahead = FSCK_AHEAD * threads;
 	pthread_mutex_init(&f.lock, NULL);
 	pthread_cond_init(&f.more, NULL);
 	pthread_cond_init(&f.room, NULL);
 	STAILQ_INIT(&f.queue);
 	STAILQ_INIT(&f.spare);
-	if ((w = calloc(threads, sizeof(*w))) == NULL ||
-	    (rd = store_rd_new(s)) == NULL) {
-		free(w);
+	if ((w = calloc(threads, sizeof(*w))) == NULL) {
 		errf(err, errlen, "out of memory");
+		return -1;
+	}
+	if ((rd = store_rd_new(s)) == NULL) {
+		free(w);
+		errf(err, errlen, "no reader");
 		return -1;
 	}
 	for (n = 0; n < threads; n++) {
@@ -314,6 +325,7 @@ fsck_run(struct store *s, const struct keyring *kr, const char *host,
 			break;
 		}
 	}
+	f.ahead = FSCK_AHEAD * n;	/* read by this thread only */
 	if (n == 0) {
 		errf(err, errlen, "no checking thread could start");
 		ret = -1;

@@ -3,8 +3,15 @@
  * "skkd check": every stored certificate's signed payload against the
  * keyring, its NIK index entry and its events. One thread reads the
  * records in key order and hands them out in batches; one thread per
- * CPU checks them (a signature check is most of the work), each with a
- * reader of its own. Problems go to stderr, one line each, as found.
+ * CPU, at most 8, checks them (a signature check is most of the work),
+ * each with a reader of its own. Problems go to stderr, one line each,
+ * as found: the certificate's number and what is wrong ("?" for a record
+ * that does not decode, "store" for a read that failed).
+ *
+ * For the command line only: the reading thread holds the store's lock
+ * shared throughout and waits for the checking threads, so a thread of
+ * the same process waiting for it exclusive (the daemon's writer, in
+ * store_trim) would stop them all.
  */
 #ifndef DAEMON_FSCK_H
 #define DAEMON_FSCK_H
@@ -25,7 +32,8 @@ struct fsck_counts {
 };
 
 /*
- * Checks the store with threads checking threads (0: one per CPU);
+ * Checks the store with threads checking threads (0: one per CPU this
+ * process may use; at most 8);
  * host names the URL the payloads are read from, as a phone would.
  * 0, or -1 with err set if it could not run at all (then counts says
  * how far it came).

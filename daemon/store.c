@@ -40,7 +40,8 @@
 #include "sign.h"
 #include "store.h"
 
-#define STORE_FORMAT	1		/* meta "version": bump on change */
+#define STORE_FORMAT	2		/* meta "version": bump on change */
+#define STORE_FORMAT_MIN 1		/* the oldest one opened (and upgraded) */
 #define STORE_MAXDBS	20
 #define STORE_READERS	126		/* LMDB's default */
 #define STORE_SEQ_MAX	99999999u	/* SEQ has 8 digits */
@@ -461,9 +462,19 @@ open_check(struct store *s, MDB_txn *txn, char *err, size_t errlen)
 		errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
 		return -1;
 	}
-	if (v != STORE_FORMAT) {
+	if (v < STORE_FORMAT_MIN || v > STORE_FORMAT) {
 		errf(err, errlen, "store: format version %" PRIu64
 		    " not supported", v);
+		return -1;
+	}
+	/*
+	 * 2: idem keys are digests (idem_key). A store of 1 is read as it
+	 * is, and marked 2 so that an older skkd, which would miss the
+	 * digests and issue a retried item twice, refuses it.
+	 */
+	if (v < STORE_FORMAT &&
+	    (rc = meta_put(txn, meta, "version", STORE_FORMAT)) != 0) {
+		errf(err, errlen, "store: meta: %s", mdb_strerror(rc));
 		return -1;
 	}
 	if ((rc = idem_text_check(s, txn)) != 0) {
@@ -1399,6 +1410,7 @@ store_add_event(struct store_wtxn *w, struct cert_event *ev)
  */
 #define IDEM_DIGEST	16
 
+/* 0, or STORE_NOTFOUND for a key no store holds, or STORE_ERROR. */
 static int
 idem_key(const struct store *s, const char *key,
     uint8_t buf[1 + IDEM_DIGEST], MDB_val *k)
@@ -1407,9 +1419,10 @@ idem_key(const struct store *s, const char *key,
 
 	k->mv_size = strlen(key);
 	if (k->mv_size == 0 ||
-	    k->mv_size > (size_t)mdb_env_get_maxkeysize(s->env) ||
-	    sign_sha256((const uint8_t *)key, k->mv_size, h) == -1)
-		return -1;
+	    k->mv_size > (size_t)mdb_env_get_maxkeysize(s->env))
+		return STORE_NOTFOUND;
+	if (sign_sha256((const uint8_t *)key, k->mv_size, h) == -1)
+		return STORE_ERROR;
 	buf[0] = 0;
 	memcpy(buf + 1, h, IDEM_DIGEST);
 	k->mv_data = buf;
@@ -1442,8 +1455,8 @@ store_idem_get(struct store_wtxn *w, const char *key,
 	uint8_t	buf[1 + IDEM_DIGEST];
 	int	rc;
 
-	if (idem_key(w->s, key, buf, &k) == -1)
-		return STORE_NOTFOUND;
+	if ((rc = idem_key(w->s, key, buf, &k)) != 0)
+		return rc;
 	rc = mdb_get(w_txn(w), w->s->dbi[DB_IDEM], &k, &d);
 	if (rc == MDB_NOTFOUND && w->s->idem_text) {
 		k.mv_data = (void *)key;
@@ -1465,7 +1478,7 @@ store_idem_put(struct store_wtxn *w, const char *key, const char *number)
 	MDB_val	k, d;
 	uint8_t	buf[1 + IDEM_DIGEST];
 
-	if (idem_key(w->s, key, buf, &k) == -1 ||
+	if (idem_key(w->s, key, buf, &k) != 0 ||
 	    key_number(number, &d) == -1)
 		return STORE_ERROR;
 	return w_fail(w, mdb_put(w_txn(w), w->s->dbi[DB_IDEM], &k, &d,

@@ -255,22 +255,6 @@ sign_hmac_sha256(const uint8_t *key, size_t keylen, const uint8_t *msg,
 	return 0;
 }
 
-int
-sign_sha256(const uint8_t *msg, size_t len, uint8_t out[32])
-{
-	static const uint8_t	 empty[1];
-	unsigned int		 outlen = 0;
-
-	if (msg == NULL)
-		msg = empty;
-	if (EVP_Digest(msg, len, out, &outlen, EVP_sha256(), NULL) != 1 ||
-	    outlen != 32) {
-		ERR_clear_error();
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * SHA-256 fetched once and kept: an implicit fetch on every digest costs
  * more than hashing a Merkle node. Two threads racing here both fetch;
@@ -293,6 +277,25 @@ sign_sha256_md(void)
 	}
 	return mine;
 }
+
+int
+sign_sha256(const uint8_t *msg, size_t len, uint8_t out[32])
+{
+	static const uint8_t	 empty[1];
+	EVP_MD			*md;
+	unsigned int		 outlen = 0;
+
+	if (msg == NULL)
+		msg = empty;
+	if ((md = sign_sha256_md()) == NULL ||
+	    EVP_Digest(msg, len, out, &outlen, md, NULL) != 1 ||
+	    outlen != 32) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
+}
+
 
 int
 sign_sha256_prefixed(uint8_t prefix, const uint8_t *a, size_t alen,

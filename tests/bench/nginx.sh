@@ -338,14 +338,18 @@ tables_small=$(tables "$ROWS")
 big_line=""
 [ "$BIG" -gt "$ROWS" ] && scale_big
 [ "$HUGE" -gt "$ROWS" ] && scale_huge
+# Into the log too, should a later step fail.
+[ -n "$big_line" ] && echo "$big_line"
 
 # (7) Mixed load: phones (fixrate, the 80/20 mix of (3b)) at 50% of
 # fh_b on skkd alone, then while (a) a cohort of ROWS new rows is issued
 # and (b) a crew checks ROWS numbers over the companion port, repeated
 # back to back for MIXSECS; each job also alone. MIX_ROUNDS rounds of
 # phones alone, (a) alone, (a) with phones, (b) alone, (b) with phones;
-# medians. Last, so the new cohorts (seeds 100 and up) change no row
-# above; the store then holds mix_n certificates.
+# medians. Last, so the new cohorts change no row above; their seeds
+# start at 100, or past the scale step's (BENCH_HUGE grows the store
+# with seeds beyond 100), so that no holder is issued twice. The store
+# then holds mix_n certificates.
 MIX_ROUNDS=${BENCH_MIX_ROUNDS:-3}
 mix_n=$(wc -l <"$T/numbers")
 MIXSECS=$(( SECS / 2 > 1 ? SECS / 2 : 1 ))
@@ -396,7 +400,7 @@ job_crew() {
 echo "mixed load: phones at $mix_rate req/s (80% new connections) on skkd; issue --csv of $ROWS rows, crew check of $ROWS numbers; x$MIX_ROUNDS"
 mx_solo=""; mx_ia=""; mx_ib=""; mx_ip=""; mx_ipr=""; mx_ir=""
 mx_ca=""; mx_cb=""; mx_cp=""; mx_cpr=""; mx_cr=""
-seed=100
+seed=$((scale_seed > 100 ? scale_seed : 100))
 for k in $(seq "$MIX_ROUNDS"); do
 	phones_start "$T/mix.solo$k" "$MIXSECS"; wait $phpid
 	solo=$(fv "$T/mix.solo$k" p99)

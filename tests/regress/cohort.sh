@@ -60,8 +60,9 @@ cmp -s "$T/n1" "$T/n2" && pass "re-run gives the same numbers" || fail "re-run g
 # The idem table keys each idempotency key ("batch:line", the batch
 # being the first 40 hex digits of the file's SHA-256) by a zero byte
 # and the first 16 bytes of the key's SHA-256. A store written before
-# held the keys as text: the same table with text keys (a dump and
-# reload, hex format) still answers a re-run, and new keys go in beside.
+# held the keys as text and said format 1: the same table with text keys
+# (a dump and reload, hex format) still answers a re-run, new keys go in
+# beside, and the store is marked 2, which an older skkd refuses.
 inst_stop a
 batch=$(sha256sum <"$T/cohort.csv" | cut -c1-40)
 for l in $(seq 1 310); do
@@ -71,12 +72,19 @@ done >"$T/idemkeys"
 mdb_dump -a "$T/a/db" >"$T/all.dump"
 awk -v out="$T/idem.n" '
 FNR == NR { text[$1] = $2; next }
-/^database=/ { idem = $0 == "database=idem"; print; next }
-/^HEADER=END/ { data = 1; print; next }
+/^database=/ { db = substr($0, 10); print; next }
+/^HEADER=END/ { data = 1; val = 0; print; next }
 /^DATA=END/ { data = 0; print; next }
-data && idem && !val { if ($1 in text) { n++; print " " text[$1] } else print; val = 1; next }
-data && idem { val = 0 }
-{ print }
+!data { print; next }
+!val { key = $0; val = 1; next }
+{
+	val = 0
+	k = substr(key, 2)
+	if (db == "idem" && (k in text)) { n++; key = " " text[k] }
+	if (db == "meta" && key == " 76657273696f6e")	# "version"
+		$0 = " 0000000000000001"
+	print key; print
+}
 END { print n + 0 >out }' "$T/idemkeys" "$T/all.dump" >"$T/text.dump"
 [ "$(cat "$T/idem.n")" = 300 ] && pass "each row's idem key is the digest of batch:line" ||
     fail "each row's idem key is the digest of batch:line ($(cat "$T/idem.n") of 300)"
@@ -84,7 +92,9 @@ mkdir "$T/textdb"
 mdb_load -f "$T/text.dump" "$T/textdb" 2>"$T/err" && mv "$T/a/db" "$T/digestdb" &&
     mv "$T/textdb" "$T/a/db" && pass "a store with text idem keys made from the daemon's" ||
     fail "a store with text idem keys made from the daemon's"
-inst_start a || { echo "not ok - skkd starts on the store with text keys"; echo "1..$tapn"; exit 1; }
+mdb_dump -s meta "$T/a/db" | grep -qx " 0000000000000001" &&
+    pass "that store says format 1" || fail "that store says format 1"
+inst_start a || { fail "skkd starts on the store with text keys"; echo "1..$tapn"; exit 1; }
 run_expect 0 "re-run on the store with text idem keys" sk a issue --csv "$T/cohort.csv" --out "$T/o2t"
 out_has "0 certificates issued, 300 already issued" "text keys: all were issued before"
 numbers "$T/o2t/issued.csv" >"$T/n2t"
@@ -95,6 +105,8 @@ run_expect 0 "its re-run" sk a issue --csv "$T/five.csv" --out "$T/o5t2"
 out_has "0 certificates issued, 5 already issued" "new keys beside text keys are found"
 [ "$(stat certificates)" = 305 ] && pass "text keys: nothing issued twice" ||
     fail "text keys: nothing issued twice ($(stat certificates))"
+mdb_dump -s meta "$T/a/db" | grep -qx " 0000000000000002" &&
+    pass "the store is now marked format 2" || fail "the store is now marked format 2"
 
 # Five different bad rows: all reported by line, nothing issued.
 ev=$(stat events)
