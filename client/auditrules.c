@@ -35,12 +35,24 @@ struct ar_slot {
 	uint64_t	first;		/* the first entry counted */
 	uint64_t	t;		/* the issue's time; a night's day */
 	uint8_t		status;		/* a certificate's; a key's AR_* */
-	uint8_t		used;
+};
+
+/*
+ * A table's entries lie in the order they were made; an open-addressed
+ * index of their hashes finds them. A log of a million issues makes a
+ * million entries: index slots of 16 bytes keep the probes (one random
+ * read a lookup) in a table a fifth of the size the entries would make.
+ */
+struct ar_idx {
+	uint64_t	hash;
+	size_t		pos;		/* the entry's, plus one; 0: empty */
 };
 
 struct ar_tab {
 	struct ar_slot	*s;
-	size_t		 cap, used;
+	size_t		 used, room;	/* entries, and room for them */
+	struct ar_idx	*ix;
+	size_t		 cap;		/* index slots, a power of two */
 };
 
 struct ar_flag {
@@ -61,40 +73,55 @@ struct audit_rules {
 	int		 any;
 	int		 oom;
 	struct ar_flags	 anomaly, violation;
+	int64_t		 date_day;	/* ar_date's last day, */
+	char		 date[16];	/* its text */
+	int		 date_ok;
 };
 
+/*
+ * The keys are text of 10 to 64 bytes (dates, numbers, batch hashes):
+ * eight bytes a step, each step a multiply, then a final mix whose low
+ * bits, which index the table, depend on every input bit.
+ */
 static uint64_t
 ar_hash(const char *s)
 {
-	uint64_t	h = 14695981039346656037ULL;
+	size_t		n = strlen(s);
+	uint64_t	h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ULL;
-	/* FNV-1a's low bits, which index the table, see only low bits */
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdULL;
 	return h ^ (h >> 33);
 }
 
+/* Doubles the index, and the entries' room once they fill it. */
 static int
 ar_grow(struct ar_tab *t)
 {
-	struct ar_tab	 n = { NULL, t->cap ? t->cap * 2 : 64, 0 };
-	size_t		 i, j;
+	struct ar_idx	*ix;
+	size_t		 cap = t->cap ? t->cap * 2 : 64, i, j;
 
-	if ((n.s = calloc(n.cap, sizeof *n.s)) == NULL)
+	if ((ix = calloc(cap, sizeof *ix)) == NULL)
 		return -1;
 	for (i = 0; i < t->cap; i++) {
-		if (!t->s[i].used)
+		if (t->ix[i].pos == 0)
 			continue;
-		for (j = ar_hash(t->s[i].key) & (n.cap - 1); n.s[j].used;
-		    j = (j + 1) & (n.cap - 1))
+		for (j = t->ix[i].hash & (cap - 1); ix[j].pos;
+		    j = (j + 1) & (cap - 1))
 			;
-		n.s[j] = t->s[i];
-		n.used++;
+		ix[j] = t->ix[i];
 	}
-	free(t->s);
-	*t = n;
+	free(t->ix);
+	t->ix = ix;
+	t->cap = cap;
 	return 0;
 }
 
@@ -102,22 +129,35 @@ ar_grow(struct ar_tab *t)
 static struct ar_slot *
 ar_get(struct audit_rules *r, struct ar_tab *t, const char *key, int create)
 {
-	size_t	j;
+	struct ar_slot	*e;
+	uint64_t	 h = ar_hash(key);
+	size_t		 j, room;
 
 	if (t->used * 2 >= t->cap && ar_grow(t) == -1) {
 		r->oom = 1;
 		return NULL;
 	}
-	for (j = ar_hash(key) & (t->cap - 1); t->s[j].used;
-	    j = (j + 1) & (t->cap - 1))
-		if (strcmp(t->s[j].key, key) == 0)
-			return &t->s[j];
+	for (j = h & (t->cap - 1); t->ix[j].pos; j = (j + 1) & (t->cap - 1))
+		if (t->ix[j].hash == h &&
+		    strcmp(t->s[t->ix[j].pos - 1].key, key) == 0)
+			return &t->s[t->ix[j].pos - 1];
 	if (!create)
 		return NULL;
-	snprintf(t->s[j].key, sizeof t->s[j].key, "%s", key);
-	t->s[j].used = 1;
-	t->used++;
-	return &t->s[j];
+	if (t->used == t->room) {
+		room = t->room ? t->room * 2 : 32;
+		if ((e = reallocarray(t->s, room, sizeof *e)) == NULL) {
+			r->oom = 1;
+			return NULL;
+		}
+		t->s = e;
+		t->room = room;
+	}
+	e = &t->s[t->used];
+	memset(e, 0, sizeof *e);
+	snprintf(e->key, sizeof e->key, "%s", key);
+	t->ix[j].hash = h;
+	t->ix[j].pos = ++t->used;
+	return e;
 }
 
 static void
@@ -159,16 +199,30 @@ ar_flag(struct audit_rules *r, struct ar_flags *fl, uint64_t index,
 	fl->n++;
 }
 
-/* "YYYY-MM-DD" of t in the issuers' time zone, shifted by shift seconds. */
+/*
+ * "YYYY-MM-DD" of t in the issuers' time zone, shifted by shift seconds.
+ * A log runs in time order, so the last day's text is kept.
+ */
 static void
-ar_date(uint64_t t, int64_t shift, char out[16])
+ar_date(struct audit_rules *r, uint64_t t, int64_t shift, char out[16])
 {
 	time_t		s = (time_t)((int64_t)t + AUDIT_TZ_OFFSET + shift);
 	struct tm	tm;
 
+	if (s >= 0 && r->date_ok && s / 86400 == r->date_day) {
+		memcpy(out, r->date, 16);
+		return;
+	}
 	if (gmtime_r(&s, &tm) == NULL || strftime(out, 16, "%Y-%m-%d",
-	    &tm) == 0)
+	    &tm) == 0) {
 		snprintf(out, 16, "?");
+		return;
+	}
+	if (s >= 0) {
+		memcpy(r->date, out, 16);
+		r->date_day = s / 86400;
+		r->date_ok = 1;
+	}
 }
 
 /* --- keys ------------------------------------------------------------- */
@@ -247,7 +301,7 @@ ar_issue(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 	c->status = e->status;
 	c->first = 1;		/* issued */
 	r->issued++;
-	ar_date(e->time, 0, date);
+	ar_date(r, e->time, 0, date);
 	ar_count(r, &r->day, date, i);
 	hex_encode(e->batch, sizeof e->batch, key);
 	ar_count(r, &r->batch, strspn(key, "0") == strlen(key) ? "none" : key,
@@ -260,7 +314,7 @@ ar_issue(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 	hour = (unsigned)(((e->time + AUDIT_TZ_OFFSET) % 86400) / 3600);
 	if (hour >= 22 || hour < 6) {
 		shift = hour < 6 ? -86400 : 0;
-		ar_date(e->time, shift, date);
+		ar_date(r, e->time, shift, date);
 		ar_count(r, &r->night, date, i);
 		if ((c = ar_get(r, &r->night, date, 0)) != NULL)
 			c->t = (uint64_t)(((int64_t)e->time + AUDIT_TZ_OFFSET +
@@ -348,9 +402,8 @@ ar_sorted(const struct ar_tab *t, size_t *n)
 	*n = 0;
 	if (t->used == 0 || (v = calloc(t->used, sizeof *v)) == NULL)
 		return NULL;
-	for (i = 0; i < t->cap; i++)
-		if (t->s[i].used)
-			v[(*n)++] = &t->s[i];
+	for (i = 0; i < t->used; i++)
+		v[(*n)++] = &t->s[i];
 	qsort(v, *n, sizeof *v, ar_slot_cmp);
 	return v;
 }
@@ -467,12 +520,19 @@ audit_rules_free(struct audit_rules *r)
 	if (r == NULL)
 		return;
 	free(r->certs.s);
+	free(r->certs.ix);
 	free(r->keys.s);
+	free(r->keys.ix);
 	free(r->day.s);
+	free(r->day.ix);
 	free(r->batch.s);
+	free(r->batch.ix);
 	free(r->job.s);
+	free(r->job.ix);
 	free(r->kid.s);
+	free(r->kid.ix);
 	free(r->night.s);
+	free(r->night.ix);
 	free(r->anomaly.f);
 	free(r->violation.f);
 	free(r);
