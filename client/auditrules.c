@@ -25,6 +25,7 @@
 #include "logentry.h"
 
 #define AR_KEY_MAX	48
+#define AR_AHEAD	8	/* entries decoded ahead of their rules */
 #define AR_FLAGS_MAX	1000	/* kept for the report; all are counted */
 
 enum { AR_ADDED = 1, AR_RETIRED = 2, AR_COMPROMISED = 4 };
@@ -73,6 +74,19 @@ struct audit_rules {
 	int		 any;
 	int		 oom;
 	struct ar_flags	 anomaly, violation;
+	/*
+	 * Entries wait AR_AHEAD steps between their decoding and their
+	 * rules, while the index slot of their certificate comes into the
+	 * cache: a log of a million issues makes that index 32 MB, and a
+	 * lookup's random read was most of the rules' time.
+	 */
+	struct ar_ahead {
+		uint64_t		 i;
+		int			 bad;
+		char			 err[160];
+		struct log_entry	 e;
+	}		 ahead[AR_AHEAD];
+	size_t		 ahead_first, ahead_n;
 	int64_t		 date_day;	/* ar_date's last day, */
 	char		 date[16];	/* its text */
 	int		 date_ok;
@@ -356,31 +370,58 @@ ar_change(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 		c->status = e->status;
 }
 
-void
-audit_rules_entry(struct audit_rules *r, uint64_t i, const uint8_t *entry,
-    size_t len)
+static void
+ar_rules(struct audit_rules *r, const struct ar_ahead *a)
 {
-	struct log_entry	e;
-	char			err[160];
-
-	if (log_entry_decode(entry, len, &e, err, sizeof err) == -1) {
-		ar_flag(r, &r->violation, i, "bad-entry", "%s", err);
+	if (a->bad) {
+		ar_flag(r, &r->violation, a->i, "bad-entry", "%s", a->err);
 		return;
 	}
 	if (!r->any) {
 		r->any = 1;
-		r->first_time = e.time;
+		r->first_time = a->e.time;
 	}
-	r->events[e.event]++;
-	if (log_event_is_key(e.event)) {
-		ar_key_event(r, i, &e);
+	r->events[a->e.event]++;
+	if (log_event_is_key(a->e.event)) {
+		ar_key_event(r, a->i, &a->e);
 		return;
 	}
-	ar_cert_key(r, i, &e);
-	if (e.event == LOG_ISSUE)
-		ar_issue(r, i, &e);
+	ar_cert_key(r, a->i, &a->e);
+	if (a->e.event == LOG_ISSUE)
+		ar_issue(r, a->i, &a->e);
 	else
-		ar_change(r, i, &e);
+		ar_change(r, a->i, &a->e);
+}
+
+/* The rules of the entries still waiting, in their order. */
+static void
+ar_drain(struct audit_rules *r)
+{
+	for (; r->ahead_n > 0; r->ahead_n--) {
+		ar_rules(r, &r->ahead[r->ahead_first]);
+		r->ahead_first = (r->ahead_first + 1) % AR_AHEAD;
+	}
+}
+
+void
+audit_rules_entry(struct audit_rules *r, uint64_t i, const uint8_t *entry,
+    size_t len)
+{
+	struct ar_ahead	*a;
+	const struct ar_tab *t = &r->certs;
+
+	if (r->ahead_n == AR_AHEAD) {
+		ar_rules(r, &r->ahead[r->ahead_first]);
+		r->ahead_first = (r->ahead_first + 1) % AR_AHEAD;
+		r->ahead_n--;
+	}
+	a = &r->ahead[(r->ahead_first + r->ahead_n++) % AR_AHEAD];
+	a->i = i;
+	a->bad = log_entry_decode(entry, len, &a->e, a->err,
+	    sizeof a->err) == -1;
+	if (!a->bad && !log_event_is_key(a->e.event) && t->cap > 0)
+		__builtin_prefetch(&t->ix[ar_hash(a->e.number) &
+		    (t->cap - 1)]);
 }
 
 /* --- the report ------------------------------------------------------- */
@@ -437,6 +478,7 @@ ar_nights(struct audit_rules *r)
 int
 audit_rules_finish(struct audit_rules *r)
 {
+	ar_drain(r);
 	ar_nights(r);
 	return r->oom ? -1 : 0;
 }
