@@ -305,6 +305,7 @@ audit_verify(struct cmd_ctx *x, struct audit_run *r, struct audit_rules *ru)
 	if (r->have_old && r->old.cp.size == r->now->cp.size &&
 	    (rc = audit_consistent(x, r)) != 0)
 		return rc;
+	audit_rules_expect(ru, r->now->cp.size);
 	if ((s = auditlog_read(r->now, r->f, audit_entry_cb, ru, why,
 	    sizeof why)) != AUDITLOG_OK)
 		return audit_status(x, s, why);

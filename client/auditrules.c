@@ -26,6 +26,7 @@
 
 #define AR_KEY_MAX	48
 #define AR_AHEAD	8	/* entries decoded ahead of their rules */
+#define AR_EXPECT_MAX	(1u << 24)	/* entries sized for at most, ahead */
 #define AR_FLAGS_MAX	1000	/* kept for the report; all are counted */
 
 enum { AR_ADDED = 1, AR_RETIRED = 2, AR_COMPROMISED = 4 };
@@ -137,6 +138,27 @@ ar_grow(struct ar_tab *t)
 	t->ix = ix;
 	t->cap = cap;
 	return 0;
+}
+
+void
+audit_rules_expect(struct audit_rules *r, uint64_t entries)
+{
+	struct ar_tab	*t = &r->certs;
+	struct ar_slot	*s;
+	size_t		 cap = 64;
+
+	if (entries > AR_EXPECT_MAX)
+		entries = AR_EXPECT_MAX;
+	while (cap < 2 * entries + 2)
+		cap *= 2;
+	while (t->cap < cap)
+		if (ar_grow(t) == -1)
+			return;
+	if (t->room < entries &&
+	    (s = reallocarray(t->s, entries, sizeof *s)) != NULL) {
+		t->s = s;
+		t->room = entries;
+	}
 }
 
 /* The slot of key; created (zero) when create is set. NULL: none/oom. */

@@ -21,6 +21,12 @@ struct audit_rules;
 
 struct audit_rules	*audit_rules_new(void);
 void			 audit_rules_free(struct audit_rules *);
+/*
+ * Sizes the tables for a log of that many entries (a checkpoint's size,
+ * up to 16,777,216), so that they need not grow as it is read: only a
+ * hint; they grow as needed anyway.
+ */
+void			 audit_rules_expect(struct audit_rules *, uint64_t);
 /* One entry, in log order; an entry that does not decode is a violation. */
 void			 audit_rules_entry(struct audit_rules *, uint64_t index,
 			    const uint8_t *entry, size_t len);
