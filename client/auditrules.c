@@ -88,9 +88,8 @@ struct audit_rules {
 		struct log_entry	 e;
 	}		 ahead[AR_AHEAD];
 	size_t		 ahead_first, ahead_n;
-	int64_t		 date_day;	/* ar_date's last day, */
+	int64_t		 date_day;	/* ar_date's last day (-1: none), */
 	char		 date[16];	/* its text */
-	int		 date_ok;
 };
 
 /*
@@ -117,12 +116,12 @@ ar_hash(const char *s)
 	return h ^ (h >> 33);
 }
 
-/* Doubles the index, and the entries' room once they fill it. */
+/* Makes the index cap slots (a power of two, more than it has). */
 static int
-ar_grow(struct ar_tab *t)
+ar_resize(struct ar_tab *t, size_t cap)
 {
 	struct ar_idx	*ix;
-	size_t		 cap = t->cap ? t->cap * 2 : 64, i, j;
+	size_t		 i, j;
 
 	if ((ix = calloc(cap, sizeof *ix)) == NULL)
 		return -1;
@@ -151,9 +150,8 @@ audit_rules_expect(struct audit_rules *r, uint64_t entries)
 		entries = AR_EXPECT_MAX;
 	while (cap < 2 * entries + 2)
 		cap *= 2;
-	while (t->cap < cap)
-		if (ar_grow(t) == -1)
-			return;
+	if (t->cap < cap && ar_resize(t, cap) == -1)
+		return;
 	if (t->room < entries &&
 	    (s = reallocarray(t->s, entries, sizeof *s)) != NULL) {
 		t->s = s;
@@ -169,7 +167,8 @@ ar_get(struct audit_rules *r, struct ar_tab *t, const char *key, int create)
 	uint64_t	 h = ar_hash(key);
 	size_t		 j, room;
 
-	if (t->used * 2 >= t->cap && ar_grow(t) == -1) {
+	if (t->used * 2 >= t->cap &&
+	    ar_resize(t, t->cap ? t->cap * 2 : 64) == -1) {
 		r->oom = 1;
 		return NULL;
 	}
@@ -245,7 +244,7 @@ ar_date(struct audit_rules *r, uint64_t t, int64_t shift, char out[16])
 	time_t		s = (time_t)((int64_t)t + AUDIT_TZ_OFFSET + shift);
 	struct tm	tm;
 
-	if (s >= 0 && r->date_ok && s / 86400 == r->date_day) {
+	if (s >= 0 && s / 86400 == r->date_day) {
 		memcpy(out, r->date, 16);
 		return;
 	}
@@ -257,7 +256,6 @@ ar_date(struct audit_rules *r, uint64_t t, int64_t shift, char out[16])
 	if (s >= 0) {
 		memcpy(r->date, out, 16);
 		r->date_day = s / 86400;
-		r->date_ok = 1;
 	}
 }
 
@@ -415,14 +413,13 @@ ar_rules(struct audit_rules *r, const struct ar_ahead *a)
 		ar_change(r, a->i, &a->e);
 }
 
-/* The rules of the entries still waiting, in their order. */
+/* The rules of the oldest entry waiting, which then waits no more. */
 static void
-ar_drain(struct audit_rules *r)
+ar_next(struct audit_rules *r)
 {
-	for (; r->ahead_n > 0; r->ahead_n--) {
-		ar_rules(r, &r->ahead[r->ahead_first]);
-		r->ahead_first = (r->ahead_first + 1) % AR_AHEAD;
-	}
+	ar_rules(r, &r->ahead[r->ahead_first]);
+	r->ahead_first = (r->ahead_first + 1) % AR_AHEAD;
+	r->ahead_n--;
 }
 
 void
@@ -432,11 +429,8 @@ audit_rules_entry(struct audit_rules *r, uint64_t i, const uint8_t *entry,
 	struct ar_ahead	*a;
 	const struct ar_tab *t = &r->certs;
 
-	if (r->ahead_n == AR_AHEAD) {
-		ar_rules(r, &r->ahead[r->ahead_first]);
-		r->ahead_first = (r->ahead_first + 1) % AR_AHEAD;
-		r->ahead_n--;
-	}
+	if (r->ahead_n == AR_AHEAD)
+		ar_next(r);
 	a = &r->ahead[(r->ahead_first + r->ahead_n++) % AR_AHEAD];
 	a->i = i;
 	a->bad = log_entry_decode(entry, len, &a->e, a->err,
@@ -500,7 +494,8 @@ ar_nights(struct audit_rules *r)
 int
 audit_rules_finish(struct audit_rules *r)
 {
-	ar_drain(r);
+	while (r->ahead_n > 0)
+		ar_next(r);
 	ar_nights(r);
 	return r->oom ? -1 : 0;
 }
@@ -575,7 +570,11 @@ audit_rules_issued(const struct audit_rules *r)
 struct audit_rules *
 audit_rules_new(void)
 {
-	return calloc(1, sizeof(struct audit_rules));
+	struct audit_rules	*r;
+
+	if ((r = calloc(1, sizeof(*r))) != NULL)
+		r->date_day = -1;
+	return r;
 }
 
 void

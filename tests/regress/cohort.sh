@@ -70,22 +70,16 @@ for l in $(seq 1 310); do
 	    "$(printf %s "$batch:$l" | od -An -tx1 | tr -d ' \n')"
 done >"$T/idemkeys"
 mdb_dump -a "$T/a/db" >"$T/all.dump"
-awk -v out="$T/idem.n" '
-FNR == NR { text[$1] = $2; next }
-/^database=/ { db = substr($0, 10); print; next }
-/^HEADER=END/ { data = 1; val = 0; print; next }
-/^DATA=END/ { data = 0; print; next }
-!data { print; next }
-!val { key = $0; val = 1; next }
+dump_edit "$T/all.dump" '
+BEGIN { while ((getline l < keys) > 0) { split(l, f, " "); text[f[1]] = f[2] } }
 {
-	val = 0
 	k = substr(key, 2)
 	if (db == "idem" && (k in text)) { n++; key = " " text[k] }
 	if (db == "meta" && key == " 76657273696f6e")	# "version"
 		$0 = " 0000000000000001"
 	print key; print
 }
-END { print n + 0 >out }' "$T/idemkeys" "$T/all.dump" >"$T/text.dump"
+END { print n + 0 >out }' -v keys="$T/idemkeys" -v out="$T/idem.n" >"$T/text.dump"
 [ "$(cat "$T/idem.n")" = 300 ] && pass "each row's idem key is the digest of batch:line" ||
     fail "each row's idem key is the digest of batch:line ($(cat "$T/idem.n") of 300)"
 mkdir "$T/textdb"

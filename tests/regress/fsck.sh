@@ -32,14 +32,8 @@ n2=$(awk -F, 'NR == 651 { print $(NF - 2) }' "$T/o1/issued.csv")
 k1=$(printf %s "$n1" | tr -c '0-9\n' ' ' | od -An -tx1 | tr -d ' \n')
 k2=$(printf %s "$n2" | tr -c '0-9\n' ' ' | od -An -tx1 | tr -d ' \n')
 mdb_dump -a "$T/a/db" >"$T/all.dump"
-awk -v k1="$k1" -v k2="$k2" '
-/^database=/ { db = substr($0, 10); print; next }
-/^HEADER=END/ { data = 1; val = 0; print; next }
-/^DATA=END/ { data = 0; print; next }
-!data { print; next }
-!val { key = $0; val = 1; next }
+dump_edit "$T/all.dump" '
 {
-	val = 0
 	# The qr payload of n1: its last byte (in the signature) flipped.
 	if (db == "qr" && key == " " k1) {
 		b = substr($0, length($0) - 1)
@@ -50,7 +44,7 @@ awk -v k1="$k1" -v k2="$k2" '
 	if (db == "nik" && $0 == " " k2) { dropped++; next }
 	print key; print
 }
-END { if (spoiled != 1 || dropped != 1) exit 1 }' "$T/all.dump" >"$T/bad.dump" &&
+END { if (spoiled != 1 || dropped != 1) exit 1 }' -v k1="$k1" -v k2="$k2" >"$T/bad.dump" &&
     pass "a dump with one payload spoiled and one NIK entry gone" ||
     fail "a dump with one payload spoiled and one NIK entry gone"
 mkdir "$T/baddb"

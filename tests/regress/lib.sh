@@ -89,6 +89,23 @@ sk() {
 	"$SKK" -c "$T/$name/skk.conf" "$@"
 }
 
+# dump_edit DUMP RULES [awk options]: DUMP, an mdb_dump -a (hex format),
+# with awk RULES run on each key/value pair of its data: db is the pair's
+# table, key its key line, $0 its value line, and the rules print the
+# pair (print key; print) or leave it out. Other lines pass as they are;
+# RULES may hold BEGIN and END too, and the options set its variables.
+dump_edit() {
+	dump=$1 rules=$2; shift 2
+	awk "$@" '
+/^database=/ { db = substr($0, 10); print; next }
+/^HEADER=END/ { data = 1; val = 0; print; next }
+/^DATA=END/ { data = 0; print; next }
+!data { print; next }
+!val { key = $0; val = 1; next }
+{ val = 0 }
+'"$rules" "$dump"
+}
+
 # run_expect STATUS DESCRIPTION command...: passes when the exit status matches.
 run_expect() {
 	want=$1; desc=$2; shift 2
