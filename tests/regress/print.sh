@@ -245,7 +245,14 @@ pdftoppm -r 150 -gray -f 40 -l 40 "$T/signed.pdf" "$T/s"
 [ "$(qrread "$T"/s-40.pgm 2>/dev/null)" = "$(sed -n 40p "$T/urls")" ] &&
     pass "the signed PDF's last QR reads back" || fail "the signed PDF's last QR reads back"
 cp "$T/signed.pdf" "$T/edited.pdf"
-printf 'X' | dd of="$T/edited.pdf" bs=1 seek=3000 conv=notrunc 2>/dev/null
+# Byte 3000 inverted: writing a fixed byte changed nothing whenever the
+# signed PDF (new keys and dates each run) already had it there.
+python3 -c "
+import sys
+with open(sys.argv[1], 'r+b') as f:
+    f.seek(3000); b = f.read(1)[0]; f.seek(3000); f.write(bytes([b ^ 0xff]))" "$T/edited.pdf"
+cmp -s "$T/signed.pdf" "$T/edited.pdf" && fail "the edited copy differs in byte 3000" ||
+    pass "the edited copy differs in byte 3000"
 pdfsig "$T/edited.pdf" >"$T/out" 2>&1
 grep -q "Signature is Valid" "$T/out" && fail "pdfsig: one byte edited makes it invalid" ||
     pass "pdfsig: one byte edited makes it invalid ($(sed -n 's/.*Signature Validation: //p' "$T/out"))"
