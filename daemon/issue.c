@@ -9,7 +9,6 @@
  * with its own items after the commit.
  */
 
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "rate.h"
 #include "tlog.h"
 #include "log.h"
+#include "pipeline.h"
 #include "qrpay.h"
 #include "record.h"
 #include "skkd.h"
@@ -31,7 +31,6 @@
 #define STAGE_MAX_ITEMS	200000			/* a staged batch, in all */
 #define STAGE_MAX_BYTES	(256u * 1024 * 1024)	/* of records on the wire */
 #define HOLDER_MAX	16			/* certificates looked at per NIK */
-#define ISSUE_SIGNERS	8			/* signing threads, at most */
 #define ISSUE_PARALLEL_MIN 64			/* items worth the threads */
 #define ISSUE_ANSWER_USEC 500 			/* loop time answers take */
 #define ISSUE_READ_USEC	500			/* and reading items, a turn */
@@ -319,115 +318,115 @@ batch_check_holder(struct store_wtxn *t, struct issue_job *j, size_t i)
 	return 0;
 }
 
-/* Checks a whole batch before anything is written. */
+/* Checks item i of a batch; problems are collected. -1 on a store error. */
 static int
-batch_check(struct store_wtxn *t, struct issue_job *j)
+batch_check_item(struct store_wtxn *t, struct issue_job *j, size_t i)
 {
-	struct issue_item	*it;
-	char			 number[CERT_NUMBER_LEN + 1];
-	size_t			 i;
+	struct issue_item	*it = &j->items[i];
 
-	for (i = 0; i < j->n; i++) {
-		it = &j->items[i];
-		if (it->idem[0] && store_idem_get(t, it->idem,
-		    number) == STORE_OK)
-			continue;	/* issued by an earlier run */
-		if (it->c.number[0] != '\0' && store_wget_cert(t,
-		    it->c.number, &j->held) == STORE_OK)
-			batch_problem(j, i, "number: '%s' is already issued",
-			    it->c.number);
-		if (batch_check_holder(t, j, i) == -1)
-			return -1;
-	}
+	if (it->c.number[0] != '\0' && store_wget_cert(t, it->c.number,
+	    &j->held) == STORE_OK)
+		batch_problem(j, i, "number: '%s' is already issued",
+		    it->c.number);
+	return batch_check_holder(t, j, i);
+}
+
+/* The first problem found, as the job's failure; 0 when there is none. */
+static int
+batch_refuse(struct issue_job *j)
+{
 	if (j->nprobs > 0)
 		return op_fail(&j->op, WERR_CONFLICT, "item %zu: %s",
 		    j->probs[0].index, j->probs[0].msg);
 	return 0;
 }
 
-/* One signing thread's share of a batch: every nth item from first. */
-struct sign_share {
-	struct issue_job	*j;
-	size_t			 first, step;
-	int			 failed;
-	pthread_t		 thread;
-	int			 thread_started;	/* on a thread of its own */
-};
-
-static void *
-issue_sign_share(void *arg)
+/* Checks a whole batch before anything is written. */
+static int
+batch_check(struct store_wtxn *t, struct issue_job *j)
 {
-	struct sign_share	*sh = arg;
-	struct issue_item	*it;
-	struct sign_key		*key;
-	size_t			 i;
+	char	number[CERT_NUMBER_LEN + 1];
+	size_t	i;
 
-	if (sh->thread_started)
-		bgthread_idle();
-	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
-	for (i = sh->first; i < sh->j->n; i += sh->step) {
-		it = &sh->j->items[i];
-		if (!it->reused && issue_sign_with(key, it) == -1)
-			sh->failed = 1;
+	for (i = 0; i < j->n; i++) {
+		if (j->items[i].idem[0] && store_idem_get(t, j->items[i].idem,
+		    number) == STORE_OK)
+			continue;	/* issued by an earlier run */
+		if (batch_check_item(t, j, i) == -1)
+			return -1;
 	}
-	return NULL;
+	return batch_refuse(j);
+}
+
+/* A large batch's signing step (pipeline.h), on a background thread. */
+static int
+issue_sign_item(void *arg, size_t i)
+{
+	struct issue_job	*j = arg;
+	struct issue_item	*it = &j->items[i];
+	struct sign_key		*key;
+
+	if (it->reused)
+		return 0;
+	key = __atomic_load_n(&skkd->signkey, __ATOMIC_ACQUIRE);
+	return issue_sign_with(key, it);
+}
+
+/* Checks (a batch) and numbers item i, or takes what its key names. */
+static int
+issue_prepare(struct store_wtxn *t, struct issue_job *j, size_t i)
+{
+	struct issue_item	*it = &j->items[i];
+	int			 rc;
+
+	if ((rc = issue_reuse(t, &j->op, it, i)) != 0)
+		return rc == 1 ? 0 : -1;
+	if (j->batch && batch_check_item(t, j, i) == -1)
+		return -1;
+	/* After a problem, only checking goes on: nothing will be stored. */
+	if (j->nprobs > 0)
+		return 0;
+	return issue_number(t, &j->op, &it->c, &it->status_idx);
 }
 
 /*
- * Signing is most of the cost of a large batch and needs nothing from
- * the transaction once numbers are allocated, so it is spread over the
- * CPUs, on threads of background priority: phones' handshakes and
- * verifications on the workers go first, and the writer thread, which
- * waits here, keeps its own priority.
+ * Large batches: checked and numbered in order, each item signed on the
+ * pipeline's threads as soon as it has its number (signing is most of a
+ * batch's cost and needs nothing from the transaction), and stored as
+ * soon as it is signed. The signing threads run at background priority:
+ * phones' handshakes and verifications on the workers go first, and the
+ * writer keeps its own.
  */
-static int
-issue_sign_all(struct issue_job *j)
-{
-	struct sign_share	sh[ISSUE_SIGNERS];
-	long			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t			n, k, started = 0;
-	int			failed = 0;
-
-	n = ncpu < 1 ? 1 : ncpu > ISSUE_SIGNERS ? ISSUE_SIGNERS : (size_t)ncpu;
-	for (k = 0; k < n; k++)
-		sh[k] = (struct sign_share){ j, k, n, 0, 0, 1 };
-	for (k = 0; k < n; k++, started++)
-		if (pthread_create(&sh[k].thread, NULL, issue_sign_share,
-		    &sh[k]) != 0)
-			break;
-	/* Shares whose thread did not start are signed here. */
-	for (k = started; k < n; k++) {
-		sh[k].thread_started = 0;
-		issue_sign_share(&sh[k]);
-	}
-	for (k = 0; k < started; k++)
-		pthread_join(sh[k].thread, NULL);
-	for (k = 0; k < n; k++)
-		failed |= sh[k].failed;
-	return failed ? op_fail(&j->op, WERR_INTERNAL, "cannot sign") : 0;
-}
-
-/* Large batches: numbers in order, signatures in parallel, then stores. */
 static int
 issue_run_batch(struct store_wtxn *t, struct issue_job *j)
 {
-	size_t	i;
-	int	rc;
+	struct pipeline	pl;
+	size_t		i;
 
+	if (pipe_start(&pl, j->n, issue_sign_item, j) == -1)
+		return op_fail(&j->op, WERR_INTERNAL, "out of memory");
 	for (i = 0; i < j->n; i++) {
-		if ((rc = issue_reuse(t, &j->op, &j->items[i], i)) == -1)
-			return -1;
-		if (rc == 0 && issue_number(t, &j->op, &j->items[i].c,
-		    &j->items[i].status_idx) == -1)
-			return -1;
+		if (issue_prepare(t, j, i) == -1)
+			goto fail;
+		if (j->nprobs == 0)
+			pipe_release(&pl, i + 1);
 	}
-	if (issue_sign_all(j) == -1)
-		return -1;
-	for (i = 0; i < j->n; i++)
+	if (batch_refuse(j) == -1)
+		goto fail;
+	for (i = 0; i < j->n; i++) {
+		if (pipe_take(&pl, i) == -1) {
+			op_fail(&j->op, WERR_INTERNAL, "cannot sign");
+			goto fail;
+		}
 		if (!j->items[i].reused &&
 		    issue_store(t, &j->op, &j->items[i], i, "") == -1)
-			return -1;
+			goto fail;
+	}
+	pipe_end(&pl, 0);
 	return 0;
+fail:
+	pipe_end(&pl, 1);
+	return -1;
 }
 
 static int
@@ -436,12 +435,12 @@ issue_run(struct store_wtxn *t, struct wjob *wj)
 	struct issue_job	*j = wj->arg;
 	size_t			 i;
 
+	if (j->n >= ISSUE_PARALLEL_MIN && !j->dryrun)
+		return issue_run_batch(t, j);
 	if (j->batch && batch_check(t, j) == -1)
 		return -1;
 	if (j->dryrun)
 		return 0;
-	if (j->n >= ISSUE_PARALLEL_MIN)
-		return issue_run_batch(t, j);
 	for (i = 0; i < j->n; i++)
 		if (issue_one(t, &j->op, &j->items[i], i, "") == -1)
 			return -1;

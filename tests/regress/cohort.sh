@@ -130,6 +130,30 @@ sed -i '2s/,LPJK-2025-1$/,LPJK-X/' "$T/holder.csv"
 run_expect 65 "a NIK already holding the job is refused" sk a issue --csv "$T/holder.csv"
 out_has "holder.csv:2: nik: already holds active certificate" "names the line and the holder"
 
+# The same in a batch large enough to be signed while it is numbered
+# (daemon/pipeline.c): holders in the middle and on the last line are
+# each named, and nothing is stored, no number used up.
+awk -v n=200 -v seed=23 -f "$GEN" >"$T/h200.csv"
+awk -v a="$(sed -n 11p "$T/cohort.csv")" -v b="$(sed -n 21p "$T/cohort.csv")" \
+    'NR == 60 { print a; next } NR == 201 { print b; next } { print }' \
+    "$T/h200.csv" >"$T/bighold.csv"
+ev=$(stat events); nc=$(stat certificates)
+run_expect 65 "a 200-row batch with two holders is refused" sk a issue --csv "$T/bighold.csv"
+out_has "bighold.csv:60: nik: already holds active certificate" "names line 60"
+out_has "bighold.csv:201: nik: already holds active certificate" "names the last line"
+[ "$(stat events)" = "$ev" ] && [ "$(stat certificates)" = "$nc" ] &&
+    pass "store unchanged by the refused batch" || fail "store unchanged by the refused batch"
+sed -e 60d -e 201d "$T/bighold.csv" >"$T/bigok.csv"
+run_expect 0 "the 198 other rows issue" sk a issue --csv "$T/bigok.csv" --out "$T/o4"
+out_has "198 certificates issued" "issue says 198 issued"
+numbers "$T/o4/issued.csv" | awk -v last="$(numbers "$T/o1/issued.csv" | tail -n 1)" '
+    BEGIN { split(last, l, " "); p = l[4] + 0 }
+    { split($0, f, " "); s = f[4] + 0; if (s <= p) bad = 1; if (NR > 1 && s != p + 1) bad = 1; p = s }
+    END { exit bad || NR != 198 }' &&
+    pass "consecutive numbers, none used by the refusal" || fail "consecutive numbers after the refusal"
+run_expect 0 "and all 198 verify" sk a verify --csv "$T/o4/issued.csv"
+out_has "198 valid, 0 not valid" "crew summary: 198 valid"
+
 # Semicolons, a BOM and CRLF, as Indonesian-locale spreadsheets write.
 printf '\357\273\277Name;NIK;Job_Code;Level;Event;LPJK_Number\r\n' >"$T/semi.csv"
 printf '"Siti Nur'"'"'aini";1505020202900011;ME063096;3;"BIMTEK; Padang";L-1\r\n' >>"$T/semi.csv"
