@@ -749,29 +749,86 @@ ckpt_size_memo(const char *text, size_t len, int which, uint64_t *size)
 	return 0;
 }
 
+/*
+ * The log's meta values as a reader's snapshot has them, kept per thread:
+ * a worker answers request after request from one snapshot (gen and
+ * LMDB's txn id name it) until the next commit, and reading them again
+ * took three B-tree lookups and two notes compared a request. cos is -1
+ * until the cosigned checkpoint is first asked for, 0 when there is none
+ * usable, 1 when cosigned holds it.
+ */
+static _Thread_local struct view_snap {
+	uint64_t	gen, txnid;	/* gen 0: nothing kept */
+	uint64_t	size, ckpt_size;
+	size_t		ckptlen;
+	char		ckpt[TLOG_CHECKPOINT_MAX];
+	int		cos;
+	uint64_t	cos_size;
+	size_t		coslen;
+	char		cosigned[TLOG_COSIGNED_MAX];
+} view_snap;
+
+/* The thread's kept values if they are of v's snapshot, else NULL. */
+static struct view_snap *
+view_snap_of(const struct tlog_view *v)
+{
+	struct view_snap	*m = &view_snap;
+
+	if (m->gen == 0 || m->gen != v->raw.gen ||
+	    m->txnid != mdb_txn_id(v->raw.txn))
+		return NULL;
+	return m;
+}
+
+/* Keeps v's values; a write's (gen 0) are kept for this view only. */
+static void
+view_snap_keep(const struct tlog_view *v)
+{
+	struct view_snap	*m = &view_snap;
+
+	m->gen = v->raw.gen;
+	m->txnid = mdb_txn_id(v->raw.txn);
+	m->size = v->size;
+	m->ckpt_size = v->ckpt_size;
+	m->ckptlen = v->ckptlen;
+	memcpy(m->ckpt, v->ckpt, v->ckptlen + 1);
+	m->cos = -1;
+}
+
 int
 tlog_view_begin(struct store_rd *rd, struct tlog_view *v)
 {
-	MDB_val	d;
-	int	rc;
+	struct view_snap	*m;
+	MDB_val			 d;
+	int			 rc;
 
 	memset(v, 0, sizeof(*v));
 	if (store_rd_raw(rd, &v->raw) != STORE_OK)
 		return STORE_ERROR;
 	v->rd = rd;
+	if ((m = view_snap_of(v)) != NULL) {
+		v->size = m->size;
+		v->ckpt_size = m->ckpt_size;
+		v->ckptlen = m->ckptlen;
+		memcpy(v->ckpt, m->ckpt, m->ckptlen + 1);
+		return STORE_OK;
+	}
 	if (raw_size(&v->raw, &v->size) != 0)
 		goto fail;
 	/* As raw_ckpt, with the note parsed once per thread. */
 	rc = raw_get(&v->raw, STORE_LOG_META, TLOG_META_CKPT,
 	    strlen(TLOG_META_CKPT), &d);
 	if (rc == MDB_NOTFOUND)
-		return STORE_OK;
+		goto keep;
 	if (rc != 0 || d.mv_size >= sizeof(v->ckpt) ||
 	    ckpt_size_memo(d.mv_data, d.mv_size, 0, &v->ckpt_size) == -1)
 		goto fail;
 	memcpy(v->ckpt, d.mv_data, d.mv_size);
 	v->ckpt[d.mv_size] = '\0';
 	v->ckptlen = d.mv_size;
+keep:
+	if (v->raw.gen != 0)
+		view_snap_keep(v);
 	return STORE_OK;
 fail:
 	tlog_view_end(v);
@@ -931,18 +988,31 @@ static int
 view_proof_ckpt(const struct tlog_view *v, uint64_t index,
     struct tlog_proof *p)
 {
-	uint64_t	size;
-	MDB_val		d;
+	struct view_snap	*m = view_snap_of(v);
+	uint64_t		 size;
+	MDB_val			 d;
 
-	if (raw_get(&v->raw, STORE_LOG_META, TLOG_META_COSIGNED,
-	    strlen(TLOG_META_COSIGNED), &d) == 0 &&
-	    d.mv_size < sizeof(p->ckpt) &&
-	    ckpt_size_memo(d.mv_data, d.mv_size, 1, &size) == 0 &&
-	    size > index && size <= v->size) {
-		memcpy(p->ckpt, d.mv_data, d.mv_size);
-		p->ckpt[d.mv_size] = '\0';
-		p->ckptlen = d.mv_size;
-		p->size = size;
+	if (m == NULL) {
+		view_snap_keep(v);
+		m = &view_snap;
+	}
+	if (m->cos == -1) {
+		m->cos = 0;
+		if (raw_get(&v->raw, STORE_LOG_META, TLOG_META_COSIGNED,
+		    strlen(TLOG_META_COSIGNED), &d) == 0 &&
+		    d.mv_size < sizeof(m->cosigned) &&
+		    ckpt_size_memo(d.mv_data, d.mv_size, 1, &size) == 0) {
+			memcpy(m->cosigned, d.mv_data, d.mv_size);
+			m->coslen = d.mv_size;
+			m->cos_size = size;
+			m->cos = 1;
+		}
+	}
+	if (m->cos == 1 && m->cos_size > index && m->cos_size <= v->size) {
+		memcpy(p->ckpt, m->cosigned, m->coslen);
+		p->ckpt[m->coslen] = '\0';
+		p->ckptlen = m->coslen;
+		p->size = m->cos_size;
 		return STORE_OK;
 	}
 	if (v->ckptlen == 0 || v->ckpt_size <= index)

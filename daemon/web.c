@@ -607,6 +607,27 @@ web_json_send(json_t *j, struct web_resp *r)
 }
 
 /*
+ * pre (at most a byte), then in, a log entry or a hash, as a JSON string
+ * of base64, which needs no escapes.
+ */
+_Static_assert(MERKLE_HASH_LEN <= LOG_ENTRY_LEN, "web_json_base64's buffer");
+
+static void
+web_json_base64(struct jbuf *j, const uint8_t *in, size_t len,
+    const char *pre)
+{
+	char	s[1 + 1 + ((LOG_ENTRY_LEN + 2) / 3) * 4 + 2];
+	size_t	n = strlen(pre);
+
+	memcpy(s, pre, n);
+	s[n++] = '"';
+	web_base64(in, len, 0, s + n);
+	n += strlen(s + n);
+	s[n++] = '"';
+	jb_put(j, s, n);
+}
+
+/*
  * ,"log":{index, tree_size, entry, proof, checkpoint}: the inclusion
  * proof of the number's current log entry (PROTOCOL.md §4.7), or
  * nothing when it has none. The entry holds no personal data, so every
@@ -636,15 +657,12 @@ web_json_log(struct jbuf *j, struct store_rd *rd, const char *number)
 		snprintf(b64, sizeof(b64), "%llu", (unsigned long long)p->size);
 		JB_LIT(j, ",\"tree_size\":");
 		jb_put(j, b64, strlen(b64));
-		web_base64(p->entry, sizeof(p->entry), 0, b64);
-		jb_kv(j, ',', "entry", b64);
+		JB_LIT(j, ",\"entry\":");
+		web_json_base64(j, p->entry, sizeof(p->entry), "");
 		JB_LIT(j, ",\"proof\":[");
-		for (i = 0; i < p->n; i++) {
-			web_base64(p->proof[i], MERKLE_HASH_LEN, 0, b64);
-			jb_str(j, b64);
-			if (i + 1 < p->n)
-				JB_LIT(j, ",");
-		}
+		for (i = 0; i < p->n; i++)
+			web_json_base64(j, p->proof[i], MERKLE_HASH_LEN,
+			    i > 0 ? "," : "");
 		JB_LIT(j, "]");
 		jb_kv(j, ',', "checkpoint", p->ckpt);
 		JB_LIT(j, "}");
