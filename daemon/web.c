@@ -606,12 +606,8 @@ web_json_send(json_t *j, struct web_resp *r)
 	r->ctype = WEB_JSON;
 }
 
-/*
- * pre (at most a byte), then in, a log entry or a hash, as a JSON string
- * of base64, which needs no escapes.
- */
+/* pre (a byte or none), then an entry or hash as base64: no escapes. */
 _Static_assert(MERKLE_HASH_LEN <= LOG_ENTRY_LEN, "web_json_base64's buffer");
-
 static void
 web_json_base64(struct jbuf *j, const uint8_t *in, size_t len,
     const char *pre)
