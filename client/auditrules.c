@@ -57,6 +57,18 @@ struct ar_tab {
 	size_t		 cap;		/* index slots, a power of two */
 };
 
+/*
+ * The slot the last of a run of entries with the same raw bytes counted
+ * in: a cohort's entries share their batch and key, so a run counts
+ * without making the text of either again.
+ */
+_Static_assert(SIGN_KID_LEN <= LOG_BATCH_LEN, "a key id fits a memo");
+
+struct ar_memo {
+	uint8_t		raw[LOG_BATCH_LEN];
+	size_t		pos;		/* the slot's, plus one; 0: none */
+};
+
 struct ar_flag {
 	uint64_t	 index;
 	const char	*kind;
@@ -70,6 +82,7 @@ struct ar_flags {
 
 struct audit_rules {
 	struct ar_tab	 certs, keys, day, batch, job, kid, night;
+	struct ar_memo	 m_batch, m_kid, m_key;
 	uint64_t	 events[LOG_EVENT_MAX];
 	uint64_t	 issued, first_time;
 	int		 any;
@@ -195,16 +208,58 @@ ar_get(struct audit_rules *r, struct ar_tab *t, const char *key, int create)
 	return e;
 }
 
-static void
+static struct ar_slot *
 ar_count(struct audit_rules *r, struct ar_tab *t, const char *key,
     uint64_t index)
 {
 	struct ar_slot	*s;
 
 	if ((s = ar_get(r, t, key, 1)) == NULL)
-		return;
+		return NULL;
 	if (s->n++ == 0)
 		s->first = index;
+	return s;
+}
+
+/* The slot m remembers for raw (len bytes), or NULL. */
+static struct ar_slot *
+ar_memo_get(const struct ar_tab *t, const struct ar_memo *m,
+    const uint8_t *raw, size_t len)
+{
+	if (m->pos == 0 || memcmp(m->raw, raw, len) != 0)
+		return NULL;
+	return &t->s[m->pos - 1];
+}
+
+static void
+ar_memo_set(const struct ar_tab *t, struct ar_memo *m, const uint8_t *raw,
+    size_t len, const struct ar_slot *s)
+{
+	if (s == NULL)
+		return;
+	memcpy(m->raw, raw, len);
+	m->pos = (size_t)(s - t->s) + 1;
+}
+
+/* ar_count of the hex text of raw; of none, if given, when raw is zero. */
+static void
+ar_count_hex(struct audit_rules *r, struct ar_tab *t, struct ar_memo *m,
+    const uint8_t *raw, size_t len, const char *none, uint64_t index)
+{
+	struct ar_slot	*s;
+	char		 key[2 * LOG_BATCH_LEN + 1];
+	size_t		 i;
+
+	if ((s = ar_memo_get(t, m, raw, len)) != NULL) {
+		s->n++;
+		return;
+	}
+	for (i = 0; none != NULL && i < len && raw[i] == 0; i++)
+		;
+	if (i < len)
+		hex_encode(raw, len, key);
+	ar_memo_set(t, m, raw, len, ar_count(r, t, i < len ? key : none,
+	    index));
 }
 
 static void
@@ -296,7 +351,12 @@ ar_cert_key(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 			    e->event == LOG_RESIGN;
 
 	hex_encode(e->kid, sizeof e->kid, kid);
-	if ((k = ar_get(r, &r->keys, kid, 0)) == NULL) {
+	if ((k = ar_memo_get(&r->keys, &r->m_key, e->kid,
+	    sizeof e->kid)) == NULL) {
+		k = ar_get(r, &r->keys, kid, 0);
+		ar_memo_set(&r->keys, &r->m_key, e->kid, sizeof e->kid, k);
+	}
+	if (k == NULL) {
 		ar_flag(r, &r->violation, i, "unknown-key", "%s %s: signed "
 		    "with key %s, never added", log_event_name(e->event),
 		    e->number, kid);
@@ -321,6 +381,7 @@ ar_issue(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 	char		 key[AR_KEY_MAX], date[16];
 	int64_t		 shift;
 	unsigned	 hour;
+	size_t		 n;
 
 	if ((c = ar_get(r, &r->certs, e->number, 1)) == NULL)
 		return;
@@ -337,13 +398,19 @@ ar_issue(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 	r->issued++;
 	ar_date(r, e->time, 0, date);
 	ar_count(r, &r->day, date, i);
-	hex_encode(e->batch, sizeof e->batch, key);
-	ar_count(r, &r->batch, strspn(key, "0") == strlen(key) ? "none" : key,
-	    i);
-	snprintf(key, sizeof key, "%s %u", e->job_code, e->level);
+	ar_count_hex(r, &r->batch, &r->m_batch, e->batch, sizeof e->batch,
+	    "none", i);
+	n = strlen(e->job_code);
+	memcpy(key, e->job_code, n);
+	key[n++] = ' ';
+	if (e->level >= 100)
+		key[n++] = (char)('0' + e->level / 100);
+	if (e->level >= 10)
+		key[n++] = (char)('0' + e->level / 10 % 10);
+	key[n++] = (char)('0' + e->level % 10);
+	key[n] = '\0';
 	ar_count(r, &r->job, key, i);
-	hex_encode(e->kid, sizeof e->kid, key);
-	ar_count(r, &r->kid, key, i);
+	ar_count_hex(r, &r->kid, &r->m_kid, e->kid, sizeof e->kid, NULL, i);
 	/* The night of 22:00-06:00 local is named by its evening's date. */
 	hour = (unsigned)(((e->time + AUDIT_TZ_OFFSET) % 86400) / 3600);
 	if (hour >= 22 || hour < 6) {
