@@ -341,20 +341,27 @@ batch_refuse(struct issue_job *j)
 	return 0;
 }
 
+/* Checks item i unless an earlier run issued it; -1 on a store error. */
+static int
+batch_check_new(struct store_wtxn *t, struct issue_job *j, size_t i)
+{
+	char	number[CERT_NUMBER_LEN + 1];
+
+	if (j->items[i].idem[0] && store_idem_get(t, j->items[i].idem,
+	    number) == STORE_OK)
+		return 0;
+	return batch_check_item(t, j, i);
+}
+
 /* Checks a whole batch before anything is written. */
 static int
 batch_check(struct store_wtxn *t, struct issue_job *j)
 {
-	char	number[CERT_NUMBER_LEN + 1];
 	size_t	i;
 
-	for (i = 0; i < j->n; i++) {
-		if (j->items[i].idem[0] && store_idem_get(t, j->items[i].idem,
-		    number) == STORE_OK)
-			continue;	/* issued by an earlier run */
-		if (batch_check_item(t, j, i) == -1)
+	for (i = 0; i < j->n; i++)
+		if (batch_check_new(t, j, i) == -1)
 			return -1;
-	}
 	return batch_refuse(j);
 }
 
@@ -379,11 +386,13 @@ issue_prepare(struct store_wtxn *t, struct issue_job *j, size_t i)
 	struct issue_item	*it = &j->items[i];
 	int			 rc;
 
+	/* After a problem, only checking goes on: nothing will be stored. */
+	if (j->nprobs > 0)
+		return batch_check_new(t, j, i);
 	if ((rc = issue_reuse(t, &j->op, it, i)) != 0)
 		return rc == 1 ? 0 : -1;
 	if (j->batch && batch_check_item(t, j, i) == -1)
 		return -1;
-	/* After a problem, only checking goes on: nothing will be stored. */
 	if (j->nprobs > 0)
 		return 0;
 	return issue_number(t, &j->op, &it->c, &it->status_idx);
@@ -401,6 +410,7 @@ static int
 issue_run_batch(struct store_wtxn *t, struct issue_job *j)
 {
 	struct pipeline	pl;
+	uint64_t	mark = store_seq_mark(t);
 	size_t		i;
 
 	if (pipe_start(&pl, j->n, issue_sign_item, j) == -1)
@@ -411,8 +421,11 @@ issue_run_batch(struct store_wtxn *t, struct issue_job *j)
 		if (j->nprobs == 0)
 			pipe_release(&pl, i + 1);
 	}
-	if (batch_refuse(j) == -1)
+	if (batch_refuse(j) == -1) {
+		/* As if checked first: the items numbered are dropped. */
+		store_seq_rewind(t, mark);
 		goto fail;
+	}
 	for (i = 0; i < j->n; i++) {
 		if (pipe_take(&pl, i) == -1) {
 			op_fail(&j->op, WERR_INTERNAL, "cannot sign");

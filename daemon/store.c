@@ -1268,6 +1268,19 @@ store_bump_seq(struct store_wtxn *w, uint32_t seq)
 	return STORE_OK;
 }
 
+uint64_t
+store_seq_mark(const struct store_wtxn *w)
+{
+	return w->seq;
+}
+
+void
+store_seq_rewind(struct store_wtxn *w, uint64_t mark)
+{
+	if (mark < w->seq)
+		w->seq = mark;
+}
+
 /* The stored record's status, or -1 when there is none. */
 static int
 w_old_status(struct store_wtxn *w, MDB_val *k, int *old)

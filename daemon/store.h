@@ -173,6 +173,13 @@ int		 store_next_seq(struct store_wtxn *, uint32_t *seq);
 /* Raise the counter so a supplied number's SEQ is never handed out again. */
 int		 store_bump_seq(struct store_wtxn *, uint32_t seq);
 /*
+ * The counter as it stands, and a return to it: only for a job refused
+ * by its checks, whose numbers went into nothing kept or answered (a
+ * job that failed otherwise keeps its numbers used, as above).
+ */
+uint64_t	 store_seq_mark(const struct store_wtxn *);
+void		 store_seq_rewind(struct store_wtxn *, uint64_t mark);
+/*
  * Stores a record; is_new refuses an existing number (STORE_EXISTS) and
  * adds the NIK index entry; qr NULL keeps the stored payload.
  */

@@ -146,9 +146,9 @@ out_has "bighold.csv:201: nik: already holds active certificate" "names the last
 sed -e 60d -e 201d "$T/bighold.csv" >"$T/bigok.csv"
 run_expect 0 "the 198 other rows issue" sk a issue --csv "$T/bigok.csv" --out "$T/o4"
 out_has "198 certificates issued" "issue says 198 issued"
-numbers "$T/o4/issued.csv" | awk -v last="$(numbers "$T/o1/issued.csv" | tail -n 1)" '
+numbers "$T/o4/issued.csv" | awk -v last="$(numbers "$T/o5t/issued.csv" | tail -n 1)" '
     BEGIN { split(last, l, " "); p = l[4] + 0 }
-    { split($0, f, " "); s = f[4] + 0; if (s <= p) bad = 1; if (NR > 1 && s != p + 1) bad = 1; p = s }
+    { split($0, f, " "); s = f[4] + 0; if (s != p + 1) bad = 1; p = s }
     END { exit bad || NR != 198 }' &&
     pass "consecutive numbers, none used by the refusal" || fail "consecutive numbers after the refusal"
 run_expect 0 "and all 198 verify" sk a verify --csv "$T/o4/issued.csv"
