@@ -350,12 +350,14 @@ ar_cert_key(struct audit_rules *r, uint64_t i, const struct log_entry *e)
 	int		 signs = e->event == LOG_ISSUE ||
 			    e->event == LOG_RESIGN;
 
-	hex_encode(e->kid, sizeof e->kid, kid);
+	/* The text only for a lookup the memo misses, or a flag. */
 	if ((k = ar_memo_get(&r->keys, &r->m_key, e->kid,
 	    sizeof e->kid)) == NULL) {
+		hex_encode(e->kid, sizeof e->kid, kid);
 		k = ar_get(r, &r->keys, kid, 0);
 		ar_memo_set(&r->keys, &r->m_key, e->kid, sizeof e->kid, k);
-	}
+	} else if (signs && (k->status & (AR_COMPROMISED | AR_RETIRED)))
+		hex_encode(e->kid, sizeof e->kid, kid);
 	if (k == NULL) {
 		ar_flag(r, &r->violation, i, "unknown-key", "%s %s: signed "
 		    "with key %s, never added", log_event_name(e->event),
